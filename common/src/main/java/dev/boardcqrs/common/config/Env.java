@@ -1,0 +1,79 @@
+package dev.boardcqrs.common.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads settings from environment variables, each with a default, and rejects bad values with a message
+ * that names the variable, the value and what is allowed. Each process turns this into one config record.
+ */
+public final class Env {
+    private final Map<String, String> variables;
+
+    public Env(Map<String, String> variables) {
+        this.variables = Map.copyOf(variables);
+    }
+
+    public static Env system() {
+        return new Env(System.getenv());
+    }
+
+    public String string(String name, String defaultValue) {
+        String value = variables.get(name);
+        return value == null || value.isBlank() ? defaultValue : value.trim();
+    }
+
+    public int integer(String name, int defaultValue, int min, int max) {
+        return (int) number(name, defaultValue, min, max);
+    }
+
+    public long number(String name, long defaultValue, long min, long max) {
+        String raw = string(name, null);
+        if (raw == null) {
+            return defaultValue;
+        }
+        long value;
+        try {
+            value = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw invalid(name, raw, "an integer between " + min + " and " + max);
+        }
+        if (value < min || value > max) {
+            throw invalid(name, raw, "an integer between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    /** A TCP port; 0 asks the operating system for a free one. */
+    public int port(String name, int defaultValue) {
+        return integer(name, defaultValue, 0, 65535);
+    }
+
+    /**
+     * A duration written as a number with a unit (250ms, 10s, 5m, 2h, 1d) or in ISO-8601 (PT10M).
+     */
+    public Duration duration(String name, Duration defaultValue) {
+        String raw = string(name, null);
+        if (raw == null) {
+            return defaultValue;
+        }
+        Duration value = Durations.parse(raw);
+        if (value == null || value.isNegative()) {
+            throw invalid(name, raw, "a duration such as 500ms, 10s, 5m, 1d or PT10M");
+        }
+        return value;
+    }
+
+    public String oneOf(String name, String defaultValue, Set<String> allowed) {
+        String value = string(name, defaultValue);
+        if (value != null && !allowed.contains(value)) {
+            throw invalid(name, value, "one of " + allowed);
+        }
+        return value;
+    }
+
+    private static ConfigException invalid(String name, String value, String expected) {
+        return new ConfigException(name + " must be " + expected + ", but was '" + value + "'");
+    }
+}

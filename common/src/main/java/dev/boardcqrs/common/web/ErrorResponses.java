@@ -1,0 +1,53 @@
+package dev.boardcqrs.common.web;
+
+import com.fasterxml.jackson.core.JacksonException;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.validation.ValidationException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where exceptions become HTTP answers. Every error is JSON {@code {"error": "..."}};
+ * unexpected failures are logged with their stack trace and answered without internals.
+ */
+public final class ErrorResponses {
+    private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
+
+    private ErrorResponses() {
+    }
+
+    public static void register(JavalinConfig config) {
+        config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.status(), e.getMessage()));
+        config.routes.exception(ValidationException.class, (e, ctx) -> respond(ctx, 400, firstMessage(e)));
+        config.routes.exception(JacksonException.class, (e, ctx) -> respond(ctx, 400, "request body is not valid JSON"));
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, e.getStatus(), e.getMessage()));
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            log.error("{} {} failed", ctx.method(), ctx.path(), e);
+            respond(ctx, 500, "internal error");
+        });
+        config.routes.error(404, "*", ctx -> {
+            if (!ctx.res().isCommitted() && ctx.result() == null) {
+                respond(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+            }
+        });
+    }
+
+    private static void respond(Context ctx, int status, String message) {
+        ctx.status(status).json(Map.of("error", message == null ? "error" : message));
+    }
+
+    private static String firstMessage(ValidationException e) {
+        return e.getErrors().entrySet().stream()
+                .findFirst()
+                .map(entry -> entry.getKey() + " " + describe(entry.getValue().get(0).getMessage()))
+                .orElse("invalid request");
+    }
+
+    // Javalin reports a failed conversion as "TYPE_CONVERSION_FAILED"; say what was expected instead.
+    private static String describe(String message) {
+        return "TYPE_CONVERSION_FAILED".equals(message) ? "must be an integer" : message;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.boardcqrs.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.embedded.RedisServer;
+
+/** A Redis server from embedded-redis's bundled binary, on a free loopback port, keeping nothing on disk. */
+public final class EmbeddedRedis implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedRedis.class);
+
+    private final RedisServer server;
+    private final int port;
+
+    private EmbeddedRedis(RedisServer server, int port) {
+        this.server = server;
+        this.port = port;
+    }
+
+    public static EmbeddedRedis start() {
+        int port = FreePort.find();
+        try {
+            RedisServer server = RedisServer.newRedisServer()
+                    .port(port)
+                    .bind("127.0.0.1")
+                    .setting("save \"\"")
+                    .setting("appendonly no")
+                    .build();
+            server.start();
+            log.info("Redis started on 127.0.0.1:{}", port);
+            return new EmbeddedRedis(server, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded Redis did not start on port " + port, e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (IOException e) {
+            log.warn("Redis on port {} did not stop cleanly: {}", port, e.getMessage());
+        }
+    }
+}
