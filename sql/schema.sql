@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS comment (
     article_id        BIGINT      NOT NULL,
     parent_comment_id BIGINT      NULL,
     writer_id         BIGINT      NOT NULL,
-    content           TEXT        NOT NULL,
+    content           MEDIUMTEXT  NOT NULL,
     deleted           BOOLEAN     NOT NULL DEFAULT FALSE,
     created_at        DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     PRIMARY KEY (comment_id),

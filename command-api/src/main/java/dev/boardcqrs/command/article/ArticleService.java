@@ -1,0 +1,95 @@
+package dev.boardcqrs.command.article;
+
+import static dev.boardcqrs.command.db.Rows.now;
+
+import dev.boardcqrs.command.db.Database;
+import dev.boardcqrs.command.db.Rows;
+import dev.boardcqrs.common.board.Timestamps;
+import dev.boardcqrs.common.web.ApiException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+
+/** Writes articles with plain SQL. This is a service: it knows nothing of HTTP. */
+public final class ArticleService {
+    public static final int MAX_TITLE_CHARACTERS = 200;
+    public static final int MAX_CONTENT_BYTES = 64 * 1024;
+
+    private final Database database;
+
+    public ArticleService(Database database) {
+        this.database = database;
+    }
+
+    public Article create(long boardId, long writerId, String title, String content) {
+        LocalDateTime now = now();
+        return database.inTransaction(connection -> {
+            long id = Rows.insert(connection,
+                    "INSERT INTO article (board_id, writer_id, title, content, created_at, modified_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?)",
+                    boardId, writerId, title, content, now, now);
+            return new Article(id, boardId, writerId, title, content, Timestamps.format(now), Timestamps.format(now));
+        });
+    }
+
+    public Article update(long articleId, String title, String content) {
+        return database.inTransaction(connection -> {
+            int updated = Rows.update(connection,
+                    "UPDATE article SET title = ?, content = ?, modified_at = ? WHERE article_id = ?",
+                    title, content, now(), articleId);
+            if (updated == 0) {
+                throw notFound(articleId);
+            }
+            return read(connection, articleId);
+        });
+    }
+
+    /** Deletes the article with its comments and likes in one transaction. */
+    public void delete(long articleId) {
+        database.inTransaction(connection -> {
+            lockForUpdate(connection, articleId);
+            Rows.update(connection, "DELETE FROM article_like WHERE article_id = ?", articleId);
+            Rows.update(connection, "DELETE FROM comment WHERE article_id = ?", articleId);
+            Rows.update(connection, "DELETE FROM article WHERE article_id = ?", articleId);
+            return null;
+        });
+    }
+
+    /**
+     * Locks the article row against deletion until the caller's transaction ends, so a comment or like is
+     * never added to an article that is being deleted. Throws 404 when there is no such article.
+     */
+    public static void lockShared(Connection connection, long articleId) throws SQLException {
+        if (!Rows.exists(connection, "SELECT 1 FROM article WHERE article_id = ? LOCK IN SHARE MODE", articleId)) {
+            throw notFound(articleId);
+        }
+    }
+
+    private static void lockForUpdate(Connection connection, long articleId) throws SQLException {
+        if (!Rows.exists(connection, "SELECT 1 FROM article WHERE article_id = ? FOR UPDATE", articleId)) {
+            throw notFound(articleId);
+        }
+    }
+
+    private static Article read(Connection connection, long articleId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT article_id, board_id, writer_id, title, content, created_at, modified_at "
+                        + "FROM article WHERE article_id = ?")) {
+            statement.setLong(1, articleId);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    throw notFound(articleId);
+                }
+                return new Article(rs.getLong("article_id"), rs.getLong("board_id"), rs.getLong("writer_id"),
+                        rs.getString("title"), rs.getString("content"),
+                        Rows.time(rs, "created_at"), Rows.time(rs, "modified_at"));
+            }
+        }
+    }
+
+    private static ApiException notFound(long articleId) {
+        return ApiException.notFound("article " + articleId + " does not exist");
+    }
+}

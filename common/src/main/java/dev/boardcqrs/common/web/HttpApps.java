@@ -1,0 +1,21 @@
+package dev.boardcqrs.common.web;
+
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import java.util.function.Consumer;
+
+/** Builds every service's Javalin the same way: bound address, JSON errors, no banner. Returned unstarted. */
+public final class HttpApps {
+    private HttpApps() {
+    }
+
+    public static Javalin create(String host, int port, Consumer<RoutesConfig> routes) {
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jetty.host = host;
+            config.jetty.port = port;
+            ErrorResponses.register(config);
+            routes.accept(config.routes);
+        });
+    }
+}
