@@ -1,0 +1,88 @@
+package dev.boardcqrs.projector;
+
+import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.config.ConfigException;
+import dev.boardcqrs.common.config.Env;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Everything cdc-projector can be told, read once from the environment and validated at start-up.
+ * {@code engineOverrides} are Debezium settings passed through untouched: DEBEZIUM_SNAPSHOT_FETCH_SIZE=5000
+ * becomes snapshot.fetch.size=5000.
+ */
+public record ProjectorConfig(
+        String host,
+        int port,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        String redisUrl,
+        String namespace,
+        String connector,
+        Path offsetFile,
+        Path schemaHistoryFile,
+        long serverId,
+        Duration pollInterval,
+        int maxBatchSize,
+        int maxQueueSize,
+        Duration offsetFlushInterval,
+        String snapshotMode,
+        Map<String, String> engineOverrides) {
+
+    public static final String ENGINE_PREFIX = "DEBEZIUM_";
+
+    public ProjectorConfig {
+        if (maxQueueSize <= maxBatchSize) {
+            throw new ConfigException("PROJECTOR_MAX_QUEUE_SIZE (" + maxQueueSize
+                    + ") must be larger than PROJECTOR_MAX_BATCH_SIZE (" + maxBatchSize + ")");
+        }
+        new KeyScheme(namespace); // validates the namespace
+        engineOverrides = Map.copyOf(engineOverrides);
+    }
+
+    public static ProjectorConfig fromEnv(Env env, Map<String, String> variables) {
+        return new ProjectorConfig(
+                env.string("PROJECTOR_HOST", "127.0.0.1"),
+                env.port("PROJECTOR_PORT", 8083),
+                env.string("DATABASE_URL", "jdbc:mariadb://127.0.0.1:3306/board"),
+                env.string("CDC_DATABASE_USER", "board_cdc"),
+                env.string("CDC_DATABASE_PASSWORD", "board_cdc"),
+                env.string("REDIS_URL", "redis://127.0.0.1:6379"),
+                env.string("REDIS_NAMESPACE", KeyScheme.DEFAULT_NAMESPACE),
+                env.oneOf("PROJECTOR_CONNECTOR", "auto", Set.of("auto", "mysql", "mariadb")),
+                Path.of(env.string("PROJECTOR_OFFSET_FILE", "data/projector-offsets.dat")),
+                Path.of(env.string("PROJECTOR_SCHEMA_HISTORY_FILE", "data/projector-schema-history.dat")),
+                env.number("PROJECTOR_SERVER_ID", 184054, 1, 4_294_967_295L),
+                env.duration("PROJECTOR_POLL_INTERVAL", Duration.ofMillis(1)),
+                env.integer("PROJECTOR_MAX_BATCH_SIZE", 2048, 1, 1_000_000),
+                env.integer("PROJECTOR_MAX_QUEUE_SIZE", 8192, 2, 10_000_000),
+                env.duration("PROJECTOR_OFFSET_FLUSH_INTERVAL", Duration.ofSeconds(1)),
+                env.oneOf("PROJECTOR_SNAPSHOT_MODE", "initial", Set.of("initial", "no_data", "when_needed", "never")),
+                engineOverrides(variables));
+    }
+
+    static Map<String, String> engineOverrides(Map<String, String> variables) {
+        Map<String, String> overrides = new TreeMap<>();
+        variables.forEach((name, value) -> {
+            if (name.startsWith(ENGINE_PREFIX) && name.length() > ENGINE_PREFIX.length()) {
+                String key = name.substring(ENGINE_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                overrides.put(key, value);
+            }
+        });
+        return overrides;
+    }
+
+    @Override
+    public String toString() {
+        // never print the password
+        return "ProjectorConfig[databaseUrl=" + databaseUrl + ", databaseUser=" + databaseUser + ", redisUrl="
+                + redisUrl.replaceAll("//[^@/]*@", "//***@") + ", namespace=" + namespace + ", connector="
+                + connector + ", offsetFile=" + offsetFile + ", pollInterval=" + pollInterval + ", maxBatchSize="
+                + maxBatchSize + ", snapshotMode=" + snapshotMode + ", engineOverrides=" + engineOverrides.keySet() + "]";
+    }
+}

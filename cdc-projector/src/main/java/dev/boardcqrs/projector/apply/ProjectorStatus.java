@@ -1,0 +1,103 @@
+package dev.boardcqrs.projector.apply;
+
+import dev.boardcqrs.projector.change.RowChange;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What the projector has done so far, for /health, /status and the logs. Safe to read from any thread. */
+public final class ProjectorStatus {
+    public enum State { STARTING, SNAPSHOT, STREAMING, RETRYING, STOPPED, FAILED }
+
+    private final Clock clock;
+    private final AtomicLong snapshotRows = new AtomicLong();
+    private final AtomicLong streamedChanges = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong skippedChanges = new AtomicLong();
+    private volatile State state = State.STARTING;
+    private volatile String lastPosition;
+    private volatile long lastSourceTimeMillis;
+    private volatile long lastAppliedAtMillis;
+    private volatile String failure;
+
+    public ProjectorStatus(Clock clock) {
+        this.clock = clock;
+    }
+
+    void applied(RowChange change) {
+        if (change.position().snapshot()) {
+            snapshotRows.incrementAndGet();
+            state = State.SNAPSHOT;
+        } else {
+            streamedChanges.incrementAndGet();
+            state = State.STREAMING;
+        }
+        lastPosition = change.position().toString();
+        lastSourceTimeMillis = change.sourceTimeMillis();
+        lastAppliedAtMillis = clock.millis();
+    }
+
+    void batchDone() {
+        batches.incrementAndGet();
+    }
+
+    void skipped() {
+        skippedChanges.incrementAndGet();
+    }
+
+    void retrying(String reason) {
+        state = State.RETRYING;
+        failure = reason;
+    }
+
+    void recovered() {
+        if (state == State.RETRYING) {
+            state = State.STREAMING;
+            failure = null;
+        }
+    }
+
+    public void streaming() {
+        if (state == State.STARTING || state == State.SNAPSHOT) {
+            state = State.STREAMING;
+        }
+    }
+
+    public void stopped() {
+        if (state != State.FAILED) {
+            state = State.STOPPED;
+        }
+    }
+
+    public void failed(String reason) {
+        state = State.FAILED;
+        failure = reason;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public long snapshotRows() {
+        return snapshotRows.get();
+    }
+
+    public long streamedChanges() {
+        return streamedChanges.get();
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("state", state.name());
+        map.put("snapshotRows", snapshotRows.get());
+        map.put("streamedChanges", streamedChanges.get());
+        map.put("batches", batches.get());
+        map.put("skippedChanges", skippedChanges.get());
+        map.put("lastPosition", lastPosition);
+        map.put("lastSourceTimeMillis", lastSourceTimeMillis);
+        map.put("lastAppliedAtMillis", lastAppliedAtMillis);
+        map.put("failure", failure);
+        return map;
+    }
+}

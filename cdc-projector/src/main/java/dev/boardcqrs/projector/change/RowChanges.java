@@ -1,0 +1,90 @@
+package dev.boardcqrs.projector.change;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Turns Debezium's Connect records into {@link RowChange}s. Records that are not row changes (tombstones,
+ * heartbeats, schema changes) give nothing.
+ */
+public final class RowChanges {
+    private RowChanges() {
+    }
+
+    public static Optional<RowChange> from(SourceRecord record) {
+        if (!(record.value() instanceof Struct value) || value.schema().field("op") == null) {
+            return Optional.empty();
+        }
+        RowChange.Operation operation = switch (value.getString("op")) {
+            case "r" -> RowChange.Operation.READ;
+            case "c" -> RowChange.Operation.CREATE;
+            case "u" -> RowChange.Operation.UPDATE;
+            case "d" -> RowChange.Operation.DELETE;
+            default -> null; // truncate and messages carry no row
+        };
+        if (operation == null) {
+            return Optional.empty();
+        }
+        Struct source = value.getStruct("source");
+        return Optional.of(new RowChange(
+                source.getString("table"),
+                operation,
+                columns(value.getStruct("before")),
+                columns(value.getStruct("after")),
+                position(source),
+                Optional.ofNullable(source.getInt64("ts_ms")).orElse(0L)));
+    }
+
+    private static SourcePosition position(Struct source) {
+        String snapshot = source.schema().field("snapshot") == null ? null : source.getString("snapshot");
+        return new SourcePosition(
+                source.getString("file"),
+                Optional.ofNullable(source.getInt64("pos")).orElse(0L),
+                Optional.ofNullable(source.getInt32("row")).orElse(0),
+                source.schema().field("gtid") == null ? null : source.getString("gtid"),
+                snapshot != null && !"false".equals(snapshot));
+    }
+
+    private static Map<String, Object> columns(Struct row) {
+        if (row == null) {
+            return null;
+        }
+        Map<String, Object> columns = new HashMap<>();
+        for (Field field : row.schema().fields()) {
+            columns.put(field.name(), value(field.schema(), row.get(field)));
+        }
+        return columns;
+    }
+
+    /** Normalises Debezium's encodings so the projection sees one Java type per SQL type. */
+    static Object value(Schema schema, Object raw) {
+        if (raw == null) {
+            return null;
+        }
+        String logical = schema.name();
+        if ("io.debezium.time.Timestamp".equals(logical)) {
+            return LocalDateTime.ofInstant(Instant.ofEpochMilli((Long) raw), ZoneOffset.UTC);
+        }
+        if ("io.debezium.time.MicroTimestamp".equals(logical)) {
+            long micros = (Long) raw;
+            return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                    (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
+        }
+        if (raw instanceof Date date) {
+            return LocalDateTime.ofInstant(date.toInstant(), ZoneOffset.UTC);
+        }
+        if (raw instanceof Byte || raw instanceof Short || raw instanceof Integer) {
+            return ((Number) raw).longValue();
+        }
+        return raw;
+    }
+}

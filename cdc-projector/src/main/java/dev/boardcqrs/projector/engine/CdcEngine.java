@@ -1,0 +1,71 @@
+package dev.boardcqrs.projector.engine;
+
+import dev.boardcqrs.projector.apply.ProjectorStatus;
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.ChangeEvent;
+import java.io.IOException;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Owns the embedded Debezium engine: runs it on its own named thread and stops it, committing offsets. */
+public final class CdcEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CdcEngine.class);
+
+    private final DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
+        Thread t = new Thread(runnable, "cdc-engine");
+        t.setDaemon(false);
+        return t;
+    });
+
+    public CdcEngine(Properties properties,
+                     DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>> consumer,
+                     ProjectorStatus status) {
+        this.engine = DebeziumEngine.create(Connect.class)
+                .using(properties)
+                .notifying(consumer)
+                .using(new DebeziumEngine.ConnectorCallback() {
+                    @Override
+                    public void taskStarted() {
+                        log.info("connector task started");
+                    }
+                })
+                .using((success, message, error) -> {
+                    if (success) {
+                        log.info("engine stopped: {}", message);
+                        status.stopped();
+                    } else {
+                        log.error("engine failed: {}", message, error);
+                        status.failed(message);
+                    }
+                })
+                .build();
+    }
+
+    public void start() {
+        thread.execute(engine);
+    }
+
+    @Override
+    public void close() {
+        try {
+            engine.close();
+        } catch (IOException e) {
+            log.warn("engine did not close cleanly: {}", e.getMessage());
+        }
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("engine thread still running 30 s after close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.boardcqrs.projector.engine;
+
+import dev.boardcqrs.projector.ProjectorConfig;
+import java.util.Properties;
+
+/** The Debezium settings for the board tables, from the projector's config and the server kind. */
+public final class EngineProperties {
+    public static final String TABLES = "article,comment,article_like";
+
+    private EngineProperties() {
+    }
+
+    public static Properties of(ProjectorConfig config, ServerKind kind) {
+        JdbcUrl url = JdbcUrl.parse(config.databaseUrl());
+        Properties props = new Properties();
+        props.setProperty("name", "board-cqrs-projector");
+        props.setProperty("connector.class", kind.connectorClass());
+        props.setProperty("topic.prefix", "board-cqrs");
+        props.setProperty("database.hostname", url.host());
+        props.setProperty("database.port", Integer.toString(url.port()));
+        props.setProperty("database.user", config.databaseUser());
+        props.setProperty("database.password", config.databasePassword());
+        props.setProperty("database.server.id", Long.toString(config.serverId()));
+        props.setProperty("database.include.list", url.database());
+        props.setProperty("table.include.list", qualified(url.database()));
+        props.setProperty("include.schema.changes", "false");
+        props.setProperty("snapshot.mode", config.snapshotMode());
+
+        props.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+        props.setProperty("offset.storage.file.filename", config.offsetFile().toString());
+        props.setProperty("offset.flush.interval.ms", Long.toString(config.offsetFlushInterval().toMillis()));
+        props.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
+        props.setProperty("schema.history.internal.file.filename", config.schemaHistoryFile().toString());
+        props.setProperty("schema.history.internal.store.only.captured.tables.ddl", "true");
+
+        // The default poll interval (500 ms) alone adds ~250 ms of median commit-to-Redis lag; 1 ms costs
+        // a little idle CPU and measured ~3 ms here.
+        props.setProperty("poll.interval.ms", Long.toString(Math.max(1, config.pollInterval().toMillis())));
+        props.setProperty("max.batch.size", Integer.toString(config.maxBatchSize()));
+        props.setProperty("max.queue.size", Integer.toString(config.maxQueueSize()));
+        // one task, and batches handed over in binlog order
+        props.setProperty("record.processing.order", "ORDERED");
+        props.setProperty("record.processing.threads", "1");
+
+        config.engineOverrides().forEach(props::setProperty);
+        return props;
+    }
+
+    private static String qualified(String database) {
+        StringBuilder list = new StringBuilder();
+        for (String table : TABLES.split(",")) {
+            if (!list.isEmpty()) {
+                list.append(',');
+            }
+            list.append(database).append('.').append(table);
+        }
+        return list.toString();
+    }
+}

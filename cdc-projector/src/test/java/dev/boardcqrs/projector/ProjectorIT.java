@@ -1,0 +1,75 @@
+package dev.boardcqrs.projector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedRedis;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/** The projector against real servers: rows written with plain SQL become query models in Redis. */
+class ProjectorIT {
+    private static final KeyScheme KEYS = new KeyScheme("it");
+
+    private static EmbeddedMariaDb mariaDb;
+    private static EmbeddedRedis redisServer;
+    private static RedisClient redis;
+    private static ProjectorConfig config;
+    private static Projector projector;
+
+    @BeforeAll
+    static void start() throws Exception {
+        mariaDb = EmbeddedMariaDb.startWithBoardDatabase();
+        redisServer = EmbeddedRedis.start();
+        redis = RedisClient.create(URI.create(redisServer.url()));
+        Path dir = Files.createTempDirectory("projector-it");
+        config = ProjectorConfig.fromEnv(new dev.boardcqrs.common.config.Env(Map.of(
+                "DATABASE_URL", mariaDb.jdbcUrl(),
+                "REDIS_URL", redisServer.url(),
+                "REDIS_NAMESPACE", "it",
+                "PROJECTOR_PORT", "0",
+                "PROJECTOR_OFFSET_FILE", dir.resolve("offsets.dat").toString(),
+                "PROJECTOR_SCHEMA_HISTORY_FILE", dir.resolve("history.dat").toString())), Map.of());
+        sql("INSERT INTO article (article_id, board_id, writer_id, title, content) VALUES (1, 10, 5, 'before start', 'x')");
+        projector = new Projector(config, redis).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        projector.close();
+        redis.close();
+        redisServer.close();
+        mariaDb.close();
+    }
+
+    @Test
+    void shouldSnapshotExistingRowsAndStreamPlainSqlChanges() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> redis.exists(KEYS.article(1)));
+        assertThat(redis.hget(KEYS.article(1), "title")).isEqualTo("before start");
+
+        sql("INSERT INTO comment (article_id, writer_id, content) VALUES (1, 6, 'hi')");
+        sql("INSERT INTO article_like (article_id, user_id) VALUES (1, 7)");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(redis.hget(KEYS.article(1), "commentCount")).isEqualTo("1");
+            assertThat(redis.hget(KEYS.article(1), "likeCount")).isEqualTo("1");
+        });
+        assertThat(redis.zrange(KEYS.boardArticles(10), 0, -1)).containsExactly("1");
+    }
+
+    private static void sql(String statement) throws Exception {
+        try (Connection connection = mariaDb.connectAsRoot(); Statement s = connection.createStatement()) {
+            s.execute(statement);
+        }
+    }
+}
