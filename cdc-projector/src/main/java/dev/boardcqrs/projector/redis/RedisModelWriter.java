@@ -2,6 +2,7 @@ package dev.boardcqrs.projector.redis;
 
 import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.projector.board.ModelOp;
 import dev.boardcqrs.projector.board.ModelOp.Kind;
 import dev.boardcqrs.projector.board.ModelOp.Membership;

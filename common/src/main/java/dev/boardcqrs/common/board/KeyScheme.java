@@ -26,7 +26,12 @@ public record KeyScheme(String namespace) {
     }
 
     public String article(long articleId) {
-        return namespace + ":article:" + articleId;
+        return articlePrefix() + articleId;
+    }
+
+    /** What every article model key starts with; Lua scripts append the id. */
+    public String articlePrefix() {
+        return namespace + ":article:";
     }
 
     public String articleComments(long articleId) {

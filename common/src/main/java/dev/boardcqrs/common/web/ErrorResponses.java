@@ -8,6 +8,7 @@ import io.javalin.validation.ValidationException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * The one place where exceptions become HTTP answers. Every error is JSON {@code {"error": "..."}};
@@ -23,6 +24,10 @@ public final class ErrorResponses {
         config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.status(), e.getMessage()));
         config.routes.exception(ValidationException.class, (e, ctx) -> respond(ctx, 400, firstMessage(e)));
         config.routes.exception(JacksonException.class, (e, ctx) -> respond(ctx, 400, "request body is not valid JSON"));
+        config.routes.exception(JedisConnectionException.class, (e, ctx) -> {
+            log.warn("{} {}: Redis unreachable: {}", ctx.method(), ctx.path(), e.getMessage());
+            respond(ctx, 503, "Redis is unavailable, try again later");
+        });
         config.routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, e.getStatus(), e.getMessage()));
         config.routes.exception(Exception.class, (e, ctx) -> {
             log.error("{} {} failed", ctx.method(), ctx.path(), e);

@@ -1,4 +1,4 @@
-package dev.boardcqrs.projector.redis;
+package dev.boardcqrs.common.redis;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,11 +10,13 @@ import java.util.HexFormat;
 import java.util.List;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /** A Lua script from the classpath, called by its SHA-1 so only the first call after a Redis start sends its text. */
-record LuaScript(String source, String sha) {
+public record LuaScript(String source, String sha) {
 
-    static LuaScript resource(String name) {
+    public static LuaScript resource(String name) {
         try (InputStream in = LuaScript.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException(name + " is missing from the classpath");
@@ -26,8 +28,18 @@ record LuaScript(String source, String sha) {
         }
     }
 
-    Response<Object> call(AbstractPipeline pipeline, List<String> keys, List<String> args) {
+    /** Queues the call in a pipeline; a Redis that does not know the script answers NOSCRIPT for it. */
+    public Response<Object> call(AbstractPipeline pipeline, List<String> keys, List<String> args) {
         return pipeline.evalsha(sha, keys, args);
+    }
+
+    /** Calls the script now, sending its text only when Redis does not know it yet (new or restarted). */
+    public Object call(UnifiedJedis redis, List<String> keys, List<String> args) {
+        try {
+            return redis.evalsha(sha, keys, args);
+        } catch (JedisNoScriptException e) {
+            return redis.eval(source, keys, args);
+        }
     }
 
     private static String sha1(String text) {

@@ -1,0 +1,36 @@
+package dev.boardcqrs.query;
+
+import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.config.ConfigException;
+import dev.boardcqrs.common.config.Env;
+import io.javalin.Javalin;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.RedisClient;
+
+/** Runs query-api against the Redis named by the environment. Only wiring lives here. */
+public final class Main {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        QueryApiConfig config;
+        try {
+            config = QueryApiConfig.fromEnv(Env.system());
+        } catch (ConfigException e) {
+            System.err.println("query-api: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        RedisClient redis = RedisClient.create(URI.create(config.redisUrl()));
+        Javalin app = QueryApp.create(config.host(), config.port(), redis, new KeyScheme(config.namespace())).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.stop();
+            redis.close();
+        }, "query-api-shutdown"));
+        log.info("query-api http://{}:{} reading {}", config.host(), app.port(), config);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.boardcqrs.query;
+
+import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.config.Env;
+
+/** Everything query-api can be told, read once from the environment and validated at start-up. */
+public record QueryApiConfig(String host, int port, String redisUrl, String namespace) {
+
+    public QueryApiConfig {
+        new KeyScheme(namespace); // validates the namespace
+    }
+
+    public static QueryApiConfig fromEnv(Env env) {
+        return new QueryApiConfig(
+                env.string("QUERY_API_HOST", "127.0.0.1"),
+                env.port("QUERY_API_PORT", 8082),
+                env.string("REDIS_URL", "redis://127.0.0.1:6379"),
+                env.string("REDIS_NAMESPACE", KeyScheme.DEFAULT_NAMESPACE));
+    }
+
+    @Override
+    public String toString() {
+        return "QueryApiConfig[host=" + host + ", port=" + port + ", redisUrl="
+                + redisUrl.replaceAll("//[^@/]*@", "//***@") + ", namespace=" + namespace + "]";
+    }
+}

@@ -1,0 +1,136 @@
+package dev.boardcqrs.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.boardcqrs.common.board.ArticleModel;
+import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.embedded.EmbeddedRedis;
+import dev.boardcqrs.embedded.FreePort;
+import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.embedded.JsonHttp.Response;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import redis.clients.jedis.RedisClient;
+
+/** query-api over a real Redis holding models in the documented key scheme. */
+class QueryApiIT {
+    private static final KeyScheme KEYS = new KeyScheme("q");
+    private static final long BOARD = 3;
+
+    private static EmbeddedRedis redisServer;
+    private static RedisClient redis;
+    private static Javalin app;
+    private static JsonHttp http;
+
+    @BeforeAll
+    static void start() {
+        redisServer = EmbeddedRedis.start();
+        redis = RedisClient.create(URI.create(redisServer.url()));
+        for (long id = 1; id <= 25; id++) {
+            storeModel(id, BOARD, id % 4, id % 3);
+        }
+        storeModel(100, 99, 0, 0);
+        app = QueryApp.create("127.0.0.1", 0, redis, KEYS).start();
+        http = new JsonHttp("http://127.0.0.1:" + app.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        app.stop();
+        redis.close();
+        redisServer.close();
+    }
+
+    @Test
+    void shouldServeAnArticleWithItsCounts() {
+        Response response = http.get("/articles/7");
+
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode article = response.json();
+        assertThat(article.get("articleId").asLong()).isEqualTo(7);
+        assertThat(article.get("boardId").asLong()).isEqualTo(BOARD);
+        assertThat(article.get("title").asText()).isEqualTo("title 7");
+        assertThat(article.get("createdAt").asText()).isEqualTo("2026-11-24T10:00:00.007");
+        assertThat(article.get("commentCount").asLong()).isEqualTo(3);
+        assertThat(article.get("likeCount").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAnswer404JsonForAnArticleWithoutModel() {
+        Response response = http.get("/articles/4242");
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.json().get("error").asText()).isEqualTo("article 4242 does not exist");
+    }
+
+    @Test
+    void shouldPageABoardNewestFirstWithItsArticleCount() {
+        JsonNode first = http.get("/boards/" + BOARD + "/articles?page=1&pageSize=10").json();
+        JsonNode third = http.get("/boards/" + BOARD + "/articles?page=3&pageSize=10").json();
+
+        assertThat(ids(first)).containsExactly(25L, 24L, 23L, 22L, 21L, 20L, 19L, 18L, 17L, 16L);
+        assertThat(first.get("articleCount").asLong()).isEqualTo(25);
+        assertThat(ids(third)).containsExactly(5L, 4L, 3L, 2L, 1L);
+        assertThat(http.get("/boards/" + BOARD + "/articles").json().get("articles")).hasSize(20);
+    }
+
+    @Test
+    void shouldScrollBelowTheLastSeenArticle() {
+        JsonNode start = http.get("/boards/" + BOARD + "/articles/infinite-scroll?pageSize=3").json();
+        JsonNode next = http.get("/boards/" + BOARD + "/articles/infinite-scroll?pageSize=3&lastArticleId=23").json();
+        JsonNode end = http.get("/boards/" + BOARD + "/articles/infinite-scroll?pageSize=3&lastArticleId=2").json();
+
+        assertThat(ids(start)).containsExactly(25L, 24L, 23L);
+        assertThat(ids(next)).containsExactly(22L, 21L, 20L);
+        assertThat(ids(end)).containsExactly(1L);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "/boards/3/articles?pageSize=0", "/boards/3/articles?pageSize=101", "/boards/3/articles?pageSize=abc",
+            "/boards/3/articles?page=0", "/boards/3/articles?page=-1", "/boards/0/articles", "/boards/x/articles",
+            "/boards/3/articles/infinite-scroll?lastArticleId=-5", "/boards/3/articles/infinite-scroll?pageSize=1000",
+            "/articles/0", "/articles/abc", "/articles/99999999999999999999"})
+    void shouldAnswer400JsonForBadParameters(String path) {
+        Response response = http.get(path);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("error").asText()).isNotBlank();
+    }
+
+    @Test
+    void shouldAnswer503JsonWhenRedisIsUnreachable() {
+        try (RedisClient nowhere = RedisClient.create(URI.create("redis://127.0.0.1:" + FreePort.find()))) {
+            Javalin broken = QueryApp.create("127.0.0.1", 0, nowhere, KEYS).start();
+            try {
+                Response response = new JsonHttp("http://127.0.0.1:" + broken.port()).get("/articles/1");
+                assertThat(response.status()).isEqualTo(503);
+                assertThat(response.json().get("error").asText()).contains("Redis is unavailable");
+            } finally {
+                broken.stop();
+            }
+        }
+    }
+
+    private static List<Long> ids(JsonNode page) {
+        List<Long> ids = new ArrayList<>();
+        page.get("articles").forEach(article -> ids.add(article.get("articleId").asLong()));
+        return ids;
+    }
+
+    private static void storeModel(long id, long boardId, long comments, long likes) {
+        String created = String.format("2026-11-24T10:00:00.%03d", id);
+        redis.hset(KEYS.article(id), ArticleModel.rowFields(id, boardId, 1, "title " + id, "content", created, created));
+        redis.hset(KEYS.article(id), ArticleModel.COMMENT_COUNT, Long.toString(comments));
+        redis.hset(KEYS.article(id), ArticleModel.LIKE_COUNT, Long.toString(likes));
+        redis.zadd(KEYS.boardArticles(boardId), id, Long.toString(id));
+    }
+}
