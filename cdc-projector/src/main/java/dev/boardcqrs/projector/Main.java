@@ -18,7 +18,7 @@ public final class Main {
     public static void main(String[] args) {
         ProjectorConfig config;
         try {
-            config = ProjectorConfig.fromEnv(Env.system(), System.getenv());
+            config = ProjectorConfig.fromEnv(Env.system());
         } catch (ConfigException e) {
             System.err.println("cdc-projector: " + e.getMessage());
             System.exit(2);

@@ -34,6 +34,7 @@ public final class Projector implements AutoCloseable {
     private final ProjectorStatus status = new ProjectorStatus(Clock.systemUTC());
     private final Javalin http;
     private CdcEngine engine;
+    private boolean closed;
 
     public Projector(ProjectorConfig config, UnifiedJedis redis) {
         this.config = config;
@@ -90,9 +91,16 @@ public final class Projector implements AutoCloseable {
         return http.port();
     }
 
-    /** Stops the engine first (it finishes the batch in flight and commits offsets), then the HTTP endpoint. */
+    /**
+     * Stops the engine first (it finishes the batch in flight and commits offsets), then the HTTP endpoint.
+     * Closing twice is harmless.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (engine != null) {
             engine.close();
         }

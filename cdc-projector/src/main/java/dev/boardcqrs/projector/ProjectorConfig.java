@@ -45,7 +45,7 @@ public record ProjectorConfig(
         engineOverrides = Map.copyOf(engineOverrides);
     }
 
-    public static ProjectorConfig fromEnv(Env env, Map<String, String> variables) {
+    public static ProjectorConfig fromEnv(Env env) {
         return new ProjectorConfig(
                 env.string("PROJECTOR_HOST", "127.0.0.1"),
                 env.port("PROJECTOR_PORT", 8083),
@@ -63,7 +63,7 @@ public record ProjectorConfig(
                 env.integer("PROJECTOR_MAX_QUEUE_SIZE", 8192, 2, 10_000_000),
                 env.duration("PROJECTOR_OFFSET_FLUSH_INTERVAL", Duration.ofSeconds(1)),
                 env.oneOf("PROJECTOR_SNAPSHOT_MODE", "initial", Set.of("initial", "no_data", "when_needed", "never")),
-                engineOverrides(variables));
+                engineOverrides(env.asMap()));
     }
 
     static Map<String, String> engineOverrides(Map<String, String> variables) {

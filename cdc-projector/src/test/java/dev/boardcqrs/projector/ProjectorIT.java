@@ -40,7 +40,7 @@ class ProjectorIT {
                 "REDIS_NAMESPACE", "it",
                 "PROJECTOR_PORT", "0",
                 "PROJECTOR_OFFSET_FILE", dir.resolve("offsets.dat").toString(),
-                "PROJECTOR_SCHEMA_HISTORY_FILE", dir.resolve("history.dat").toString())), Map.of());
+                "PROJECTOR_SCHEMA_HISTORY_FILE", dir.resolve("history.dat").toString())));
         sql("INSERT INTO article (article_id, board_id, writer_id, title, content) VALUES (1, 10, 5, 'before start', 'x')");
         projector = new Projector(config, redis).start();
     }

@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** What the projector has done so far, for /health, /status and the logs. Safe to read from any thread. */
 public final class ProjectorStatus {
-    public enum State { STARTING, SNAPSHOT, STREAMING, RETRYING, STOPPED, FAILED }
+    /** STARTING until the connector task runs, then RUNNING; SNAPSHOT or STREAMING by the last change applied. */
+    public enum State { STARTING, RUNNING, SNAPSHOT, STREAMING, RETRYING, STOPPED, FAILED }
 
     private final Clock clock;
     private final AtomicLong snapshotRows = new AtomicLong();
@@ -58,9 +59,9 @@ public final class ProjectorStatus {
         }
     }
 
-    public void streaming() {
-        if (state == State.STARTING || state == State.SNAPSHOT) {
-            state = State.STREAMING;
+    public void taskStarted() {
+        if (state == State.STARTING) {
+            state = State.RUNNING;
         }
     }
 

@@ -34,6 +34,7 @@ public final class CdcEngine implements AutoCloseable {
                     @Override
                     public void taskStarted() {
                         log.info("connector task started");
+                        status.taskStarted();
                     }
                 })
                 .using((success, message, error) -> {

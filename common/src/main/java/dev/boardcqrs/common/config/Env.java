@@ -19,6 +19,11 @@ public final class Env {
         return new Env(System.getenv());
     }
 
+    /** The variables themselves, for settings passed through by prefix. */
+    public Map<String, String> asMap() {
+        return variables;
+    }
+
     public String string(String name, String defaultValue) {
         String value = variables.get(name);
         return value == null || value.isBlank() ? defaultValue : value.trim();

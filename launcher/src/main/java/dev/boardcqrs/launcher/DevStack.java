@@ -1,0 +1,151 @@
+package dev.boardcqrs.launcher;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.boardcqrs.command.CommandApiConfig;
+import dev.boardcqrs.command.CommandApp;
+import dev.boardcqrs.command.db.Database;
+import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedRedis;
+import dev.boardcqrs.projector.Projector;
+import dev.boardcqrs.projector.ProjectorConfig;
+import dev.boardcqrs.query.QueryApiConfig;
+import dev.boardcqrs.query.QueryApp;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The whole stack in one JVM: embedded MariaDB and Redis, then command-api, cdc-projector and query-api
+ * built exactly as their own mains build them, configured by the same environment variables except that
+ * the database and Redis are the embedded ones.
+ */
+public final class DevStack implements AutoCloseable {
+    private final EmbeddedMariaDb mariaDb;
+    private final EmbeddedRedis redisServer;
+    private final RedisClient redis;
+    private final HikariDataSource commandPool;
+    private final Javalin commandApi;
+    private final Javalin queryApi;
+    private final ProjectorConfig projectorConfig;
+    private Projector projector;
+
+    private DevStack(EmbeddedMariaDb mariaDb, EmbeddedRedis redisServer, RedisClient redis,
+                     HikariDataSource commandPool, Javalin commandApi, Javalin queryApi,
+                     ProjectorConfig projectorConfig, Projector projector) {
+        this.mariaDb = mariaDb;
+        this.redisServer = redisServer;
+        this.redis = redis;
+        this.commandPool = commandPool;
+        this.commandApi = commandApi;
+        this.queryApi = queryApi;
+        this.projectorConfig = projectorConfig;
+        this.projector = projector;
+    }
+
+    /** Starts everything; {@code environment} holds the same variables the services read (ports, tuning). */
+    public static DevStack start(Map<String, String> environment) throws SQLException {
+        EmbeddedMariaDb mariaDb = EmbeddedMariaDb.startWithBoardDatabase();
+        EmbeddedRedis redisServer = EmbeddedRedis.start();
+        Env env = new Env(embedded(environment, mariaDb, redisServer));
+
+        CommandApiConfig commandConfig = CommandApiConfig.fromEnv(env);
+        HikariDataSource commandPool = Database.pool(commandConfig.databaseUrl(), commandConfig.databaseUser(),
+                commandConfig.databasePassword(), commandConfig.poolSize(), commandConfig.connectionTimeout());
+        Javalin commandApi = CommandApp.create(commandConfig.host(), commandConfig.port(), commandPool).start();
+
+        RedisClient redis = RedisClient.create(URI.create(redisServer.url()));
+        ProjectorConfig projectorConfig = ProjectorConfig.fromEnv(env);
+        Projector projector = new Projector(projectorConfig, redis).start();
+
+        QueryApiConfig queryConfig = QueryApiConfig.fromEnv(env);
+        Javalin queryApi = QueryApp.create(queryConfig.host(), queryConfig.port(), redis,
+                new KeyScheme(queryConfig.namespace())).start();
+
+        return new DevStack(mariaDb, redisServer, redis, commandPool, commandApi, queryApi, projectorConfig, projector);
+    }
+
+    private static Map<String, String> embedded(Map<String, String> environment, EmbeddedMariaDb mariaDb,
+                                                EmbeddedRedis redisServer) {
+        Map<String, String> variables = new HashMap<>(environment);
+        variables.put("DATABASE_URL", mariaDb.jdbcUrl());
+        variables.put("DATABASE_USER", EmbeddedMariaDb.APP_USER);
+        variables.put("DATABASE_PASSWORD", EmbeddedMariaDb.APP_PASSWORD);
+        variables.put("CDC_DATABASE_USER", EmbeddedMariaDb.CDC_USER);
+        variables.put("CDC_DATABASE_PASSWORD", EmbeddedMariaDb.CDC_PASSWORD);
+        variables.put("REDIS_URL", redisServer.url());
+        // the embedded database is new on every start, so its offsets must be too
+        Path data = temporaryDirectory();
+        variables.put("PROJECTOR_OFFSET_FILE", data.resolve("offsets.dat").toString());
+        variables.put("PROJECTOR_SCHEMA_HISTORY_FILE", data.resolve("schema-history.dat").toString());
+        return variables;
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            Path dir = Files.createTempDirectory("board-cqrs-projector");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The lines the README promises, one per endpoint, for people and scripts. */
+    public List<String> endpoints() {
+        return List.of(
+                "command-api http://127.0.0.1:" + commandApi.port(),
+                "query-api http://127.0.0.1:" + queryApi.port(),
+                "cdc-projector http://127.0.0.1:" + projector.port(),
+                "database " + mariaDb.jdbcUrl() + "?user=" + EmbeddedMariaDb.ROOT_USER,
+                "redis " + redisServer.url());
+    }
+
+    public String commandApiUrl() {
+        return "http://127.0.0.1:" + commandApi.port();
+    }
+
+    public String queryApiUrl() {
+        return "http://127.0.0.1:" + queryApi.port();
+    }
+
+    public EmbeddedMariaDb mariaDb() {
+        return mariaDb;
+    }
+
+    public RedisClient redis() {
+        return redis;
+    }
+
+    public Projector projector() {
+        return projector;
+    }
+
+    /** Stops the projector (it commits its offsets) and starts a new one that resumes from them. */
+    public Projector restartProjector() throws SQLException {
+        projector.close();
+        projector = new Projector(projectorConfig, redis).start();
+        return projector;
+    }
+
+    /** Stops in dependency order: the projector first, then the APIs, then the clients and the servers. */
+    @Override
+    public void close() {
+        projector.close();
+        queryApi.stop();
+        commandApi.stop();
+        commandPool.close();
+        redis.close();
+        redisServer.close();
+        mariaDb.close();
+    }
+}

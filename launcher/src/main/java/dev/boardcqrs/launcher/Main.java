@@ -1,0 +1,32 @@
+package dev.boardcqrs.launcher;
+
+import dev.boardcqrs.common.config.ConfigException;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the whole stack on embedded defaults until Ctrl-C, printing one line per endpoint when it is ready.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        DevStack stack;
+        try {
+            stack = DevStack.start(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("board-cqrs: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            stopped.countDown();
+        }, "dev-stack-shutdown"));
+        stack.endpoints().forEach(System.out::println);
+        System.out.println("board-cqrs is running; press Ctrl-C to stop");
+        System.out.flush();
+        stopped.await();
+    }
+}

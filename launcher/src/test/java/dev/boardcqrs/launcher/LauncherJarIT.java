@@ -1,0 +1,74 @@
+package dev.boardcqrs.launcher;
+
+import static dev.boardcqrs.embedded.JsonHttp.toJson;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.boardcqrs.embedded.JsonHttp;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's run command, as a person runs it: the packaged launcher jar in its own JVM. It must print one
+ * line per endpoint and carry an article from command-api to query-api, then stop cleanly on SIGTERM.
+ */
+class LauncherJarIT {
+
+    @Test
+    void shouldPrintItsEndpointsAndCarryAWriteToTheQueryApi() throws Exception {
+        Path jar = Path.of("target", "launcher.jar");
+        assertThat(jar).as("run after `mvn package`").exists();
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString()).redirectErrorStream(true);
+        builder.environment().putAll(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0"));
+        Process process = builder.start();
+        Map<String, String> endpoints = new ConcurrentHashMap<>();
+        Thread reader = new Thread(() -> readEndpoints(process, endpoints), "launcher-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            await().atMost(Duration.ofSeconds(120)).until(() -> endpoints.keySet().containsAll(
+                    List.of("command-api", "query-api", "database", "redis")) || !process.isAlive());
+            assertThat(process.isAlive()).as("launcher is running").isTrue();
+            assertThat(endpoints.get("command-api")).matches("http://127\\.0\\.0\\.1:\\d+");
+            assertThat(endpoints.get("database")).matches("jdbc:mariadb://127\\.0\\.0\\.1:\\d+/board\\?user=root");
+            assertThat(endpoints.get("redis")).matches("redis://127\\.0\\.0\\.1:\\d+");
+
+            long articleId = new JsonHttp(endpoints.get("command-api")).post("/articles",
+                    toJson(Map.of("boardId", 1, "writerId", 1, "title", "round trip", "content", "c")))
+                    .json().get("articleId").asLong();
+            JsonHttp query = new JsonHttp(endpoints.get("query-api"));
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                    assertThat(query.get("/articles/" + articleId).json().get("title").asText()).isEqualTo("round trip"));
+        } finally {
+            process.destroy(); // SIGTERM, like Ctrl-C: the shutdown hook stops everything
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s of SIGTERM").isTrue();
+        }
+    }
+
+    private static void readEndpoints(Process process, Map<String, String> endpoints) {
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                String[] parts = line.split(" ");
+                if (parts.length == 2 && List.of("command-api", "query-api", "cdc-projector", "database", "redis")
+                        .contains(parts[0])) {
+                    endpoints.put(parts[0], parts[1]);
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+}
