@@ -1,6 +1,7 @@
 package dev.boardcqrs.projector;
 
 import dev.boardcqrs.common.config.ConfigException;
+import dev.boardcqrs.common.logging.Logging;
 import dev.boardcqrs.common.config.Env;
 import java.net.URI;
 import java.sql.SQLException;
@@ -16,6 +17,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        Logging.routeJavaUtilLogging();
         ProjectorConfig config;
         try {
             config = ProjectorConfig.fromEnv(Env.system());

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,8 @@ import redis.clients.jedis.RedisClient;
  * the database and Redis are the embedded ones.
  */
 public final class DevStack implements AutoCloseable {
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
     private final EmbeddedMariaDb mariaDb;
     private final EmbeddedRedis redisServer;
     private final RedisClient redis;
@@ -65,13 +68,29 @@ public final class DevStack implements AutoCloseable {
 
         RedisClient redis = RedisClient.create(URI.create(redisServer.url()));
         ProjectorConfig projectorConfig = ProjectorConfig.fromEnv(env);
-        Projector projector = new Projector(projectorConfig, redis).start();
+        Projector projector = startProjector(projectorConfig, redis);
 
         QueryApiConfig queryConfig = QueryApiConfig.fromEnv(env);
         Javalin queryApi = QueryApp.create(queryConfig.host(), queryConfig.port(), redis,
                 new KeyScheme(queryConfig.namespace())).start();
 
         return new DevStack(mariaDb, redisServer, redis, commandPool, commandApi, queryApi, projectorConfig, projector);
+    }
+
+    // "Ready" means the projector's connector is running, so a write made right after the endpoints are
+    // printed is not waiting on engine start-up.
+    private static Projector startProjector(ProjectorConfig config, RedisClient redis) throws SQLException {
+        Projector projector = new Projector(config, redis).start();
+        try {
+            if (!projector.status().awaitStarted(STARTUP_TIMEOUT)) {
+                throw new IllegalStateException("cdc-projector did not start within " + STARTUP_TIMEOUT.toSeconds()
+                        + " s: " + projector.status().toMap().get("failure"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting cdc-projector", e);
+        }
+        return projector;
     }
 
     private static Map<String, String> embedded(Map<String, String> environment, EmbeddedMariaDb mariaDb,
@@ -133,7 +152,7 @@ public final class DevStack implements AutoCloseable {
     /** Stops the projector (it commits its offsets) and starts a new one that resumes from them. */
     public Projector restartProjector() throws SQLException {
         projector.close();
-        projector = new Projector(projectorConfig, redis).start();
+        projector = startProjector(projectorConfig, redis);
         return projector;
     }
 

@@ -1,6 +1,7 @@
 package dev.boardcqrs.launcher;
 
 import dev.boardcqrs.common.config.ConfigException;
+import dev.boardcqrs.common.logging.Logging;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -11,6 +12,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        Logging.routeJavaUtilLogging();
         DevStack stack;
         try {
             stack = DevStack.start(System.getenv());

@@ -2,8 +2,11 @@ package dev.boardcqrs.projector.apply;
 
 import dev.boardcqrs.projector.change.RowChange;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** What the projector has done so far, for /health, /status and the logs. Safe to read from any thread. */
@@ -21,6 +24,7 @@ public final class ProjectorStatus {
     private volatile long lastSourceTimeMillis;
     private volatile long lastAppliedAtMillis;
     private volatile String failure;
+    private final CountDownLatch settled = new CountDownLatch(1);
 
     public ProjectorStatus(Clock clock) {
         this.clock = clock;
@@ -63,6 +67,12 @@ public final class ProjectorStatus {
         if (state == State.STARTING) {
             state = State.RUNNING;
         }
+        settled.countDown();
+    }
+
+    /** Waits until the connector task runs or the engine failed; false when neither happened in time. */
+    public boolean awaitStarted(Duration timeout) throws InterruptedException {
+        return settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && state != State.FAILED;
     }
 
     public void stopped() {
@@ -74,6 +84,7 @@ public final class ProjectorStatus {
     public void failed(String reason) {
         state = State.FAILED;
         failure = reason;
+        settled.countDown();
     }
 
     public State state() {

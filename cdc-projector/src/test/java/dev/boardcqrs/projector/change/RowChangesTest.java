@@ -1,0 +1,81 @@
+package dev.boardcqrs.projector.change;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDateTime;
+import java.util.Map;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+/** Builds records shaped like Debezium's MySQL/MariaDB envelopes and checks what the projection gets. */
+class RowChangesTest {
+    private static final Schema TIMESTAMP = SchemaBuilder.int64().name("io.debezium.time.Timestamp").optional().build();
+    private static final Schema ROW = SchemaBuilder.struct().name("comment.Value")
+            .field("comment_id", Schema.INT64_SCHEMA)
+            .field("deleted", Schema.INT16_SCHEMA)
+            .field("content", Schema.STRING_SCHEMA)
+            .field("created_at", TIMESTAMP)
+            .optional().build();
+    private static final Schema SOURCE = SchemaBuilder.struct().name("source")
+            .field("table", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("file", Schema.STRING_SCHEMA)
+            .field("pos", Schema.INT64_SCHEMA)
+            .field("row", Schema.OPTIONAL_INT32_SCHEMA)
+            .field("gtid", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("snapshot", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("ts_ms", Schema.INT64_SCHEMA)
+            .build();
+    private static final Schema ENVELOPE = SchemaBuilder.struct().name("comment.Envelope")
+            .field("before", ROW).field("after", ROW).field("source", SOURCE)
+            .field("op", Schema.STRING_SCHEMA).build();
+
+    @Test
+    void shouldReadAnUpdateWithBothImagesPositionAndNormalisedValues() {
+        Struct before = row(1, (short) 0);
+        Struct after = row(1, (short) 1);
+        Struct source = new Struct(SOURCE).put("table", "comment").put("file", "bin.000003").put("pos", 4711L)
+                .put("row", 2).put("gtid", "0-1-42").put("snapshot", "false").put("ts_ms", 1_700_000_000_000L);
+        Struct value = new Struct(ENVELOPE).put("before", before).put("after", after).put("source", source).put("op", "u");
+
+        RowChange change = RowChanges.from(record(value)).orElseThrow();
+
+        assertThat(change.table()).isEqualTo("comment");
+        assertThat(change.operation()).isEqualTo(RowChange.Operation.UPDATE);
+        assertThat(change.before()).containsEntry("deleted", 0L);
+        assertThat(change.after()).containsEntry("deleted", 1L).containsEntry("comment_id", 1L)
+                .containsEntry("created_at", LocalDateTime.of(2026, 11, 24, 10, 0, 0, 250_000_000));
+        assertThat(change.position()).isEqualTo(new SourcePosition("bin.000003", 4711, 2, "0-1-42", false));
+        assertThat(change.sourceTimeMillis()).isEqualTo(1_700_000_000_000L);
+    }
+
+    @Test
+    void shouldMarkSnapshotRows() {
+        Struct source = new Struct(SOURCE).put("table", "comment").put("file", "bin.000001").put("pos", 4L)
+                .put("snapshot", "last").put("ts_ms", 0L);
+        Struct value = new Struct(ENVELOPE).put("after", row(1, (short) 0)).put("source", source).put("op", "r");
+
+        RowChange change = RowChanges.from(record(value)).orElseThrow();
+
+        assertThat(change.operation()).isEqualTo(RowChange.Operation.READ);
+        assertThat(change.before()).isNull();
+        assertThat(change.position().snapshot()).isTrue();
+    }
+
+    @Test
+    void shouldGiveNothingForTombstones() {
+        assertThat(RowChanges.from(record(null))).isEmpty();
+    }
+
+    private static Struct row(long id, short deleted) {
+        long millis = LocalDateTime.of(2026, 11, 24, 10, 0, 0, 250_000_000).toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+        return new Struct(ROW).put("comment_id", id).put("deleted", deleted).put("content", "hi").put("created_at", millis);
+    }
+
+    private static SourceRecord record(Struct value) {
+        return new SourceRecord(Map.of(), Map.of(), "board-cqrs.board.comment", null, null, null,
+                value == null ? null : value.schema(), value);
+    }
+}

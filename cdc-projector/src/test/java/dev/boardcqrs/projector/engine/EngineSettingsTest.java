@@ -1,0 +1,58 @@
+package dev.boardcqrs.projector.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.boardcqrs.common.config.ConfigException;
+import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.projector.ProjectorConfig;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class EngineSettingsTest {
+
+    @Test
+    void shouldPickTheConnectorFromTheServerVersion() {
+        assertThat(ServerKind.fromVersion("11.4.5-MariaDB-log")).isEqualTo(ServerKind.MARIADB);
+        assertThat(ServerKind.fromVersion("8.4.3")).isEqualTo(ServerKind.MYSQL);
+    }
+
+    @Test
+    void shouldSplitJdbcUrlsOfBothDrivers() {
+        assertThat(JdbcUrl.parse("jdbc:mysql://db.internal:3307/board?useSSL=false"))
+                .isEqualTo(new JdbcUrl("db.internal", 3307, "board"));
+        assertThat(JdbcUrl.parse("jdbc:mariadb://127.0.0.1/shop")).isEqualTo(new JdbcUrl("127.0.0.1", 3306, "shop"));
+        assertThatThrownBy(() -> JdbcUrl.parse("postgres://x/y")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("DATABASE_URL");
+    }
+
+    @Test
+    void shouldDefaultToALowPollIntervalAndTheBoardTables() {
+        Properties props = EngineProperties.of(config(Map.of("DATABASE_URL", "jdbc:mysql://h:3306/board")), ServerKind.MYSQL);
+
+        assertThat(props.getProperty("poll.interval.ms")).isEqualTo("1");
+        assertThat(props.getProperty("connector.class")).isEqualTo("io.debezium.connector.mysql.MySqlConnector");
+        assertThat(props.getProperty("table.include.list")).isEqualTo("board.article,board.comment,board.article_like");
+        assertThat(props.getProperty("database.hostname")).isEqualTo("h");
+    }
+
+    @Test
+    void shouldPassDebeziumPrefixedVariablesThroughUntouched() {
+        Properties props = EngineProperties.of(config(Map.of(
+                "DEBEZIUM_SNAPSHOT_FETCH_SIZE", "5000", "DEBEZIUM_POLL_INTERVAL_MS", "25")), ServerKind.MARIADB);
+
+        assertThat(props.getProperty("snapshot.fetch.size")).isEqualTo("5000");
+        assertThat(props.getProperty("poll.interval.ms")).isEqualTo("25");
+    }
+
+    @Test
+    void shouldRejectAQueueNoLargerThanTheBatch() {
+        assertThatThrownBy(() -> config(Map.of("PROJECTOR_MAX_BATCH_SIZE", "100", "PROJECTOR_MAX_QUEUE_SIZE", "100")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("PROJECTOR_MAX_QUEUE_SIZE");
+    }
+
+    private static ProjectorConfig config(Map<String, String> variables) {
+        return ProjectorConfig.fromEnv(new Env(variables));
+    }
+}
