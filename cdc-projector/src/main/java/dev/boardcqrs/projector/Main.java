@@ -1,6 +1,5 @@
 package dev.boardcqrs.projector;
 
-import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.logging.Logging;
 import dev.boardcqrs.common.config.Env;
 import java.net.URI;
@@ -18,14 +17,7 @@ public final class Main {
 
     public static void main(String[] args) {
         Logging.routeJavaUtilLogging();
-        ProjectorConfig config;
-        try {
-            config = ProjectorConfig.fromEnv(Env.system());
-        } catch (ConfigException e) {
-            System.err.println("cdc-projector: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+        ProjectorConfig config = Env.loadOrExit("cdc-projector", ProjectorConfig::fromEnv);
         RedisClient redis = RedisClient.create(URI.create(config.redisUrl()));
         Projector projector = new Projector(config, redis);
         try {

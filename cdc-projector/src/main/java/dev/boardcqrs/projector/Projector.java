@@ -1,6 +1,7 @@
 package dev.boardcqrs.projector;
 
 import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.common.web.ApiException;
 import dev.boardcqrs.common.web.HttpApps;
 import dev.boardcqrs.projector.apply.BatchApplier;
@@ -61,7 +62,7 @@ public final class Projector implements AutoCloseable {
         engine.start();
         http.start();
         log.info("cdc-projector reading {} with the {} connector into {} (namespace '{}'), offsets in {}",
-                config.databaseUrl(), kind, config.redisUrl().replaceAll("//[^@/]*@", "//***@"),
+                config.databaseUrl(), kind, Env.redacted(config.redisUrl()),
                 config.namespace(), config.offsetFile());
         return this;
     }

@@ -81,7 +81,7 @@ public record ProjectorConfig(
     public String toString() {
         // never print the password
         return "ProjectorConfig[databaseUrl=" + databaseUrl + ", databaseUser=" + databaseUser + ", redisUrl="
-                + redisUrl.replaceAll("//[^@/]*@", "//***@") + ", namespace=" + namespace + ", connector="
+                + Env.redacted(redisUrl) + ", namespace=" + namespace + ", connector="
                 + connector + ", offsetFile=" + offsetFile + ", pollInterval=" + pollInterval + ", maxBatchSize="
                 + maxBatchSize + ", snapshotMode=" + snapshotMode + ", engineOverrides=" + engineOverrides.keySet() + "]";
     }

@@ -2,7 +2,6 @@ package dev.boardcqrs.command;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.command.db.Database;
-import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
 import io.javalin.Javalin;
 import org.slf4j.Logger;
@@ -16,14 +15,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        CommandApiConfig config;
-        try {
-            config = CommandApiConfig.fromEnv(Env.system());
-        } catch (ConfigException e) {
-            System.err.println("command-api: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+        CommandApiConfig config = Env.loadOrExit("command-api", CommandApiConfig::fromEnv);
         HikariDataSource pool = Database.pool(config.databaseUrl(), config.databaseUser(),
                 config.databasePassword(), config.poolSize(), config.connectionTimeout());
         Javalin app = CommandApp.create(config.host(), config.port(), pool).start();

@@ -1,7 +1,6 @@
 package dev.boardcqrs.query;
 
 import dev.boardcqrs.common.board.KeyScheme;
-import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
 import io.javalin.Javalin;
 import java.net.URI;
@@ -17,14 +16,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        QueryApiConfig config;
-        try {
-            config = QueryApiConfig.fromEnv(Env.system());
-        } catch (ConfigException e) {
-            System.err.println("query-api: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+        QueryApiConfig config = Env.loadOrExit("query-api", QueryApiConfig::fromEnv);
         RedisClient redis = RedisClient.create(URI.create(config.redisUrl()));
         Javalin app = QueryApp.create(config.host(), config.port(), redis, new KeyScheme(config.namespace())).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -21,6 +21,6 @@ public record QueryApiConfig(String host, int port, String redisUrl, String name
     @Override
     public String toString() {
         return "QueryApiConfig[host=" + host + ", port=" + port + ", redisUrl="
-                + redisUrl.replaceAll("//[^@/]*@", "//***@") + ", namespace=" + namespace + "]";
+                + Env.redacted(redisUrl) + ", namespace=" + namespace + "]";
     }
 }

@@ -3,6 +3,7 @@ package dev.boardcqrs.common.config;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads settings from environment variables, each with a default, and rejects bad values with a message
@@ -17,6 +18,25 @@ public final class Env {
 
     public static Env system() {
         return new Env(System.getenv());
+    }
+
+    /**
+     * Reads a process's config from the real environment, or ends the process with one line naming the bad
+     * setting (exit code 2), which is what an operator needs rather than a stack trace.
+     */
+    public static <T> T loadOrExit(String process, Function<Env, T> reader) {
+        try {
+            return reader.apply(system());
+        } catch (ConfigException e) {
+            System.err.println(process + ": " + e.getMessage());
+            System.exit(2);
+            throw e; // not reached
+        }
+    }
+
+    /** A URL fit for logs: user and password removed. */
+    public static String redacted(String url) {
+        return url.replaceAll("//[^@/]*@", "//***@");
     }
 
     /** The variables themselves, for settings passed through by prefix. */

@@ -42,4 +42,10 @@ class EnvTest {
         assertThatThrownBy(() -> env.duration("TTL", Duration.ZERO)).hasMessageContaining("TTL must be a duration");
         assertThatThrownBy(() -> env.oneOf("MODE", "slow", Set.of("slow"))).hasMessage("MODE must be one of [slow], but was 'fast'");
     }
+
+    @Test
+    void shouldHideCredentialsOfUrlsInLogs() {
+        assertThat(Env.redacted("redis://app:s3cret@cache:6379")).isEqualTo("redis://***@cache:6379");
+        assertThat(Env.redacted("redis://cache:6379")).isEqualTo("redis://cache:6379");
+    }
 }
