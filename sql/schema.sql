@@ -35,3 +35,11 @@ CREATE TABLE IF NOT EXISTS article_like (
     PRIMARY KEY (article_like_id),
     UNIQUE KEY uk_article_like (article_id, user_id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- Backup of the view counters that live in Redis (command-api's view feature). Written every N counted views
+-- and on a timer, never lowered; after Redis data loss the counter restarts from here.
+CREATE TABLE IF NOT EXISTS article_view_count (
+    article_id BIGINT NOT NULL,
+    view_count BIGINT NOT NULL,
+    PRIMARY KEY (article_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

@@ -1,5 +1,7 @@
 package dev.boardcqrs.command;
 
+import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
 import java.time.Duration;
 
@@ -11,7 +13,22 @@ public record CommandApiConfig(
         String databaseUser,
         String databasePassword,
         int poolSize,
-        Duration connectionTimeout) {
+        Duration connectionTimeout,
+        String redisUrl,
+        String namespace,
+        Duration viewWindow,
+        int viewBackupEvery,
+        Duration viewBackupInterval) {
+
+    public CommandApiConfig {
+        new KeyScheme(namespace); // validates the namespace
+        if (viewWindow.toMillis() < 1) {
+            throw new ConfigException("VIEW_WINDOW must be at least 1ms, but was " + viewWindow);
+        }
+        if (viewBackupInterval.toMillis() < 1) {
+            throw new ConfigException("VIEW_BACKUP_INTERVAL must be at least 1ms, but was " + viewBackupInterval);
+        }
+    }
 
     public static CommandApiConfig fromEnv(Env env) {
         return new CommandApiConfig(
@@ -21,14 +38,20 @@ public record CommandApiConfig(
                 env.string("DATABASE_USER", "board_app"),
                 env.string("DATABASE_PASSWORD", "board_app"),
                 env.integer("DATABASE_POOL_SIZE", 10, 1, 200),
-                env.duration("DATABASE_CONNECTION_TIMEOUT", Duration.ofSeconds(2)));
+                env.duration("DATABASE_CONNECTION_TIMEOUT", Duration.ofSeconds(2)),
+                env.string("REDIS_URL", "redis://127.0.0.1:6379"),
+                env.string("REDIS_NAMESPACE", KeyScheme.DEFAULT_NAMESPACE),
+                env.duration("VIEW_WINDOW", Duration.ofMinutes(10)),
+                env.integer("VIEW_BACKUP_EVERY", 100, 1, 1_000_000),
+                env.duration("VIEW_BACKUP_INTERVAL", Duration.ofSeconds(60)));
     }
 
     @Override
     public String toString() {
         // never print the password
         return "CommandApiConfig[host=" + host + ", port=" + port + ", databaseUrl=" + databaseUrl
-                + ", databaseUser=" + databaseUser + ", poolSize=" + poolSize
-                + ", connectionTimeout=" + connectionTimeout + "]";
+                + ", databaseUser=" + databaseUser + ", poolSize=" + poolSize + ", redisUrl=" + Env.redacted(redisUrl)
+                + ", namespace=" + namespace + ", viewWindow=" + viewWindow + ", viewBackupEvery=" + viewBackupEvery
+                + ", viewBackupInterval=" + viewBackupInterval + "]";
     }
 }

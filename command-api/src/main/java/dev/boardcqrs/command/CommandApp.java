@@ -7,24 +7,35 @@ import dev.boardcqrs.command.comment.CommentService;
 import dev.boardcqrs.command.db.Database;
 import dev.boardcqrs.command.like.LikeController;
 import dev.boardcqrs.command.like.LikeService;
+import dev.boardcqrs.command.view.ViewBackupJob;
+import dev.boardcqrs.command.view.ViewBackupStore;
+import dev.boardcqrs.command.view.ViewController;
+import dev.boardcqrs.command.view.ViewService;
+import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.web.ApiException;
 import dev.boardcqrs.common.web.HttpApps;
 import io.javalin.Javalin;
 import java.util.Map;
 import javax.sql.DataSource;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Builds command-api from its dependencies and returns it unstarted; Main and the tests build the same. */
 public final class CommandApp {
     private CommandApp() {
     }
 
-    public static Javalin create(String host, int port, DataSource dataSource) {
+    public static Javalin create(CommandApiConfig config, DataSource dataSource, UnifiedJedis redis) {
         Database database = new Database(dataSource);
+        KeyScheme keys = new KeyScheme(config.namespace());
         ArticleController articles = new ArticleController(new ArticleService(database));
         CommentController comments = new CommentController(new CommentService(database));
         LikeController likes = new LikeController(new LikeService(database));
+        ViewBackupStore viewBackups = new ViewBackupStore(database);
+        ViewController views = new ViewController(new ViewService(database, redis, keys, viewBackups,
+                config.viewWindow(), config.viewBackupEvery()));
+        ViewBackupJob viewBackupJob = new ViewBackupJob(redis, keys, viewBackups, config.viewBackupInterval());
 
-        return HttpApps.create(host, port, routes -> {
+        return HttpApps.create(config.host(), config.port(), routes -> {
             routes.post("/articles", articles::create);
             routes.put("/articles/{articleId}", articles::update);
             routes.delete("/articles/{articleId}", articles::delete);
@@ -32,12 +43,16 @@ public final class CommandApp {
             routes.delete("/comments/{commentId}", comments::delete);
             routes.post("/articles/{articleId}/likes", likes::like);
             routes.delete("/articles/{articleId}/likes/{userId}", likes::unlike);
+            routes.post("/articles/{articleId}/views", views::view);
             routes.get("/health", ctx -> {
                 if (!database.isReachable()) {
                     throw ApiException.unavailable("database is not reachable");
                 }
                 ctx.json(Map.of("status", "UP"));
             });
+        }, events -> {
+            events.serverStarted(viewBackupJob::start);
+            events.serverStopping(viewBackupJob::close);
         });
     }
 }

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.command.db.Database;
+import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.JsonHttp.Response;
 import io.javalin.Javalin;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -21,9 +24,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import redis.clients.jedis.RedisClient;
 
 class CommandApiIT {
     private static EmbeddedMariaDb mariaDb;
+    private static EmbeddedRedis redisServer;
+    private static RedisClient redis;
     private static HikariDataSource pool;
     private static Javalin app;
     private static JsonHttp http;
@@ -31,9 +37,11 @@ class CommandApiIT {
     @BeforeAll
     static void start() {
         mariaDb = EmbeddedMariaDb.startWithBoardDatabase();
+        redisServer = EmbeddedRedis.start();
+        redis = RedisClient.create(URI.create(redisServer.url()));
         pool = Database.pool(mariaDb.jdbcUrl(), EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD, 4,
                 Duration.ofSeconds(5));
-        app = CommandApp.create("127.0.0.1", 0, pool).start();
+        app = CommandApp.create(CommandApiConfig.fromEnv(new Env(Map.of("COMMAND_API_PORT", "0"))), pool, redis).start();
         http = new JsonHttp("http://127.0.0.1:" + app.port());
     }
 
@@ -41,6 +49,8 @@ class CommandApiIT {
     static void stop() {
         app.stop();
         pool.close();
+        redis.close();
+        redisServer.close();
         mariaDb.close();
     }
 

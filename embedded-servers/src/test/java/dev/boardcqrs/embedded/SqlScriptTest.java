@@ -9,7 +9,7 @@ class SqlScriptTest {
     @Test
     void shouldSplitTheSchemaIntoOneStatementPerTableWithoutComments() {
         assertThat(SqlScript.statements(SqlScript.resource("sql/schema.sql")))
-                .hasSize(3)
+                .hasSize(4)
                 .allSatisfy(statement -> assertThat(statement).startsWith("CREATE TABLE IF NOT EXISTS").doesNotContain("--"));
     }
 

@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.command.CommandApiConfig;
 import dev.boardcqrs.command.CommandApp;
 import dev.boardcqrs.command.db.Database;
-import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.EmbeddedRedis;
@@ -64,15 +63,14 @@ public final class DevStack implements AutoCloseable {
         CommandApiConfig commandConfig = CommandApiConfig.fromEnv(env);
         HikariDataSource commandPool = Database.pool(commandConfig.databaseUrl(), commandConfig.databaseUser(),
                 commandConfig.databasePassword(), commandConfig.poolSize(), commandConfig.connectionTimeout());
-        Javalin commandApi = CommandApp.create(commandConfig.host(), commandConfig.port(), commandPool).start();
-
         RedisClient redis = RedisClient.create(URI.create(redisServer.url()));
+        Javalin commandApi = CommandApp.create(commandConfig, commandPool, redis).start();
+
         ProjectorConfig projectorConfig = ProjectorConfig.fromEnv(env);
         Projector projector = startProjector(projectorConfig, redis);
 
         QueryApiConfig queryConfig = QueryApiConfig.fromEnv(env);
-        Javalin queryApi = QueryApp.create(queryConfig.host(), queryConfig.port(), redis,
-                new KeyScheme(queryConfig.namespace())).start();
+        Javalin queryApi = QueryApp.create(queryConfig, redis).start();
 
         return new DevStack(mariaDb, redisServer, redis, commandPool, commandApi, queryApi, projectorConfig, projector);
     }

@@ -54,12 +54,14 @@ class BoardPipelineIT {
         command.post("/articles/" + articleId + "/comments", toJson(Map.of("writerId", 3, "content", "second")));
         command.post("/articles/" + articleId + "/likes", toJson(Map.of("userId", 4)));
         command.post("/articles/" + articleId + "/likes", toJson(Map.of("userId", 5)));
+        command.post("/articles/" + articleId + "/views", toJson(Map.of("userId", 4)));
 
         eventually(() -> {
             JsonNode article = article(articleId);
             assertThat(article.get("title").asText()).isEqualTo("Hello");
             assertThat(article.get("commentCount").asLong()).isEqualTo(2);
             assertThat(article.get("likeCount").asLong()).isEqualTo(2);
+            assertThat(article.get("viewCount").asLong()).isEqualTo(1);
         });
 
         command.put("/articles/" + articleId, toJson(Map.of("title", "Hello again", "content", "edited")));

@@ -1,6 +1,5 @@
 package dev.boardcqrs.query;
 
-import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.config.Env;
 import io.javalin.Javalin;
 import java.net.URI;
@@ -18,7 +17,7 @@ public final class Main {
     public static void main(String[] args) {
         QueryApiConfig config = Env.loadOrExit("query-api", QueryApiConfig::fromEnv);
         RedisClient redis = RedisClient.create(URI.create(config.redisUrl()));
-        Javalin app = QueryApp.create(config.host(), config.port(), redis, new KeyScheme(config.namespace())).start();
+        Javalin app = QueryApp.create(config, redis).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.stop();
             redis.close();

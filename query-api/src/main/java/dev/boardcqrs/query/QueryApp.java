@@ -4,6 +4,7 @@ import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.web.HttpApps;
 import dev.boardcqrs.query.article.ArticleController;
 import dev.boardcqrs.query.article.ArticleQueries;
+import dev.boardcqrs.query.view.ViewCounts;
 import io.javalin.Javalin;
 import java.util.Map;
 import redis.clients.jedis.UnifiedJedis;
@@ -13,9 +14,11 @@ public final class QueryApp {
     private QueryApp() {
     }
 
-    public static Javalin create(String host, int port, UnifiedJedis redis, KeyScheme keys) {
-        ArticleController articles = new ArticleController(new ArticleQueries(redis, keys));
-        return HttpApps.create(host, port, routes -> {
+    public static Javalin create(QueryApiConfig config, UnifiedJedis redis) {
+        KeyScheme keys = new KeyScheme(config.namespace());
+        ViewCounts views = new ViewCounts(redis, keys, config.viewCountCacheTtl(), System::nanoTime);
+        ArticleController articles = new ArticleController(new ArticleQueries(redis, keys, views));
+        return HttpApps.create(config.host(), config.port(), routes -> {
             routes.get("/articles/{articleId}", articles::article);
             routes.get("/boards/{boardId}/articles", articles::page);
             routes.get("/boards/{boardId}/articles/infinite-scroll", articles::scroll);

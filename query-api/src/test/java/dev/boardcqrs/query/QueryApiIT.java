@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.FreePort;
 import dev.boardcqrs.embedded.JsonHttp;
@@ -13,6 +14,7 @@ import io.javalin.Javalin;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,9 @@ class QueryApiIT {
             storeModel(id, BOARD, id % 4, id % 3);
         }
         storeModel(100, 99, 0, 0);
-        app = QueryApp.create("127.0.0.1", 0, redis, KEYS).start();
+        redis.set(KEYS.viewCount(7), "42");
+        redis.set(KEYS.viewCount(25), "3");
+        app = QueryApp.create(config(), redis).start();
         http = new JsonHttp("http://127.0.0.1:" + app.port());
     }
 
@@ -61,6 +65,7 @@ class QueryApiIT {
         assertThat(article.get("createdAt").asText()).isEqualTo("2026-11-24T10:00:00.007");
         assertThat(article.get("commentCount").asLong()).isEqualTo(3);
         assertThat(article.get("likeCount").asLong()).isEqualTo(1);
+        assertThat(article.get("viewCount").asLong()).isEqualTo(42);
     }
 
     @Test
@@ -77,6 +82,8 @@ class QueryApiIT {
         JsonNode third = http.get("/boards/" + BOARD + "/articles?page=3&pageSize=10").json();
 
         assertThat(ids(first)).containsExactly(25L, 24L, 23L, 22L, 21L, 20L, 19L, 18L, 17L, 16L);
+        assertThat(first.get("articles").get(0).get("viewCount").asLong()).isEqualTo(3);
+        assertThat(first.get("articles").get(1).get("viewCount").asLong()).isZero();
         assertThat(first.get("articleCount").asLong()).isEqualTo(25);
         assertThat(ids(third)).containsExactly(5L, 4L, 3L, 2L, 1L);
         assertThat(http.get("/boards/" + BOARD + "/articles").json().get("articles")).hasSize(20);
@@ -109,7 +116,7 @@ class QueryApiIT {
     @Test
     void shouldAnswer503JsonWhenRedisIsUnreachable() {
         try (RedisClient nowhere = RedisClient.create(URI.create("redis://127.0.0.1:" + FreePort.find()))) {
-            Javalin broken = QueryApp.create("127.0.0.1", 0, nowhere, KEYS).start();
+            Javalin broken = QueryApp.create(config(), nowhere).start();
             try {
                 Response response = new JsonHttp("http://127.0.0.1:" + broken.port()).get("/articles/1");
                 assertThat(response.status()).isEqualTo(503);
@@ -118,6 +125,10 @@ class QueryApiIT {
                 broken.stop();
             }
         }
+    }
+
+    private static QueryApiConfig config() {
+        return QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0", "REDIS_NAMESPACE", "q")));
     }
 
     private static List<Long> ids(JsonNode page) {

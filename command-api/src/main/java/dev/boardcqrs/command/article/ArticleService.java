@@ -46,12 +46,13 @@ public final class ArticleService {
         });
     }
 
-    /** Deletes the article with its comments and likes in one transaction. */
+    /** Deletes the article with its comments, likes and view count backup in one transaction. */
     public void delete(long articleId) {
         database.inTransaction(connection -> {
             lockForUpdate(connection, articleId);
             Rows.update(connection, "DELETE FROM article_like WHERE article_id = ?", articleId);
             Rows.update(connection, "DELETE FROM comment WHERE article_id = ?", articleId);
+            Rows.update(connection, "DELETE FROM article_view_count WHERE article_id = ?", articleId);
             Rows.update(connection, "DELETE FROM article WHERE article_id = ?", articleId);
             return null;
         });

@@ -10,6 +10,11 @@ package dev.boardcqrs.common.board;
  * {ns}:article:{articleId}:comments   set    ids of the article's live (not deleted) comments
  * {ns}:article:{articleId}:likes      set    ids of the article's likes
  * {ns}:board:{boardId}:articles       zset   ids of the board's articles, scored by id (newest = highest)
+ *
+ * owned by command-api's view feature, not by the query models:
+ * {ns}:view:count:{articleId}         string the article's view counter (INCR)
+ * {ns}:view:seen:{articleId}:{userId} string present while a user's view of an article is not counted again
+ * {ns}:view:unsaved                   set    ids of articles with views not yet backed up to MySQL
  * </pre>
  *
  * The sets are what make the counts exact under redelivery: adding or removing a member twice is the same
@@ -40,6 +45,18 @@ public record KeyScheme(String namespace) {
 
     public String articleLikes(long articleId) {
         return article(articleId) + ":likes";
+    }
+
+    public String viewCount(long articleId) {
+        return namespace + ":view:count:" + articleId;
+    }
+
+    public String viewSeen(long articleId, long userId) {
+        return namespace + ":view:seen:" + articleId + ":" + userId;
+    }
+
+    public String viewsUnsaved() {
+        return namespace + ":view:unsaved";
     }
 
     public String boardArticles(long boardId) {

@@ -1,6 +1,7 @@
 package dev.boardcqrs.common.web;
 
 import io.javalin.Javalin;
+import io.javalin.config.EventConfig;
 import io.javalin.config.RoutesConfig;
 import java.util.function.Consumer;
 
@@ -10,12 +11,18 @@ public final class HttpApps {
     }
 
     public static Javalin create(String host, int port, Consumer<RoutesConfig> routes) {
+        return create(host, port, routes, events -> { });
+    }
+
+    /** With lifecycle hooks, for apps that own background jobs: start them with the server, stop them with it. */
+    public static Javalin create(String host, int port, Consumer<RoutesConfig> routes, Consumer<EventConfig> events) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = host;
             config.jetty.port = port;
             ErrorResponses.register(config);
             routes.accept(config.routes);
+            events.accept(config.events);
         });
     }
 }

@@ -3,6 +3,7 @@ package dev.boardcqrs.query.article;
 import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
+import dev.boardcqrs.query.view.ViewCounts;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,20 +12,26 @@ import java.util.Map;
 import java.util.Optional;
 import redis.clients.jedis.UnifiedJedis;
 
-/** Reads the board query models from Redis, each answer in one round trip. This is a service: no HTTP here. */
+/**
+ * Reads the board query models from Redis, each in one round trip, and adds the live view counts.
+ * This is a service: no HTTP here.
+ */
 public final class ArticleQueries {
     private static final LuaScript BOARD_ARTICLES = LuaScript.resource("lua/board_articles.lua");
 
     private final UnifiedJedis redis;
     private final KeyScheme keys;
+    private final ViewCounts views;
 
-    public ArticleQueries(UnifiedJedis redis, KeyScheme keys) {
+    public ArticleQueries(UnifiedJedis redis, KeyScheme keys, ViewCounts views) {
         this.redis = redis;
         this.keys = keys;
+        this.views = views;
     }
 
-    public Optional<ArticleModel> find(long articleId) {
-        return Optional.ofNullable(ArticleModel.fromHash(redis.hgetAll(keys.article(articleId))));
+    public Optional<ArticleView> find(long articleId) {
+        return Optional.ofNullable(ArticleModel.fromHash(redis.hgetAll(keys.article(articleId))))
+                .map(model -> ArticleView.of(model, views.of(articleId)));
     }
 
     /** Page {@code page} (from 1) of the board's articles, newest first, with the board's article count. */
@@ -34,7 +41,7 @@ public final class ArticleQueries {
     }
 
     /** The {@code pageSize} articles after {@code lastArticleId} (all from the newest when it is null). */
-    public List<ArticleModel> scroll(long boardId, int pageSize, Long lastArticleId) {
+    public List<ArticleView> scroll(long boardId, int pageSize, Long lastArticleId) {
         String after = lastArticleId == null ? "+inf" : Long.toString(lastArticleId);
         return read(boardId, "after", after, pageSize).articles();
     }
@@ -43,10 +50,14 @@ public final class ArticleQueries {
         List<?> result = (List<?>) BOARD_ARTICLES.call(redis, List.of(keys.boardArticles(boardId)),
                 List.of(keys.articlePrefix(), mode, from.toString(), to.toString()));
         long count = (Long) result.get(0);
-        List<ArticleModel> articles = new ArrayList<>(result.size() - 1);
+        List<ArticleModel> models = new ArrayList<>(result.size() - 1);
         for (Object flat : result.subList(1, result.size())) {
-            articles.add(ArticleModel.fromHash(toMap((List<?>) flat)));
+            models.add(ArticleModel.fromHash(toMap((List<?>) flat)));
         }
+        Map<Long, Long> viewCounts = views.of(models.stream().map(ArticleModel::articleId).toList());
+        List<ArticleView> articles = models.stream()
+                .map(model -> ArticleView.of(model, viewCounts.get(model.articleId())))
+                .toList();
         return new ArticlePage(articles, count);
     }
 
@@ -63,6 +74,6 @@ public final class ArticleQueries {
     }
 
     /** One page of a board's list and the board's total article count. */
-    public record ArticlePage(List<ArticleModel> articles, long articleCount) {
+    public record ArticlePage(List<ArticleView> articles, long articleCount) {
     }
 }

@@ -1,0 +1,197 @@
+package dev.boardcqrs.command;
+
+import static dev.boardcqrs.embedded.JsonHttp.toJson;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.boardcqrs.command.db.Database;
+import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedRedis;
+import dev.boardcqrs.embedded.JsonHttp;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/** View counting against real Redis and MariaDB: exact under concurrency, windowed per user, backed up. */
+class ViewCountingIT {
+    private static final KeyScheme KEYS = new KeyScheme(KeyScheme.DEFAULT_NAMESPACE);
+    // the app with a fast timer gets its own namespace, so its timer cannot back up the other app's views
+    private static final KeyScheme TIMED_KEYS = new KeyScheme("timed");
+
+    private static EmbeddedMariaDb mariaDb;
+    private static EmbeddedRedis redisServer;
+    private static RedisClient redis;
+    private static HikariDataSource pool;
+    private static Javalin app;
+    private static Javalin timedApp;
+    private static JsonHttp http;
+    private static JsonHttp timedHttp;
+
+    @BeforeAll
+    static void start() {
+        mariaDb = EmbeddedMariaDb.startWithBoardDatabase();
+        redisServer = EmbeddedRedis.start();
+        redis = RedisClient.create(URI.create(redisServer.url()));
+        pool = Database.pool(mariaDb.jdbcUrl(), EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD, 16,
+                Duration.ofSeconds(5));
+        // the timer is effectively off here, so only the every-100 rule writes backups
+        app = CommandApp.create(config(Map.of("VIEW_WINDOW", "1s", "VIEW_BACKUP_INTERVAL", "1h")), pool, redis).start();
+        timedApp = CommandApp.create(config(Map.of("VIEW_BACKUP_INTERVAL", "200ms", "REDIS_NAMESPACE", "timed")), pool, redis).start();
+        http = new JsonHttp("http://127.0.0.1:" + app.port());
+        timedHttp = new JsonHttp("http://127.0.0.1:" + timedApp.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        timedApp.stop();
+        app.stop();
+        pool.close();
+        redis.close();
+        redisServer.close();
+        mariaDb.close();
+    }
+
+    @Test
+    void shouldCountAThousandConcurrentViewsByDistinctUsersExactly() throws Exception {
+        long articleId = createArticle();
+        ExecutorService clients = Executors.newFixedThreadPool(32);
+        List<Future<JsonNode>> answers = new ArrayList<>();
+        for (int user = 1; user <= 1000; user++) {
+            int userId = user;
+            answers.add(clients.submit(() -> view(http, articleId, userId)));
+        }
+        long counted = 0;
+        for (Future<JsonNode> answer : answers) {
+            counted += answer.get().get("counted").asBoolean() ? 1 : 0;
+        }
+        clients.shutdown();
+
+        assertThat(counted).isEqualTo(1000);
+        assertThat(redis.get(KEYS.viewCount(articleId))).isEqualTo("1000");
+        assertThat(backup(articleId)).isEqualTo(1000);
+    }
+
+    @Test
+    void shouldCountTheSameUserOnceWithinTheWindowAndAgainAfterIt() {
+        long articleId = createArticle();
+
+        assertThat(view(http, articleId, 5).get("counted").asBoolean()).isTrue();
+        JsonNode again = view(http, articleId, 5);
+        assertThat(again.get("counted").asBoolean()).isFalse();
+        assertThat(again.get("viewCount").asLong()).isEqualTo(1);
+        assertThat(view(http, articleId, 6).get("viewCount").asLong()).isEqualTo(2);
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> view(http, articleId, 5).get("counted").asBoolean());
+        assertThat(redis.get(KEYS.viewCount(articleId))).isEqualTo("3");
+    }
+
+    @Test
+    void shouldBackUpOnEveryHundredthCountedView() throws Exception {
+        long articleId = createArticle();
+        for (int user = 1; user <= 99; user++) {
+            view(http, articleId, user);
+        }
+        assertThat(backup(articleId)).isEqualTo(-1);
+
+        view(http, articleId, 100);
+
+        assertThat(backup(articleId)).isEqualTo(100);
+    }
+
+    @Test
+    void shouldBackUpUnsavedViewsOnTheTimer() {
+        long articleId = createArticle();
+        for (int user = 1; user <= 5; user++) {
+            view(timedHttp, articleId, user);
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> backup(articleId) == 5);
+    }
+
+    @Test
+    void shouldResumeFromTheBackupWhenRedisLosesTheCounter() throws Exception {
+        long articleId = createArticle();
+        for (int user = 1; user <= 100; user++) {
+            view(http, articleId, user);
+        }
+        redis.del(KEYS.viewCount(articleId)); // as after a Redis restart without persistence
+
+        JsonNode next = view(http, articleId, 101);
+
+        assertThat(next.get("viewCount").asLong()).isEqualTo(101);
+        assertThat(backup(articleId)).isEqualTo(100);
+    }
+
+    @Test
+    void shouldNeverLowerAStoredBackup() throws Exception {
+        long articleId = createArticle();
+        sql("INSERT INTO article_view_count (article_id, view_count) VALUES (" + articleId + ", 500)");
+        redis.set(TIMED_KEYS.viewCount(articleId), "7");
+        redis.sadd(TIMED_KEYS.viewsUnsaved(), Long.toString(articleId));
+
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !redis.sismember(TIMED_KEYS.viewsUnsaved(), Long.toString(articleId)));
+
+        assertThat(backup(articleId)).isEqualTo(500);
+    }
+
+    @Test
+    void shouldAnswer404ForAnUnknownArticleAnd400ForABadUser() {
+        assertThat(http.post("/articles/999999/views", toJson(Map.of("userId", 1))).status()).isEqualTo(404);
+        long articleId = createArticle();
+        JsonHttp.Response bad = http.post("/articles/" + articleId + "/views", toJson(Map.of("userId", -1)));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("error").asText()).isEqualTo("userId must be a positive integer");
+        assertThat(redis.exists(KEYS.viewCount(articleId))).isFalse();
+    }
+
+    private static JsonNode view(JsonHttp client, long articleId, long userId) {
+        JsonHttp.Response response = client.post("/articles/" + articleId + "/views", toJson(Map.of("userId", userId)));
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json();
+    }
+
+    private static long createArticle() {
+        return http.post("/articles", toJson(Map.of("boardId", 1, "writerId", 1, "title", "t", "content", "c")))
+                .json().get("articleId").asLong();
+    }
+
+    /** The backed-up count, or -1 when there is no backup row. */
+    private static long backup(long articleId) throws Exception {
+        try (Connection connection = mariaDb.connectAsRoot(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT view_count FROM article_view_count WHERE article_id = " + articleId)) {
+            return rs.next() ? rs.getLong(1) : -1;
+        }
+    }
+
+    private static void sql(String statement) throws Exception {
+        try (Connection connection = mariaDb.connectAsRoot(); Statement s = connection.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    private static CommandApiConfig config(Map<String, String> variables) {
+        Map<String, String> all = new HashMap<>(variables);
+        all.put("COMMAND_API_PORT", "0");
+        return CommandApiConfig.fromEnv(new Env(all));
+    }
+}
