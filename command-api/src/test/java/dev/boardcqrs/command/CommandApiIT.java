@@ -10,6 +10,7 @@ import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.embedded.SharedServers;
 import dev.boardcqrs.embedded.JsonHttp.Response;
 import io.javalin.Javalin;
 import java.net.URI;
@@ -36,8 +37,8 @@ class CommandApiIT {
 
     @BeforeAll
     static void start() {
-        mariaDb = EmbeddedMariaDb.startWithBoardDatabase();
-        redisServer = EmbeddedRedis.start();
+        mariaDb = SharedServers.mariaDb();
+        redisServer = SharedServers.redis();
         redis = RedisClient.create(URI.create(redisServer.url()));
         pool = Database.pool(mariaDb.jdbcUrl(), EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD, 4,
                 Duration.ofSeconds(5));
@@ -50,8 +51,6 @@ class CommandApiIT {
         app.stop();
         pool.close();
         redis.close();
-        redisServer.close();
-        mariaDb.close();
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.embedded.SharedServers;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.sql.Connection;
@@ -47,8 +48,8 @@ class ViewCountingIT {
 
     @BeforeAll
     static void start() {
-        mariaDb = EmbeddedMariaDb.startWithBoardDatabase();
-        redisServer = EmbeddedRedis.start();
+        mariaDb = SharedServers.mariaDb();
+        redisServer = SharedServers.redis();
         redis = RedisClient.create(URI.create(redisServer.url()));
         pool = Database.pool(mariaDb.jdbcUrl(), EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD, 16,
                 Duration.ofSeconds(5));
@@ -65,8 +66,6 @@ class ViewCountingIT {
         app.stop();
         pool.close();
         redis.close();
-        redisServer.close();
-        mariaDb.close();
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedRedis;
+import dev.boardcqrs.embedded.SharedServers;
 import dev.boardcqrs.embedded.FreePort;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.JsonHttp.Response;
@@ -34,7 +35,7 @@ class QueryApiIT {
 
     @BeforeAll
     static void start() {
-        redisServer = EmbeddedRedis.start();
+        redisServer = SharedServers.redis();
         redis = RedisClient.create(URI.create(redisServer.url()));
         for (long id = 1; id <= 25; id++) {
             storeModel(id, BOARD, id % 4, id % 3);
@@ -50,7 +51,6 @@ class QueryApiIT {
     static void stop() {
         app.stop();
         redis.close();
-        redisServer.close();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.embedded.EmbeddedRedis;
+import dev.boardcqrs.embedded.SharedServers;
 import dev.boardcqrs.query.view.ViewCounts;
 import java.net.URI;
 import java.time.Duration;
@@ -34,14 +35,13 @@ class ViewCountsIT {
 
     @BeforeAll
     static void start() {
-        redisServer = EmbeddedRedis.start();
+        redisServer = SharedServers.redis();
         redis = RedisClient.create(URI.create(redisServer.url()));
     }
 
     @AfterAll
     static void stop() {
         redis.close();
-        redisServer.close();
     }
 
     @BeforeEach
