@@ -1,8 +1,10 @@
 package dev.boardcqrs.command;
 
+import dev.boardcqrs.command.auth.Tokens;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** Everything command-api can be told, read once from the environment and validated at start-up. */
@@ -18,9 +20,14 @@ public record CommandApiConfig(
         String namespace,
         Duration viewWindow,
         int viewBackupEvery,
-        Duration viewBackupInterval) {
+        Duration viewBackupInterval,
+        String jwtSecret,
+        Duration tokenTtl) {
 
     public CommandApiConfig {
+        if (jwtSecret.getBytes(StandardCharsets.UTF_8).length < Tokens.MIN_SECRET_BYTES) {
+            throw new ConfigException("JWT_SECRET must be at least " + Tokens.MIN_SECRET_BYTES + " bytes long");
+        }
         new KeyScheme(namespace); // validates the namespace
         if (viewWindow.toMillis() < 1) {
             throw new ConfigException("VIEW_WINDOW must be at least 1ms, but was " + viewWindow);
@@ -43,12 +50,14 @@ public record CommandApiConfig(
                 env.string("REDIS_NAMESPACE", KeyScheme.DEFAULT_NAMESPACE),
                 env.duration("VIEW_WINDOW", Duration.ofMinutes(10)),
                 env.integer("VIEW_BACKUP_EVERY", 100, 1, 1_000_000),
-                env.duration("VIEW_BACKUP_INTERVAL", Duration.ofSeconds(60)));
+                env.duration("VIEW_BACKUP_INTERVAL", Duration.ofSeconds(60)),
+                env.required("JWT_SECRET", "the HS256 secret that signs bearer tokens, at least 32 bytes"),
+                env.duration("JWT_TOKEN_TTL", Duration.ofHours(1)));
     }
 
     @Override
     public String toString() {
-        // never print the password
+        // never print the password or the secret
         return "CommandApiConfig[host=" + host + ", port=" + port + ", databaseUrl=" + databaseUrl
                 + ", databaseUser=" + databaseUser + ", poolSize=" + poolSize + ", redisUrl=" + Env.redacted(redisUrl)
                 + ", namespace=" + namespace + ", viewWindow=" + viewWindow + ", viewBackupEvery=" + viewBackupEvery

@@ -2,6 +2,8 @@ package dev.boardcqrs.command;
 
 import dev.boardcqrs.command.article.ArticleController;
 import dev.boardcqrs.command.article.ArticleService;
+import dev.boardcqrs.command.auth.Authenticator;
+import dev.boardcqrs.command.auth.Tokens;
 import dev.boardcqrs.command.comment.CommentController;
 import dev.boardcqrs.command.comment.CommentService;
 import dev.boardcqrs.command.db.Database;
@@ -15,6 +17,7 @@ import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.web.ApiException;
 import dev.boardcqrs.common.web.HttpApps;
 import io.javalin.Javalin;
+import java.time.Clock;
 import java.util.Map;
 import javax.sql.DataSource;
 import redis.clients.jedis.UnifiedJedis;
@@ -27,12 +30,13 @@ public final class CommandApp {
     public static Javalin create(CommandApiConfig config, DataSource dataSource, UnifiedJedis redis) {
         Database database = new Database(dataSource);
         KeyScheme keys = new KeyScheme(config.namespace());
-        ArticleController articles = new ArticleController(new ArticleService(database));
-        CommentController comments = new CommentController(new CommentService(database));
-        LikeController likes = new LikeController(new LikeService(database));
+        Authenticator auth = new Authenticator(new Tokens(config.jwtSecret(), Clock.systemUTC()));
+        ArticleController articles = new ArticleController(new ArticleService(database), auth);
+        CommentController comments = new CommentController(new CommentService(database), auth);
+        LikeController likes = new LikeController(new LikeService(database), auth);
         ViewBackupStore viewBackups = new ViewBackupStore(database);
         ViewController views = new ViewController(new ViewService(database, redis, keys, viewBackups,
-                config.viewWindow(), config.viewBackupEvery()));
+                config.viewWindow(), config.viewBackupEvery()), auth);
         ViewBackupJob viewBackupJob = new ViewBackupJob(redis, keys, viewBackups, config.viewBackupInterval());
 
         return HttpApps.create(config.host(), config.port(), routes -> {

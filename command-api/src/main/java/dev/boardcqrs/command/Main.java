@@ -1,10 +1,12 @@
 package dev.boardcqrs.command;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.boardcqrs.command.auth.Tokens;
 import dev.boardcqrs.command.db.Database;
 import dev.boardcqrs.common.config.Env;
 import io.javalin.Javalin;
 import java.net.URI;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
@@ -16,8 +18,16 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * {@code command-api} serves; {@code command-api token USER_ID} prints a bearer token for that user,
+     * signed with JWT_SECRET and valid for JWT_TOKEN_TTL.
+     */
     public static void main(String[] args) {
         CommandApiConfig config = Env.loadOrExit("command-api", CommandApiConfig::fromEnv);
+        if (args.length > 0) {
+            printToken(config, args);
+            return;
+        }
         HikariDataSource pool = Database.pool(config.databaseUrl(), config.databaseUser(),
                 config.databasePassword(), config.poolSize(), config.connectionTimeout());
         RedisClient redis = RedisClient.create(URI.create(config.redisUrl()));
@@ -28,5 +38,14 @@ public final class Main {
             pool.close();
         }, "command-api-shutdown"));
         log.info("command-api http://{}:{} writing to {}", config.host(), app.port(), config.databaseUrl());
+    }
+
+    private static void printToken(CommandApiConfig config, String[] args) {
+        if (args.length != 2 || !"token".equals(args[0]) || !args[1].matches("[1-9]\\d{0,17}")) {
+            System.err.println("usage: command-api token USER_ID   (USER_ID a positive integer)");
+            System.exit(2);
+        }
+        Tokens tokens = new Tokens(config.jwtSecret(), Clock.systemUTC());
+        System.out.println(tokens.issue(Long.parseLong(args[1]), config.tokenTtl()));
     }
 }

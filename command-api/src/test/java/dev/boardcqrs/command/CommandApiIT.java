@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.command.db.Database;
-import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.JsonHttp;
@@ -42,8 +41,8 @@ class CommandApiIT {
         redis = RedisClient.create(URI.create(redisServer.url()));
         pool = Database.pool(mariaDb.jdbcUrl(), EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD, 4,
                 Duration.ofSeconds(5));
-        app = CommandApp.create(CommandApiConfig.fromEnv(new Env(Map.of("COMMAND_API_PORT", "0"))), pool, redis).start();
-        http = new JsonHttp("http://127.0.0.1:" + app.port());
+        app = CommandApp.create(TestConfig.commandApi(Map.of()), pool, redis).start();
+        http = new JsonHttp("http://127.0.0.1:" + app.port()).as(TestConfig.token(7));
     }
 
     @AfterAll
@@ -56,13 +55,14 @@ class CommandApiIT {
     @Test
     void shouldCreateAnArticleAndAnswerWithTheStoredRow() throws Exception {
         Response response = http.post("/articles",
-                toJson(Map.of("boardId", 1, "writerId", 7, "title", "Hello", "content", "First post ✓")));
+                toJson(Map.of("boardId", 1, "title", "Hello", "content", "First post ✓")));
 
         assertThat(response.status()).isEqualTo(201);
         JsonNode article = response.json();
         long id = article.get("articleId").asLong();
         assertThat(id).isPositive();
         assertThat(article.get("title").asText()).isEqualTo("Hello");
+        assertThat(article.get("writerId").asLong()).as("the writer is the token's subject").isEqualTo(7);
         assertThat(article.get("createdAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}");
         assertThat(query("SELECT CONCAT(title, '|', content, '|', board_id) FROM article WHERE article_id = " + id))
                 .isEqualTo("Hello|First post ✓|1");
@@ -85,9 +85,9 @@ class CommandApiIT {
     @Test
     void shouldDeleteAnArticleWithItsCommentsAndLikes() throws Exception {
         long id = createArticle();
-        assertThat(http.post("/articles/" + id + "/comments", toJson(Map.of("writerId", 2, "content", "c"))).status())
+        assertThat(http.post("/articles/" + id + "/comments", toJson(Map.of("content", "c"))).status())
                 .isEqualTo(201);
-        assertThat(http.post("/articles/" + id + "/likes", toJson(Map.of("userId", 3))).status()).isEqualTo(201);
+        assertThat(http.as(TestConfig.token(3)).post("/articles/" + id + "/likes", "").status()).isEqualTo(201);
 
         assertThat(http.delete("/articles/" + id).status()).isEqualTo(204);
 
@@ -101,9 +101,9 @@ class CommandApiIT {
     void shouldSoftDeleteACommentWithRepliesAndRemoveALeafComment() throws Exception {
         long articleId = createArticle();
         long parent = http.post("/articles/" + articleId + "/comments",
-                toJson(Map.of("writerId", 2, "content", "parent"))).json().get("commentId").asLong();
+                toJson(Map.of("content", "parent"))).json().get("commentId").asLong();
         Response reply = http.post("/articles/" + articleId + "/comments",
-                toJson(Map.of("writerId", 3, "content", "reply", "parentCommentId", parent)));
+                toJson(Map.of("content", "reply", "parentCommentId", parent)));
         assertThat(reply.status()).isEqualTo(201);
         long replyId = reply.json().get("commentId").asLong();
 
@@ -119,11 +119,11 @@ class CommandApiIT {
     void shouldRejectAReplyToACommentOfAnotherArticle() throws Exception {
         long first = createArticle();
         long second = createArticle();
-        long comment = http.post("/articles/" + first + "/comments", toJson(Map.of("writerId", 2, "content", "c")))
+        long comment = http.post("/articles/" + first + "/comments", toJson(Map.of("content", "c")))
                 .json().get("commentId").asLong();
 
         Response response = http.post("/articles/" + second + "/comments",
-                toJson(Map.of("writerId", 2, "content", "c", "parentCommentId", comment)));
+                toJson(Map.of("content", "c", "parentCommentId", comment)));
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.json().get("error").asText()).contains("parentCommentId " + comment);
@@ -133,42 +133,43 @@ class CommandApiIT {
     @Test
     void shouldAnswer409ToASecondLikeByTheSameUserAndChangeNothing() throws Exception {
         long id = createArticle();
-        assertThat(http.post("/articles/" + id + "/likes", toJson(Map.of("userId", 5))).status()).isEqualTo(201);
+        JsonHttp user5 = http.as(TestConfig.token(5));
+        assertThat(user5.post("/articles/" + id + "/likes", "").status()).isEqualTo(201);
 
-        Response again = http.post("/articles/" + id + "/likes", toJson(Map.of("userId", 5)));
+        Response again = user5.post("/articles/" + id + "/likes", "");
 
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.json().get("error").asText()).isEqualTo("user 5 already likes article " + id);
         assertThat(query("SELECT COUNT(*) FROM article_like WHERE article_id = " + id)).isEqualTo("1");
-        assertThat(http.delete("/articles/" + id + "/likes/5").status()).isEqualTo(204);
-        assertThat(http.delete("/articles/" + id + "/likes/5").status()).isEqualTo(404);
+        assertThat(user5.delete("/articles/" + id + "/likes/5").status()).isEqualTo(204);
+        assertThat(user5.delete("/articles/" + id + "/likes/5").status()).isEqualTo(404);
     }
 
     @Test
     void shouldAnswer404WhenCommentingOrLikingAnUnknownArticle() {
-        assertThat(http.post("/articles/999999/comments", toJson(Map.of("writerId", 2, "content", "c"))).status())
-                .isEqualTo(404);
-        assertThat(http.post("/articles/999999/likes", toJson(Map.of("userId", 2))).status()).isEqualTo(404);
+        assertThat(http.post("/articles/999999/comments", toJson(Map.of("content", "c"))).status()).isEqualTo(404);
+        assertThat(http.post("/articles/999999/likes", "").status()).isEqualTo(404);
     }
 
     static Stream<Arguments> badArticles() {
         String longTitle = "t".repeat(201);
         String longContent = "c".repeat(64 * 1024 + 1);
         return Stream.of(
-                Arguments.of("{\"boardId\":1,\"writerId\":2,\"title\":\"t\"", "not valid JSON"),
+                Arguments.of("{\"boardId\":1,\"title\":\"t\"", "not valid JSON"),
                 Arguments.of("[1,2]", "must be a JSON object"),
                 Arguments.of("", "must be a JSON object"),
-                Arguments.of("{\"writerId\":2,\"title\":\"t\",\"content\":\"c\"}", "boardId is required"),
-                Arguments.of("{\"boardId\":\"1\",\"writerId\":2,\"title\":\"t\",\"content\":\"c\"}", "boardId must be a positive integer"),
-                Arguments.of("{\"boardId\":1.5,\"writerId\":2,\"title\":\"t\",\"content\":\"c\"}", "boardId must be a positive integer"),
-                Arguments.of("{\"boardId\":-1,\"writerId\":2,\"title\":\"t\",\"content\":\"c\"}", "boardId must be a positive integer"),
-                Arguments.of("{\"boardId\":99999999999999999999,\"writerId\":2,\"title\":\"t\",\"content\":\"c\"}", "boardId must be a positive integer"),
-                Arguments.of("{\"boardId\":1,\"writerId\":0,\"title\":\"t\",\"content\":\"c\"}", "writerId must be a positive integer"),
-                Arguments.of("{\"boardId\":1,\"writerId\":2,\"title\":\"  \",\"content\":\"c\"}", "title must not be blank"),
-                Arguments.of("{\"boardId\":1,\"writerId\":2,\"title\":5,\"content\":\"c\"}", "title must be a string"),
-                Arguments.of("{\"boardId\":1,\"writerId\":2,\"content\":\"c\"}", "title is required"),
-                Arguments.of(toJson(Map.of("boardId", 1, "writerId", 2, "title", longTitle, "content", "c")), "title must be at most 200 characters"),
-                Arguments.of(toJson(Map.of("boardId", 1, "writerId", 2, "title", "t", "content", longContent)), "content must be at most 65536 bytes"));
+                Arguments.of("{\"title\":\"t\",\"content\":\"c\"}", "boardId is required"),
+                Arguments.of("{\"boardId\":\"1\",\"title\":\"t\",\"content\":\"c\"}", "boardId must be a positive integer"),
+                Arguments.of("{\"boardId\":1.5,\"title\":\"t\",\"content\":\"c\"}", "boardId must be a positive integer"),
+                Arguments.of("{\"boardId\":-1,\"title\":\"t\",\"content\":\"c\"}", "boardId must be a positive integer"),
+                Arguments.of("{\"boardId\":99999999999999999999,\"title\":\"t\",\"content\":\"c\"}", "boardId must be a positive integer"),
+                Arguments.of("{\"boardId\":0,\"title\":\"t\",\"content\":\"c\"}", "boardId must be a positive integer"),
+                Arguments.of("{\"boardId\":1,\"title\":\"\\uD800\",\"content\":\"c\"}", "title must be valid Unicode text"),
+                Arguments.of("{\"boardId\":1,\"title\":\"  \",\"content\":\"c\"}", "title must not be blank"),
+                Arguments.of("{\"boardId\":1,\"title\":5,\"content\":\"c\"}", "title must be a string"),
+                Arguments.of("{\"boardId\":1,\"content\":\"c\"}", "title is required"),
+                Arguments.of(toJson(Map.of("boardId", 1, "title", longTitle, "content", "c")), "title must be at most 200 characters"),
+                Arguments.of(toJson(Map.of("boardId", 1, "title", "t", "content", longContent)), "content must be at most 65536 bytes"));
     }
 
     @ParameterizedTest
@@ -187,7 +188,7 @@ class CommandApiIT {
     void shouldAnswer400ForNonNumericOrNegativePathIds() {
         Response text = http.delete("/articles/abc");
         assertThat(text.status()).isEqualTo(400);
-        assertThat(text.json().get("error").asText()).isEqualTo("articleId must be an integer");
+        assertThat(text.json().get("error").asText()).isEqualTo("articleId must be a positive integer");
         Response negative = http.delete("/comments/-3");
         assertThat(negative.status()).isEqualTo(400);
         assertThat(negative.json().get("error").asText()).isEqualTo("commentId must be a positive integer");
@@ -201,7 +202,7 @@ class CommandApiIT {
     }
 
     private static long createArticle() {
-        return http.post("/articles", toJson(Map.of("boardId", 1, "writerId", 7, "title", "t", "content", "c")))
+        return http.post("/articles", toJson(Map.of("boardId", 1, "title", "t", "content", "c")))
                 .json().get("articleId").asLong();
     }
 

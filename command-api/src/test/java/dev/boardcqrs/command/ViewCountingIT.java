@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.command.db.Database;
 import dev.boardcqrs.common.board.KeyScheme;
-import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.JsonHttp;
@@ -20,7 +19,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -54,8 +52,10 @@ class ViewCountingIT {
         pool = Database.pool(mariaDb.jdbcUrl(), EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD, 16,
                 Duration.ofSeconds(5));
         // the timer is effectively off here, so only the every-100 rule writes backups
-        app = CommandApp.create(config(Map.of("VIEW_WINDOW", "1s", "VIEW_BACKUP_INTERVAL", "1h")), pool, redis).start();
-        timedApp = CommandApp.create(config(Map.of("VIEW_BACKUP_INTERVAL", "200ms", "REDIS_NAMESPACE", "timed")), pool, redis).start();
+        app = CommandApp.create(TestConfig.commandApi(Map.of("VIEW_WINDOW", "1s", "VIEW_BACKUP_INTERVAL", "1h")),
+                pool, redis).start();
+        timedApp = CommandApp.create(TestConfig.commandApi(Map.of("VIEW_BACKUP_INTERVAL", "200ms",
+                "REDIS_NAMESPACE", "timed")), pool, redis).start();
         http = new JsonHttp("http://127.0.0.1:" + app.port());
         timedHttp = new JsonHttp("http://127.0.0.1:" + timedApp.port());
     }
@@ -154,23 +154,22 @@ class ViewCountingIT {
     }
 
     @Test
-    void shouldAnswer404ForAnUnknownArticleAnd400ForABadUser() {
-        assertThat(http.post("/articles/999999/views", toJson(Map.of("userId", 1))).status()).isEqualTo(404);
+    void shouldAnswer404ForAnUnknownArticleAnd401WithoutAToken() {
+        assertThat(http.as(TestConfig.token(1)).post("/articles/999999/views", "").status()).isEqualTo(404);
         long articleId = createArticle();
-        JsonHttp.Response bad = http.post("/articles/" + articleId + "/views", toJson(Map.of("userId", -1)));
-        assertThat(bad.status()).isEqualTo(400);
-        assertThat(bad.json().get("error").asText()).isEqualTo("userId must be a positive integer");
+        JsonHttp.Response anonymous = http.post("/articles/" + articleId + "/views", "");
+        assertThat(anonymous.status()).isEqualTo(401);
         assertThat(redis.exists(KEYS.viewCount(articleId))).isFalse();
     }
 
     private static JsonNode view(JsonHttp client, long articleId, long userId) {
-        JsonHttp.Response response = client.post("/articles/" + articleId + "/views", toJson(Map.of("userId", userId)));
+        JsonHttp.Response response = client.as(TestConfig.token(userId)).post("/articles/" + articleId + "/views", "");
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json();
     }
 
     private static long createArticle() {
-        return http.post("/articles", toJson(Map.of("boardId", 1, "writerId", 1, "title", "t", "content", "c")))
+        return http.as(TestConfig.token(1)).post("/articles", toJson(Map.of("boardId", 1, "title", "t", "content", "c")))
                 .json().get("articleId").asLong();
     }
 
@@ -186,11 +185,5 @@ class ViewCountingIT {
         try (Connection connection = mariaDb.connectAsRoot(); Statement s = connection.createStatement()) {
             s.execute(statement);
         }
-    }
-
-    private static CommandApiConfig config(Map<String, String> variables) {
-        Map<String, String> all = new HashMap<>(variables);
-        all.put("COMMAND_API_PORT", "0");
-        return CommandApiConfig.fromEnv(new Env(all));
     }
 }

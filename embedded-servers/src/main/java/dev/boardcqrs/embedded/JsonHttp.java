@@ -14,11 +14,23 @@ import java.time.Duration;
 public final class JsonHttp {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
     private final String baseUrl;
+    private final String bearerToken;
 
     public JsonHttp(String baseUrl) {
+        this(baseUrl, null);
+    }
+
+    private JsonHttp(String baseUrl, String bearerToken) {
         this.baseUrl = baseUrl;
+        this.bearerToken = bearerToken;
+    }
+
+    /** The same client sending {@code Authorization: Bearer <token>} with every request. */
+    public JsonHttp as(String token) {
+        return new JsonHttp(baseUrl, token);
     }
 
     public Response get(String path) {
@@ -37,15 +49,26 @@ public final class JsonHttp {
         return send(builder(path).DELETE());
     }
 
+    /** Any request, with the given headers, for tests that need full control. */
+    public Response send(String method, String path, String body, String... headers) {
+        HttpRequest.Builder request = builder(path).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request);
+    }
+
     private HttpRequest.Builder builder(String path) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json");
+        return bearerToken == null ? builder : builder.header("Authorization", "Bearer " + bearerToken);
     }
 
     private Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

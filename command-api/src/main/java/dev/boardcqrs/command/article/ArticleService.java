@@ -34,22 +34,23 @@ public final class ArticleService {
         });
     }
 
-    public Article update(long articleId, String title, String content) {
+    /** Changes title and content; only the article's writer may. */
+    public Article update(long articleId, long userId, String title, String content) {
         return database.inTransaction(connection -> {
-            int updated = Rows.update(connection,
-                    "UPDATE article SET title = ?, content = ?, modified_at = ? WHERE article_id = ?",
+            lockAsWriter(connection, articleId, userId);
+            Rows.update(connection, "UPDATE article SET title = ?, content = ?, modified_at = ? WHERE article_id = ?",
                     title, content, now(), articleId);
-            if (updated == 0) {
-                throw notFound(articleId);
-            }
             return read(connection, articleId);
         });
     }
 
-    /** Deletes the article with its comments, likes and view count backup in one transaction. */
-    public void delete(long articleId) {
+    /**
+     * Deletes the article with its comments, likes and view count backup in one transaction; only the
+     * article's writer may.
+     */
+    public void delete(long articleId, long userId) {
         database.inTransaction(connection -> {
-            lockForUpdate(connection, articleId);
+            lockAsWriter(connection, articleId, userId);
             Rows.update(connection, "DELETE FROM article_like WHERE article_id = ?", articleId);
             Rows.update(connection, "DELETE FROM comment WHERE article_id = ?", articleId);
             Rows.update(connection, "DELETE FROM article_view_count WHERE article_id = ?", articleId);
@@ -68,9 +69,13 @@ public final class ArticleService {
         }
     }
 
-    private static void lockForUpdate(Connection connection, long articleId) throws SQLException {
-        if (!Rows.exists(connection, "SELECT 1 FROM article WHERE article_id = ? FOR UPDATE", articleId)) {
+    private static void lockAsWriter(Connection connection, long articleId, long userId) throws SQLException {
+        Long writerId = Rows.writerForUpdate(connection, "article", "article_id", articleId);
+        if (writerId == null) {
             throw notFound(articleId);
+        }
+        if (writerId != userId) {
+            throw ApiException.forbidden("only the writer of article " + articleId + " may change it");
         }
     }
 

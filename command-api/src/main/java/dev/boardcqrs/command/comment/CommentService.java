@@ -39,14 +39,18 @@ public final class CommentService {
     }
 
     /**
-     * Deletes a comment. A comment that has replies stays in the thread marked deleted (it no longer
-     * counts); one without replies is removed.
+     * Deletes a comment; only its writer may. A comment that has replies stays in the thread marked deleted
+     * (it no longer counts); one without replies is removed.
      */
-    public void delete(long commentId) {
+    public void delete(long commentId, long userId) {
         database.inTransaction(connection -> {
-            if (!Rows.exists(connection,
-                    "SELECT 1 FROM comment WHERE comment_id = ? AND deleted = FALSE FOR UPDATE", commentId)) {
+            Long writerId = Rows.writerForUpdate(connection, "comment", "comment_id", commentId);
+            if (writerId == null || Rows.exists(connection,
+                    "SELECT 1 FROM comment WHERE comment_id = ? AND deleted = TRUE", commentId)) {
                 throw ApiException.notFound("comment " + commentId + " does not exist");
+            }
+            if (writerId != userId) {
+                throw ApiException.forbidden("only the writer of comment " + commentId + " may delete it");
             }
             boolean hasReplies = Rows.exists(connection,
                     "SELECT 1 FROM comment WHERE parent_comment_id = ? LIMIT 1", commentId);

@@ -53,6 +53,21 @@ public final class Rows {
         }
     }
 
+    /**
+     * Locks a row for the rest of the transaction and returns its writer_id, or null when there is no such row.
+     * {@code table} and {@code idColumn} are constants of the caller, never request input.
+     */
+    public static Long writerForUpdate(Connection connection, String table, String idColumn, long id)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT writer_id FROM " + table + " WHERE " + idColumn + " = ? FOR UPDATE")) {
+            statement.setLong(1, id);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
     private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
         for (int i = 0; i < parameters.length; i++) {
             statement.setObject(i + 1, parameters[i]);

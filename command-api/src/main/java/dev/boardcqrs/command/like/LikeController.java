@@ -1,25 +1,33 @@
 package dev.boardcqrs.command.like;
 
-import dev.boardcqrs.command.request.JsonBody;
-import dev.boardcqrs.command.request.PathIds;
+import dev.boardcqrs.command.auth.Authenticator;
+import dev.boardcqrs.common.web.Params;
+import dev.boardcqrs.common.web.ApiException;
 import io.javalin.http.Context;
 
 /** HTTP handlers for likes: parse, call the service, respond. */
 public final class LikeController {
     private final LikeService likes;
+    private final Authenticator auth;
 
-    public LikeController(LikeService likes) {
+    public LikeController(LikeService likes, Authenticator auth) {
         this.likes = likes;
+        this.auth = auth;
     }
 
+    /** The liking user is the token's subject; a body, if any, is not read. */
     public void like(Context ctx) {
-        long articleId = PathIds.positive(ctx, "articleId");
-        long userId = JsonBody.parse(ctx.body()).positiveId("userId");
-        ctx.status(201).json(likes.like(articleId, userId));
+        long userId = auth.userId(ctx);
+        ctx.status(201).json(likes.like(Params.positiveId(ctx, "articleId"), userId));
     }
 
     public void unlike(Context ctx) {
-        likes.unlike(PathIds.positive(ctx, "articleId"), PathIds.positive(ctx, "userId"));
+        long userId = auth.userId(ctx);
+        long articleId = Params.positiveId(ctx, "articleId");
+        if (Params.positiveId(ctx, "userId") != userId) {
+            throw ApiException.forbidden("a user may only remove their own like");
+        }
+        likes.unlike(articleId, userId);
         ctx.status(204);
     }
 }

@@ -90,6 +90,25 @@ public final class JsonBody {
         if (value.indexOf('\0') >= 0) {
             throw ApiException.badRequest(field + " must not contain NUL characters");
         }
+        if (!wellFormed(value)) {
+            throw ApiException.badRequest(field + " must be valid Unicode text");
+        }
         return value;
+    }
+
+    // JSON may carry "\uD800" alone; such a string has no UTF-8 form and the database would reject it
+    private static boolean wellFormed(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 == value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,20 +1,22 @@
 package dev.boardcqrs.command.view;
 
-import dev.boardcqrs.command.request.JsonBody;
-import dev.boardcqrs.command.request.PathIds;
+import dev.boardcqrs.command.auth.Authenticator;
+import dev.boardcqrs.common.web.Params;
 import io.javalin.http.Context;
 
 /** HTTP handler for counting a view: parse, call the service, respond. */
 public final class ViewController {
     private final ViewService views;
+    private final Authenticator auth;
 
-    public ViewController(ViewService views) {
+    public ViewController(ViewService views, Authenticator auth) {
         this.views = views;
+        this.auth = auth;
     }
 
+    /** The viewing user is the token's subject. */
     public void view(Context ctx) {
-        long articleId = PathIds.positive(ctx, "articleId");
-        long userId = JsonBody.parse(ctx.body()).positiveId("userId");
-        ctx.json(views.count(articleId, userId));
+        long userId = auth.userId(ctx);
+        ctx.json(views.count(Params.positiveId(ctx, "articleId"), userId));
     }
 }

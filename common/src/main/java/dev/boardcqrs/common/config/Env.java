@@ -49,6 +49,15 @@ public final class Env {
         return value == null || value.isBlank() ? defaultValue : value.trim();
     }
 
+    /** A setting without a safe default, such as a signing secret. */
+    public String required(String name, String what) {
+        String value = string(name, null);
+        if (value == null) {
+            throw new ConfigException(name + " is required: " + what);
+        }
+        return value;
+    }
+
     public int integer(String name, int defaultValue, int min, int max) {
         return (int) number(name, defaultValue, min, max);
     }

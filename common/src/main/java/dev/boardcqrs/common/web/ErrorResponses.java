@@ -41,6 +41,12 @@ public final class ErrorResponses {
     }
 
     private static void respond(Context ctx, int status, String message) {
+        if (status == 401) {
+            ctx.header("WWW-Authenticate", "Bearer");
+        }
+        if (status == 503) {
+            ctx.header("Retry-After", "1"); // the pool or store is busy or restarting: worth a retry soon
+        }
         ctx.status(status).json(Map.of("error", message == null ? "error" : message));
     }
 

@@ -5,8 +5,14 @@ import io.javalin.config.EventConfig;
 import io.javalin.config.RoutesConfig;
 import java.util.function.Consumer;
 
-/** Builds every service's Javalin the same way: bound address, JSON errors, no banner. Returned unstarted. */
+/**
+ * Builds every service's Javalin the same way: bound address, request size limit, JSON errors (also for the
+ * errors Jetty answers itself), no banner. Returned unstarted.
+ */
 public final class HttpApps {
+    /** The largest request body any endpoint reads: a 64 KiB text with JSON escaping fits comfortably. */
+    public static final long MAX_REQUEST_BYTES = 512 * 1024;
+
     private HttpApps() {
     }
 
@@ -20,6 +26,8 @@ public final class HttpApps {
             config.startup.showJavalinBanner = false;
             config.jetty.host = host;
             config.jetty.port = port;
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             ErrorResponses.register(config);
             routes.accept(config.routes);
             events.accept(config.events);

@@ -1,6 +1,7 @@
 package dev.boardcqrs.query.article;
 
 import dev.boardcqrs.common.web.ApiException;
+import dev.boardcqrs.common.web.Params;
 import io.javalin.http.Context;
 import java.util.Map;
 
@@ -17,38 +18,24 @@ public final class ArticleController {
     }
 
     public void article(Context ctx) {
-        long articleId = positiveId(ctx, "articleId");
+        long articleId = Params.positiveId(ctx, "articleId");
         ctx.json(queries.find(articleId)
                 .orElseThrow(() -> ApiException.notFound("article " + articleId + " does not exist")));
     }
 
     public void page(Context ctx) {
-        long boardId = positiveId(ctx, "boardId");
-        int page = ctx.queryParamAsClass("page", Integer.class).getOrDefault(1);
-        int pageSize = pageSize(ctx);
-        if (page < 1 || page > MAX_PAGE) {
-            throw ApiException.badRequest("page must be between 1 and " + MAX_PAGE);
-        }
-        ctx.json(queries.page(boardId, page, pageSize));
+        long boardId = Params.positiveId(ctx, "boardId");
+        int page = (int) Params.queryNumber(ctx, "page", 1, MAX_PAGE);
+        ctx.json(queries.page(boardId, page, pageSize(ctx)));
     }
 
     public void scroll(Context ctx) {
-        long boardId = positiveId(ctx, "boardId");
-        int pageSize = pageSize(ctx);
-        Long lastArticleId = ctx.queryParam("lastArticleId") == null ? null
-                : ctx.queryParamAsClass("lastArticleId", Long.class).check(id -> id > 0, "must be a positive integer").get();
-        ctx.json(Map.of("articles", queries.scroll(boardId, pageSize, lastArticleId)));
+        long boardId = Params.positiveId(ctx, "boardId");
+        long lastArticleId = Params.queryNumber(ctx, "lastArticleId", 0, Long.MAX_VALUE);
+        ctx.json(Map.of("articles", queries.scroll(boardId, pageSize(ctx), lastArticleId == 0 ? null : lastArticleId)));
     }
 
     private static int pageSize(Context ctx) {
-        int pageSize = ctx.queryParamAsClass("pageSize", Integer.class).getOrDefault(20);
-        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-            throw ApiException.badRequest("pageSize must be between 1 and " + MAX_PAGE_SIZE);
-        }
-        return pageSize;
-    }
-
-    private static long positiveId(Context ctx, String name) {
-        return ctx.pathParamAsClass(name, Long.class).check(id -> id > 0, "must be a positive integer").get();
+        return (int) Params.queryNumber(ctx, "pageSize", 20, MAX_PAGE_SIZE);
     }
 }
