@@ -19,6 +19,15 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
 
     public static EmbeddedRedis start() {
+        return start(null);
+    }
+
+    /** A Redis that refuses clients without this password (AUTH), for testing credentials in REDIS_URL. */
+    public static EmbeddedRedis startWithPassword(String password) {
+        return start(password);
+    }
+
+    private static EmbeddedRedis start(String password) {
         int port = FreePort.find();
         try {
             RedisServer server = RedisServer.newRedisServer()
@@ -26,6 +35,7 @@ public final class EmbeddedRedis implements AutoCloseable {
                     .bind("127.0.0.1")
                     .setting("save \"\"")
                     .setting("appendonly no")
+                    .settingIf(password != null, "requirepass " + password)
                     .build();
             server.start();
             log.info("Redis started on 127.0.0.1:{}", port);

@@ -9,6 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /** A small JSON client for the services' HTTP APIs, used by the launcher's smoke check and by tests. */
 public final class JsonHttp {
@@ -67,11 +70,28 @@ public final class JsonHttp {
     }
 
     private Response send(HttpRequest.Builder request) {
+        HttpRequest built = request.build();
         try {
-            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body());
+            return sendOnce(built);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // A server closes the connection after some errors (a malformed request line, say). If the
+            // client reused that pooled connection before noticing, the request never got an answer and
+            // was never handled: send it once more on a fresh connection.
+            if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
+                throw new UncheckedIOException(e);
+            }
+            try {
+                return sendOnce(built);
+            } catch (IOException again) {
+                throw new UncheckedIOException(again);
+            }
+        }
+    }
+
+    private static Response sendOnce(HttpRequest request) throws IOException {
+        try {
+            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body(), response.headers().map());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -79,7 +99,12 @@ public final class JsonHttp {
     }
 
     /** A status and a body; {@link #json()} parses the body. */
-    public record Response(int status, String body) {
+    public record Response(int status, String body, Map<String, List<String>> headers) {
+        public String header(String name) {
+            return headers.getOrDefault(name.toLowerCase(Locale.ROOT), List.of()).stream()
+                    .findFirst().orElse(null);
+        }
+
         public JsonNode json() {
             try {
                 return MAPPER.readTree(body);

@@ -3,6 +3,7 @@ package dev.boardcqrs.launcher;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.command.CommandApiConfig;
 import dev.boardcqrs.command.CommandApp;
+import dev.boardcqrs.command.auth.Tokens;
 import dev.boardcqrs.command.db.Database;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
@@ -17,8 +18,12 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +44,14 @@ public final class DevStack implements AutoCloseable {
     private final Javalin commandApi;
     private final Javalin queryApi;
     private final ProjectorConfig projectorConfig;
+    private final Tokens tokens;
+    private final String generatedSecret;
     private Projector projector;
 
     private DevStack(EmbeddedMariaDb mariaDb, EmbeddedRedis redisServer, RedisClient redis,
                      HikariDataSource commandPool, Javalin commandApi, Javalin queryApi,
-                     ProjectorConfig projectorConfig, Projector projector) {
+                     ProjectorConfig projectorConfig, Projector projector, String jwtSecret,
+                     String generatedSecret) {
         this.mariaDb = mariaDb;
         this.redisServer = redisServer;
         this.redis = redis;
@@ -52,13 +60,21 @@ public final class DevStack implements AutoCloseable {
         this.queryApi = queryApi;
         this.projectorConfig = projectorConfig;
         this.projector = projector;
+        this.tokens = new Tokens(jwtSecret, Clock.systemUTC());
+        this.generatedSecret = generatedSecret;
     }
 
     /** Starts everything; {@code environment} holds the same variables the services read (ports, tuning). */
     public static DevStack start(Map<String, String> environment) throws SQLException {
         EmbeddedMariaDb mariaDb = EmbeddedMariaDb.startWithBoardDatabase();
         EmbeddedRedis redisServer = EmbeddedRedis.start();
-        Env env = new Env(embedded(environment, mariaDb, redisServer));
+        Map<String, String> variables = embedded(environment, mariaDb, redisServer);
+        // a dev stack needs no secret configured: it makes one per run and prints it
+        String generatedSecret = variables.containsKey("JWT_SECRET") ? null : randomSecret();
+        if (generatedSecret != null) {
+            variables.put("JWT_SECRET", generatedSecret);
+        }
+        Env env = new Env(variables);
 
         CommandApiConfig commandConfig = CommandApiConfig.fromEnv(env);
         HikariDataSource commandPool = Database.pool(commandConfig.databaseUrl(), commandConfig.databaseUser(),
@@ -72,7 +88,14 @@ public final class DevStack implements AutoCloseable {
         QueryApiConfig queryConfig = QueryApiConfig.fromEnv(env);
         Javalin queryApi = QueryApp.create(queryConfig, redis).start();
 
-        return new DevStack(mariaDb, redisServer, redis, commandPool, commandApi, queryApi, projectorConfig, projector);
+        return new DevStack(mariaDb, redisServer, redis, commandPool, commandApi, queryApi, projectorConfig, projector,
+                commandConfig.jwtSecret(), generatedSecret);
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     // "Ready" means the projector's connector is running, so a write made right after the endpoints are
@@ -117,14 +140,27 @@ public final class DevStack implements AutoCloseable {
         }
     }
 
-    /** The lines the README promises, one per endpoint, for people and scripts. */
+    /**
+     * The lines the README promises, one per endpoint, for people and scripts; then the generated JWT secret
+     * (when none was configured) and a token for user 1, so writes can be tried at once.
+     */
     public List<String> endpoints() {
-        return List.of(
+        List<String> lines = new ArrayList<>(List.of(
                 "command-api http://127.0.0.1:" + commandApi.port(),
                 "query-api http://127.0.0.1:" + queryApi.port(),
                 "cdc-projector http://127.0.0.1:" + projector.port(),
                 "database " + mariaDb.jdbcUrl() + "?user=" + EmbeddedMariaDb.ROOT_USER,
-                "redis " + redisServer.url());
+                "redis " + redisServer.url()));
+        if (generatedSecret != null) {
+            lines.add("jwt-secret " + generatedSecret);
+        }
+        lines.add("token-user-1 " + tokenFor(1));
+        return lines;
+    }
+
+    /** A bearer token for command-api, valid for an hour. */
+    public String tokenFor(long userId) {
+        return tokens.issue(userId, Duration.ofHours(1));
     }
 
     public String commandApiUrl() {

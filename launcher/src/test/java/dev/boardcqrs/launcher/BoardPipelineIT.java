@@ -35,7 +35,7 @@ class BoardPipelineIT {
     @BeforeAll
     static void start() throws Exception {
         stack = DevStack.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0"));
-        command = new JsonHttp(stack.commandApiUrl());
+        command = new JsonHttp(stack.commandApiUrl()).as(stack.tokenFor(1));
         query = new JsonHttp(stack.queryApiUrl());
     }
 
@@ -47,14 +47,13 @@ class BoardPipelineIT {
     @Test
     void shouldShowCommandApiWritesInTheQueryApi() {
         long board = BOARDS.incrementAndGet();
-        long articleId = command.post("/articles", toJson(Map.of("boardId", board, "writerId", 1, "title", "Hello",
-                "content", "world"))).json().get("articleId").asLong();
+        long articleId = command.post("/articles", toJson(Map.of("boardId", board, "title", "Hello", "content", "world"))).json().get("articleId").asLong();
         long comment = command.post("/articles/" + articleId + "/comments",
-                toJson(Map.of("writerId", 2, "content", "first"))).json().get("commentId").asLong();
-        command.post("/articles/" + articleId + "/comments", toJson(Map.of("writerId", 3, "content", "second")));
-        command.post("/articles/" + articleId + "/likes", toJson(Map.of("userId", 4)));
-        command.post("/articles/" + articleId + "/likes", toJson(Map.of("userId", 5)));
-        command.post("/articles/" + articleId + "/views", toJson(Map.of("userId", 4)));
+                toJson(Map.of("content", "first"))).json().get("commentId").asLong();
+        command.post("/articles/" + articleId + "/comments", toJson(Map.of("content", "second")));
+        command.as(stack.tokenFor(4)).post("/articles/" + articleId + "/likes", "");
+        command.as(stack.tokenFor(5)).post("/articles/" + articleId + "/likes", "");
+        command.as(stack.tokenFor(4)).post("/articles/" + articleId + "/views", "");
 
         eventually(() -> {
             JsonNode article = article(articleId);
@@ -66,7 +65,7 @@ class BoardPipelineIT {
 
         command.put("/articles/" + articleId, toJson(Map.of("title", "Hello again", "content", "edited")));
         command.delete("/comments/" + comment);
-        command.delete("/articles/" + articleId + "/likes/4");
+        command.as(stack.tokenFor(4)).delete("/articles/" + articleId + "/likes/4");
         eventually(() -> {
             JsonNode article = article(articleId);
             assertThat(article.get("title").asText()).isEqualTo("Hello again");

@@ -38,14 +38,14 @@ class LauncherJarIT {
         reader.start();
         try {
             await().atMost(Duration.ofSeconds(120)).until(() -> endpoints.keySet().containsAll(
-                    List.of("command-api", "query-api", "database", "redis")) || !process.isAlive());
+                    List.of("command-api", "query-api", "database", "redis", "token-user-1")) || !process.isAlive());
             assertThat(process.isAlive()).as("launcher is running").isTrue();
             assertThat(endpoints.get("command-api")).matches("http://127\\.0\\.0\\.1:\\d+");
             assertThat(endpoints.get("database")).matches("jdbc:mariadb://127\\.0\\.0\\.1:\\d+/board\\?user=root");
             assertThat(endpoints.get("redis")).matches("redis://127\\.0\\.0\\.1:\\d+");
 
-            long articleId = new JsonHttp(endpoints.get("command-api")).post("/articles",
-                    toJson(Map.of("boardId", 1, "writerId", 1, "title", "round trip", "content", "c")))
+            long articleId = new JsonHttp(endpoints.get("command-api")).as(endpoints.get("token-user-1")).post("/articles",
+                    toJson(Map.of("boardId", 1, "title", "round trip", "content", "c")))
                     .json().get("articleId").asLong();
             JsonHttp query = new JsonHttp(endpoints.get("query-api"));
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
@@ -62,8 +62,8 @@ class LauncherJarIT {
             String line;
             while ((line = out.readLine()) != null) {
                 String[] parts = line.split(" ");
-                if (parts.length == 2 && List.of("command-api", "query-api", "cdc-projector", "database", "redis")
-                        .contains(parts[0])) {
+                if (parts.length == 2 && List.of("command-api", "query-api", "cdc-projector", "database", "redis",
+                        "jwt-secret", "token-user-1").contains(parts[0])) {
                     endpoints.put(parts[0], parts[1]);
                 }
             }

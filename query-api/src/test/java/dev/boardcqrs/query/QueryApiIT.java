@@ -127,6 +127,30 @@ class QueryApiIT {
         }
     }
 
+    @Test
+    void shouldUseTheCredentialsInTheRedisUrlAndNeverEchoThem() {
+        try (EmbeddedRedis secured = EmbeddedRedis.startWithPassword("s3cret-pass")) {
+            String url = "redis://:s3cret-pass@127.0.0.1:" + secured.port();
+            try (RedisClient authorized = RedisClient.create(URI.create(url));
+                 RedisClient unauthorized = RedisClient.create(URI.create(secured.url()))) {
+                Javalin withPassword = QueryApp.create(config(), authorized).start();
+                Javalin withoutPassword = QueryApp.create(config(), unauthorized).start();
+                try {
+                    assertThat(new JsonHttp("http://127.0.0.1:" + withPassword.port()).get("/articles/1").status())
+                            .isEqualTo(404);
+                    Response refused = new JsonHttp("http://127.0.0.1:" + withoutPassword.port()).get("/articles/1");
+                    assertThat(refused.status()).isEqualTo(503);
+                    assertThat(refused.body()).doesNotContain("s3cret").doesNotContain("NOAUTH").contains("\"error\"");
+                } finally {
+                    withPassword.stop();
+                    withoutPassword.stop();
+                }
+            }
+        }
+        assertThat(QueryApiConfig.fromEnv(new Env(Map.of("REDIS_URL", "redis://app:s3cret-pass@cache:6379"))).toString())
+                .doesNotContain("s3cret");
+    }
+
     private static QueryApiConfig config() {
         return QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0", "REDIS_NAMESPACE", "q")));
     }

@@ -8,6 +8,7 @@ import io.javalin.validation.ValidationException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
@@ -26,6 +27,11 @@ public final class ErrorResponses {
         config.routes.exception(JacksonException.class, (e, ctx) -> respond(ctx, 400, "request body is not valid JSON"));
         config.routes.exception(JedisConnectionException.class, (e, ctx) -> {
             log.warn("{} {}: Redis unreachable: {}", ctx.method(), ctx.path(), e.getMessage());
+            respond(ctx, 503, "Redis is unavailable, try again later");
+        });
+        config.routes.exception(JedisAccessControlException.class, (e, ctx) -> {
+            log.error("{} {}: Redis refused our credentials (check REDIS_URL): {}", ctx.method(), ctx.path(),
+                    e.getMessage());
             respond(ctx, 503, "Redis is unavailable, try again later");
         });
         config.routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, e.getStatus(), e.getMessage()));
