@@ -23,7 +23,7 @@ public final class Main {
         try {
             projector.start();
         } catch (SQLException e) {
-            System.err.println("cdc-projector: cannot reach the database at " + config.databaseUrl() + ": " + e.getMessage());
+            System.err.println("cdc-projector: cannot reach the database at " + Env.redacted(config.databaseUrl()) + ": " + e.getMessage());
             redis.close();
             System.exit(1);
             return;

@@ -62,7 +62,7 @@ public final class Projector implements AutoCloseable {
         engine.start();
         http.start();
         log.info("cdc-projector reading {} with the {} connector into {} (namespace '{}'), offsets in {}",
-                config.databaseUrl(), kind, Env.redacted(config.redisUrl()),
+                Env.redacted(config.databaseUrl()), kind, Env.redacted(config.redisUrl()),
                 config.namespace(), config.offsetFile());
         return this;
     }

@@ -80,7 +80,7 @@ public record ProjectorConfig(
     @Override
     public String toString() {
         // never print the password
-        return "ProjectorConfig[databaseUrl=" + databaseUrl + ", databaseUser=" + databaseUser + ", redisUrl="
+        return "ProjectorConfig[databaseUrl=" + Env.redacted(databaseUrl) + ", databaseUser=" + databaseUser + ", redisUrl="
                 + Env.redacted(redisUrl) + ", namespace=" + namespace + ", connector="
                 + connector + ", offsetFile=" + offsetFile + ", pollInterval=" + pollInterval + ", maxBatchSize="
                 + maxBatchSize + ", snapshotMode=" + snapshotMode + ", engineOverrides=" + engineOverrides.keySet() + "]";

@@ -58,7 +58,7 @@ public record CommandApiConfig(
     @Override
     public String toString() {
         // never print the password or the secret
-        return "CommandApiConfig[host=" + host + ", port=" + port + ", databaseUrl=" + databaseUrl
+        return "CommandApiConfig[host=" + host + ", port=" + port + ", databaseUrl=" + Env.redacted(databaseUrl)
                 + ", databaseUser=" + databaseUser + ", poolSize=" + poolSize + ", redisUrl=" + Env.redacted(redisUrl)
                 + ", namespace=" + namespace + ", viewWindow=" + viewWindow + ", viewBackupEvery=" + viewBackupEvery
                 + ", viewBackupInterval=" + viewBackupInterval + "]";

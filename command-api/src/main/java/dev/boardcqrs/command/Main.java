@@ -37,7 +37,7 @@ public final class Main {
             redis.close();
             pool.close();
         }, "command-api-shutdown"));
-        log.info("command-api http://{}:{} writing to {}", config.host(), app.port(), config.databaseUrl());
+        log.info("command-api http://{}:{} writing to {}", config.host(), app.port(), Env.redacted(config.databaseUrl()));
     }
 
     private static void printToken(CommandApiConfig config, String[] args) {

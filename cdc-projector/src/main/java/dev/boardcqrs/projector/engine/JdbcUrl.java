@@ -1,6 +1,7 @@
 package dev.boardcqrs.projector.engine;
 
 import dev.boardcqrs.common.config.ConfigException;
+import dev.boardcqrs.common.config.Env;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,7 +13,7 @@ public record JdbcUrl(String host, int port, String database) {
         Matcher matcher = FORM.matcher(url);
         if (!matcher.matches()) {
             throw new ConfigException("DATABASE_URL must look like jdbc:mysql://HOST:PORT/DATABASE or "
-                    + "jdbc:mariadb://HOST:PORT/DATABASE, but was '" + url + "'");
+                    + "jdbc:mariadb://HOST:PORT/DATABASE, but was '" + Env.redacted(url) + "'");
         }
         int port = matcher.group(2) == null ? 3306 : Integer.parseInt(matcher.group(2));
         return new JdbcUrl(matcher.group(1), port, matcher.group(3));

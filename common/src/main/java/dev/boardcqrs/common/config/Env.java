@@ -34,9 +34,9 @@ public final class Env {
         }
     }
 
-    /** A URL fit for logs: user and password removed. */
+    /** A URL fit for logs: user info and password parameters replaced by ***. */
     public static String redacted(String url) {
-        return url.replaceAll("//[^@/]*@", "//***@");
+        return url.replaceAll("//[^@/]*@", "//***@").replaceAll("(?i)(password|pwd)=[^&;]*", "$1=***");
     }
 
     /** The variables themselves, for settings passed through by prefix. */

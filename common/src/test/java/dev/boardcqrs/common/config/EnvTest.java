@@ -47,5 +47,7 @@ class EnvTest {
     void shouldHideCredentialsOfUrlsInLogs() {
         assertThat(Env.redacted("redis://app:s3cret@cache:6379")).isEqualTo("redis://***@cache:6379");
         assertThat(Env.redacted("redis://cache:6379")).isEqualTo("redis://cache:6379");
+        assertThat(Env.redacted("jdbc:mysql://db/board?user=app&password=s3cret&ssl=true"))
+                .isEqualTo("jdbc:mysql://db/board?user=app&password=***&ssl=true");
     }
 }
