@@ -1,12 +1,63 @@
--- Writes an article query model and indexes it on its board, atomically.
--- KEYS[1] model hash, KEYS[2] comment id set, KEYS[3] like id set, KEYS[4] board zset,
--- KEYS[5] previous board zset (equal to KEYS[4] when the board did not change)
--- ARGV[1] article id, ARGV[2..] field, value, field, value ...
-redis.call('HSET', KEYS[1], unpack(ARGV, 2))
--- counts come from the member sets, so they are right whatever order rows arrived in
-redis.call('HSET', KEYS[1], 'commentCount', redis.call('SCARD', KEYS[2]), 'likeCount', redis.call('SCARD', KEYS[3]))
-redis.call('ZADD', KEYS[4], ARGV[1], ARGV[1])
-if KEYS[5] ~= KEYS[4] then
-    redis.call('ZREM', KEYS[5], ARGV[1])
+-- Writes an article's row fields into its model and keeps its board's count and list, atomically.
+-- KEYS[1] model hash, KEYS[2] board hash, KEYS[3] board list, KEYS[4] previous board hash, KEYS[5] previous board list,
+-- KEYS[6] missed-change marker
+-- ARGV[1] article id, ARGV[2] position, ARGV[3] 'create' | 'update' | 'snapshot', ARGV[4] model TTL seconds,
+-- ARGV[5] list length, ARGV[6..] field, value, ...
+-- A model only takes a change newer than its _pos; a missing model is created only by a new row (an update
+-- of an expired model must not leave a partial one). Board hashes guard their count the same way.
+local id, pos, mode, ttl, limit = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+
+local function newer(hash)
+    if mode == 'snapshot' then
+        return true
+    end
+    local seen = redis.call('HGET', hash, '_pos')
+    return not seen or seen < pos
+end
+
+local function listAdd(boardHash, list, countBefore)
+    local size = redis.call('ZCARD', list)
+    local lowest = redis.call('ZRANGE', list, 0, 0, 'WITHSCORES')
+    -- the list holds the board's newest articles without gaps: add only if it held all of them, or if this
+    -- article is newer than its oldest; then keep the newest `limit`
+    if size >= countBefore or (lowest[2] and tonumber(id) > tonumber(lowest[2])) then
+        redis.call('ZADD', list, id, id)
+        redis.call('ZREMRANGEBYRANK', list, 0, -(limit + 1))
+    end
+end
+
+local function boardChange(boardHash, list, delta)
+    if not newer(boardHash) then
+        return
+    end
+    local countBefore = tonumber(redis.call('HGET', boardHash, 'count') or '0')
+    redis.call('HINCRBY', boardHash, 'count', delta)
+    redis.call('HSET', boardHash, '_pos', pos)
+    if delta > 0 then
+        listAdd(boardHash, list, countBefore)
+    else
+        redis.call('ZREM', list, id)
+    end
+end
+
+local exists = redis.call('HEXISTS', KEYS[1], 'articleId') == 1
+if (exists and newer(KEYS[1])) or (not exists and mode ~= 'update') then
+    local isNewKey = redis.call('EXISTS', KEYS[1]) == 0
+    redis.call('HSET', KEYS[1], '_pos', pos, unpack(ARGV, 6))
+    redis.call('HSETNX', KEYS[1], 'commentCount', 0)
+    redis.call('HSETNX', KEYS[1], 'likeCount', 0)
+    if not exists and (isNewKey or redis.call('TTL', KEYS[1]) < 0) then
+        redis.call('EXPIRE', KEYS[1], ttl)
+    end
+elseif not exists then
+    -- an expired model: see count_change.lua
+    redis.call('SET', KEYS[6], pos, 'PX', 60000)
+end
+
+if mode ~= 'update' then
+    boardChange(KEYS[2], KEYS[3], 1)
+elseif KEYS[4] ~= KEYS[2] then
+    boardChange(KEYS[4], KEYS[5], -1)
+    boardChange(KEYS[2], KEYS[3], 1)
 end
 return 1

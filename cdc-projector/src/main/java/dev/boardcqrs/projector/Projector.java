@@ -6,6 +6,7 @@ import dev.boardcqrs.common.web.ApiException;
 import dev.boardcqrs.common.web.HttpApps;
 import dev.boardcqrs.projector.apply.BatchApplier;
 import dev.boardcqrs.projector.apply.ProjectorStatus;
+import dev.boardcqrs.projector.apply.RedisDataLostException;
 import dev.boardcqrs.projector.board.BoardProjection;
 import dev.boardcqrs.projector.engine.CdcEngine;
 import dev.boardcqrs.projector.engine.EngineProperties;
@@ -34,6 +35,7 @@ public final class Projector implements AutoCloseable {
     private final UnifiedJedis redis;
     private final ProjectorStatus status = new ProjectorStatus(Clock.systemUTC());
     private final Javalin http;
+    private ServerKind kind;
     private CdcEngine engine;
     private boolean closed;
 
@@ -53,18 +55,67 @@ public final class Projector implements AutoCloseable {
 
     /** Connects to the database to pick the connector, then starts the engine and the HTTP endpoint. */
     public Projector start() throws SQLException {
-        ServerKind kind = serverKind();
+        kind = serverKind();
         createParentDirectories(config.offsetFile());
         createParentDirectories(config.schemaHistoryFile());
-        BatchApplier applier = new BatchApplier(new BoardProjection(),
-                new RedisModelWriter(redis, new KeyScheme(config.namespace())), status);
-        engine = new CdcEngine(EngineProperties.of(config, kind), applier, status);
-        engine.start();
+        startEngine();
         http.start();
         log.info("cdc-projector reading {} with the {} connector into {} (namespace '{}'), offsets in {}",
                 Env.redacted(config.databaseUrl()), kind, Env.redacted(config.redisUrl()),
                 config.namespace(), config.offsetFile());
         return this;
+    }
+
+    private synchronized void startEngine() {
+        RedisModelWriter writer = new RedisModelWriter(redis, new KeyScheme(config.namespace()), config.modelTtl(),
+                config.boardListLength());
+        String watermark = writer.watermark();
+        if (watermark == null && Files.exists(config.offsetFile())) {
+            // Redis was flushed or restarted empty while our offsets say we had written to it: what it held
+            // is gone, so build it again from a new snapshot (readers use SQL until it is done)
+            log.warn("Redis holds no watermark but offsets exist in {}: rebuilding the query models from a new "
+                    + "snapshot", config.offsetFile());
+            forgetOffsets();
+        }
+        BatchApplier applier = new BatchApplier(new BoardProjection(), writer, status, watermark);
+        engine = new CdcEngine(EngineProperties.of(config, kind), applier, status, this::engineFailed);
+        engine.start();
+    }
+
+    // Runs on the engine thread, which cannot stop its own engine: the rebuild gets a thread of its own.
+    private void engineFailed(Throwable error) {
+        if (causedBy(error, RedisDataLostException.class)) {
+            Thread rebuild = new Thread(() -> {
+                synchronized (this) {
+                    if (closed) {
+                        return;
+                    }
+                    engine.close();
+                    log.warn("Redis lost the query models while streaming; rebuilding from a new snapshot");
+                    forgetOffsets();
+                    startEngine();
+                }
+            }, "projector-rebuild");
+            rebuild.start();
+        }
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void forgetOffsets() {
+        try {
+            Files.deleteIfExists(config.offsetFile());
+            Files.deleteIfExists(config.schemaHistoryFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the offsets in " + config.offsetFile(), e);
+        }
     }
 
     private ServerKind serverKind() throws SQLException {

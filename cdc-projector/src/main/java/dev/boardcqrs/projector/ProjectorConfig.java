@@ -32,6 +32,8 @@ public record ProjectorConfig(
         int maxQueueSize,
         Duration offsetFlushInterval,
         String snapshotMode,
+        Duration modelTtl,
+        int boardListLength,
         Map<String, String> engineOverrides) {
 
     public static final String ENGINE_PREFIX = "DEBEZIUM_";
@@ -63,6 +65,8 @@ public record ProjectorConfig(
                 env.integer("PROJECTOR_MAX_QUEUE_SIZE", 8192, 2, 10_000_000),
                 env.duration("PROJECTOR_OFFSET_FLUSH_INTERVAL", Duration.ofSeconds(1)),
                 env.oneOf("PROJECTOR_SNAPSHOT_MODE", "initial", Set.of("initial", "no_data", "when_needed", "never")),
+                env.duration("QUERY_MODEL_TTL", Duration.ofDays(1)),
+                env.integer("BOARD_LIST_LENGTH", 1000, 1, 100_000),
                 engineOverrides(env.asMap()));
     }
 

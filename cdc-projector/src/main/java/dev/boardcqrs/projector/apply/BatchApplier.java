@@ -5,11 +5,13 @@ import dev.boardcqrs.projector.board.ModelOp;
 import dev.boardcqrs.projector.change.RowChange;
 import dev.boardcqrs.projector.change.RowChanges;
 import dev.boardcqrs.projector.redis.RedisModelWriter;
-import io.debezium.engine.DebeziumEngine;
+import dev.boardcqrs.projector.redis.RedisModelWriter.Planned;
 import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -17,10 +19,15 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
- * Receives each engine batch, plans the model operations of all its changes, writes them to Redis in one
- * pipeline, and only then marks the records processed, so a crash never loses a change: it is delivered
- * again and applied again, harmlessly, because every operation is idempotent. While Redis is unreachable
- * the same batch is retried with exponential back-off and nothing is committed.
+ * Receives each engine batch and applies it to Redis exactly once in effect:
+ * <ul>
+ * <li>a streamed change at or below the watermark was applied before (Debezium redelivers after a crash) and
+ *     is skipped; models also skip changes older than their own position;</li>
+ * <li>snapshot rows fill an emptied namespace marked as building, so an interrupted snapshot that starts
+ *     over cannot count a row twice;</li>
+ * <li>the batch and its new watermark go to Redis in one MULTI/EXEC, and the records are marked processed
+ *     only after Redis acknowledged it. While Redis is unreachable the batch is retried with back-off.</li>
+ * </ul>
  */
 public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>> {
     private static final Logger log = LoggerFactory.getLogger(BatchApplier.class);
@@ -30,11 +37,18 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
     private final BoardProjection projection;
     private final RedisModelWriter writer;
     private final ProjectorStatus status;
+    private final String startWatermark;
+    private String watermark;
+    private boolean snapshotRunning;
+    private long snapshotRows;
 
-    public BatchApplier(BoardProjection projection, RedisModelWriter writer, ProjectorStatus status) {
+    /** {@code watermark}: what Redis held when the engine started (null for none). */
+    public BatchApplier(BoardProjection projection, RedisModelWriter writer, ProjectorStatus status, String watermark) {
         this.projection = projection;
         this.writer = writer;
         this.status = status;
+        this.startWatermark = watermark;
+        this.watermark = watermark;
     }
 
     @Override
@@ -42,14 +56,48 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
                             DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer)
             throws InterruptedException {
         List<RowChange> changes = new ArrayList<>(records.size());
-        List<ModelOp> ops = new ArrayList<>(records.size() * 2);
+        List<Planned> ops = new ArrayList<>(records.size() * 2);
+        String newWatermark = watermark;
+        Boolean building = null;
         for (ChangeEvent<SourceRecord, SourceRecord> event : records) {
-            plan(event.value()).ifPresent(change -> {
-                changes.add(change);
-                ops.addAll(projectionOf(change));
-            });
+            Optional<RowChange> read = read(event.value());
+            if (read.isEmpty()) {
+                continue;
+            }
+            RowChange change = read.get();
+            String position = change.position().sortKey();
+            if (change.position().snapshot()) {
+                if (!snapshotRunning) {
+                    startSnapshot();
+                    building = Boolean.TRUE;
+                    newWatermark = null;
+                }
+                // snapshot rows share one binlog position; number them so the watermark still moves
+                newWatermark = position + String.format("S%012d", ++snapshotRows);
+                if (change.position().lastOfSnapshot()) {
+                    snapshotRunning = false;
+                    building = Boolean.FALSE;
+                }
+            } else {
+                if (snapshotRunning) {
+                    snapshotRunning = false;
+                    building = Boolean.FALSE;
+                }
+                if (newWatermark != null && position.compareTo(newWatermark) <= 0) {
+                    status.duplicate();
+                    continue;
+                }
+                newWatermark = position;
+            }
+            changes.add(change);
+            for (ModelOp op : projectionOf(change)) {
+                ops.add(new Planned(op, position, change.position().snapshot()));
+            }
         }
-        writeUntilAcknowledged(ops);
+        if (!Objects.equals(newWatermark, watermark) || building != null) {
+            writeUntilAcknowledged(ops, newWatermark, building);
+            watermark = newWatermark;
+        }
         changes.forEach(status::applied);
         for (ChangeEvent<SourceRecord, SourceRecord> event : records) {
             committer.markProcessed(event);
@@ -58,7 +106,14 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
         status.batchDone();
     }
 
-    private Optional<RowChange> plan(SourceRecord record) {
+    private void startSnapshot() throws InterruptedException {
+        log.info("snapshot started: emptying the namespace and building it anew (readers use SQL meanwhile)");
+        retrying(writer::startBuilding);
+        snapshotRunning = true;
+        snapshotRows = 0;
+    }
+
+    private Optional<RowChange> read(SourceRecord record) {
         try {
             return RowChanges.from(record);
         } catch (RuntimeException e) {
@@ -79,20 +134,38 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
         }
     }
 
-    private void writeUntilAcknowledged(List<ModelOp> ops) throws InterruptedException {
+    private void writeUntilAcknowledged(List<Planned> ops, String newWatermark, Boolean building)
+            throws InterruptedException {
+        retrying(() -> {
+            // after a lost connection the EXEC may or may not have run: the watermark tells which
+            if (newWatermark != null && newWatermark.equals(writer.watermark())) {
+                return;
+            }
+            if (watermark != null && writer.watermark() == null) {
+                throw new RedisDataLostException(watermark);
+            }
+            writer.apply(ops, newWatermark, building);
+        });
+    }
+
+    private void retrying(Runnable write) throws InterruptedException {
         Duration backoff = FIRST_BACKOFF;
         while (true) {
             try {
-                writer.apply(ops);
+                write.run();
                 status.recovered();
                 return;
             } catch (JedisConnectionException e) {
                 status.retrying("Redis unreachable: " + e.getMessage());
-                log.warn("Redis unreachable ({}); retrying {} operations in {} ms", e.getMessage(), ops.size(),
-                        backoff.toMillis());
+                log.warn("Redis unreachable ({}); retrying in {} ms", e.getMessage(), backoff.toMillis());
                 Thread.sleep(backoff.toMillis());
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
+    }
+
+    /** The watermark this applier started from, for logs. */
+    public String startWatermark() {
+        return startWatermark;
     }
 }

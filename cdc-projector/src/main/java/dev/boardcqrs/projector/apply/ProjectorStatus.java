@@ -19,6 +19,7 @@ public final class ProjectorStatus {
     private final AtomicLong streamedChanges = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong skippedChanges = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
     private volatile State state = State.STARTING;
     private volatile String lastPosition;
     private volatile long lastSourceTimeMillis;
@@ -45,6 +46,14 @@ public final class ProjectorStatus {
 
     void batchDone() {
         batches.incrementAndGet();
+    }
+
+    void duplicate() {
+        duplicates.incrementAndGet();
+    }
+
+    public long duplicates() {
+        return duplicates.get();
     }
 
     void skipped() {
@@ -106,6 +115,7 @@ public final class ProjectorStatus {
         map.put("streamedChanges", streamedChanges.get());
         map.put("batches", batches.get());
         map.put("skippedChanges", skippedChanges.get());
+        map.put("redeliveredChangesSkipped", duplicates.get());
         map.put("lastPosition", lastPosition);
         map.put("lastSourceTimeMillis", lastSourceTimeMillis);
         map.put("lastAppliedAtMillis", lastAppliedAtMillis);

@@ -3,7 +3,7 @@ package dev.boardcqrs.projector.board;
 import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.Timestamps;
 import dev.boardcqrs.projector.board.ModelOp.Kind;
-import dev.boardcqrs.projector.board.ModelOp.Membership;
+import dev.boardcqrs.projector.board.ModelOp.CountChange;
 import dev.boardcqrs.projector.board.ModelOp.PutArticle;
 import dev.boardcqrs.projector.board.ModelOp.RemoveArticle;
 import dev.boardcqrs.projector.change.RowChange;
@@ -37,13 +37,15 @@ public final class BoardProjection {
         long articleId = id(after, "article_id");
         long boardId = id(after, "board_id");
         Long previousBoardId = before == null ? null : id(before, "board_id");
+        boolean created = before == null;
         List<ModelOp> ops = new ArrayList<>();
         if (before != null && id(before, "article_id") != articleId) {
-            // the primary key itself was changed with plain SQL: the old id is gone
+            // the primary key itself was changed with plain SQL: the old id is gone, the new one is new
             ops.add(new RemoveArticle(id(before, "article_id"), previousBoardId));
             previousBoardId = null;
+            created = true;
         }
-        ops.add(new PutArticle(articleId, boardId, previousBoardId, ArticleModel.rowFields(
+        ops.add(new PutArticle(articleId, boardId, previousBoardId, created, ArticleModel.rowFields(
                 articleId, boardId, id(after, "writer_id"),
                 (String) after.get("title"), (String) after.get("content"),
                 time(after, "created_at"), time(after, "modified_at"))));
@@ -52,8 +54,8 @@ public final class BoardProjection {
 
     /**
      * A comment or like counts on the article named in its row while it is live. An update may move it
-     * between articles or make it live or dead, so both images are looked at: it leaves the old article's
-     * set only when it no longer belongs there, so a count never dips during a plain update.
+     * between articles or make it live or dead, so both images are looked at; an update that changes
+     * neither (an edited comment) changes no count.
      */
     private static List<ModelOp> membership(Kind kind, String idColumn, RowChange change,
                                             java.util.function.Predicate<Map<String, Object>> live) {
@@ -63,10 +65,10 @@ public final class BoardProjection {
         Member is = after != null && live.test(after) ? new Member(id(after, "article_id"), id(after, idColumn)) : null;
         List<ModelOp> ops = new ArrayList<>(2);
         if (was != null && !was.equals(is)) {
-            ops.add(new Membership(kind, was.articleId(), was.memberId(), false));
+            ops.add(new CountChange(kind, was.articleId(), -1));
         }
-        if (is != null) {
-            ops.add(new Membership(kind, is.articleId(), is.memberId(), true));
+        if (is != null && !is.equals(was)) {
+            ops.add(new CountChange(kind, is.articleId(), +1));
         }
         return ops;
     }

@@ -40,18 +40,26 @@ public final class RowChanges {
                 operation,
                 columns(value.getStruct("before")),
                 columns(value.getStruct("after")),
-                position(source),
+                position(source, record.sourceOffset() == null ? Map.of() : record.sourceOffset()),
                 Optional.ofNullable(source.getInt64("ts_ms")).orElse(0L)));
     }
 
-    private static SourcePosition position(Struct source) {
+    // The offset, not the source block: its (pos, event, row) is unique per change, while the source block's
+    // pos is shared by all rows of an event.
+    private static SourcePosition position(Struct source, Map<String, ?> offset) {
         String snapshot = source.schema().field("snapshot") == null ? null : source.getString("snapshot");
         return new SourcePosition(
-                source.getString("file"),
-                Optional.ofNullable(source.getInt64("pos")).orElse(0L),
-                Optional.ofNullable(source.getInt32("row")).orElse(0),
+                offset.get("file") instanceof String file ? file : source.getString("file"),
+                number(offset.get("pos"), Optional.ofNullable(source.getInt64("pos")).orElse(0L)),
+                number(offset.get("event"), 0),
+                number(offset.get("row"), 0),
                 source.schema().field("gtid") == null ? null : source.getString("gtid"),
-                snapshot != null && !"false".equals(snapshot));
+                snapshot != null && !"false".equals(snapshot),
+                "last".equals(snapshot));
+    }
+
+    private static long number(Object value, long fallback) {
+        return value instanceof Number number ? number.longValue() : fallback;
     }
 
     private static Map<String, Object> columns(Struct row) {

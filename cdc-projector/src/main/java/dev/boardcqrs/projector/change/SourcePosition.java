@@ -1,13 +1,24 @@
 package dev.boardcqrs.projector.change;
 
+import dev.boardcqrs.common.board.Positions;
+
 /**
- * Where a change stands in the source's binlog: file, byte position of its event, row within the event,
- * and the GTID of its transaction when the server has one. Snapshot rows carry the snapshot's position.
+ * Where a change stands in the source's binlog, as Debezium's offset records it: the file, the position where
+ * its transaction starts, and how many events and rows of that transaction come before it. Snapshot rows all
+ * carry the snapshot's position.
  */
-public record SourcePosition(String file, long position, int row, String gtid, boolean snapshot) {
+public record SourcePosition(String file, long position, long event, long row, String gtid, boolean snapshot,
+                             boolean lastOfSnapshot) {
+
+    /** The position as sortable text (see {@link Positions}); Lua compares it to skip what a model contains. */
+    public String sortKey() {
+        long fileNumber = Positions.fileNumber(file);
+        return snapshot ? Positions.snapshot(fileNumber, position) : Positions.stream(fileNumber, position, event, row);
+    }
 
     @Override
     public String toString() {
-        return file + ":" + position + "#" + row + (gtid == null ? "" : " gtid " + gtid) + (snapshot ? " (snapshot)" : "");
+        return file + ":" + position + "#" + event + "." + row + (gtid == null ? "" : " gtid " + gtid)
+                + (snapshot ? " (snapshot)" : "");
     }
 }

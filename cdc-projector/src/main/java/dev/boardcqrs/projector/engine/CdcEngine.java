@@ -9,6 +9,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +25,10 @@ public final class CdcEngine implements AutoCloseable {
         return t;
     });
 
+    /** {@code onFailure} hears why the engine stopped on an error (it runs on the engine's thread). */
     public CdcEngine(Properties properties,
                      DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>> consumer,
-                     ProjectorStatus status) {
+                     ProjectorStatus status, Consumer<Throwable> onFailure) {
         this.engine = DebeziumEngine.create(Connect.class)
                 .using(properties)
                 .notifying(consumer)
@@ -44,6 +46,7 @@ public final class CdcEngine implements AutoCloseable {
                     } else {
                         log.error("engine failed: {}", message, error);
                         status.failed(message);
+                        onFailure.accept(error);
                     }
                 })
                 .build();
@@ -57,8 +60,9 @@ public final class CdcEngine implements AutoCloseable {
     public void close() {
         try {
             engine.close();
-        } catch (IOException e) {
-            log.warn("engine did not close cleanly: {}", e.getMessage());
+        } catch (IOException | IllegalStateException e) {
+            // IllegalStateException: it had already stopped by itself
+            log.debug("engine close: {}", e.getMessage());
         }
         thread.shutdown();
         try {

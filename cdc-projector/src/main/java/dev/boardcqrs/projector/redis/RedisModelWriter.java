@@ -4,94 +4,133 @@ import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.projector.board.ModelOp;
+import dev.boardcqrs.projector.board.ModelOp.CountChange;
 import dev.boardcqrs.projector.board.ModelOp.Kind;
-import dev.boardcqrs.projector.board.ModelOp.Membership;
 import dev.boardcqrs.projector.board.ModelOp.PutArticle;
 import dev.boardcqrs.projector.board.ModelOp.RemoveArticle;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Response;
+import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
- * Applies model operations to Redis: one Lua script call per operation, all of a batch in one pipeline,
- * and returns only when Redis has acknowledged every one of them.
+ * Applies a batch of model operations to Redis in one MULTI/EXEC, together with the new watermark, so a
+ * reader sees all of a batch or none of it and the watermark always matches what was applied.
  */
 public final class RedisModelWriter {
+    private static final String WATERMARK = "watermark";
+    private static final String BUILDING = "building";
+
     private final UnifiedJedis redis;
     private final KeyScheme keys;
+    private final long ttlSeconds;
+    private final int listLength;
     private final LuaScript putArticle = LuaScript.resource("lua/put_article.lua");
     private final LuaScript removeArticle = LuaScript.resource("lua/remove_article.lua");
-    private final LuaScript membership = LuaScript.resource("lua/membership.lua");
+    private final LuaScript countChange = LuaScript.resource("lua/count_change.lua");
 
-    public RedisModelWriter(UnifiedJedis redis, KeyScheme keys) {
+    public RedisModelWriter(UnifiedJedis redis, KeyScheme keys, Duration modelTtl, int listLength) {
         this.redis = redis;
         this.keys = keys;
+        this.ttlSeconds = Math.max(1, modelTtl.toSeconds());
+        this.listLength = listLength;
     }
 
-    public void apply(List<ModelOp> ops) {
-        if (ops.isEmpty()) {
-            return;
-        }
-        try {
-            pipeline(ops);
-        } catch (JedisNoScriptException e) {
-            // A new or restarted Redis does not know the scripts yet: load them and redo the batch,
-            // which is safe because every operation is idempotent.
-            for (LuaScript script : List.of(putArticle, removeArticle, membership)) {
-                redis.scriptLoad(script.source());
+    /** An operation with the position of the row change it came from; {@code snapshot} while building. */
+    public record Planned(ModelOp op, String position, boolean snapshot) {
+    }
+
+    /** The watermark of the last applied batch, or null when Redis holds none (new, or its data was lost). */
+    public String watermark() {
+        return redis.hget(keys.meta(), WATERMARK);
+    }
+
+    /**
+     * Empties the namespace and marks it as being built, before a snapshot fills it: a snapshot delivers
+     * every row again, so whatever an interrupted earlier snapshot left must go.
+     */
+    public void startBuilding() {
+        String cursor = ScanParams.SCAN_POINTER_START;
+        ScanParams match = new ScanParams().match(keys.everything()).count(1000);
+        do {
+            ScanResult<String> page = redis.scan(cursor, match);
+            if (!page.getResult().isEmpty()) {
+                redis.unlink(page.getResult().toArray(String[]::new));
             }
-            pipeline(ops);
-        }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        redis.hset(keys.meta(), BUILDING, "1");
     }
 
-    private void pipeline(List<ModelOp> ops) {
-        List<Response<Object>> responses = new ArrayList<>(ops.size());
-        try (AbstractPipeline pipeline = redis.pipelined()) {
-            for (ModelOp op : ops) {
-                responses.add(call(pipeline, op));
+    /**
+     * Applies the operations and sets the watermark atomically. {@code building} is what the namespace's
+     * building flag becomes (null leaves it).
+     */
+    public void apply(List<Planned> ops, String watermark, Boolean building) {
+        loadScripts();
+        try (AbstractTransaction tx = redis.multi()) {
+            for (Planned planned : ops) {
+                call(tx, planned);
             }
-            pipeline.sync();
-        }
-        for (Response<Object> response : responses) {
-            response.get(); // throws the error Redis answered for that call, if any
+            tx.hset(keys.meta(), WATERMARK, watermark);
+            if (building != null) {
+                tx.hset(keys.meta(), BUILDING, building ? "1" : "0");
+            }
+            List<Object> results = tx.exec();
+            for (Object result : results) {
+                if (result instanceof JedisDataException error) {
+                    throw error;
+                }
+            }
         }
     }
 
-    private Response<Object> call(AbstractPipeline pipeline, ModelOp op) {
+    // EVALSHA of an unknown script fails inside MULTI without undoing the rest, so make sure Redis knows them first
+    private void loadScripts() {
+        List<LuaScript> scripts = List.of(putArticle, removeArticle, countChange);
+        List<Boolean> known = redis.scriptExists(scripts.stream().map(LuaScript::sha).toList());
+        for (int i = 0; i < scripts.size(); i++) {
+            if (!known.get(i)) {
+                redis.scriptLoad(scripts.get(i).source());
+            }
+        }
+    }
+
+    private void call(AbstractTransaction tx, Planned planned) {
+        ModelOp op = planned.op();
+        String position = planned.position();
         if (op instanceof PutArticle put) {
-            return putArticle.call(pipeline, List.of(
-                            keys.article(put.articleId()),
-                            keys.articleComments(put.articleId()),
-                            keys.articleLikes(put.articleId()),
-                            keys.boardArticles(put.boardId()),
-                            keys.boardArticles(put.previousBoardId() == null ? put.boardId() : put.previousBoardId())),
-                    withFields(Long.toString(put.articleId()), put.fields()));
+            long previous = put.previousBoardId() == null ? put.boardId() : put.previousBoardId();
+            String mode = planned.snapshot() ? "snapshot" : put.created() ? "create" : "update";
+            List<String> args = new ArrayList<>(List.of(Long.toString(put.articleId()), position, mode,
+                    Long.toString(ttlSeconds), Integer.toString(listLength)));
+            addFields(args, put.fields());
+            tx.evalsha(putArticle.sha(), List.of(keys.article(put.articleId()), keys.board(put.boardId()),
+                    keys.boardArticles(put.boardId()), keys.board(previous), keys.boardArticles(previous),
+                    keys.articleMissed(put.articleId())), args);
+        } else if (op instanceof RemoveArticle remove) {
+            tx.evalsha(removeArticle.sha(), List.of(keys.article(remove.articleId()), keys.board(remove.boardId()),
+                    keys.boardArticles(remove.boardId()), keys.articleMissed(remove.articleId())),
+                    List.of(Long.toString(remove.articleId()), position));
+        } else {
+            CountChange count = (CountChange) op;
+            String field = count.kind() == Kind.COMMENT ? ArticleModel.COMMENT_COUNT : ArticleModel.LIKE_COUNT;
+            tx.evalsha(countChange.sha(), List.of(keys.article(count.articleId()), keys.articleMissed(count.articleId())),
+                    List.of(field,
+                    Integer.toString(count.delta()), position, planned.snapshot() ? "snapshot" : "stream",
+                    Long.toString(ttlSeconds)));
         }
-        if (op instanceof RemoveArticle remove) {
-            return removeArticle.call(pipeline,
-                    List.of(keys.article(remove.articleId()), keys.boardArticles(remove.boardId())),
-                    List.of(Long.toString(remove.articleId())));
-        }
-        Membership member = (Membership) op;
-        boolean comment = member.kind() == Kind.COMMENT;
-        return membership.call(pipeline,
-                List.of(comment ? keys.articleComments(member.articleId()) : keys.articleLikes(member.articleId()),
-                        keys.article(member.articleId())),
-                List.of(member.present() ? "1" : "0", Long.toString(member.memberId()),
-                        comment ? ArticleModel.COMMENT_COUNT : ArticleModel.LIKE_COUNT));
     }
 
-    private static List<String> withFields(String first, Map<String, String> fields) {
-        List<String> args = new ArrayList<>(1 + fields.size() * 2);
-        args.add(first);
+    private static void addFields(List<String> args, Map<String, String> fields) {
         fields.forEach((field, value) -> {
             args.add(field);
             args.add(value == null ? "" : value);
         });
-        return args;
     }
 }

@@ -3,7 +3,7 @@ package dev.boardcqrs.projector.board;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.boardcqrs.projector.board.ModelOp.Kind;
-import dev.boardcqrs.projector.board.ModelOp.Membership;
+import dev.boardcqrs.projector.board.ModelOp.CountChange;
 import dev.boardcqrs.projector.board.ModelOp.PutArticle;
 import dev.boardcqrs.projector.board.ModelOp.RemoveArticle;
 import dev.boardcqrs.projector.change.RowChange;
@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BoardProjectionTest {
-    private static final SourcePosition POSITION = new SourcePosition("bin.000001", 120, 0, null, false);
+    private static final SourcePosition POSITION = new SourcePosition("bin.000001", 120, 1, 0, null, false, false);
     private static final LocalDateTime CREATED = LocalDateTime.of(2026, 11, 24, 9, 30, 0, 120_000_000);
 
     private final BoardProjection projection = new BoardProjection();
@@ -30,6 +30,7 @@ class BoardProjectionTest {
         assertThat(put.articleId()).isEqualTo(5);
         assertThat(put.boardId()).isEqualTo(2);
         assertThat(put.previousBoardId()).isNull();
+        assertThat(put.created()).isTrue();
         assertThat(put.fields()).containsEntry("title", "title 5").containsEntry("writerId", "9")
                 .containsEntry("createdAt", "2026-11-24T09:30:00.120").doesNotContainKey("commentCount");
     }
@@ -46,6 +47,7 @@ class BoardProjectionTest {
 
         assertThat(put.boardId()).isEqualTo(3);
         assertThat(put.previousBoardId()).isEqualTo(2);
+        assertThat(put.created()).isFalse();
     }
 
     @Test
@@ -57,15 +59,15 @@ class BoardProjectionTest {
     @Test
     void shouldCountAnInsertedCommentOnItsArticle() {
         assertThat(projection.plan(change("comment", Operation.CREATE, null, comment(70, 5, false))))
-                .containsExactly(new Membership(Kind.COMMENT, 5, 70, true));
+                .containsExactly(new CountChange(Kind.COMMENT, 5, +1));
     }
 
     @Test
     void shouldStopCountingASoftDeletedCommentAndCountItAgainWhenRestored() {
         assertThat(projection.plan(change("comment", Operation.UPDATE, comment(70, 5, false), comment(70, 5, true))))
-                .containsExactly(new Membership(Kind.COMMENT, 5, 70, false));
+                .containsExactly(new CountChange(Kind.COMMENT, 5, -1));
         assertThat(projection.plan(change("comment", Operation.UPDATE, comment(70, 5, true), comment(70, 5, false))))
-                .containsExactly(new Membership(Kind.COMMENT, 5, 70, true));
+                .containsExactly(new CountChange(Kind.COMMENT, 5, +1));
     }
 
     @Test
@@ -79,31 +81,30 @@ class BoardProjectionTest {
     @Test
     void shouldMoveACommentBetweenArticlesWithoutLosingIt() {
         assertThat(projection.plan(change("comment", Operation.UPDATE, comment(70, 5, false), comment(70, 6, false))))
-                .containsExactly(new Membership(Kind.COMMENT, 5, 70, false), new Membership(Kind.COMMENT, 6, 70, true));
+                .containsExactly(new CountChange(Kind.COMMENT, 5, -1), new CountChange(Kind.COMMENT, 6, +1));
     }
 
     @Test
-    void shouldNotRemoveACommentWhoseContentAloneChanged() {
+    void shouldChangeNoCountWhenOnlyACommentsContentChanged() {
         Map<String, Object> edited = comment(70, 5, false);
         edited.put("content", "edited");
 
-        assertThat(projection.plan(change("comment", Operation.UPDATE, comment(70, 5, false), edited)))
-                .containsExactly(new Membership(Kind.COMMENT, 5, 70, true));
+        assertThat(projection.plan(change("comment", Operation.UPDATE, comment(70, 5, false), edited))).isEmpty();
     }
 
     @Test
     void shouldUncountADeletedCommentOrLike() {
         assertThat(projection.plan(change("comment", Operation.DELETE, comment(70, 5, false), null)))
-                .containsExactly(new Membership(Kind.COMMENT, 5, 70, false));
+                .containsExactly(new CountChange(Kind.COMMENT, 5, -1));
         assertThat(projection.plan(change("comment", Operation.DELETE, comment(70, 5, true), null))).isEmpty();
         assertThat(projection.plan(change("article_like", Operation.DELETE, like(8, 5), null)))
-                .containsExactly(new Membership(Kind.LIKE, 5, 8, false));
+                .containsExactly(new CountChange(Kind.LIKE, 5, -1));
     }
 
     @Test
     void shouldCountAnInsertedLike() {
         assertThat(projection.plan(change("article_like", Operation.CREATE, null, like(8, 5))))
-                .containsExactly(new Membership(Kind.LIKE, 5, 8, true));
+                .containsExactly(new CountChange(Kind.LIKE, 5, +1));
     }
 
     @Test

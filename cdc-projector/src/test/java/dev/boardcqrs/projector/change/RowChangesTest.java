@@ -3,6 +3,7 @@ package dev.boardcqrs.projector.change;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDateTime;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -40,14 +41,16 @@ class RowChangesTest {
                 .put("row", 2).put("gtid", "0-1-42").put("snapshot", "false").put("ts_ms", 1_700_000_000_000L);
         Struct value = new Struct(ENVELOPE).put("before", before).put("after", after).put("source", source).put("op", "u");
 
-        RowChange change = RowChanges.from(record(value)).orElseThrow();
+        RowChange change = RowChanges.from(record(value, Map.of("file", "bin.000003", "pos", 4600L, "event", 3L, "row", 2)))
+                .orElseThrow();
 
         assertThat(change.table()).isEqualTo("comment");
         assertThat(change.operation()).isEqualTo(RowChange.Operation.UPDATE);
         assertThat(change.before()).containsEntry("deleted", 0L);
         assertThat(change.after()).containsEntry("deleted", 1L).containsEntry("comment_id", 1L)
                 .containsEntry("created_at", LocalDateTime.of(2026, 11, 24, 10, 0, 0, 250_000_000));
-        assertThat(change.position()).isEqualTo(new SourcePosition("bin.000003", 4711, 2, "0-1-42", false));
+        assertThat(change.position()).as("the offset, unique per change, not the event's position")
+                .isEqualTo(new SourcePosition("bin.000003", 4600, 3, 2, "0-1-42", false, false));
         assertThat(change.sourceTimeMillis()).isEqualTo(1_700_000_000_000L);
     }
 
@@ -57,16 +60,17 @@ class RowChangesTest {
                 .put("snapshot", "last").put("ts_ms", 0L);
         Struct value = new Struct(ENVELOPE).put("after", row(1, (short) 0)).put("source", source).put("op", "r");
 
-        RowChange change = RowChanges.from(record(value)).orElseThrow();
+        RowChange change = RowChanges.from(record(value, Map.of())).orElseThrow();
 
         assertThat(change.operation()).isEqualTo(RowChange.Operation.READ);
         assertThat(change.before()).isNull();
         assertThat(change.position().snapshot()).isTrue();
+        assertThat(change.position().lastOfSnapshot()).isTrue();
     }
 
     @Test
     void shouldGiveNothingForTombstones() {
-        assertThat(RowChanges.from(record(null))).isEmpty();
+        assertThat(RowChanges.from(record(null, Map.of()))).isEmpty();
     }
 
     private static Struct row(long id, short deleted) {
@@ -74,8 +78,19 @@ class RowChangesTest {
         return new Struct(ROW).put("comment_id", id).put("deleted", deleted).put("content", "hi").put("created_at", millis);
     }
 
-    private static SourceRecord record(Struct value) {
-        return new SourceRecord(Map.of(), Map.of(), "board-cqrs.board.comment", null, null, null,
+    private static SourceRecord record(Struct value, Map<String, ?> offset) {
+        return new SourceRecord(Map.of(), offset, "board-cqrs.board.comment", null, null, null,
                 value == null ? null : value.schema(), value);
+    }
+
+    @Test
+    void shouldOrderPositionsLikeTheBinlogWithSnapshotRowsFirst() {
+        String snapshot = new SourcePosition("bin.000002", 900, 0, 0, null, true, false).sortKey();
+        String firstAfterSnapshot = new SourcePosition("bin.000002", 900, 0, 0, null, false, false).sortKey();
+        String laterRow = new SourcePosition("bin.000002", 900, 2, 1, null, false, false).sortKey();
+        String laterTransaction = new SourcePosition("bin.000002", 1400, 1, 0, null, false, false).sortKey();
+        String nextFile = new SourcePosition("bin.000010", 4, 1, 0, null, false, false).sortKey();
+
+        assertThat(List.of(snapshot, firstAfterSnapshot, laterRow, laterTransaction, nextFile)).isSorted();
     }
 }

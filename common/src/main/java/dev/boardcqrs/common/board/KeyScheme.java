@@ -6,10 +6,14 @@ package dev.boardcqrs.common.board;
  * can share one Redis.
  *
  * <pre>
- * {ns}:article:{articleId}            hash   the article query model ({@link ArticleModel} fields)
- * {ns}:article:{articleId}:comments   set    ids of the article's live (not deleted) comments
- * {ns}:article:{articleId}:likes      set    ids of the article's likes
- * {ns}:board:{boardId}:articles       zset   ids of the board's articles, scored by id (newest = highest)
+ * {ns}:meta                          hash   watermark (position of the last applied batch), building (1 while
+ *                                            a snapshot fills the namespace: readers must use SQL meanwhile)
+ * {ns}:article:{articleId}            hash   the article query model ({@link ArticleModel} fields) and _pos,
+ *                                            the position of the last change it contains; expires (TTL)
+ * {ns}:article:{articleId}:missed     string position of a change that found no model (expires in 60 s)
+ * {ns}:board:{boardId}                hash   count (the board's articles) and _pos
+ * {ns}:board:{boardId}:articles       zset   ids of the board's newest articles (up to the list length),
+ *                                            scored by id; older pages come from SQL
  *
  * owned by command-api's view feature, not by the query models:
  * {ns}:view:count:{articleId}         string the article's view counter (INCR)
@@ -17,8 +21,8 @@ package dev.boardcqrs.common.board;
  * {ns}:view:unsaved                   set    ids of articles with views not yet backed up to MySQL
  * </pre>
  *
- * The sets are what make the counts exact under redelivery: adding or removing a member twice is the same
- * as doing it once, and the counts in the model are recomputed from the set sizes.
+ * Positions ({@code _pos}, watermark) are binlog positions as sortable text, so a change that a model
+ * already contains (delivered twice, or read from SQL when the model was rebuilt) is skipped.
  */
 public record KeyScheme(String namespace) {
     public static final String DEFAULT_NAMESPACE = "cqrs";
@@ -39,12 +43,17 @@ public record KeyScheme(String namespace) {
         return namespace + ":article:";
     }
 
-    public String articleComments(long articleId) {
-        return article(articleId) + ":comments";
+    /** Set for a minute when a change to the article found no model (see the read-through in query-api). */
+    public String articleMissed(long articleId) {
+        return article(articleId) + ":missed";
     }
 
-    public String articleLikes(long articleId) {
-        return article(articleId) + ":likes";
+    public String meta() {
+        return namespace + ":meta";
+    }
+
+    public String board(long boardId) {
+        return namespace + ":board:" + boardId;
     }
 
     public String viewCount(long articleId) {
@@ -60,6 +69,11 @@ public record KeyScheme(String namespace) {
     }
 
     public String boardArticles(long boardId) {
-        return namespace + ":board:" + boardId + ":articles";
+        return board(boardId) + ":articles";
+    }
+
+    /** A pattern matching every key of this namespace, for SCAN. */
+    public String everything() {
+        return namespace + ":*";
     }
 }
