@@ -23,6 +23,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     public static final String APP_PASSWORD = "board_app";
     public static final String CDC_USER = "board_cdc";
     public static final String CDC_PASSWORD = "board_cdc";
+    public static final String QUERY_USER = "board_query";
+    public static final String QUERY_PASSWORD = "board_query";
     public static final String ROOT_USER = "root";
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedMariaDb.class);

@@ -12,6 +12,8 @@ import dev.boardcqrs.projector.Projector;
 import dev.boardcqrs.projector.ProjectorConfig;
 import dev.boardcqrs.query.QueryApiConfig;
 import dev.boardcqrs.query.QueryApp;
+import dev.boardcqrs.query.readthrough.QueryDatabase;
+import dev.boardcqrs.query.readthrough.SqlArticleSource;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,6 +43,7 @@ public final class DevStack implements AutoCloseable {
     private final EmbeddedRedis redisServer;
     private final RedisClient redis;
     private final HikariDataSource commandPool;
+    private final HikariDataSource queryPool;
     private final Javalin commandApi;
     private final Javalin queryApi;
     private final ProjectorConfig projectorConfig;
@@ -49,13 +52,14 @@ public final class DevStack implements AutoCloseable {
     private Projector projector;
 
     private DevStack(EmbeddedMariaDb mariaDb, EmbeddedRedis redisServer, RedisClient redis,
-                     HikariDataSource commandPool, Javalin commandApi, Javalin queryApi,
+                     HikariDataSource commandPool, HikariDataSource queryPool, Javalin commandApi, Javalin queryApi,
                      ProjectorConfig projectorConfig, Projector projector, String jwtSecret,
                      String generatedSecret) {
         this.mariaDb = mariaDb;
         this.redisServer = redisServer;
         this.redis = redis;
         this.commandPool = commandPool;
+        this.queryPool = queryPool;
         this.commandApi = commandApi;
         this.queryApi = queryApi;
         this.projectorConfig = projectorConfig;
@@ -86,9 +90,11 @@ public final class DevStack implements AutoCloseable {
         Projector projector = startProjector(projectorConfig, redis);
 
         QueryApiConfig queryConfig = QueryApiConfig.fromEnv(env);
-        Javalin queryApi = QueryApp.create(queryConfig, redis).start();
+        HikariDataSource queryPool = QueryDatabase.pool(queryConfig);
+        Javalin queryApi = QueryApp.create(queryConfig, redis,
+                new SqlArticleSource(queryPool, queryConfig.readThroughTimeout())).start();
 
-        return new DevStack(mariaDb, redisServer, redis, commandPool, commandApi, queryApi, projectorConfig, projector,
+        return new DevStack(mariaDb, redisServer, redis, commandPool, queryPool, commandApi, queryApi, projectorConfig, projector,
                 commandConfig.jwtSecret(), generatedSecret);
     }
 
@@ -122,6 +128,9 @@ public final class DevStack implements AutoCloseable {
         variables.put("DATABASE_PASSWORD", EmbeddedMariaDb.APP_PASSWORD);
         variables.put("CDC_DATABASE_USER", EmbeddedMariaDb.CDC_USER);
         variables.put("CDC_DATABASE_PASSWORD", EmbeddedMariaDb.CDC_PASSWORD);
+        variables.put("QUERY_DATABASE_URL", mariaDb.jdbcUrl());
+        variables.put("QUERY_DATABASE_USER", EmbeddedMariaDb.QUERY_USER);
+        variables.put("QUERY_DATABASE_PASSWORD", EmbeddedMariaDb.QUERY_PASSWORD);
         variables.put("REDIS_URL", redisServer.url());
         // the embedded database is new on every start, so its offsets must be too
         Path data = temporaryDirectory();
@@ -197,6 +206,7 @@ public final class DevStack implements AutoCloseable {
         queryApi.stop();
         commandApi.stop();
         commandPool.close();
+        queryPool.close();
         redis.close();
         redisServer.close();
         mariaDb.close();

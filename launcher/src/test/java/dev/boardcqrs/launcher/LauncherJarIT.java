@@ -49,7 +49,7 @@ class LauncherJarIT {
                     .json().get("articleId").asLong();
             JsonHttp query = new JsonHttp(endpoints.get("query-api"));
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                    assertThat(query.get("/articles/" + articleId).json().get("title").asText()).isEqualTo("round trip"));
+                    assertThat(query.get("/articles/" + articleId).json().path("title").asText()).isEqualTo("round trip"));
         } finally {
             process.destroy(); // SIGTERM, like Ctrl-C: the shutdown hook stops everything
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s of SIGTERM").isTrue();

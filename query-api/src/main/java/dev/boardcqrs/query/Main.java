@@ -1,6 +1,9 @@
 package dev.boardcqrs.query;
 
 import dev.boardcqrs.common.config.Env;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.boardcqrs.query.readthrough.QueryDatabase;
+import dev.boardcqrs.query.readthrough.SqlArticleSource;
 import io.javalin.Javalin;
 import java.net.URI;
 import org.slf4j.Logger;
@@ -17,10 +20,13 @@ public final class Main {
     public static void main(String[] args) {
         QueryApiConfig config = Env.loadOrExit("query-api", QueryApiConfig::fromEnv);
         RedisClient redis = RedisClient.create(URI.create(config.redisUrl()));
-        Javalin app = QueryApp.create(config, redis).start();
+        HikariDataSource database = QueryDatabase.pool(config);
+        Javalin app = QueryApp.create(config, redis,
+                new SqlArticleSource(database, config.readThroughTimeout())).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.stop();
             redis.close();
+            database.close();
         }, "query-api-shutdown"));
         log.info("query-api http://{}:{} reading {}", config.host(), app.port(), config);
     }

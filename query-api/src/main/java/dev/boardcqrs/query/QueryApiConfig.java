@@ -5,7 +5,18 @@ import dev.boardcqrs.common.config.Env;
 import java.time.Duration;
 
 /** Everything query-api can be told, read once from the environment and validated at start-up. */
-public record QueryApiConfig(String host, int port, String redisUrl, String namespace, Duration viewCountCacheTtl) {
+public record QueryApiConfig(
+        String host,
+        int port,
+        String redisUrl,
+        String namespace,
+        Duration viewCountCacheTtl,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        int readThroughConcurrency,
+        Duration readThroughTimeout,
+        Duration modelTtl) {
 
     public QueryApiConfig {
         new KeyScheme(namespace); // validates the namespace
@@ -17,12 +28,22 @@ public record QueryApiConfig(String host, int port, String redisUrl, String name
                 env.port("QUERY_API_PORT", 8082),
                 env.string("REDIS_URL", "redis://127.0.0.1:6379"),
                 env.string("REDIS_NAMESPACE", KeyScheme.DEFAULT_NAMESPACE),
-                env.duration("VIEW_COUNT_CACHE_TTL", Duration.ofSeconds(1)));
+                env.duration("VIEW_COUNT_CACHE_TTL", Duration.ofSeconds(1)),
+                // a replica may serve the read-through; by default it is the command database
+                env.string("QUERY_DATABASE_URL", env.string("DATABASE_URL", "jdbc:mariadb://127.0.0.1:3306/board")),
+                env.string("QUERY_DATABASE_USER", "board_query"),
+                env.string("QUERY_DATABASE_PASSWORD", "board_query"),
+                env.integer("READ_THROUGH_CONCURRENCY", 4, 1, 200),
+                env.duration("READ_THROUGH_TIMEOUT", Duration.ofSeconds(2)),
+                env.duration("QUERY_MODEL_TTL", Duration.ofDays(1)));
     }
 
     @Override
     public String toString() {
-        return "QueryApiConfig[host=" + host + ", port=" + port + ", redisUrl="
-                + Env.redacted(redisUrl) + ", namespace=" + namespace + ", viewCountCacheTtl=" + viewCountCacheTtl + "]";
+        // never print the password
+        return "QueryApiConfig[host=" + host + ", port=" + port + ", redisUrl=" + Env.redacted(redisUrl)
+                + ", namespace=" + namespace + ", viewCountCacheTtl=" + viewCountCacheTtl + ", databaseUrl="
+                + Env.redacted(databaseUrl) + ", databaseUser=" + databaseUser + ", readThroughConcurrency="
+                + readThroughConcurrency + ", readThroughTimeout=" + readThroughTimeout + ", modelTtl=" + modelTtl + "]";
     }
 }

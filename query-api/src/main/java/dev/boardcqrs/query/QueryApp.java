@@ -4,6 +4,8 @@ import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.web.HttpApps;
 import dev.boardcqrs.query.article.ArticleController;
 import dev.boardcqrs.query.article.ArticleQueries;
+import dev.boardcqrs.query.readthrough.ArticleSource;
+import dev.boardcqrs.query.readthrough.ReadThrough;
 import dev.boardcqrs.query.view.ViewCounts;
 import io.javalin.Javalin;
 import java.util.Map;
@@ -14,10 +16,12 @@ public final class QueryApp {
     private QueryApp() {
     }
 
-    public static Javalin create(QueryApiConfig config, UnifiedJedis redis) {
+    public static Javalin create(QueryApiConfig config, UnifiedJedis redis, ArticleSource source) {
         KeyScheme keys = new KeyScheme(config.namespace());
         ViewCounts views = new ViewCounts(redis, keys, config.viewCountCacheTtl(), System::nanoTime);
-        ArticleController articles = new ArticleController(new ArticleQueries(redis, keys, views));
+        ReadThrough readThrough = new ReadThrough(source, redis, keys, config.readThroughConcurrency(),
+                config.readThroughTimeout(), config.modelTtl());
+        ArticleController articles = new ArticleController(new ArticleQueries(redis, keys, views, readThrough, source));
         return HttpApps.create(config.host(), config.port(), routes -> {
             routes.get("/articles/{articleId}", articles::article);
             routes.get("/boards/{boardId}/articles", articles::page);

@@ -8,6 +8,10 @@ import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.SharedServers;
+import dev.boardcqrs.query.readthrough.QueryDatabase;
+import dev.boardcqrs.query.readthrough.SqlArticleSource;
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
 import dev.boardcqrs.embedded.FreePort;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.JsonHttp.Response;
@@ -30,6 +34,7 @@ class QueryApiIT {
 
     private static EmbeddedRedis redisServer;
     private static RedisClient redis;
+    private static HikariDataSource database;
     private static Javalin app;
     private static JsonHttp http;
 
@@ -41,9 +46,12 @@ class QueryApiIT {
             storeModel(id, BOARD, id % 4, id % 3);
         }
         storeModel(100, 99, 0, 0);
+        redis.hset(KEYS.board(BOARD), "count", "25");
+        redis.hset(KEYS.board(99), "count", "1");
         redis.set(KEYS.viewCount(7), "42");
         redis.set(KEYS.viewCount(25), "3");
-        app = QueryApp.create(config(), redis).start();
+        database = QueryDatabase.pool(config());
+        app = QueryApp.create(config(), redis, source()).start();
         http = new JsonHttp("http://127.0.0.1:" + app.port());
     }
 
@@ -51,6 +59,7 @@ class QueryApiIT {
     static void stop() {
         app.stop();
         redis.close();
+        database.close();
     }
 
     @Test
@@ -116,7 +125,7 @@ class QueryApiIT {
     @Test
     void shouldAnswer503JsonWhenRedisIsUnreachable() {
         try (RedisClient nowhere = RedisClient.create(URI.create("redis://127.0.0.1:" + FreePort.find()))) {
-            Javalin broken = QueryApp.create(config(), nowhere).start();
+            Javalin broken = QueryApp.create(config(), nowhere, source()).start();
             try {
                 Response response = new JsonHttp("http://127.0.0.1:" + broken.port()).get("/articles/1");
                 assertThat(response.status()).isEqualTo(503);
@@ -133,8 +142,8 @@ class QueryApiIT {
             String url = "redis://:s3cret-pass@127.0.0.1:" + secured.port();
             try (RedisClient authorized = RedisClient.create(URI.create(url));
                  RedisClient unauthorized = RedisClient.create(URI.create(secured.url()))) {
-                Javalin withPassword = QueryApp.create(config(), authorized).start();
-                Javalin withoutPassword = QueryApp.create(config(), unauthorized).start();
+                Javalin withPassword = QueryApp.create(config(), authorized, source()).start();
+                Javalin withoutPassword = QueryApp.create(config(), unauthorized, source()).start();
                 try {
                     assertThat(new JsonHttp("http://127.0.0.1:" + withPassword.port()).get("/articles/1").status())
                             .isEqualTo(404);
@@ -152,7 +161,12 @@ class QueryApiIT {
     }
 
     private static QueryApiConfig config() {
-        return QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0", "REDIS_NAMESPACE", "q")));
+        return QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0", "REDIS_NAMESPACE", "q",
+                "QUERY_DATABASE_URL", SharedServers.mariaDb().jdbcUrl())));
+    }
+
+    private static SqlArticleSource source() {
+        return new SqlArticleSource(database, Duration.ofSeconds(2));
     }
 
     private static List<Long> ids(JsonNode page) {

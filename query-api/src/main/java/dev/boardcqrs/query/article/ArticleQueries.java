@@ -3,62 +3,115 @@ package dev.boardcqrs.query.article;
 import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
+import dev.boardcqrs.query.readthrough.ArticleSource;
+import dev.boardcqrs.query.readthrough.ReadThrough;
 import dev.boardcqrs.query.view.ViewCounts;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Reads the board query models from Redis, each in one round trip, and adds the live view counts.
+ * Reads articles and board pages: from the Redis models in one round trip when they are there, and from SQL
+ * (read-through, which also stores the models) for what is missing: expired models, pages older than the
+ * board's list, or everything while a snapshot rebuilds the namespace. Adds the live view counts.
  * This is a service: no HTTP here.
  */
 public final class ArticleQueries {
+    private static final LuaScript READ_ARTICLE = LuaScript.resource("lua/read_article.lua");
     private static final LuaScript BOARD_ARTICLES = LuaScript.resource("lua/board_articles.lua");
 
     private final UnifiedJedis redis;
     private final KeyScheme keys;
     private final ViewCounts views;
+    private final ReadThrough readThrough;
+    private final ArticleSource source;
 
-    public ArticleQueries(UnifiedJedis redis, KeyScheme keys, ViewCounts views) {
+    public ArticleQueries(UnifiedJedis redis, KeyScheme keys, ViewCounts views, ReadThrough readThrough,
+                          ArticleSource source) {
         this.redis = redis;
         this.keys = keys;
         this.views = views;
+        this.readThrough = readThrough;
+        this.source = source;
     }
 
     public Optional<ArticleView> find(long articleId) {
-        return Optional.ofNullable(ArticleModel.fromHash(redis.hgetAll(keys.article(articleId))))
-                .map(model -> ArticleView.of(model, views.of(articleId)));
+        List<?> hash = (List<?>) READ_ARTICLE.call(redis, List.of(keys.article(articleId), keys.meta()), List.of());
+        ArticleModel model = ArticleModel.fromHash(toMap(hash));
+        if (model == null) {
+            model = readThrough.load(List.of(articleId)).get(articleId);
+        }
+        return Optional.ofNullable(model).map(found -> ArticleView.of(found, views.of(articleId)));
     }
 
     /** Page {@code page} (from 1) of the board's articles, newest first, with the board's article count. */
     public ArticlePage page(long boardId, int page, int pageSize) {
         long first = (long) (page - 1) * pageSize;
-        return read(boardId, "page", first, first + pageSize - 1);
+        BoardRead read = readBoard(boardId, "page", Long.toString(first), Long.toString(first + pageSize - 1));
+        long count = read.count() >= 0 ? read.count() : source.boardArticleCount(boardId);
+        List<Long> ids = new ArrayList<>(read.models().keySet());
+        if (ids.size() < pageSize && read.incomplete()) {
+            // beyond the list: continue below its oldest article with a keyset query
+            long below = read.listLength() == 0 ? Long.MAX_VALUE : read.lowestListed();
+            long skip = Math.max(0, first - read.listLength());
+            ids.addAll(source.boardArticleIds(boardId, below, skip, pageSize - ids.size()));
+        }
+        return new ArticlePage(articles(ids, read.models()), count);
     }
 
-    /** The {@code pageSize} articles after {@code lastArticleId} (all from the newest when it is null). */
+    /** The {@code pageSize} articles below {@code lastArticleId} (from the newest when it is null). */
     public List<ArticleView> scroll(long boardId, int pageSize, Long lastArticleId) {
-        String after = lastArticleId == null ? "+inf" : Long.toString(lastArticleId);
-        return read(boardId, "after", after, pageSize).articles();
+        BoardRead read = readBoard(boardId, "after", lastArticleId == null ? "+inf" : lastArticleId.toString(),
+                Integer.toString(pageSize));
+        List<Long> ids = new ArrayList<>(read.models().keySet());
+        if (ids.size() < pageSize && read.incomplete()) {
+            long below = !ids.isEmpty() ? ids.get(ids.size() - 1) : lastArticleId == null ? Long.MAX_VALUE : lastArticleId;
+            ids.addAll(source.boardArticleIds(boardId, below, 0, pageSize - ids.size()));
+        }
+        return articles(ids, read.models());
     }
 
-    private ArticlePage read(long boardId, String mode, Object from, Object to) {
-        List<?> result = (List<?>) BOARD_ARTICLES.call(redis, List.of(keys.boardArticles(boardId)),
-                List.of(keys.articlePrefix(), mode, from.toString(), to.toString()));
-        long count = (Long) result.get(0);
-        List<ArticleModel> models = new ArrayList<>(result.size() - 1);
-        for (Object flat : result.subList(1, result.size())) {
-            models.add(ArticleModel.fromHash(toMap((List<?>) flat)));
+    private List<ArticleView> articles(List<Long> ids, Map<Long, ArticleModel> cached) {
+        List<Long> missing = ids.stream().filter(id -> cached.get(id) == null).toList();
+        Map<Long, ArticleModel> loaded = missing.isEmpty() ? Map.of() : readThrough.load(missing);
+        List<ArticleModel> models = new ArrayList<>(ids.size());
+        for (long id : ids) {
+            ArticleModel model = cached.get(id) != null ? cached.get(id) : loaded.get(id);
+            if (model != null) { // deleted between the list read and the model read
+                models.add(model);
+            }
         }
         Map<Long, Long> viewCounts = views.of(models.stream().map(ArticleModel::articleId).toList());
-        List<ArticleView> articles = models.stream()
-                .map(model -> ArticleView.of(model, viewCounts.get(model.articleId())))
-                .toList();
-        return new ArticlePage(articles, count);
+        return models.stream().map(model -> ArticleView.of(model, viewCounts.get(model.articleId()))).toList();
+    }
+
+    private BoardRead readBoard(long boardId, String mode, String from, String to) {
+        List<?> result = (List<?>) BOARD_ARTICLES.call(redis,
+                List.of(keys.boardArticles(boardId), keys.board(boardId), keys.meta()),
+                List.of(keys.articlePrefix(), mode, from, to));
+        boolean building = (Long) result.get(0) == 1;
+        Map<Long, ArticleModel> models = new LinkedHashMap<>();
+        for (int i = 4; i + 1 < result.size(); i += 2) {
+            models.put((Long) result.get(i), ArticleModel.fromHash(toMap((List<?>) result.get(i + 1))));
+        }
+        return new BoardRead(building, (Long) result.get(1), (Long) result.get(2), (Long) result.get(3), models);
+    }
+
+    /**
+     * What Redis knows of a board. {@code count} is -1 when Redis has no count (rebuilding, or no such board
+     * yet); models holds null for a listed article whose model expired.
+     */
+    private record BoardRead(boolean building, long count, long listLength, long lowestListed,
+                             Map<Long, ArticleModel> models) {
+        /** Whether articles older than the list exist (or may exist) in SQL. */
+        boolean incomplete() {
+            return building || count < 0 || listLength < count;
+        }
     }
 
     private static Map<String, String> toMap(List<?> flat) {

@@ -1,0 +1,138 @@
+package dev.boardcqrs.query.readthrough;
+
+import dev.boardcqrs.common.board.ArticleModel;
+import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.redis.LuaScript;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Builds missing article models from SQL, returns them and stores them in Redis with the TTL. It is the path
+ * that keeps reads available after event loss, expiry or Redis data loss, so it is guarded against passing a
+ * failure on: concurrent misses of one article share one SQL read, at most {@code concurrency} reads run at
+ * once, and a read that cannot start or finish within the timeout answers 503 rather than queueing.
+ */
+public final class ReadThrough {
+    private static final Logger log = LoggerFactory.getLogger(ReadThrough.class);
+    private static final LuaScript STORE = LuaScript.resource("lua/store_model.lua");
+
+    private final ArticleSource source;
+    private final UnifiedJedis redis;
+    private final KeyScheme keys;
+    private final Semaphore permits;
+    private final Duration timeout;
+    private final long ttlSeconds;
+    private final ConcurrentHashMap<Long, CompletableFuture<Optional<ArticleModel>>> inFlight = new ConcurrentHashMap<>();
+
+    public ReadThrough(ArticleSource source, UnifiedJedis redis, KeyScheme keys, int concurrency, Duration timeout,
+                       Duration modelTtl) {
+        this.source = source;
+        this.redis = redis;
+        this.keys = keys;
+        this.permits = new Semaphore(concurrency);
+        this.timeout = timeout;
+        this.ttlSeconds = Math.max(1, modelTtl.toSeconds());
+    }
+
+    /** The models of these articles; an article the database does not have is absent from the answer. */
+    public Map<Long, ArticleModel> load(Collection<Long> articleIds) {
+        Map<Long, CompletableFuture<Optional<ArticleModel>>> waiting = new LinkedHashMap<>();
+        Map<Long, CompletableFuture<Optional<ArticleModel>>> mine = new LinkedHashMap<>();
+        for (long id : articleIds) {
+            CompletableFuture<Optional<ArticleModel>> fresh = new CompletableFuture<>();
+            CompletableFuture<Optional<ArticleModel>> current = inFlight.putIfAbsent(id, fresh);
+            if (current == null) {
+                mine.put(id, fresh);
+                current = fresh;
+            }
+            waiting.put(id, current);
+        }
+        if (!mine.isEmpty()) {
+            readAndStore(mine);
+        }
+        Map<Long, ArticleModel> models = new HashMap<>();
+        for (Map.Entry<Long, CompletableFuture<Optional<ArticleModel>>> entry : waiting.entrySet()) {
+            await(entry.getValue()).ifPresent(model -> models.put(entry.getKey(), model));
+        }
+        return models;
+    }
+
+    private void readAndStore(Map<Long, CompletableFuture<Optional<ArticleModel>>> mine) {
+        try {
+            if (!permits.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new SourceUnavailableException("busy");
+            }
+            try {
+                ArticleSource.Snapshot snapshot = source.articles(mine.keySet());
+                store(snapshot);
+                mine.forEach((id, future) -> future.complete(Optional.ofNullable(snapshot.articles().get(id))));
+            } finally {
+                permits.release();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            mine.values().forEach(future -> future.completeExceptionally(new SourceUnavailableException("interrupted")));
+        } catch (RuntimeException e) {
+            log.warn("read-through of articles {} failed: {}", mine.keySet(), e.toString());
+            mine.values().forEach(future -> future.completeExceptionally(e));
+        } finally {
+            mine.forEach(inFlight::remove);
+        }
+    }
+
+    private void store(ArticleSource.Snapshot snapshot) {
+        for (ArticleModel model : snapshot.articles().values()) {
+            try {
+                STORE.call(redis, List.of(keys.article(model.articleId()), keys.articleMissed(model.articleId()),
+                        keys.meta()), arguments(snapshot.position(), model));
+            } catch (RuntimeException e) {
+                // the answer is still right; the next miss reads again
+                log.warn("could not store the model of article {}: {}", model.articleId(), e.toString());
+            }
+        }
+    }
+
+    private List<String> arguments(String position, ArticleModel model) {
+        List<String> args = new ArrayList<>();
+        args.add(position);
+        args.add(Long.toString(ttlSeconds));
+        ArticleModel.rowFields(model.articleId(), model.boardId(), model.writerId(), model.title(), model.content(),
+                model.createdAt(), model.modifiedAt()).forEach((field, value) -> {
+                    args.add(field);
+                    args.add(value);
+                });
+        args.add(ArticleModel.COMMENT_COUNT);
+        args.add(Long.toString(model.commentCount()));
+        args.add(ArticleModel.LIKE_COUNT);
+        args.add(Long.toString(model.likeCount()));
+        return args;
+    }
+
+    private Optional<ArticleModel> await(CompletableFuture<Optional<ArticleModel>> future) {
+        try {
+            return future.get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceUnavailableException("interrupted");
+        } catch (TimeoutException e) {
+            throw new SourceUnavailableException("too slow");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new SourceUnavailableException("failing");
+        }
+    }
+}
