@@ -188,6 +188,10 @@ public final class DevStack implements AutoCloseable {
         return redis;
     }
 
+    public ProjectorConfig projectorConfig() {
+        return projectorConfig;
+    }
+
     public Projector projector() {
         return projector;
     }

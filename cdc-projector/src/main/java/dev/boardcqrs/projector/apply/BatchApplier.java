@@ -109,6 +109,7 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
     private void startSnapshot() throws InterruptedException {
         log.info("snapshot started: emptying the namespace and building it anew (readers use SQL meanwhile)");
         retrying(writer::startBuilding);
+        watermark = null;
         snapshotRunning = true;
         snapshotRows = 0;
     }
@@ -137,11 +138,12 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
     private void writeUntilAcknowledged(List<Planned> ops, String newWatermark, Boolean building)
             throws InterruptedException {
         retrying(() -> {
+            String current = writer.watermark();
             // after a lost connection the EXEC may or may not have run: the watermark tells which
-            if (newWatermark != null && newWatermark.equals(writer.watermark())) {
+            if (newWatermark != null && newWatermark.equals(current)) {
                 return;
             }
-            if (watermark != null && writer.watermark() == null) {
+            if (watermark != null && current == null) {
                 throw new RedisDataLostException(watermark);
             }
             writer.apply(ops, newWatermark, building);

@@ -55,16 +55,19 @@ public final class RedisModelWriter {
      * every row again, so whatever an interrupted earlier snapshot left must go.
      */
     public void startBuilding() {
+        // flag first: from now on readers use SQL and query-api stores no model that the wipe could miss
+        redis.hset(keys.meta(), BUILDING, "1");
+        redis.hdel(keys.meta(), WATERMARK);
         String cursor = ScanParams.SCAN_POINTER_START;
         ScanParams match = new ScanParams().match(keys.everything()).count(1000);
         do {
             ScanResult<String> page = redis.scan(cursor, match);
-            if (!page.getResult().isEmpty()) {
-                redis.unlink(page.getResult().toArray(String[]::new));
+            String[] stale = page.getResult().stream().filter(key -> !key.equals(keys.meta())).toArray(String[]::new);
+            if (stale.length > 0) {
+                redis.unlink(stale);
             }
             cursor = page.getCursor();
         } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
-        redis.hset(keys.meta(), BUILDING, "1");
     }
 
     /**

@@ -1,0 +1,282 @@
+package dev.boardcqrs.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.query.QueryApiConfig;
+import dev.boardcqrs.query.QueryApp;
+import dev.boardcqrs.query.readthrough.ArticleSource;
+import dev.boardcqrs.query.readthrough.QueryDatabase;
+import dev.boardcqrs.query.readthrough.SqlArticleSource;
+import io.javalin.Javalin;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.core.ThrowingRunnable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Counts stay exact when models expire and are rebuilt from SQL while changes are in flight, when Debezium
+ * delivers changes again, when Redis loses everything, and for pages older than the board's list.
+ */
+class ExactnessIT {
+    private static final Duration WITHIN = Duration.ofSeconds(30);
+    private static final KeyScheme KEYS = new KeyScheme(KeyScheme.DEFAULT_NAMESPACE);
+    private static final AtomicLong BOARDS = new AtomicLong(500);
+
+    private static DevStack stack;
+    private static JsonHttp query;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = DevStack.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0",
+                "BOARD_LIST_LENGTH", "5"));
+        query = new JsonHttp(stack.queryApiUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        stack.close();
+    }
+
+    @Test
+    void shouldRebuildAnExpiredModelFromSqlWithExactCounts() throws Exception {
+        long article = articleWithComments(BOARDS.incrementAndGet(), 3);
+        stack.redis().del(KEYS.article(article)); // as when its TTL ran out
+
+        assertThat(article(article).get("commentCount").asLong()).isEqualTo(3);
+        assertThat(stack.redis().hget(KEYS.article(article), "commentCount")).isEqualTo("3");
+        assertThat(stack.redis().ttl(KEYS.article(article))).isPositive();
+
+        insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after rebuild')", article);
+        eventually(() -> assertThat(article(article).get("commentCount").asLong()).isEqualTo(4));
+    }
+
+    @Test
+    void shouldNotStoreAReadThroughModelThatMissedAChangeMadeDuringTheRead() throws Exception {
+        long article = articleWithComments(BOARDS.incrementAndGet(), 1);
+        stack.redis().del(KEYS.article(article));
+        PausingSource source = new PausingSource();
+        QueryApiConfig config = QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0",
+                "QUERY_DATABASE_URL", stack.mariaDb().jdbcUrl())));
+        try (HikariDataSource pool = QueryDatabase.pool(config)) {
+            source.real = new SqlArticleSource(pool, Duration.ofSeconds(5));
+            Javalin racing = QueryApp.create(config, stack.redis(), source).start();
+            try {
+                JsonHttp racingQuery = new JsonHttp("http://127.0.0.1:" + racing.port());
+                CompletableFuture<JsonNode> read = CompletableFuture.supplyAsync(
+                        () -> racingQuery.get("/articles/" + article).json());
+                assertThat(source.readDone.await(10, TimeUnit.SECONDS)).isTrue();
+                // the SQL read saw one comment; a second one commits and reaches the projector before the store
+                insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'racing')", article);
+                await().atMost(WITHIN).until(() -> stack.redis().exists(KEYS.articleMissed(article)));
+                source.release.countDown();
+
+                assertThat(read.get(10, TimeUnit.SECONDS).get("commentCount").asLong())
+                        .as("the answer is consistent as of the read").isEqualTo(1);
+                assertThat(stack.redis().exists(KEYS.article(article)))
+                        .as("a model that misses a newer change is not stored").isFalse();
+            } finally {
+                racing.stop();
+            }
+        }
+        assertThat(article(article).get("commentCount").asLong()).isEqualTo(2);
+        insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'later')", article);
+        eventually(() -> assertThat(article(article).get("commentCount").asLong()).isEqualTo(3));
+    }
+
+    @Test
+    void shouldApplyEachChangeOnceWhenDebeziumDeliversItAgain() throws Exception {
+        long board = BOARDS.incrementAndGet();
+        long article = articleWithComments(board, 1);
+        stack.projector().close(); // commits its offsets
+        Path offsets = stack.projectorConfig().offsetFile();
+        Path older = Files.createTempFile("offsets", ".dat");
+        Files.copy(offsets, older, StandardCopyOption.REPLACE_EXISTING);
+        stack.restartProjector();
+        insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'two')", article);
+        insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 5)", article);
+        execute("DELETE FROM comment WHERE article_id = ? ORDER BY comment_id LIMIT 1", article);
+        insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 'second', 'x')", board);
+        eventually(() -> assertThat(article(article).get("likeCount").asLong()).isEqualTo(1));
+        assertTruth(article, board);
+
+        stack.projector().close();
+        Files.copy(older, offsets, StandardCopyOption.REPLACE_EXISTING); // as after a crash before committing
+        stack.restartProjector();
+        insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 6)", article);
+
+        eventually(() -> assertThat(article(article).get("likeCount").asLong()).isEqualTo(2));
+        assertThat(stack.projector().status().duplicates()).as("changes delivered again").isGreaterThanOrEqualTo(4);
+        assertTruth(article, board);
+    }
+
+    @Test
+    void shouldServePagesOlderThanTheListFromSql() throws Exception {
+        long board = BOARDS.incrementAndGet();
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            ids.add(insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 't', 'c')", board));
+        }
+        execute("DELETE FROM article WHERE article_id = ?", ids.get(10)); // one of the listed ones
+        List<Long> newestFirst = new ArrayList<>(ids);
+        newestFirst.remove(10);
+        Collections.reverse(newestFirst);
+        eventually(() -> assertThat(pageIds(board, 1, 4)).containsExactlyElementsOf(newestFirst.subList(0, 4)));
+        assertThat(stack.redis().zcard(KEYS.boardArticles(board))).as("the list holds the newest five at most").isLessThanOrEqualTo(5);
+
+        assertThat(pageIds(board, 2, 4)).containsExactlyElementsOf(newestFirst.subList(4, 8));
+        assertThat(pageIds(board, 3, 4)).containsExactlyElementsOf(newestFirst.subList(8, 11));
+        assertThat(query.get("/boards/" + board + "/articles?page=3&pageSize=4").json().get("articleCount").asLong())
+                .isEqualTo(11);
+        List<Long> scrolled = new ArrayList<>();
+        Long last = null;
+        for (int i = 0; i < 5; i++) {
+            JsonNode page = query.get("/boards/" + board + "/articles/infinite-scroll?pageSize=3"
+                    + (last == null ? "" : "&lastArticleId=" + last)).json();
+            page.get("articles").forEach(a -> scrolled.add(a.get("articleId").asLong()));
+            last = scrolled.isEmpty() ? null : scrolled.get(scrolled.size() - 1);
+        }
+        assertThat(scrolled).containsExactlyElementsOf(newestFirst);
+    }
+
+    @Test
+    void shouldRebuildByItselfAfterRedisIsFlushedWhileReadsUseSql() throws Exception {
+        long board = BOARDS.incrementAndGet();
+        long article = articleWithComments(board, 2);
+        long snapshotsBefore = stack.projector().status().snapshotRows();
+
+        stack.redis().flushAll();
+        assertThat(article(article).get("commentCount").asLong()).as("read from SQL meanwhile").isEqualTo(2);
+        insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after flush')", article);
+
+        eventually(() -> {
+            assertThat(stack.redis().hget(KEYS.meta(), "watermark")).isNotNull();
+            assertThat(stack.redis().hget(KEYS.meta(), "building")).isEqualTo("0");
+            assertThat(stack.redis().hget(KEYS.article(article), "commentCount")).isEqualTo("3");
+            assertThat(stack.redis().hget(KEYS.board(board), "count")).isEqualTo("1");
+        });
+        assertThat(stack.projector().status().snapshotRows()).isGreaterThan(snapshotsBefore);
+        assertTruth(article, board);
+    }
+
+    /** A read-through source that stops between its SQL read and the store, to force the race. */
+    private static final class PausingSource implements ArticleSource {
+        final CountDownLatch readDone = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile ArticleSource real;
+
+        @Override
+        public Snapshot articles(Collection<Long> articleIds) {
+            Snapshot snapshot = real.articles(articleIds);
+            readDone.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return snapshot;
+        }
+
+        @Override
+        public List<Long> boardArticleIds(long boardId, long belowId, long offset, int limit) {
+            return real.boardArticleIds(boardId, belowId, offset, limit);
+        }
+
+        @Override
+        public long boardArticleCount(long boardId) {
+            return real.boardArticleCount(boardId);
+        }
+    }
+
+    private static long articleWithComments(long board, int comments) throws Exception {
+        long article = insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 't', 'c')", board);
+        for (int i = 0; i < comments; i++) {
+            insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'c')", article);
+        }
+        eventually(() -> assertThat(stack.redis().hget(KEYS.article(article), "commentCount"))
+                .isEqualTo(Integer.toString(comments)));
+        return article;
+    }
+
+    private static void assertTruth(long article, long board) throws Exception {
+        JsonNode model = article(article);
+        assertThat(model.get("commentCount").asLong())
+                .isEqualTo(count("SELECT COUNT(*) FROM comment WHERE deleted = FALSE AND article_id = " + article));
+        assertThat(model.get("likeCount").asLong()).isEqualTo(count("SELECT COUNT(*) FROM article_like WHERE article_id = " + article));
+        assertThat(query.get("/boards/" + board + "/articles").json().get("articleCount").asLong())
+                .isEqualTo(count("SELECT COUNT(*) FROM article WHERE board_id = " + board));
+        assertThat(stack.redis().hget(KEYS.article(article), "commentCount"))
+                .isEqualTo(Long.toString(model.get("commentCount").asLong()));
+    }
+
+    private static List<Long> pageIds(long board, int page, int pageSize) {
+        List<Long> ids = new ArrayList<>();
+        query.get("/boards/" + board + "/articles?page=" + page + "&pageSize=" + pageSize).json().get("articles")
+                .forEach(a -> ids.add(a.get("articleId").asLong()));
+        return ids;
+    }
+
+    private static JsonNode article(long articleId) {
+        JsonHttp.Response response = query.get("/articles/" + articleId);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json();
+    }
+
+    private static void eventually(ThrowingRunnable assertion) {
+        await().atMost(WITHIN).pollInterval(Duration.ofMillis(50)).ignoreExceptions().untilAsserted(assertion);
+    }
+
+    private static long count(String sql) throws Exception {
+        try (Connection connection = stack.mariaDb().connectAsRoot(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long insert(String sql, Object... parameters) throws Exception {
+        try (Connection connection = stack.mariaDb().connectAsRoot();
+             PreparedStatement statement = connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            statement.executeUpdate();
+            try (ResultSet keys = statement.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    private static void execute(String sql, Object... parameters) throws Exception {
+        try (Connection connection = stack.mariaDb().connectAsRoot();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            statement.executeUpdate();
+        }
+    }
+}
