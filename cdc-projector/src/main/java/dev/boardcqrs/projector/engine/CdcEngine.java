@@ -40,8 +40,9 @@ public final class CdcEngine implements AutoCloseable {
                     }
                 })
                 .using((success, message, error) -> {
-                    if (success) {
-                        log.info("engine stopped: {}", message);
+                    if (success || closing) {
+                        // a close interrupts the batch in flight, which the engine reports as a failure
+                        log.info("engine stopped: {}", success ? message : "closed during a batch");
                         status.stopped();
                     } else {
                         log.error("engine failed: {}", message, error);
@@ -52,12 +53,15 @@ public final class CdcEngine implements AutoCloseable {
                 .build();
     }
 
+    private volatile boolean closing;
+
     public void start() {
         thread.execute(engine);
     }
 
     @Override
     public void close() {
+        closing = true;
         try {
             engine.close();
         } catch (IOException | IllegalStateException e) {
