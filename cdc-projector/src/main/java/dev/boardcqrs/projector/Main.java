@@ -2,6 +2,8 @@ package dev.boardcqrs.projector;
 
 import dev.boardcqrs.common.logging.Logging;
 import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.projector.cli.OperatorCommands;
+import java.io.IOException;
 import java.net.URI;
 import java.sql.SQLException;
 import org.slf4j.Logger;
@@ -15,10 +17,16 @@ public final class Main {
     private Main() {
     }
 
+    /** No argument: run the projector. {@code status} or {@code rebuild}: an operator command (see README). */
     public static void main(String[] args) {
         Logging.routeJavaUtilLogging();
         ProjectorConfig config = Env.loadOrExit("cdc-projector", ProjectorConfig::fromEnv);
         RedisClient redis = RedisClient.create(URI.create(config.redisUrl()));
+        if (args.length > 0) {
+            int exitCode = runCommand(config, redis, args);
+            redis.close();
+            System.exit(exitCode);
+        }
         Projector projector = new Projector(config, redis);
         try {
             projector.start();
@@ -34,5 +42,17 @@ public final class Main {
             projector.close();
             redis.close();
         }, "cdc-projector-shutdown"));
+    }
+
+    private static int runCommand(ProjectorConfig config, RedisClient redis, String[] args) {
+        try {
+            return new OperatorCommands(config, redis, System.out).run(args);
+        } catch (IOException e) {
+            System.err.println("cdc-projector: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
     }
 }

@@ -11,6 +11,7 @@ import dev.boardcqrs.projector.board.BoardProjection;
 import dev.boardcqrs.projector.engine.CdcEngine;
 import dev.boardcqrs.projector.engine.EngineProperties;
 import dev.boardcqrs.projector.engine.ServerKind;
+import dev.boardcqrs.projector.engine.SourceDatabase;
 import dev.boardcqrs.projector.redis.RedisModelWriter;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,8 @@ public final class Projector implements AutoCloseable {
     private final ProjectorConfig config;
     private final UnifiedJedis redis;
     private final ProjectorStatus status = new ProjectorStatus(Clock.systemUTC());
+    private final KeyScheme keys;
+    private final SourceDatabase source;
     private final Javalin http;
     private ServerKind kind;
     private CdcEngine engine;
@@ -42,6 +46,8 @@ public final class Projector implements AutoCloseable {
     public Projector(ProjectorConfig config, UnifiedJedis redis) {
         this.config = config;
         this.redis = redis;
+        this.keys = new KeyScheme(config.namespace());
+        this.source = new SourceDatabase(config.databaseUrl(), config.databaseUser(), config.databasePassword());
         this.http = HttpApps.create(config.host(), config.port(), routes -> {
             routes.get("/health", ctx -> {
                 if (status.state() == ProjectorStatus.State.FAILED) {
@@ -49,7 +55,17 @@ public final class Projector implements AutoCloseable {
                 }
                 ctx.json(Map.of("status", "UP", "state", status.state().name()));
             });
-            routes.get("/status", ctx -> ctx.json(status.toMap()));
+            routes.get("/status", ctx -> {
+                Map<String, Object> body = new LinkedHashMap<>(status.toMap());
+                body.put("sourceBinlogEnd", source.binlogEnd());
+                body.put("watermark", redis.hget(keys.meta(), "watermark"));
+                ctx.json(body);
+            });
+            // operator commands (cdc-projector rebuild); the endpoint binds to 127.0.0.1 unless configured
+            routes.post("/rebuild", ctx -> {
+                rebuild("requested by an operator");
+                ctx.status(202).json(Map.of("status", "rebuilding", "progress", "GET /status"));
+            });
         });
     }
 
@@ -67,7 +83,7 @@ public final class Projector implements AutoCloseable {
     }
 
     private synchronized void startEngine() {
-        RedisModelWriter writer = new RedisModelWriter(redis, new KeyScheme(config.namespace()), config.modelTtl(),
+        RedisModelWriter writer = new RedisModelWriter(redis, keys, config.modelTtl(),
                 config.boardListLength());
         String watermark = writer.watermark();
         if (watermark == null && Files.exists(config.offsetFile())) {
@@ -77,27 +93,48 @@ public final class Projector implements AutoCloseable {
                     + "snapshot", config.offsetFile());
             forgetOffsets();
         }
-        BatchApplier applier = new BatchApplier(new BoardProjection(), writer, status, watermark);
+        BatchApplier applier = new BatchApplier(new BoardProjection(), writer, status, watermark, source::boardRows);
         engine = new CdcEngine(EngineProperties.of(config, kind), applier, status, this::engineFailed);
         engine.start();
     }
 
-    // Runs on the engine thread, which cannot stop its own engine: the rebuild gets a thread of its own.
+    // Runs on the engine thread, which cannot stop its own engine: a rebuild gets a thread of its own.
     private void engineFailed(Throwable error) {
         if (causedBy(error, RedisDataLostException.class)) {
-            Thread rebuild = new Thread(() -> {
-                synchronized (this) {
-                    if (closed) {
-                        return;
-                    }
-                    engine.close();
-                    log.warn("Redis lost the query models while streaming; rebuilding from a new snapshot");
-                    forgetOffsets();
-                    startEngine();
-                }
-            }, "projector-rebuild");
-            rebuild.start();
+            rebuild("Redis lost the query models while streaming");
+        } else if (String.valueOf(rootMessage(error)).contains("no longer available on the server")) {
+            String message = "the binlog position in " + config.offsetFile() + " is no longer on the server (purged); "
+                    + "run `java -jar cdc-projector.jar rebuild` to build the query models from a new snapshot";
+            log.error(message);
+            status.failed(message);
         }
+    }
+
+    /** Builds the query models again from a new snapshot; readers use SQL until it is done. */
+    public void rebuild(String reason) {
+        Thread rebuild = new Thread(() -> {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                log.warn("rebuilding the query models from a new snapshot: {}", reason);
+                engine.close();
+                forgetOffsets();
+                startEngine();
+            }
+        }, "projector-rebuild");
+        rebuild.start();
+    }
+
+    private static String rootMessage(Throwable error) {
+        String message = null;
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            message = t.getMessage() != null ? t.getMessage() : message;
+            if (t.getMessage() != null && t.getMessage().contains("no longer available")) {
+                return t.getMessage();
+            }
+        }
+        return message;
     }
 
     private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {

@@ -79,10 +79,11 @@ class ConvergenceIT {
                     stack.restartProjector();
                 } else if (random.nextInt(150) == 0) {
                     stack.projector().close();
+                    Path offsets = stack.projectorConfig().offsetFile();
                     if (offsetsSaved) { // back to older offsets: everything since is delivered again
-                        Files.copy(savedOffsets, stack.projectorConfig().offsetFile(), StandardCopyOption.REPLACE_EXISTING);
-                    } else {
-                        Files.copy(stack.projectorConfig().offsetFile(), savedOffsets, StandardCopyOption.REPLACE_EXISTING);
+                        Files.copy(savedOffsets, offsets, StandardCopyOption.REPLACE_EXISTING);
+                    } else if (Files.exists(offsets)) {
+                        Files.copy(offsets, savedOffsets, StandardCopyOption.REPLACE_EXISTING);
                         offsetsSaved = true;
                     }
                     stack.restartProjector();
@@ -91,8 +92,15 @@ class ConvergenceIT {
                     sql("INSERT INTO article (board_id, writer_id, title, content) VALUES (9001, 1, 'after flush', 'c')");
                     // the projector notices with its next batch and snapshots anew; offsets saved before that
                     // snapshot belong to the old schema history and must not be restored
-                    await().atMost(Duration.ofSeconds(60)).until(() -> stack.redis().hget(KEYS.meta(), "watermark") != null
-                            && "0".equals(stack.redis().hget(KEYS.meta(), "building")));
+                    await().atMost(Duration.ofSeconds(60)).alias("rebuild after a flush, seed " + seed)
+                            .conditionEvaluationListener(condition -> {
+                                if (condition.getRemainingTimeInMS() < 1000) {
+                                    log.warn("still waiting for the rebuild: projector {}, meta {}",
+                                            stack.projector().status().toMap(), stack.redis().hgetAll(KEYS.meta()));
+                                }
+                            })
+                            .until(() -> stack.redis().hget(KEYS.meta(), "watermark") != null
+                                    && "0".equals(stack.redis().hget(KEYS.meta(), "building")));
                     offsetsSaved = false;
                 } else if (random.nextInt(20) == 0) {
                     expireSomeModels(random);

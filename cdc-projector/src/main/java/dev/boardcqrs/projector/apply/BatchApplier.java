@@ -5,6 +5,7 @@ import dev.boardcqrs.projector.board.ModelOp;
 import dev.boardcqrs.projector.change.RowChange;
 import dev.boardcqrs.projector.change.RowChanges;
 import dev.boardcqrs.projector.redis.RedisModelWriter;
+import dev.boardcqrs.projector.redis.RedisModelWriter.Outcome;
 import dev.boardcqrs.projector.redis.RedisModelWriter.Planned;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,12 +40,16 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
     private final RedisModelWriter writer;
     private final ProjectorStatus status;
     private final String startWatermark;
+    private final LongSupplier sourceRows;
+    private long lastProgressLogMillis;
     private String watermark;
     private boolean snapshotRunning;
     private long snapshotRows;
 
     /** {@code watermark}: what Redis held when the engine started (null for none). */
-    public BatchApplier(BoardProjection projection, RedisModelWriter writer, ProjectorStatus status, String watermark) {
+    public BatchApplier(BoardProjection projection, RedisModelWriter writer, ProjectorStatus status, String watermark,
+                        LongSupplier sourceRows) {
+        this.sourceRows = sourceRows;
         this.projection = projection;
         this.writer = writer;
         this.status = status;
@@ -99,6 +105,7 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
             watermark = newWatermark;
         }
         changes.forEach(status::applied);
+        logProgress(building);
         for (ChangeEvent<SourceRecord, SourceRecord> event : records) {
             committer.markProcessed(event);
         }
@@ -106,8 +113,22 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
         status.batchDone();
     }
 
+    private void logProgress(Boolean building) {
+        long now = System.currentTimeMillis();
+        if (Boolean.FALSE.equals(building)) {
+            log.info("snapshot done: {} rows; streaming", snapshotRows);
+        } else if (snapshotRunning && now - lastProgressLogMillis >= 5000) {
+            lastProgressLogMillis = now;
+            log.info("snapshot: {}", status.snapshotProgress());
+        }
+    }
+
     private void startSnapshot() throws InterruptedException {
-        log.info("snapshot started: emptying the namespace and building it anew (readers use SQL meanwhile)");
+        long total = countSourceRows();
+        log.info("snapshot started: {} rows to read; emptying the namespace and building it anew (readers use SQL "
+                + "meanwhile)", total);
+        status.snapshotStarted(total);
+        lastProgressLogMillis = System.currentTimeMillis();
         retrying(writer::startBuilding);
         watermark = null;
         snapshotRunning = true;
@@ -138,15 +159,14 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
     private void writeUntilAcknowledged(List<Planned> ops, String newWatermark, Boolean building)
             throws InterruptedException {
         retrying(() -> {
-            String current = writer.watermark();
-            // after a lost connection the EXEC may or may not have run: the watermark tells which
-            if (newWatermark != null && newWatermark.equals(current)) {
-                return;
-            }
-            if (watermark != null && current == null) {
+            // after a lost connection the EXEC may or may not have run: apply() sees it in the watermark
+            Outcome outcome;
+            do {
+                outcome = writer.apply(ops, watermark, newWatermark, building);
+            } while (outcome == Outcome.INTERRUPTED);
+            if (outcome == Outcome.LOST) {
                 throw new RedisDataLostException(watermark);
             }
-            writer.apply(ops, newWatermark, building);
         });
     }
 
@@ -163,6 +183,15 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
                 Thread.sleep(backoff.toMillis());
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
+        }
+    }
+
+    private long countSourceRows() {
+        try {
+            return sourceRows.getAsLong();
+        } catch (RuntimeException e) {
+            log.warn("cannot count the rows to snapshot ({}); progress will show no total", e.toString());
+            return 0;
         }
     }
 

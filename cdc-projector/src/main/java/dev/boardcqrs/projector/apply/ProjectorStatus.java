@@ -25,15 +25,40 @@ public final class ProjectorStatus {
     private volatile long lastSourceTimeMillis;
     private volatile long lastAppliedAtMillis;
     private volatile String failure;
+    private volatile long snapshotStartedAtMillis;
+    private volatile long snapshotTotalRows;
+    private final AtomicLong snapshotRowsDone = new AtomicLong();
     private final CountDownLatch settled = new CountDownLatch(1);
 
     public ProjectorStatus(Clock clock) {
         this.clock = clock;
     }
 
+    /** A snapshot begins: {@code totalRows} is what the tables hold now, for progress and ETA. */
+    void snapshotStarted(long totalRows) {
+        snapshotStartedAtMillis = clock.millis();
+        snapshotTotalRows = totalRows;
+        snapshotRowsDone.set(0);
+        state = State.SNAPSHOT;
+    }
+
+    /** "12000 / 100000 rows, 40000 rows/s, ETA 2 s" while a snapshot runs, else null. */
+    public String snapshotProgress() {
+        if (state != State.SNAPSHOT || snapshotStartedAtMillis == 0) {
+            return null;
+        }
+        long done = snapshotRowsDone.get();
+        double seconds = Math.max(0.001, (clock.millis() - snapshotStartedAtMillis) / 1000.0);
+        long rate = Math.round(done / seconds);
+        long left = Math.max(0, snapshotTotalRows - done);
+        String eta = rate == 0 ? "unknown" : (left / rate) + " s";
+        return done + " / " + snapshotTotalRows + " rows, " + rate + " rows/s, ETA " + eta;
+    }
+
     void applied(RowChange change) {
         if (change.position().snapshot()) {
             snapshotRows.incrementAndGet();
+            snapshotRowsDone.incrementAndGet();
             state = State.SNAPSHOT;
         } else {
             streamedChanges.incrementAndGet();
@@ -119,6 +144,7 @@ public final class ProjectorStatus {
         map.put("lastPosition", lastPosition);
         map.put("lastSourceTimeMillis", lastSourceTimeMillis);
         map.put("lastAppliedAtMillis", lastAppliedAtMillis);
+        map.put("snapshotProgress", snapshotProgress());
         map.put("failure", failure);
         return map;
     }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -70,13 +71,38 @@ public final class RedisModelWriter {
         } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
     }
 
+    /** What {@link #apply} found. */
+    public enum Outcome {
+        /** Applied, with the new watermark. */
+        APPLIED,
+        /** The watermark already is the new one: an earlier attempt was applied before its answer was lost. */
+        ALREADY_APPLIED,
+        /** Redis does not hold the watermark this projector wrote last: its data was lost (flushed, restarted). */
+        LOST,
+        /** The namespace changed while the batch was being queued; nothing was applied, try again. */
+        INTERRUPTED
+    }
+
     /**
-     * Applies the operations and sets the watermark atomically. {@code building} is what the namespace's
-     * building flag becomes (null leaves it).
+     * Applies the operations and the new watermark atomically, if Redis still holds {@code expected} as its
+     * watermark. WATCH makes the check and the MULTI/EXEC one step: a FLUSHALL in between aborts the EXEC
+     * rather than letting a batch land in an emptied Redis as if nothing had happened. {@code building} is what
+     * the namespace's building flag becomes (null leaves it).
      */
-    public void apply(List<Planned> ops, String watermark, Boolean building) {
+    public Outcome apply(List<Planned> ops, String expected, String watermark, Boolean building) {
         loadScripts();
-        try (AbstractTransaction tx = redis.multi()) {
+        try (AbstractTransaction tx = redis.transaction(false)) {
+            tx.watch(keys.meta());
+            String current = redis.hget(keys.meta(), WATERMARK);
+            if (watermark != null && watermark.equals(current)) {
+                tx.unwatch();
+                return Outcome.ALREADY_APPLIED;
+            }
+            if (!Objects.equals(current, expected)) {
+                tx.unwatch();
+                return Outcome.LOST;
+            }
+            tx.multi();
             for (Planned planned : ops) {
                 call(tx, planned);
             }
@@ -85,11 +111,15 @@ public final class RedisModelWriter {
                 tx.hset(keys.meta(), BUILDING, building ? "1" : "0");
             }
             List<Object> results = tx.exec();
+            if (results == null) {
+                return Outcome.INTERRUPTED;
+            }
             for (Object result : results) {
                 if (result instanceof JedisDataException error) {
                     throw error;
                 }
             }
+            return Outcome.APPLIED;
         }
     }
 

@@ -1,0 +1,150 @@
+package dev.boardcqrs.projector.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.projector.ProjectorConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * The operator commands of cdc-projector, run against a projector that is running with the same environment:
+ * {@code status} and {@code rebuild}. Each prints what it sees and returns the process exit code.
+ */
+public final class OperatorCommands {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final ProjectorConfig config;
+    private final UnifiedJedis redis;
+    private final PrintStream out;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    public OperatorCommands(ProjectorConfig config, UnifiedJedis redis, PrintStream out) {
+        this.config = config;
+        this.redis = redis;
+        this.out = out;
+    }
+
+    public int run(String... args) throws IOException, InterruptedException {
+        if (args.length == 1 && args[0].equals("status")) {
+            return status();
+        }
+        if (args.length == 1 && args[0].equals("rebuild")) {
+            return rebuild();
+        }
+        out.println("usage: cdc-projector [status | rebuild]   (no argument: run the projector)");
+        return 2;
+    }
+
+    private int status() throws IOException, InterruptedException {
+        JsonNode status = projectorStatus();
+        if (status == null) {
+            return 1;
+        }
+        KeyScheme keys = new KeyScheme(config.namespace());
+        out.println("state        " + status.path("state").asText());
+        out.println("applied      " + status.path("lastPosition").asText("nothing yet") + lag(status));
+        out.println("source end   " + status.path("sourceBinlogEnd").asText());
+        out.println("watermark    " + status.path("watermark").asText("none"));
+        out.println("models       " + countModels(keys) + " article models in namespace '" + config.namespace() + "'"
+                + ("1".equals(redis.hget(keys.meta(), "building")) ? ", being rebuilt" : ""));
+        out.println("changes      " + status.path("streamedChanges").asLong() + " streamed, "
+                + status.path("snapshotRows").asLong() + " snapshot rows, "
+                + status.path("redeliveredChangesSkipped").asLong() + " redelivered and skipped");
+        if (!status.path("snapshotProgress").isNull()) {
+            out.println("snapshot     " + status.path("snapshotProgress").asText());
+        }
+        return 0;
+    }
+
+    private int rebuild() throws IOException, InterruptedException {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request("/rebuild").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            return notRunning();
+        }
+        if (response.statusCode() != 202) {
+            out.println("rebuild refused: " + response.body());
+            return 1;
+        }
+        out.println("rebuild started: a new snapshot fills the namespace; readers use SQL until it is done");
+        long started = System.nanoTime();
+        boolean sawSnapshot = false;
+        while (true) {
+            Thread.sleep(1000);
+            JsonNode status = projectorStatus();
+            if (status == null) {
+                return 1;
+            }
+            String state = status.path("state").asText();
+            if (!status.path("snapshotProgress").isNull()) {
+                sawSnapshot = true;
+                out.println("snapshot     " + status.path("snapshotProgress").asText());
+            }
+            boolean building = "1".equals(redis.hget(new KeyScheme(config.namespace()).meta(), "building"));
+            if ("FAILED".equals(state)) {
+                out.println("rebuild failed: " + status.path("failure").asText());
+                return 1;
+            }
+            if ((sawSnapshot || Duration.ofNanos(System.nanoTime() - started).toSeconds() > 10) && !building
+                    && !"SNAPSHOT".equals(state)) {
+                out.println("rebuild done in " + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s; "
+                        + status.path("snapshotRows").asLong() + " snapshot rows");
+                return 0;
+            }
+        }
+    }
+
+    private JsonNode projectorStatus() throws IOException, InterruptedException {
+        try {
+            HttpResponse<String> response = http.send(request("/status").GET().build(), HttpResponse.BodyHandlers.ofString());
+            return MAPPER.readTree(response.body());
+        } catch (ConnectException e) {
+            notRunning();
+            return null;
+        }
+    }
+
+    private int notRunning() {
+        out.println("cdc-projector is not running at " + baseUrl() + "; start it (a projector whose offset file "
+                + config.offsetFile() + " is deleted snapshots anew on start)");
+        return 1;
+    }
+
+    private String lag(JsonNode status) {
+        long sourceTime = status.path("lastSourceTimeMillis").asLong();
+        return sourceTime == 0 ? "" : " (committed at the source " + (System.currentTimeMillis() - sourceTime) + " ms ago)";
+    }
+
+    private long countModels(KeyScheme keys) {
+        long count = 0;
+        String cursor = ScanParams.SCAN_POINTER_START;
+        ScanParams match = new ScanParams().match(keys.articlePrefix() + "*").count(1000);
+        do {
+            ScanResult<String> page = redis.scan(cursor, match);
+            count += page.getResult().stream().filter(key -> key.substring(keys.articlePrefix().length()).matches("\\d+")).count();
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        return count;
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10));
+    }
+
+    private String baseUrl() {
+        String host = "0.0.0.0".equals(config.host()) ? "127.0.0.1" : config.host();
+        return "http://" + host + ":" + config.port();
+    }
+}
