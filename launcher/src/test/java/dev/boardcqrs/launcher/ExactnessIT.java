@@ -8,12 +8,16 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.projector.cli.OperatorCommands;
 import dev.boardcqrs.query.QueryApiConfig;
 import dev.boardcqrs.query.QueryApp;
 import dev.boardcqrs.query.readthrough.ArticleSource;
 import dev.boardcqrs.query.readthrough.QueryDatabase;
 import dev.boardcqrs.query.readthrough.SqlArticleSource;
 import io.javalin.Javalin;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -178,6 +182,24 @@ class ExactnessIT {
             assertThat(stack.redis().hget(KEYS.board(board), "count")).isEqualTo("1");
         });
         assertThat(stack.projector().status().snapshotRows()).isGreaterThan(snapshotsBefore);
+        assertTruth(article, board);
+    }
+
+    @Test
+    void shouldRebuildOnAnOperatorsCommandAndReportItsProgress() throws Exception {
+        long board = BOARDS.incrementAndGet();
+        long article = articleWithComments(board, 2);
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        OperatorCommands commands = new OperatorCommands(stack.projectorConfig(), stack.redis(),
+                new PrintStream(output, true, StandardCharsets.UTF_8), "http://127.0.0.1:" + stack.projector().port());
+
+        assertThat(commands.run("rebuild")).as(output.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(commands.run("status")).as(output.toString(StandardCharsets.UTF_8)).isZero();
+
+        String printed = output.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("rebuild started").containsPattern("rebuild done in \\d+ s; \\d+ snapshot rows")
+                .contains("state        STREAMING").contains("models       ");
+        assertThat(stack.redis().hget(KEYS.meta(), "building")).isEqualTo("0");
         assertTruth(article, board);
     }
 

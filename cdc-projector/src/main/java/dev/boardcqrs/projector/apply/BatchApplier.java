@@ -116,6 +116,7 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
     private void logProgress(Boolean building) {
         long now = System.currentTimeMillis();
         if (Boolean.FALSE.equals(building)) {
+            status.snapshotDone();
             log.info("snapshot done: {} rows; streaming", snapshotRows);
         } else if (snapshotRunning && now - lastProgressLogMillis >= 5000) {
             lastProgressLogMillis = now;

@@ -28,6 +28,7 @@ public final class ProjectorStatus {
     private volatile long snapshotStartedAtMillis;
     private volatile long snapshotTotalRows;
     private final AtomicLong snapshotRowsDone = new AtomicLong();
+    private final AtomicLong completedSnapshots = new AtomicLong();
     private final CountDownLatch settled = new CountDownLatch(1);
 
     public ProjectorStatus(Clock clock) {
@@ -40,6 +41,15 @@ public final class ProjectorStatus {
         snapshotTotalRows = totalRows;
         snapshotRowsDone.set(0);
         state = State.SNAPSHOT;
+    }
+
+    /** The snapshot has delivered its last row: from here on changes stream. */
+    void snapshotDone() {
+        snapshotStartedAtMillis = 0;
+        completedSnapshots.incrementAndGet();
+        if (state == State.SNAPSHOT || state == State.RUNNING) {
+            state = State.STREAMING;
+        }
     }
 
     /** "12000 / 100000 rows, 40000 rows/s, ETA 2 s" while a snapshot runs, else null. */
@@ -145,6 +155,7 @@ public final class ProjectorStatus {
         map.put("lastSourceTimeMillis", lastSourceTimeMillis);
         map.put("lastAppliedAtMillis", lastAppliedAtMillis);
         map.put("snapshotProgress", snapshotProgress());
+        map.put("completedSnapshots", completedSnapshots.get());
         map.put("failure", failure);
         return map;
     }

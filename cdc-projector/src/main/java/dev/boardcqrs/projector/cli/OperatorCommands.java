@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.projector.ProjectorConfig;
+import dev.boardcqrs.projector.engine.SourceDatabase;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
@@ -26,12 +27,20 @@ public final class OperatorCommands {
     private final ProjectorConfig config;
     private final UnifiedJedis redis;
     private final PrintStream out;
+    private final String baseUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
+    /** Commands for the projector at PROJECTOR_HOST:PROJECTOR_PORT of {@code config}. */
     public OperatorCommands(ProjectorConfig config, UnifiedJedis redis, PrintStream out) {
+        this(config, redis, out, "http://" + ("0.0.0.0".equals(config.host()) ? "127.0.0.1" : config.host()) + ":"
+                + config.port());
+    }
+
+    public OperatorCommands(ProjectorConfig config, UnifiedJedis redis, PrintStream out, String baseUrl) {
         this.config = config;
         this.redis = redis;
         this.out = out;
+        this.baseUrl = baseUrl;
     }
 
     public int run(String... args) throws IOException, InterruptedException {
@@ -67,6 +76,11 @@ public final class OperatorCommands {
     }
 
     private int rebuild() throws IOException, InterruptedException {
+        JsonNode before = projectorStatus();
+        if (before == null) {
+            return 1;
+        }
+        long snapshotsBefore = before.path("completedSnapshots").asLong();
         HttpResponse<String> response;
         try {
             response = http.send(request("/rebuild").POST(HttpRequest.BodyPublishers.noBody()).build(),
@@ -79,26 +93,26 @@ public final class OperatorCommands {
             return 1;
         }
         out.println("rebuild started: a new snapshot fills the namespace; readers use SQL until it is done");
+        if (new SourceDatabase(config.databaseUrl(), config.databaseUser(), config.databasePassword()).boardRows() == 0) {
+            out.println("rebuild done: the tables are empty, there was nothing to snapshot");
+            return 0;
+        }
         long started = System.nanoTime();
-        boolean sawSnapshot = false;
         while (true) {
-            Thread.sleep(1000);
+            Thread.sleep(500);
             JsonNode status = projectorStatus();
             if (status == null) {
                 return 1;
             }
             String state = status.path("state").asText();
             if (!status.path("snapshotProgress").isNull()) {
-                sawSnapshot = true;
                 out.println("snapshot     " + status.path("snapshotProgress").asText());
             }
-            boolean building = "1".equals(redis.hget(new KeyScheme(config.namespace()).meta(), "building"));
             if ("FAILED".equals(state)) {
                 out.println("rebuild failed: " + status.path("failure").asText());
                 return 1;
             }
-            if ((sawSnapshot || Duration.ofNanos(System.nanoTime() - started).toSeconds() > 10) && !building
-                    && !"SNAPSHOT".equals(state)) {
+            if (status.path("completedSnapshots").asLong() > snapshotsBefore) {
                 out.println("rebuild done in " + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s; "
                         + status.path("snapshotRows").asLong() + " snapshot rows");
                 return 0;
@@ -144,7 +158,6 @@ public final class OperatorCommands {
     }
 
     private String baseUrl() {
-        String host = "0.0.0.0".equals(config.host()) ? "127.0.0.1" : config.host();
-        return "http://" + host + ":" + config.port();
+        return baseUrl;
     }
 }
