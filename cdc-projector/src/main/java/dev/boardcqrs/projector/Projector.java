@@ -10,6 +10,7 @@ import dev.boardcqrs.projector.apply.RedisDataLostException;
 import dev.boardcqrs.projector.board.BoardProjection;
 import dev.boardcqrs.projector.engine.CdcEngine;
 import dev.boardcqrs.projector.engine.EngineProperties;
+import dev.boardcqrs.projector.engine.OffsetFile;
 import dev.boardcqrs.projector.engine.ServerKind;
 import dev.boardcqrs.projector.engine.SourceDatabase;
 import dev.boardcqrs.projector.redis.RedisModelWriter;
@@ -62,6 +63,18 @@ public final class Projector implements AutoCloseable {
                 ctx.json(body);
             });
             // operator commands (cdc-projector rebuild); the endpoint binds to 127.0.0.1 unless configured
+            routes.post("/replay", ctx -> {
+                String from = ctx.queryParam("from");
+                if (from == null || from.isBlank()) {
+                    throw ApiException.badRequest("from is required: FILE:POSITION or gtid:SET");
+                }
+                try {
+                    replay(from);
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest(e.getMessage());
+                }
+                ctx.status(202).json(Map.of("status", "replaying", "from", from));
+            });
             routes.post("/rebuild", ctx -> {
                 rebuild("requested by an operator");
                 ctx.status(202).json(Map.of("status", "rebuilding", "progress", "GET /status"));
@@ -124,6 +137,21 @@ public final class Projector implements AutoCloseable {
             }
         }, "projector-rebuild");
         rebuild.start();
+    }
+
+    /**
+     * Streams the binlog again from {@code from}. Changes the models already contain are skipped (watermark and
+     * model positions), so replaying applied history changes nothing.
+     */
+    public synchronized void replay(String from) {
+        OffsetFile.parse(from); // reject a bad position before stopping anything
+        log.warn("replaying the binlog from {}", from);
+        engine.close();
+        try {
+            OffsetFile.resumeFrom(config.offsetFile(), from, kind, source);
+        } finally {
+            startEngine(); // from the new position, or where it was if that could not be written
+        }
     }
 
     private static String rootMessage(Throwable error) {

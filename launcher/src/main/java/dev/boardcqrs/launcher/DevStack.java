@@ -184,6 +184,10 @@ public final class DevStack implements AutoCloseable {
         return mariaDb;
     }
 
+    public int redisPort() {
+        return redisServer.port();
+    }
+
     public RedisClient redis() {
         return redis;
     }

@@ -203,6 +203,51 @@ class ExactnessIT {
         assertTruth(article, board);
     }
 
+    @Test
+    void shouldChangeNothingWhenReplayingAppliedHistory() throws Exception {
+        long board = BOARDS.incrementAndGet();
+        long article = articleWithComments(board, 2);
+        insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 3)", article);
+        eventually(() -> assertThat(article(article).get("likeCount").asLong()).isEqualTo(1));
+        long skippedBefore = stack.projector().status().duplicates();
+        String position = thirdTransactionPosition();
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        OperatorCommands commands = new OperatorCommands(stack.projectorConfig(), stack.redis(),
+                new PrintStream(output, true, StandardCharsets.UTF_8), "http://127.0.0.1:" + stack.projector().port());
+
+        assertThat(commands.run("replay", "--from", "not-a-position")).isEqualTo(1);
+        assertThat(commands.run("replay", "--from", position)).as(output.toString(StandardCharsets.UTF_8)).isZero();
+
+        eventually(() -> assertThat(stack.projector().status().duplicates() - skippedBefore).isGreaterThanOrEqualTo(4));
+        long skippedAfterPosition = stack.projector().status().duplicates();
+        assertThat(commands.run("replay", "--from", "gtid:0-1-2")).as(output.toString(StandardCharsets.UTF_8)).isZero();
+        eventually(() -> assertThat(stack.projector().status().duplicates() - skippedAfterPosition).isGreaterThanOrEqualTo(4));
+        insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after replay')", article);
+        eventually(() -> assertThat(article(article).get("commentCount").asLong()).isEqualTo(3));
+        assertTruth(article, board);
+        assertThat(output.toString(StandardCharsets.UTF_8)).contains("replay refused: --from must be FILE:POSITION");
+    }
+
+    /** FILE:POSITION of the third transaction (GTID event) in the first binlog file. */
+    private static String thirdTransactionPosition() throws Exception {
+        try (Connection connection = stack.mariaDb().connectAsRoot(); Statement statement = connection.createStatement()) {
+            String file;
+            try (ResultSet logs = statement.executeQuery("SHOW BINARY LOGS")) {
+                logs.next();
+                file = logs.getString(1);
+            }
+            int seen = 0;
+            try (ResultSet events = statement.executeQuery("SHOW BINLOG EVENTS IN '" + file + "'")) {
+                while (events.next()) {
+                    if ("Gtid".equals(events.getString("Event_type")) && ++seen == 3) {
+                        return file + ":" + events.getLong("Pos");
+                    }
+                }
+            }
+            throw new IllegalStateException("fewer than three transactions in " + file);
+        }
+    }
+
     /** A read-through source that stops between its SQL read and the store, to force the race. */
     private static final class PausingSource implements ArticleSource {
         final CountDownLatch readDone = new CountDownLatch(1);

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -50,7 +52,11 @@ public final class OperatorCommands {
         if (args.length == 1 && args[0].equals("rebuild")) {
             return rebuild();
         }
-        out.println("usage: cdc-projector [status | rebuild]   (no argument: run the projector)");
+        if (args.length == 3 && args[0].equals("replay") && args[1].equals("--from")) {
+            return replay(args[2]);
+        }
+        out.println("usage: cdc-projector [status | rebuild | replay --from FILE:POSITION|gtid:SET]"
+                + "   (no argument: run the projector)");
         return 2;
     }
 
@@ -118,6 +124,22 @@ public final class OperatorCommands {
                 return 0;
             }
         }
+    }
+
+    private int replay(String from) throws IOException, InterruptedException {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request("/replay?from=" + URLEncoder.encode(from, StandardCharsets.UTF_8))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            return notRunning();
+        }
+        if (response.statusCode() != 202) {
+            out.println("replay refused: " + MAPPER.readTree(response.body()).path("error").asText(response.body()));
+            return 1;
+        }
+        out.println("replaying from " + from + "; changes the models already contain are skipped");
+        return 0;
     }
 
     private JsonNode projectorStatus() throws IOException, InterruptedException {

@@ -6,6 +6,9 @@ import java.util.Properties;
 /** The Debezium settings for the board tables, from the projector's config and the server kind. */
 public final class EngineProperties {
     public static final String TABLES = "article,comment,article_like";
+    /** The engine name and topic prefix key the offsets; {@link OffsetFile} writes them under the same key. */
+    public static final String ENGINE_NAME = "board-cqrs-projector";
+    public static final String TOPIC_PREFIX = "board-cqrs";
 
     private EngineProperties() {
     }
@@ -13,9 +16,9 @@ public final class EngineProperties {
     public static Properties of(ProjectorConfig config, ServerKind kind) {
         JdbcUrl url = JdbcUrl.parse(config.databaseUrl());
         Properties props = new Properties();
-        props.setProperty("name", "board-cqrs-projector");
+        props.setProperty("name", ENGINE_NAME);
         props.setProperty("connector.class", kind.connectorClass());
-        props.setProperty("topic.prefix", "board-cqrs");
+        props.setProperty("topic.prefix", TOPIC_PREFIX);
         props.setProperty("database.hostname", url.host());
         props.setProperty("database.port", Integer.toString(url.port()));
         props.setProperty("database.user", config.databaseUser());

@@ -2,6 +2,7 @@ package dev.boardcqrs.projector.engine;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -28,6 +29,20 @@ public final class SourceDatabase {
             return rs.getLong(1);
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** MariaDB's GTID state at a binlog file and position (an event boundary); empty if there is none. */
+    public String gtidAt(String file, long position) {
+        try (Connection connection = DriverManager.getConnection(url, user, password);
+             PreparedStatement statement = connection.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
+            statement.setString(1, file);
+            statement.setLong(2, position);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() && rs.getString(1) != null ? rs.getString(1) : "";
+            }
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("cannot find the GTID at " + file + ":" + position + ": " + e.getMessage(), e);
         }
     }
 
