@@ -128,6 +128,16 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/" + database, user, password);
     }
 
+    /** Stops the server and starts it again on the same port and data, as an operator's restart would. */
+    public void restart() {
+        try {
+            db.stop();
+            db.start();
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("MariaDB did not restart: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
         try {

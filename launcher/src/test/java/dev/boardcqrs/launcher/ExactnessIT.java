@@ -248,6 +248,19 @@ class ExactnessIT {
         }
     }
 
+    @Test
+    void shouldResumeAfterTheDatabaseRestarts() throws Exception {
+        long board = BOARDS.incrementAndGet();
+        long article = articleWithComments(board, 1);
+
+        stack.mariaDb().restart();
+        insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after restart')", article);
+
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
+                assertThat(stack.redis().hget(KEYS.article(article), "commentCount")).isEqualTo("2"));
+        assertTruth(article, board);
+    }
+
     /** A read-through source that stops between its SQL read and the store, to force the race. */
     private static final class PausingSource implements ArticleSource {
         final CountDownLatch readDone = new CountDownLatch(1);

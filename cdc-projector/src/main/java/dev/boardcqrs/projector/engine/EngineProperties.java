@@ -41,6 +41,9 @@ public final class EngineProperties {
         props.setProperty("poll.interval.ms", Long.toString(Math.max(1, config.pollInterval().toMillis())));
         props.setProperty("max.batch.size", Integer.toString(config.maxBatchSize()));
         props.setProperty("max.queue.size", Integer.toString(config.maxQueueSize()));
+        // the binlog client's keepalive thread notices a lost connection (database restarted) and reconnects;
+        // its default of one minute would leave the models a minute behind
+        props.setProperty("connect.keep.alive.interval.ms", "5000");
         // one task, and batches handed over in binlog order
         props.setProperty("record.processing.order", "ORDERED");
         props.setProperty("record.processing.threads", "1");
