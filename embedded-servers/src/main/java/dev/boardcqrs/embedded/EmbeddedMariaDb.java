@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,6 +125,42 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     /** A root connection to the board database, for tests and for the person at the console. */
     public Connection connectAsRoot() throws SQLException {
         return connect(ROOT_USER, "", DATABASE);
+    }
+
+    /** Runs an INSERT as root, as another system writing plain SQL would, and returns its AUTO_INCREMENT id. */
+    public long insert(String sql, Object... parameters) throws SQLException {
+        try (Connection connection = connectAsRoot();
+             PreparedStatement statement = connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            bind(statement, parameters);
+            statement.executeUpdate();
+            try (ResultSet keys = statement.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    /** Runs an UPDATE or DELETE as root. */
+    public void execute(String sql, Object... parameters) throws SQLException {
+        try (Connection connection = connectAsRoot(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, parameters);
+            statement.executeUpdate();
+        }
+    }
+
+    /** The number a query such as SELECT COUNT(*) answers. */
+    public long count(String sql) throws SQLException {
+        try (Connection connection = connectAsRoot(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(i + 1, parameters[i]);
+        }
     }
 
     private Connection connect(String user, String password, String database) throws SQLException {

@@ -6,10 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.boardcqrs.embedded.JsonHttp;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,12 +80,12 @@ class BoardPipelineIT {
     @Test
     void shouldShowPlainSqlWritesExactlyLikeCommandApiWrites() throws Exception {
         long board = BOARDS.incrementAndGet();
-        long first = insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 'sql', 'by hand')", board);
-        long second = insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 'two', 'x')", board);
-        long c1 = insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'a')", first);
-        long c2 = insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'b')", first);
-        insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'c')", first);
-        insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 9)", first);
+        long first = stack.mariaDb().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 'sql', 'by hand')", board);
+        long second = stack.mariaDb().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 'two', 'x')", board);
+        long c1 = stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'a')", first);
+        long c2 = stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'b')", first);
+        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'c')", first);
+        stack.mariaDb().insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 9)", first);
 
         eventually(() -> {
             assertThat(article(first).get("commentCount").asLong()).isEqualTo(3);
@@ -97,10 +93,10 @@ class BoardPipelineIT {
             assertThat(boardIds(board)).containsExactly(second, first);
         });
 
-        execute("UPDATE comment SET deleted = TRUE WHERE comment_id = ?", c1);   // soft delete: no longer counts
-        execute("UPDATE comment SET article_id = ? WHERE comment_id = ?", second, c2); // moved to another article
-        execute("DELETE FROM article_like WHERE article_id = ?", first);
-        execute("UPDATE article SET title = 'renamed' WHERE article_id = ?", first);
+        stack.mariaDb().execute("UPDATE comment SET deleted = TRUE WHERE comment_id = ?", c1);   // soft delete: no longer counts
+        stack.mariaDb().execute("UPDATE comment SET article_id = ? WHERE comment_id = ?", second, c2); // moved to another article
+        stack.mariaDb().execute("DELETE FROM article_like WHERE article_id = ?", first);
+        stack.mariaDb().execute("UPDATE article SET title = 'renamed' WHERE article_id = ?", first);
         eventually(() -> {
             JsonNode article = article(first);
             assertThat(article.get("title").asText()).isEqualTo("renamed");
@@ -109,8 +105,8 @@ class BoardPipelineIT {
             assertThat(article(second).get("commentCount").asLong()).isEqualTo(1);
         });
 
-        execute("UPDATE comment SET deleted = FALSE WHERE comment_id = ?", c1);   // undeleted: counts again
-        execute("DELETE FROM article WHERE article_id = ?", second);
+        stack.mariaDb().execute("UPDATE comment SET deleted = FALSE WHERE comment_id = ?", c1);   // undeleted: counts again
+        stack.mariaDb().execute("DELETE FROM article WHERE article_id = ?", second);
         eventually(() -> {
             assertThat(article(first).get("commentCount").asLong()).isEqualTo(2);
             assertThat(query.get("/articles/" + second).status()).isEqualTo(404);
@@ -122,14 +118,14 @@ class BoardPipelineIT {
     @Test
     void shouldResumeAfterARestartWithoutANewSnapshotOrDoubleCounting() throws Exception {
         long board = BOARDS.incrementAndGet();
-        long articleId = insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 'r', 'r')", board);
-        insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'a')", articleId);
-        insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'b')", articleId);
+        long articleId = stack.mariaDb().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 'r', 'r')", board);
+        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'a')", articleId);
+        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'b')", articleId);
         eventually(() -> assertThat(article(articleId).get("commentCount").asLong()).isEqualTo(2));
 
         stack.projector().close();
-        insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'while down')", articleId);
-        insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 3)", articleId);
+        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'while down')", articleId);
+        stack.mariaDb().insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 3)", articleId);
         stack.restartProjector();
 
         eventually(() -> {
@@ -157,27 +153,5 @@ class BoardPipelineIT {
         await().atMost(VISIBLE_WITHIN).pollInterval(Duration.ofMillis(50)).untilAsserted(assertion);
     }
 
-    private static long insert(String sql, Object... parameters) throws Exception {
-        try (Connection connection = stack.mariaDb().connectAsRoot();
-             PreparedStatement statement = connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            statement.executeUpdate();
-            try (ResultSet keys = statement.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
-        }
-    }
 
-    private static void execute(String sql, Object... parameters) throws Exception {
-        try (Connection connection = stack.mariaDb().connectAsRoot();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            statement.executeUpdate();
-        }
-    }
 }

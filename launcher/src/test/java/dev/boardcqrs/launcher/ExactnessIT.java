@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -73,7 +72,7 @@ class ExactnessIT {
         assertThat(stack.redis().hget(KEYS.article(article), "commentCount")).isEqualTo("3");
         assertThat(stack.redis().ttl(KEYS.article(article))).isPositive();
 
-        insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after rebuild')", article);
+        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after rebuild')", article);
         eventually(() -> assertThat(article(article).get("commentCount").asLong()).isEqualTo(4));
     }
 
@@ -93,7 +92,7 @@ class ExactnessIT {
                         () -> racingQuery.get("/articles/" + article).json());
                 assertThat(source.readDone.await(10, TimeUnit.SECONDS)).isTrue();
                 // the SQL read saw one comment; a second one commits and reaches the projector before the store
-                insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'racing')", article);
+                stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'racing')", article);
                 await().atMost(WITHIN).until(() -> stack.redis().exists(KEYS.articleMissed(article)));
                 source.release.countDown();
 
@@ -106,7 +105,7 @@ class ExactnessIT {
             }
         }
         assertThat(article(article).get("commentCount").asLong()).isEqualTo(2);
-        insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'later')", article);
+        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'later')", article);
         eventually(() -> assertThat(article(article).get("commentCount").asLong()).isEqualTo(3));
     }
 
@@ -119,17 +118,17 @@ class ExactnessIT {
         Path older = Files.createTempFile("offsets", ".dat");
         Files.copy(offsets, older, StandardCopyOption.REPLACE_EXISTING);
         stack.restartProjector();
-        insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'two')", article);
-        insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 5)", article);
-        execute("DELETE FROM comment WHERE article_id = ? ORDER BY comment_id LIMIT 1", article);
-        insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 'second', 'x')", board);
+        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'two')", article);
+        stack.mariaDb().insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 5)", article);
+        stack.mariaDb().execute("DELETE FROM comment WHERE article_id = ? ORDER BY comment_id LIMIT 1", article);
+        stack.mariaDb().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 'second', 'x')", board);
         eventually(() -> assertThat(article(article).get("likeCount").asLong()).isEqualTo(1));
         assertTruth(article, board);
 
         stack.projector().close();
         Files.copy(older, offsets, StandardCopyOption.REPLACE_EXISTING); // as after a crash before committing
         stack.restartProjector();
-        insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 6)", article);
+        stack.mariaDb().insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 6)", article);
 
         eventually(() -> assertThat(article(article).get("likeCount").asLong()).isEqualTo(2));
         assertThat(stack.projector().status().duplicates()).as("changes delivered again").isGreaterThanOrEqualTo(4);
@@ -141,9 +140,9 @@ class ExactnessIT {
         long board = BOARDS.incrementAndGet();
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            ids.add(insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 't', 'c')", board));
+            ids.add(stack.mariaDb().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 't', 'c')", board));
         }
-        execute("DELETE FROM article WHERE article_id = ?", ids.get(10)); // one of the listed ones
+        stack.mariaDb().execute("DELETE FROM article WHERE article_id = ?", ids.get(10)); // one of the listed ones
         List<Long> newestFirst = new ArrayList<>(ids);
         newestFirst.remove(10);
         Collections.reverse(newestFirst);
@@ -173,7 +172,7 @@ class ExactnessIT {
 
         stack.redis().flushAll();
         assertThat(article(article).get("commentCount").asLong()).as("read from SQL meanwhile").isEqualTo(2);
-        insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after flush')", article);
+        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after flush')", article);
 
         eventually(() -> {
             assertThat(stack.redis().hget(KEYS.meta(), "watermark")).isNotNull();
@@ -207,7 +206,7 @@ class ExactnessIT {
     void shouldChangeNothingWhenReplayingAppliedHistory() throws Exception {
         long board = BOARDS.incrementAndGet();
         long article = articleWithComments(board, 2);
-        insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 3)", article);
+        stack.mariaDb().insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 3)", article);
         eventually(() -> assertThat(article(article).get("likeCount").asLong()).isEqualTo(1));
         long skippedBefore = stack.projector().status().duplicates();
         String position = thirdTransactionPosition();
@@ -222,7 +221,7 @@ class ExactnessIT {
         long skippedAfterPosition = stack.projector().status().duplicates();
         assertThat(commands.run("replay", "--from", "gtid:0-1-2")).as(output.toString(StandardCharsets.UTF_8)).isZero();
         eventually(() -> assertThat(stack.projector().status().duplicates() - skippedAfterPosition).isGreaterThanOrEqualTo(4));
-        insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after replay')", article);
+        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after replay')", article);
         eventually(() -> assertThat(article(article).get("commentCount").asLong()).isEqualTo(3));
         assertTruth(article, board);
         assertThat(output.toString(StandardCharsets.UTF_8)).contains("replay refused: --from must be FILE:POSITION");
@@ -254,7 +253,7 @@ class ExactnessIT {
         long article = articleWithComments(board, 1);
 
         stack.mariaDb().restart();
-        insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after restart')", article);
+        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after restart')", article);
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
                 assertThat(stack.redis().hget(KEYS.article(article), "commentCount")).isEqualTo("2"));
@@ -291,9 +290,9 @@ class ExactnessIT {
     }
 
     private static long articleWithComments(long board, int comments) throws Exception {
-        long article = insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 't', 'c')", board);
+        long article = stack.mariaDb().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 't', 'c')", board);
         for (int i = 0; i < comments; i++) {
-            insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'c')", article);
+            stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'c')", article);
         }
         eventually(() -> assertThat(stack.redis().hget(KEYS.article(article), "commentCount"))
                 .isEqualTo(Integer.toString(comments)));
@@ -303,10 +302,10 @@ class ExactnessIT {
     private static void assertTruth(long article, long board) throws Exception {
         JsonNode model = article(article);
         assertThat(model.get("commentCount").asLong())
-                .isEqualTo(count("SELECT COUNT(*) FROM comment WHERE deleted = FALSE AND article_id = " + article));
-        assertThat(model.get("likeCount").asLong()).isEqualTo(count("SELECT COUNT(*) FROM article_like WHERE article_id = " + article));
+                .isEqualTo(stack.mariaDb().count("SELECT COUNT(*) FROM comment WHERE deleted = FALSE AND article_id = " + article));
+        assertThat(model.get("likeCount").asLong()).isEqualTo(stack.mariaDb().count("SELECT COUNT(*) FROM article_like WHERE article_id = " + article));
         assertThat(query.get("/boards/" + board + "/articles").json().get("articleCount").asLong())
-                .isEqualTo(count("SELECT COUNT(*) FROM article WHERE board_id = " + board));
+                .isEqualTo(stack.mariaDb().count("SELECT COUNT(*) FROM article WHERE board_id = " + board));
         assertThat(stack.redis().hget(KEYS.article(article), "commentCount"))
                 .isEqualTo(Long.toString(model.get("commentCount").asLong()));
     }
@@ -328,35 +327,6 @@ class ExactnessIT {
         await().atMost(WITHIN).pollInterval(Duration.ofMillis(50)).ignoreExceptions().untilAsserted(assertion);
     }
 
-    private static long count(String sql) throws Exception {
-        try (Connection connection = stack.mariaDb().connectAsRoot(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 
-    private static long insert(String sql, Object... parameters) throws Exception {
-        try (Connection connection = stack.mariaDb().connectAsRoot();
-             PreparedStatement statement = connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            statement.executeUpdate();
-            try (ResultSet keys = statement.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
-        }
-    }
 
-    private static void execute(String sql, Object... parameters) throws Exception {
-        try (Connection connection = stack.mariaDb().connectAsRoot();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            statement.executeUpdate();
-        }
-    }
 }
