@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +29,17 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  * <li>snapshot rows fill an emptied namespace marked as building, so an interrupted snapshot that starts
  *     over cannot count a row twice;</li>
  * <li>the batch and its new watermark go to Redis in one MULTI/EXEC, and the records are marked processed
- *     only after Redis acknowledged it. While Redis is unreachable the batch is retried with back-off.</li>
+ *     only after Redis acknowledged it. While Redis is unreachable the batch is retried with back-off;</li>
+ * <li>a source transaction is applied whole: if a batch ends inside one (no END marker yet), its changes wait
+ *     for the next batch.</li>
  * </ul>
  */
 public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>> {
     private static final Logger log = LoggerFactory.getLogger(BatchApplier.class);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** The most changes of one source transaction held back until its END; beyond it, applied in parts. */
+    static final int MAX_HELD = 50_000;
 
     private final BoardProjection projection;
     private final RedisModelWriter writer;
@@ -44,6 +49,8 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
     private long lastProgressLogMillis;
     private String watermark;
     private boolean snapshotRunning;
+    // steps of a source transaction whose END has not arrived yet, carried to the next batch
+    private final List<Step> held = new ArrayList<>();
     private long snapshotRows;
 
     /** {@code watermark}: what Redis held when the engine started (null for none). */
@@ -61,16 +68,56 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
     public void handleBatch(List<ChangeEvent<SourceRecord, SourceRecord>> records,
                             DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer)
             throws InterruptedException {
-        List<RowChange> changes = new ArrayList<>(records.size());
-        List<Planned> ops = new ArrayList<>(records.size() * 2);
+        List<Step> steps = new ArrayList<>(held);
+        held.clear();
+        for (ChangeEvent<SourceRecord, SourceRecord> event : records) {
+            steps.add(step(event));
+        }
+        int ready = completeTransactions(steps);
+        held.addAll(steps.subList(ready, steps.size()));
+        apply(steps.subList(0, ready));
+        for (Step step : steps.subList(0, ready)) {
+            committer.markProcessed(step.event());
+        }
+        committer.markBatchFinished();
+        status.batchDone();
+    }
+
+    /**
+     * How many steps from the front can be applied: all of them, except a source transaction whose END marker
+     * has not arrived yet; it waits for the next batch, so readers never see part of it. A transaction larger
+     * than {@link #MAX_HELD} is applied in parts rather than held in memory without bound.
+     */
+    private int completeTransactions(List<Step> steps) {
+        int openedAt = -1;
+        for (int i = 0; i < steps.size(); i++) {
+            String marker = steps.get(i).transactionMarker();
+            if ("BEGIN".equals(marker)) {
+                openedAt = i;
+            } else if ("END".equals(marker)) {
+                openedAt = -1;
+            }
+        }
+        if (openedAt < 0) {
+            return steps.size();
+        }
+        if (steps.size() - openedAt > MAX_HELD) {
+            log.warn("a source transaction has more than {} changes: applying it in parts", MAX_HELD);
+            return steps.size();
+        }
+        return openedAt;
+    }
+
+    private void apply(List<Step> steps) throws InterruptedException {
+        List<RowChange> changes = new ArrayList<>(steps.size());
+        List<Planned> ops = new ArrayList<>(steps.size() * 2);
         String newWatermark = watermark;
         Boolean building = null;
-        for (ChangeEvent<SourceRecord, SourceRecord> event : records) {
-            Optional<RowChange> read = read(event.value());
-            if (read.isEmpty()) {
+        for (Step step : steps) {
+            RowChange change = step.change();
+            if (change == null) {
                 continue;
             }
-            RowChange change = read.get();
             String position = change.position().sortKey();
             if (change.position().snapshot()) {
                 if (!snapshotRunning) {
@@ -106,11 +153,19 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
         }
         changes.forEach(status::applied);
         logProgress(building);
-        for (ChangeEvent<SourceRecord, SourceRecord> event : records) {
-            committer.markProcessed(event);
+    }
+
+    private Step step(ChangeEvent<SourceRecord, SourceRecord> event) {
+        SourceRecord record = event.value();
+        if (record.value() instanceof Struct value && value.schema().field("status") != null
+                && value.schema().field("op") == null) {
+            return new Step(event, null, value.getString("status"));
         }
-        committer.markBatchFinished();
-        status.batchDone();
+        return new Step(event, read(record).orElse(null), null);
+    }
+
+    /** One record of a batch: a row change, a transaction BEGIN/END marker, or neither. */
+    private record Step(ChangeEvent<SourceRecord, SourceRecord> event, RowChange change, String transactionMarker) {
     }
 
     private void logProgress(Boolean building) {

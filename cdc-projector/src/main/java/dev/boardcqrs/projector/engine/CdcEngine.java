@@ -62,11 +62,28 @@ public final class CdcEngine implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        try {
-            engine.close();
-        } catch (IOException | IllegalStateException e) {
-            // IllegalStateException: it had already stopped by itself
-            log.debug("engine close: {}", e.getMessage());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                engine.close();
+                break;
+            } catch (IOException e) {
+                log.warn("engine did not close cleanly: {}", e.getMessage());
+                break;
+            } catch (IllegalStateException e) {
+                // The engine refuses to stop while its task is starting; leaving it would leak a running
+                // connector (binlog client, JMX beans). Anything else: it had already stopped by itself.
+                if (!String.valueOf(e.getMessage()).contains("while tasks are starting") || System.nanoTime() > deadline) {
+                    log.debug("engine close: {}", e.getMessage());
+                    break;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
         thread.shutdown();
         try {

@@ -27,6 +27,8 @@ public final class EngineProperties {
         props.setProperty("database.include.list", url.database());
         props.setProperty("table.include.list", qualified(url.database()));
         props.setProperty("include.schema.changes", "false");
+        // BEGIN/END markers around each source transaction, so a transaction is applied to Redis whole
+        props.setProperty("provide.transaction.metadata", "true");
         props.setProperty("snapshot.mode", config.snapshotMode());
 
         props.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
