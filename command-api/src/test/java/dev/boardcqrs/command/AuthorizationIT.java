@@ -3,15 +3,11 @@ package dev.boardcqrs.command;
 import static dev.boardcqrs.embedded.JsonHttp.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.command.auth.Tokens;
-import dev.boardcqrs.command.db.Database;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.JsonHttp.Response;
 import dev.boardcqrs.embedded.SharedServers;
-import io.javalin.Javalin;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -27,14 +23,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import redis.clients.jedis.RedisClient;
 
 /** Writes need a valid bearer token; the user comes from its subject; only writers change what they wrote. */
 class AuthorizationIT {
     private static EmbeddedMariaDb mariaDb;
-    private static RedisClient redis;
-    private static HikariDataSource pool;
-    private static Javalin app;
+    private static TestApp app;
     private static JsonHttp anonymous;
     private static JsonHttp writer;
     private static JsonHttp stranger;
@@ -42,20 +35,15 @@ class AuthorizationIT {
     @BeforeAll
     static void start() {
         mariaDb = SharedServers.mariaDb();
-        redis = RedisClient.create(URI.create(SharedServers.redis().url()));
-        pool = Database.pool(mariaDb.jdbcUrl(), EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD, 4,
-                Duration.ofSeconds(5));
-        app = CommandApp.create(TestConfig.commandApi(Map.of()), pool, redis).start();
-        anonymous = new JsonHttp("http://127.0.0.1:" + app.port());
+        app = TestApp.start(Map.of(), 4);
+        anonymous = app.http();
         writer = anonymous.as(TestConfig.token(7));
         stranger = anonymous.as(TestConfig.token(8));
     }
 
     @AfterAll
     static void stop() {
-        app.stop();
-        pool.close();
-        redis.close();
+        app.close();
     }
 
     static Stream<String> badAuthorizations() {

@@ -4,18 +4,12 @@ import static dev.boardcqrs.embedded.JsonHttp.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.zaxxer.hikari.HikariDataSource;
-import dev.boardcqrs.command.db.Database;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
-import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.SharedServers;
 import dev.boardcqrs.embedded.JsonHttp.Response;
-import io.javalin.Javalin;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -24,32 +18,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import redis.clients.jedis.RedisClient;
 
 class CommandApiIT {
     private static EmbeddedMariaDb mariaDb;
-    private static EmbeddedRedis redisServer;
-    private static RedisClient redis;
-    private static HikariDataSource pool;
-    private static Javalin app;
+    private static TestApp app;
     private static JsonHttp http;
 
     @BeforeAll
     static void start() {
         mariaDb = SharedServers.mariaDb();
-        redisServer = SharedServers.redis();
-        redis = RedisClient.create(URI.create(redisServer.url()));
-        pool = Database.pool(mariaDb.jdbcUrl(), EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD, 4,
-                Duration.ofSeconds(5));
-        app = CommandApp.create(TestConfig.commandApi(Map.of()), pool, redis).start();
-        http = new JsonHttp("http://127.0.0.1:" + app.port()).as(TestConfig.token(7));
+        app = TestApp.start(Map.of(), 4);
+        http = app.http().as(TestConfig.token(7));
     }
 
     @AfterAll
     static void stop() {
-        app.stop();
-        pool.close();
-        redis.close();
+        app.close();
     }
 
     @Test

@@ -11,7 +11,6 @@ import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.JsonHttp.Response;
 import dev.boardcqrs.embedded.SharedServers;
 import io.javalin.Javalin;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -40,8 +39,7 @@ class HostileInputIT {
 
     private static EmbeddedMariaDb mariaDb;
     private static RedisClient redis;
-    private static HikariDataSource pool;
-    private static Javalin app;
+    private static TestApp app;
     private static JsonHttp anonymous;
     private static long articleId;
     private static long commentId;
@@ -49,11 +47,9 @@ class HostileInputIT {
     @BeforeAll
     static void start() {
         mariaDb = SharedServers.mariaDb();
-        redis = RedisClient.create(URI.create(SharedServers.redis().url()));
-        pool = Database.pool(mariaDb.jdbcUrl(), EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD, 4,
-                Duration.ofSeconds(5));
-        app = CommandApp.create(TestConfig.commandApi(Map.of("REDIS_NAMESPACE", "hostile")), pool, redis).start();
-        anonymous = new JsonHttp("http://127.0.0.1:" + app.port());
+        app = TestApp.start(Map.of("REDIS_NAMESPACE", "hostile"), 4);
+        redis = app.redis();
+        anonymous = app.http();
         JsonHttp writer = anonymous.as(TestConfig.token(WRITER));
         articleId = writer.post("/articles", toJson(Map.of("boardId", 1, "title", "target", "content", "c")))
                 .json().get("articleId").asLong();
@@ -64,9 +60,7 @@ class HostileInputIT {
 
     @AfterAll
     static void stop() {
-        app.stop();
-        pool.close();
-        redis.close();
+        app.close();
     }
 
     @Test
