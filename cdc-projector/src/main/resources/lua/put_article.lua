@@ -15,7 +15,7 @@ local function newer(hash)
     return not seen or seen < pos
 end
 
-local function listAdd(boardHash, list, countBefore)
+local function listAdd(list, countBefore)
     local size = redis.call('ZCARD', list)
     local lowest = redis.call('ZRANGE', list, 0, 0, 'WITHSCORES')
     -- the list holds the board's newest articles without gaps: add only if it held all of them, or if this
@@ -34,7 +34,7 @@ local function boardChange(boardHash, list, delta)
     redis.call('HINCRBY', boardHash, 'count', delta)
     redis.call('HSET', boardHash, '_pos', pos)
     if delta > 0 then
-        listAdd(boardHash, list, countBefore)
+        listAdd(list, countBefore)
     else
         redis.call('ZREM', list, id)
     end

@@ -44,7 +44,6 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
     private final BoardProjection projection;
     private final RedisModelWriter writer;
     private final ProjectorStatus status;
-    private final String startWatermark;
     private final LongSupplier sourceRows;
     private long lastProgressLogMillis;
     private String watermark;
@@ -60,7 +59,6 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
         this.projection = projection;
         this.writer = writer;
         this.status = status;
-        this.startWatermark = watermark;
         this.watermark = watermark;
     }
 
@@ -251,8 +249,4 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
         }
     }
 
-    /** The watermark this applier started from, for logs. */
-    public String startWatermark() {
-        return startWatermark;
-    }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JacksonException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
-import io.javalin.validation.ValidationException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +22,6 @@ public final class ErrorResponses {
 
     public static void register(JavalinConfig config) {
         config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.status(), e.getMessage()));
-        config.routes.exception(ValidationException.class, (e, ctx) -> respond(ctx, 400, firstMessage(e)));
         config.routes.exception(JacksonException.class, (e, ctx) -> respond(ctx, 400, "request body is not valid JSON"));
         config.routes.exception(JedisConnectionException.class, (e, ctx) -> {
             log.warn("{} {}: Redis unreachable: {}", ctx.method(), ctx.path(), e.getMessage());
@@ -54,17 +52,5 @@ public final class ErrorResponses {
             ctx.header("Retry-After", "1"); // the pool or store is busy or restarting: worth a retry soon
         }
         ctx.status(status).json(Map.of("error", message == null ? "error" : message));
-    }
-
-    private static String firstMessage(ValidationException e) {
-        return e.getErrors().entrySet().stream()
-                .findFirst()
-                .map(entry -> entry.getKey() + " " + describe(entry.getValue().get(0).getMessage()))
-                .orElse("invalid request");
-    }
-
-    // Javalin reports a failed conversion as "TYPE_CONVERSION_FAILED"; say what was expected instead.
-    private static String describe(String message) {
-        return "TYPE_CONVERSION_FAILED".equals(message) ? "must be an integer" : message;
     }
 }
