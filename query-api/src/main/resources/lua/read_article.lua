@@ -1,6 +1,13 @@
--- Reads one article model, or nothing while a snapshot rebuilds the namespace (then SQL answers).
--- KEYS[1] model hash, KEYS[2] namespace meta
-if redis.call('HGET', KEYS[2], 'building') == '1' then
+-- Reads one article model from the active generation, or nothing when there is none or it is being built by
+-- a snapshot (then SQL answers). Model keys are found through the active pointer inside the script, so a
+-- rebuild's switch of generations can never split a read.
+-- ARGV[1] namespace, ARGV[2] article id
+local gen = redis.call('GET', ARGV[1] .. ':active')
+if not gen then
     return {}
 end
-return redis.call('HGETALL', KEYS[1])
+local prefix = ARGV[1] .. ':' .. gen .. ':'
+if redis.call('HGET', prefix .. 'meta', 'building') == '1' then
+    return {}
+end
+return redis.call('HGETALL', prefix .. 'article:' .. ARGV[2])

@@ -1,6 +1,5 @@
 package dev.boardcqrs.projector;
 
-import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.common.web.ApiException;
 import dev.boardcqrs.common.web.HttpApps;
@@ -13,6 +12,8 @@ import dev.boardcqrs.projector.engine.EngineProperties;
 import dev.boardcqrs.projector.engine.OffsetFile;
 import dev.boardcqrs.projector.engine.ServerKind;
 import dev.boardcqrs.projector.engine.SourceDatabase;
+import dev.boardcqrs.projector.generation.Generation;
+import dev.boardcqrs.projector.generation.Generations;
 import dev.boardcqrs.projector.redis.RedisModelWriter;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -23,45 +24,55 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * cdc-projector, built from its dependencies: the Debezium engine feeding the board projection into Redis,
- * plus a small HTTP endpoint for /health and /status. Main and the tests build the same thing.
+ * plus a small HTTP endpoint for /health, /status and the operator commands. Main and the tests build the
+ * same thing.
+ *
+ * <p>The models live in generations (see {@link dev.boardcqrs.common.board.KeyScheme}). The active generation's
+ * engine streams into it. A rebuild starts a second engine that snapshots into a new generation while the active
+ * one keeps serving; the batch that brings the new one level switches readers to it, and the old one is
+ * stopped and removed. When the active generation cannot be resumed (first start, Redis lost its data, offsets
+ * gone), a new generation is built in place: readers use SQL until its snapshot is done.
  */
 public final class Projector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Projector.class);
 
     private final ProjectorConfig config;
     private final UnifiedJedis redis;
-    private final ProjectorStatus status = new ProjectorStatus(Clock.systemUTC());
-    private final KeyScheme keys;
+    private final Generations generations;
     private final SourceDatabase source;
     private final Javalin http;
+    // switches and removals of generations, off the engine threads (an engine cannot stop itself)
+    private final ExecutorService housekeeping = Executors.newSingleThreadExecutor(runnable ->
+            new Thread(runnable, "projector-generations"));
     private ServerKind kind;
-    private CdcEngine engine;
+    private volatile Pipeline current;
+    private volatile Pipeline rebuild;
     private boolean closed;
 
     public Projector(ProjectorConfig config, UnifiedJedis redis) {
         this.config = config;
         this.redis = redis;
-        this.keys = new KeyScheme(config.namespace());
+        this.generations = new Generations(redis, config.namespace());
         this.source = new SourceDatabase(config.databaseUrl(), config.databaseUser(), config.databasePassword());
         this.http = HttpApps.create(config.host(), config.port(), routes -> {
             routes.get("/health", ctx -> {
+                ProjectorStatus status = status();
                 if (status.state() == ProjectorStatus.State.FAILED) {
                     throw ApiException.unavailable("projector failed: " + status.toMap().get("failure"));
                 }
                 ctx.json(Map.of("status", "UP", "state", status.state().name()));
             });
-            routes.get("/status", ctx -> {
-                Map<String, Object> body = new LinkedHashMap<>(status.toMap());
-                body.put("sourceBinlogEnd", source.binlogEnd());
-                body.put("watermark", redis.hget(keys.meta(), "watermark"));
-                ctx.json(body);
-            });
+            routes.get("/status", ctx -> ctx.json(statusBody()));
             // operator commands (cdc-projector rebuild); the endpoint binds to 127.0.0.1 unless configured
             routes.post("/replay", ctx -> {
                 String from = ctx.queryParam("from");
@@ -76,8 +87,14 @@ public final class Projector implements AutoCloseable {
                 ctx.status(202).json(Map.of("status", "replaying", "from", from));
             });
             routes.post("/rebuild", ctx -> {
-                rebuild("requested by an operator");
-                ctx.status(202).json(Map.of("status", "rebuilding", "progress", "GET /status"));
+                Generation building;
+                try {
+                    building = rebuild("requested by an operator");
+                } catch (IllegalStateException e) {
+                    throw ApiException.conflict(e.getMessage());
+                }
+                ctx.status(202).json(Map.of("status", "rebuilding", "generation", building.name(),
+                        "progress", "GET /status"));
             });
         });
     }
@@ -87,56 +104,162 @@ public final class Projector implements AutoCloseable {
         kind = serverKind();
         createParentDirectories(config.offsetFile());
         createParentDirectories(config.schemaHistoryFile());
-        startEngine();
+        resumeOrBuild();
         http.start();
-        log.info("cdc-projector reading {} with the {} connector into {} (namespace '{}'), offsets in {}",
+        log.info("cdc-projector reading {} with the {} connector into {} (namespace '{}', generation {}), offsets in {}",
                 Env.redacted(config.databaseUrl()), kind, Env.redacted(config.redisUrl()),
-                config.namespace(), config.offsetFile());
+                config.namespace(), current.generation(), current.generation().offsetFile(config));
         return this;
     }
 
-    private synchronized void startEngine() {
-        RedisModelWriter writer = new RedisModelWriter(redis, keys, config.modelTtl(),
+    private synchronized void resumeOrBuild() {
+        Optional<Generation> active = generations.active();
+        generations.retired().stream().filter(old -> !active.equals(Optional.of(old))).forEach(this::retire);
+        Optional<Generation> interrupted = generations.rebuilding();
+        interrupted.ifPresent(left -> {
+            log.warn("a rebuild into generation {} was interrupted by a stop; starting it over", left);
+            generations.stopRebuilding();
+            retire(left);
+        });
+        String cannotResume = active.isEmpty() ? "no generation of the query models exists yet"
+                : whyNotResumable(active.get());
+        if (cannotResume != null) {
+            buildInPlace(cannotResume, new ProjectorStatus(Clock.systemUTC()));
+            return;
+        }
+        current = pipeline(active.get(), new ProjectorStatus(Clock.systemUTC()));
+        if (interrupted.isPresent()) {
+            rebuild("continuing a rebuild that a stop interrupted");
+        }
+    }
+
+    /** Why the engine cannot carry on streaming into {@code generation}, or null when it can. */
+    private String whyNotResumable(Generation generation) {
+        if (!Files.exists(generation.offsetFile(config))) {
+            return "generation " + generation + " has no offsets in " + generation.offsetFile(config);
+        }
+        if (writer(generation).watermark() == null) {
+            // Redis was flushed or restarted empty while our offsets say we had written to it
+            return "Redis holds no watermark for generation " + generation + ": its data was lost";
+        }
+        return null;
+    }
+
+    /** Makes a new generation active at once and snapshots into it; readers use SQL until it is built. */
+    private void buildInPlace(String reason, ProjectorStatus status) {
+        Optional<Generation> old = generations.active();
+        Generation next = nextGeneration();
+        log.warn("building the query models into generation {} from a new snapshot: {}", next, reason);
+        generations.activate(next);
+        current = pipeline(next, status);
+        old.filter(generation -> !generation.equals(next)).ifPresent(this::retire);
+    }
+
+    /**
+     * Builds the query models again from a new snapshot into a new generation while the active one keeps
+     * serving, and switches readers to it once it has caught up. With nothing to snapshot, the new generation
+     * becomes active at once.
+     *
+     * @throws IllegalStateException when a rebuild is already running
+     */
+    public synchronized Generation rebuild(String reason) {
+        if (closed) {
+            throw new IllegalStateException("the projector is stopping");
+        }
+        if (rebuild != null) {
+            throw new IllegalStateException("a rebuild into generation " + rebuild.generation()
+                    + " is already running; see GET /status");
+        }
+        if (source.boardRows() == 0) {
+            current.close();
+            buildInPlace(reason + " (the tables are empty)", current.status());
+            return current.generation();
+        }
+        Generation next = nextGeneration();
+        generations.startRebuilding(next);
+        Pipeline building = pipeline(next, new ProjectorStatus(Clock.systemUTC()));
+        building.writer().activateWhenCaughtUp(() -> housekeeping.execute(() -> switchTo(building)));
+        rebuild = building;
+        log.info("rebuilding into generation {} while generation {} keeps serving: {}", next, current.generation(),
+                reason);
+        return next;
+    }
+
+    // readers already use the rebuilt generation (switched in the batch that brought it level)
+    private synchronized void switchTo(Pipeline built) {
+        if (rebuild != built) {
+            return;
+        }
+        Pipeline old = current;
+        current = built;
+        rebuild = null;
+        log.info("generation {} is active: its rebuild caught up with generation {} at {}; removing {}",
+                built.generation(), old.generation(), built.writer().watermark(), old.generation());
+        old.close();
+        retire(old.generation());
+    }
+
+    /** Stops using {@code generation}: its keys and engine files go. Readers no longer use it. */
+    private void retire(Generation generation) {
+        try {
+            generations.remove(generation);
+            forgetOffsets(generation);
+        } catch (RuntimeException e) {
+            log.warn("could not remove generation {} ({}); remove its keys with SCAN/UNLINK of {}", generation,
+                    e.toString(), generation.keys(config.namespace()).everything());
+        }
+    }
+
+    private Generation nextGeneration() {
+        long highest = Math.max(current == null ? 0 : current.generation().number(),
+                rebuild == null ? 0 : rebuild.generation().number());
+        Generation next = generations.next(highest);
+        forgetOffsets(next);
+        return next;
+    }
+
+    private RedisModelWriter writer(Generation generation) {
+        return new RedisModelWriter(redis, generation.keys(config.namespace()), config.modelTtl(),
                 config.boardListLength());
-        String watermark = writer.watermark();
-        if (watermark == null && Files.exists(config.offsetFile())) {
-            // Redis was flushed or restarted empty while our offsets say we had written to it: what it held
-            // is gone, so build it again from a new snapshot (readers use SQL until it is done)
-            log.warn("Redis holds no watermark but offsets exist in {}: rebuilding the query models from a new "
-                    + "snapshot", config.offsetFile());
-            forgetOffsets();
-        }
-        BatchApplier applier = new BatchApplier(new BoardProjection(), writer, status, watermark, source::boardRows);
-        engine = new CdcEngine(EngineProperties.of(config, kind), applier, status, this::engineFailed);
+    }
+
+    private Pipeline pipeline(Generation generation, ProjectorStatus status) {
+        RedisModelWriter writer = writer(generation);
+        BatchApplier applier = new BatchApplier(new BoardProjection(), writer, status, writer.watermark(),
+                source::boardRows);
+        CdcEngine engine = new CdcEngine(EngineProperties.of(config, kind, generation), applier, status,
+                error -> engineFailed(generation, error));
         engine.start();
+        return new Pipeline(generation, status, writer, engine);
     }
 
-    // Runs on the engine thread, which cannot stop its own engine: a rebuild gets a thread of its own.
-    private void engineFailed(Throwable error) {
+    // Runs on the engine thread, which cannot stop its own engine: the reaction gets a thread of its own.
+    private void engineFailed(Generation generation, Throwable error) {
         if (causedBy(error, RedisDataLostException.class)) {
-            rebuild("Redis lost the query models while streaming");
+            housekeeping.execute(() -> dataLost(generation));
         } else if (String.valueOf(rootMessage(error)).contains("no longer available on the server")) {
-            String message = "the binlog position in " + config.offsetFile() + " is no longer on the server (purged); "
-                    + "run `java -jar cdc-projector.jar rebuild` to build the query models from a new snapshot";
+            String message = "the binlog position in " + generation.offsetFile(config) + " is no longer on the server "
+                    + "(purged); run `java -jar cdc-projector.jar rebuild` to build the query models from a new snapshot";
             log.error(message);
-            status.failed(message);
+            (rebuild != null && rebuild.generation().equals(generation) ? rebuild : current).status().failed(message);
         }
     }
 
-    /** Builds the query models again from a new snapshot; readers use SQL until it is done. */
-    public void rebuild(String reason) {
-        Thread rebuild = new Thread(() -> {
-            synchronized (this) {
-                if (closed) {
-                    return;
-                }
-                log.warn("rebuilding the query models from a new snapshot: {}", reason);
-                engine.close();
-                forgetOffsets();
-                startEngine();
-            }
-        }, "projector-rebuild");
-        rebuild.start();
+    private synchronized void dataLost(Generation generation) {
+        if (closed) {
+            return;
+        }
+        if (rebuild != null) {
+            log.warn("Redis lost the query models: abandoning the rebuild into generation {}", rebuild.generation());
+            rebuild.close();
+            generations.stopRebuilding();
+            retire(rebuild.generation());
+            rebuild = null;
+        }
+        if (current.generation().equals(generation)) {
+            current.close();
+            buildInPlace("Redis lost the query models while streaming", current.status());
+        }
     }
 
     /**
@@ -145,13 +268,35 @@ public final class Projector implements AutoCloseable {
      */
     public synchronized void replay(String from) {
         OffsetFile.parse(from); // reject a bad position before stopping anything
-        log.warn("replaying the binlog from {}", from);
-        engine.close();
+        Generation generation = current.generation();
+        log.warn("replaying the binlog from {} into generation {}", from, generation);
+        current.close();
         try {
-            OffsetFile.resumeFrom(config.offsetFile(), from, kind, source);
+            OffsetFile.resumeFrom(generation.offsetFile(config), EngineProperties.topicPrefix(generation), from, kind,
+                    source);
         } finally {
-            startEngine(); // from the new position, or where it was if that could not be written
+            // from the new position, or where it was if that could not be written
+            current = pipeline(generation, current.status());
         }
+    }
+
+    private Map<String, Object> statusBody() {
+        Pipeline active = current;
+        Map<String, Object> body = new LinkedHashMap<>(active.status().toMap());
+        body.put("sourceBinlogEnd", source.binlogEnd());
+        body.put("generation", active.generation().name());
+        body.put("watermark", active.writer().watermark());
+        Pipeline building = rebuild;
+        if (building != null) {
+            Map<String, Object> progress = new LinkedHashMap<>();
+            progress.put("generation", building.generation().name());
+            progress.put("state", building.status().state().name());
+            progress.put("snapshotProgress", building.status().snapshotProgress());
+            progress.put("snapshotRows", building.status().snapshotRows());
+            progress.put("failure", building.status().toMap().get("failure"));
+            body.put("rebuild", progress);
+        }
+        return body;
     }
 
     private static String rootMessage(Throwable error) {
@@ -174,12 +319,12 @@ public final class Projector implements AutoCloseable {
         return false;
     }
 
-    private void forgetOffsets() {
+    private void forgetOffsets(Generation generation) {
         try {
-            Files.deleteIfExists(config.offsetFile());
-            Files.deleteIfExists(config.schemaHistoryFile());
+            Files.deleteIfExists(generation.offsetFile(config));
+            Files.deleteIfExists(generation.schemaHistoryFile(config));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the offsets in " + config.offsetFile(), e);
+            throw new UncheckedIOException("cannot delete the offsets in " + generation.offsetFile(config), e);
         }
     }
 
@@ -200,8 +345,9 @@ public final class Projector implements AutoCloseable {
         }
     }
 
+    /** What the active generation's engine has done. */
     public ProjectorStatus status() {
-        return status;
+        return current.status();
     }
 
     public int port() {
@@ -209,17 +355,28 @@ public final class Projector implements AutoCloseable {
     }
 
     /**
-     * Stops the engine first (it finishes the batch in flight and commits offsets), then the HTTP endpoint.
-     * Closing twice is harmless.
+     * Stops the engines first (each finishes the batch in flight and commits offsets), then the HTTP endpoint.
+     * A rebuild that is still running starts over on the next start. Closing twice is harmless.
      */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (rebuild != null) {
+                rebuild.close();
+            }
+            if (current != null) {
+                current.close();
+            }
         }
-        closed = true;
-        if (engine != null) {
-            engine.close();
+        housekeeping.shutdown();
+        try {
+            housekeeping.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         http.stop();
     }

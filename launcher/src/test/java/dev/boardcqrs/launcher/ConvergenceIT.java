@@ -11,6 +11,7 @@ import dev.boardcqrs.common.board.Timestamps;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.FreePort;
 import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.projector.generation.Generation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
@@ -73,7 +75,7 @@ class ConvergenceIT {
         Thread reader = new Thread(() -> readConstantly(new Random(seed + 1), reading), "convergence-reader");
         reader.start();
         Path savedOffsets = Files.createTempFile("offsets", ".dat");
-        boolean offsetsSaved = false;
+        Generation offsetsSavedFrom = null;
         try {
             for (int i = 0; i < operations; i++) {
                 write(random);
@@ -81,14 +83,17 @@ class ConvergenceIT {
                     stack.restartProjector();
                 } else if (random.nextInt(150) == 0) {
                     stack.projector().close();
-                    Path offsets = stack.projectorConfig().offsetFile();
-                    if (offsetsSaved) { // back to older offsets: everything since is delivered again
+                    Generation active = Generation.parse(stack.redis().get(KEYS.active()));
+                    Path offsets = active.offsetFile(stack.projectorConfig());
+                    if (active.equals(offsetsSavedFrom)) { // back to older offsets: everything since is delivered again
                         Files.copy(savedOffsets, offsets, StandardCopyOption.REPLACE_EXISTING);
                     } else if (Files.exists(offsets)) {
                         Files.copy(offsets, savedOffsets, StandardCopyOption.REPLACE_EXISTING);
-                        offsetsSaved = true;
+                        offsetsSavedFrom = active;
                     }
                     stack.restartProjector();
+                } else if (random.nextInt(200) == 0) {
+                    rebuildUnlessRunning();
                 } else if (random.nextInt(300) == 0) {
                     stack.redis().flushAll();
                     sql("INSERT INTO article (board_id, writer_id, title, content) VALUES (9001, 1, 'after flush', 'c')");
@@ -98,12 +103,13 @@ class ConvergenceIT {
                             .conditionEvaluationListener(condition -> {
                                 if (condition.getRemainingTimeInMS() < 1000) {
                                     log.warn("still waiting for the rebuild: projector {}, meta {}",
-                                            stack.projector().status().toMap(), stack.redis().hgetAll(KEYS.meta()));
+                                            stack.projector().status().toMap(), stack.redis().hgetAll(keys().meta()));
                                 }
                             })
-                            .until(() -> stack.redis().hget(KEYS.meta(), "watermark") != null
-                                    && "0".equals(stack.redis().hget(KEYS.meta(), "building")));
-                    offsetsSaved = false;
+                            .ignoreExceptions() // no generation at all until the projector notices
+                            .until(() -> stack.redis().hget(keys().meta(), "watermark") != null
+                                    && "0".equals(stack.redis().hget(keys().meta(), "building")));
+                    offsetsSavedFrom = null;
                 } else if (random.nextInt(20) == 0) {
                     expireSomeModels(random);
                 }
@@ -194,10 +200,20 @@ class ConvergenceIT {
     }
 
     private static void expireSomeModels(Random random) throws Exception {
+        Optional<KeyScheme> active = KEYS.activeIn(stack.redis());
         for (long id : ids("SELECT article_id FROM article")) {
-            if (random.nextInt(4) == 0) {
-                stack.redis().del(KEYS.article(id));
+            if (random.nextInt(4) == 0 && active.isPresent()) {
+                stack.redis().del(active.get().article(id));
             }
+        }
+    }
+
+    /** An operator's rebuild: a new generation fills beside the active one and takes over when level. */
+    private static void rebuildUnlessRunning() {
+        try {
+            log.info("rebuilding into generation {}", stack.projector().rebuild("convergence test"));
+        } catch (IllegalStateException alreadyRunning) {
+            log.info("not rebuilding: {}", alreadyRunning.getMessage());
         }
     }
 
@@ -220,7 +236,7 @@ class ConvergenceIT {
     private static List<String> differences() throws Exception {
         List<String> differences = new ArrayList<>();
         Map<Long, ArticleModel> truth = truth();
-        for (String key : stack.redis().keys(KEYS.articlePrefix() + "*")) {
+        for (String key : stack.redis().keys(keys().articlePrefix() + "*")) {
             if (!key.matches(".*:article:\\d+")) {
                 continue;
             }
@@ -236,18 +252,18 @@ class ConvergenceIT {
         }
         for (long board : BOARDS) {
             long count = ids("SELECT article_id FROM article WHERE board_id = " + board).size();
-            String stored = stack.redis().hget(KEYS.board(board), "count");
+            String stored = stack.redis().hget(keys().board(board), "count");
             if (stored != null && Long.parseLong(stored) != count) {
                 differences.add("board " + board + " count " + stored + " but SQL has " + count);
             }
             List<Long> newest = ids("SELECT article_id FROM article WHERE board_id = " + board
                     + " ORDER BY article_id DESC LIMIT " + LIST_LENGTH);
-            List<Long> listed = stack.redis().zrevrange(KEYS.boardArticles(board), 0, -1).stream().map(Long::valueOf).toList();
+            List<Long> listed = stack.redis().zrevrange(keys().boardArticles(board), 0, -1).stream().map(Long::valueOf).toList();
             if (!newest.subList(0, Math.min(listed.size(), newest.size())).equals(listed)) {
                 differences.add("board " + board + " lists " + listed + " but the newest are " + newest);
             }
         }
-        if (!"0".equals(stack.redis().hget(KEYS.meta(), "building")) && stack.redis().hget(KEYS.meta(), "building") != null) {
+        if (!"0".equals(stack.redis().hget(keys().meta(), "building")) && stack.redis().hget(keys().meta(), "building") != null) {
             differences.add("still building");
         }
         return differences;
@@ -364,5 +380,10 @@ class ConvergenceIT {
             process.destroyForcibly();
             process.waitFor();
         }
+    }
+
+    /** The keys of the generation readers use now. */
+    private static KeyScheme keys() {
+        return KEYS.activeIn(stack.redis()).orElseThrow(() -> new AssertionError("the projector has made no generation yet"));
     }
 }

@@ -9,6 +9,7 @@ import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.projector.cli.OperatorCommands;
+import dev.boardcqrs.projector.generation.Generation;
 import dev.boardcqrs.query.QueryApiConfig;
 import dev.boardcqrs.query.QueryApp;
 import dev.boardcqrs.query.readthrough.ArticleSource;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterAll;
@@ -66,11 +69,11 @@ class ExactnessIT {
     @Test
     void shouldRebuildAnExpiredModelFromSqlWithExactCounts() throws Exception {
         long article = articleWithComments(BOARDS.incrementAndGet(), 3);
-        stack.redis().del(KEYS.article(article)); // as when its TTL ran out
+        stack.redis().del(keys().article(article)); // as when its TTL ran out
 
         assertThat(article(article).get("commentCount").asLong()).isEqualTo(3);
-        assertThat(stack.redis().hget(KEYS.article(article), "commentCount")).isEqualTo("3");
-        assertThat(stack.redis().ttl(KEYS.article(article))).isPositive();
+        assertThat(stack.redis().hget(keys().article(article), "commentCount")).isEqualTo("3");
+        assertThat(stack.redis().ttl(keys().article(article))).isPositive();
 
         stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after rebuild')", article);
         eventually(() -> assertThat(article(article).get("commentCount").asLong()).isEqualTo(4));
@@ -79,7 +82,7 @@ class ExactnessIT {
     @Test
     void shouldNotStoreAReadThroughModelThatMissedAChangeMadeDuringTheRead() throws Exception {
         long article = articleWithComments(BOARDS.incrementAndGet(), 1);
-        stack.redis().del(KEYS.article(article));
+        stack.redis().del(keys().article(article));
         PausingSource source = new PausingSource();
         QueryApiConfig config = QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0",
                 "QUERY_DATABASE_URL", stack.mariaDb().jdbcUrl())));
@@ -93,12 +96,12 @@ class ExactnessIT {
                 assertThat(source.readDone.await(10, TimeUnit.SECONDS)).isTrue();
                 // the SQL read saw one comment; a second one commits and reaches the projector before the store
                 stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'racing')", article);
-                await().atMost(WITHIN).until(() -> stack.redis().exists(KEYS.articleMissed(article)));
+                await().atMost(WITHIN).until(() -> stack.redis().exists(keys().articleMissed(article)));
                 source.release.countDown();
 
                 assertThat(read.get(10, TimeUnit.SECONDS).get("commentCount").asLong())
                         .as("the answer is consistent as of the read").isEqualTo(1);
-                assertThat(stack.redis().exists(KEYS.article(article)))
+                assertThat(stack.redis().exists(keys().article(article)))
                         .as("a model that misses a newer change is not stored").isFalse();
             } finally {
                 racing.stop();
@@ -114,7 +117,7 @@ class ExactnessIT {
         long board = BOARDS.incrementAndGet();
         long article = articleWithComments(board, 1);
         stack.projector().close(); // commits its offsets
-        Path offsets = stack.projectorConfig().offsetFile();
+        Path offsets = Generation.parse(stack.redis().get(KEYS.active())).offsetFile(stack.projectorConfig());
         Path older = Files.createTempFile("offsets", ".dat");
         Files.copy(offsets, older, StandardCopyOption.REPLACE_EXISTING);
         stack.restartProjector();
@@ -147,7 +150,7 @@ class ExactnessIT {
         newestFirst.remove(10);
         Collections.reverse(newestFirst);
         eventually(() -> assertThat(pageIds(board, 1, 4)).containsExactlyElementsOf(newestFirst.subList(0, 4)));
-        assertThat(stack.redis().zcard(KEYS.boardArticles(board))).as("the list holds the newest five at most").isLessThanOrEqualTo(5);
+        assertThat(stack.redis().zcard(keys().boardArticles(board))).as("the list holds the newest five at most").isLessThanOrEqualTo(5);
 
         assertThat(pageIds(board, 2, 4)).containsExactlyElementsOf(newestFirst.subList(4, 8));
         assertThat(pageIds(board, 3, 4)).containsExactlyElementsOf(newestFirst.subList(8, 11));
@@ -175,31 +178,85 @@ class ExactnessIT {
         stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after flush')", article);
 
         eventually(() -> {
-            assertThat(stack.redis().hget(KEYS.meta(), "watermark")).isNotNull();
-            assertThat(stack.redis().hget(KEYS.meta(), "building")).isEqualTo("0");
-            assertThat(stack.redis().hget(KEYS.article(article), "commentCount")).isEqualTo("3");
-            assertThat(stack.redis().hget(KEYS.board(board), "count")).isEqualTo("1");
+            assertThat(stack.redis().hget(keys().meta(), "watermark")).isNotNull();
+            assertThat(stack.redis().hget(keys().meta(), "building")).isEqualTo("0");
+            assertThat(stack.redis().hget(keys().article(article), "commentCount")).isEqualTo("3");
+            assertThat(stack.redis().hget(keys().board(board), "count")).isEqualTo("1");
         });
         assertThat(stack.projector().status().snapshotRows()).isGreaterThan(snapshotsBefore);
         assertTruth(article, board);
     }
 
     @Test
-    void shouldRebuildOnAnOperatorsCommandAndReportItsProgress() throws Exception {
+    void shouldRebuildIntoANewGenerationWhileTheActiveOneKeepsServingAndSwitchWithoutGoingBackInTime()
+            throws Exception {
         long board = BOARDS.incrementAndGet();
         long article = articleWithComments(board, 2);
+        // enough rows that the rebuild's snapshot takes a while, with writes landing during it
+        stack.mariaDb().execute("INSERT INTO comment (article_id, writer_id, content) SELECT " + article
+                + ", 1, CONCAT('bulk ', seq) FROM seq_1_to_20000");
+        eventually(() -> assertThat(article(article).get("commentCount").asLong()).isEqualTo(20_002));
+        String before = stack.redis().get(KEYS.active());
+        List<ActiveState> seen = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean watching = new AtomicBoolean(true);
+        Thread watcher = new Thread(() -> {
+            while (watching.get()) {
+                seen.add(activeState());
+            }
+        }, "active-generation-watcher");
+        watcher.start();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         OperatorCommands commands = new OperatorCommands(stack.projectorConfig(), stack.redis(),
                 new PrintStream(output, true, StandardCharsets.UTF_8), "http://127.0.0.1:" + stack.projector().port());
+        CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < 20; i++) {
+                try {
+                    stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'during')",
+                            article);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
 
-        assertThat(commands.run("rebuild")).as(output.toString(StandardCharsets.UTF_8)).isZero();
+        int exitCode = commands.run("rebuild");
+        writes.join();
+        watching.set(false);
+        watcher.join();
+
+        assertThat(exitCode).as(output.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(commands.run("status")).as(output.toString(StandardCharsets.UTF_8)).isZero();
-
         String printed = output.toString(StandardCharsets.UTF_8);
-        assertThat(printed).contains("rebuild started").containsPattern("rebuild done in \\d+ s; \\d+ snapshot rows")
-                .contains("state        STREAMING").contains("models       ");
-        assertThat(stack.redis().hget(KEYS.meta(), "building")).isEqualTo("0");
+        String after = stack.redis().get(KEYS.active());
+        assertThat(after).as("readers switched to the rebuilt generation").isNotEqualTo(before);
+        assertThat(printed).contains("rebuild started: a new snapshot fills generation " + after)
+                .containsPattern("rebuild done in \\d+ s; \\d+ snapshot rows").contains("models       ");
+        // readers never saw a generation being built, and never a watermark lower than one they saw before
+        ActiveState previous = seen.get(0);
+        for (ActiveState state : seen) {
+            assertThat(state.building()).as("building flag of the active generation %s", state).isNotEqualTo("1");
+            assertThat(state.watermark()).as("watermark after %s", previous).isGreaterThanOrEqualTo(previous.watermark());
+            previous = state;
+        }
+        assertThat(seen).as("both generations served in turn").anyMatch(state -> state.generation().equals(before))
+                .anyMatch(state -> state.generation().equals(after));
+        eventually(() -> assertThat(stack.redis().keys(KEYS.inGeneration(before).everything()))
+                .as("the old generation is removed").isEmpty());
+        eventually(() -> assertThat(article(article).get("commentCount").asLong()).isEqualTo(20_022));
         assertTruth(article, board);
+    }
+
+    /** The generation readers use and its meta, read in one step as query-api reads it. */
+    private static ActiveState activeState() {
+        List<?> state = (List<?>) stack.redis().eval("""
+                local gen = redis.call('GET', KEYS[1]) or ''
+                local meta = redis.call('HMGET', ARGV[1] .. ':' .. gen .. ':meta', 'building', 'watermark')
+                return { gen, meta[1] or '', meta[2] or '' }
+                """, List.of(KEYS.active()), List.of(KEYS.namespace()));
+        return new ActiveState(state.get(0).toString(), state.get(1).toString(), state.get(2).toString());
+    }
+
+    private record ActiveState(String generation, String building, String watermark) {
     }
 
     @Test
@@ -256,7 +313,7 @@ class ExactnessIT {
         stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after restart')", article);
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
-                assertThat(stack.redis().hget(KEYS.article(article), "commentCount")).isEqualTo("2"));
+                assertThat(stack.redis().hget(keys().article(article), "commentCount")).isEqualTo("2"));
         assertTruth(article, board);
     }
 
@@ -294,7 +351,7 @@ class ExactnessIT {
         for (int i = 0; i < comments; i++) {
             stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'c')", article);
         }
-        eventually(() -> assertThat(stack.redis().hget(KEYS.article(article), "commentCount"))
+        eventually(() -> assertThat(stack.redis().hget(keys().article(article), "commentCount"))
                 .isEqualTo(Integer.toString(comments)));
         return article;
     }
@@ -306,7 +363,7 @@ class ExactnessIT {
         assertThat(model.get("likeCount").asLong()).isEqualTo(stack.mariaDb().count("SELECT COUNT(*) FROM article_like WHERE article_id = " + article));
         assertThat(query.get("/boards/" + board + "/articles").json().get("articleCount").asLong())
                 .isEqualTo(stack.mariaDb().count("SELECT COUNT(*) FROM article WHERE board_id = " + board));
-        assertThat(stack.redis().hget(KEYS.article(article), "commentCount"))
+        assertThat(stack.redis().hget(keys().article(article), "commentCount"))
                 .isEqualTo(Long.toString(model.get("commentCount").asLong()));
     }
 
@@ -327,6 +384,8 @@ class ExactnessIT {
         await().atMost(WITHIN).pollInterval(Duration.ofMillis(50)).ignoreExceptions().untilAsserted(assertion);
     }
 
-
-
+    /** The keys of the generation readers use now. */
+    private static KeyScheme keys() {
+        return KEYS.activeIn(stack.redis()).orElseThrow(() -> new AssertionError("the projector has made no generation yet"));
+    }
 }

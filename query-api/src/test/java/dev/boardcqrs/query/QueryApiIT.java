@@ -29,7 +29,8 @@ import redis.clients.jedis.RedisClient;
 
 /** query-api over a real Redis holding models in the documented key scheme. */
 class QueryApiIT {
-    private static final KeyScheme KEYS = new KeyScheme("q");
+    // models the projector would have written into generation g1 of namespace "q"
+    private static final KeyScheme KEYS = new KeyScheme("q").inGeneration("g1");
     private static final long BOARD = 3;
 
     private static EmbeddedRedis redisServer;
@@ -42,6 +43,7 @@ class QueryApiIT {
     static void start() {
         redisServer = SharedServers.redis();
         redis = RedisClient.create(URI.create(redisServer.url()));
+        redis.set(KEYS.active(), KEYS.generation());
         for (long id = 1; id <= 25; id++) {
             storeModel(id, BOARD, id % 4, id % 3);
         }

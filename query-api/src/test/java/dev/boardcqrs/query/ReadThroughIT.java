@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.FreePort;
@@ -70,6 +71,7 @@ class ReadThroughIT {
     @Test
     void shouldServeAThousandConcurrentMissesOfOneArticleWithOneSqlRead() throws Exception {
         CountingSource source = new CountingSource(new SqlArticleSource(database, Duration.ofSeconds(2)), Duration.ofMillis(300));
+        redis.set(new KeyScheme("collapse").active(), "g1"); // as the projector does on its first start
         Javalin app = QueryApp.create(config(Map.of("REDIS_NAMESPACE", "collapse")), redis, source).start();
         try {
             JsonHttp http = new JsonHttp("http://127.0.0.1:" + app.port());

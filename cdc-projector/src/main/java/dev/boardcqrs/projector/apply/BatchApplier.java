@@ -26,7 +26,7 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  * <ul>
  * <li>a streamed change at or below the watermark was applied before (Debezium redelivers after a crash) and
  *     is skipped; models also skip changes older than their own position;</li>
- * <li>snapshot rows fill an emptied namespace marked as building, so an interrupted snapshot that starts
+ * <li>snapshot rows fill an emptied generation marked as building, so an interrupted snapshot that starts
  *     over cannot count a row twice;</li>
  * <li>the batch and its new watermark go to Redis in one MULTI/EXEC, and the records are marked processed
  *     only after Redis acknowledged it. While Redis is unreachable the batch is retried with back-off;</li>
@@ -179,8 +179,7 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
 
     private void startSnapshot() throws InterruptedException {
         long total = countSourceRows();
-        log.info("snapshot started: {} rows to read; emptying the namespace and building it anew (readers use SQL "
-                + "meanwhile)", total);
+        log.info("snapshot started: {} rows to read into generation {}", total, writer.generation());
         status.snapshotStarted(total);
         lastProgressLogMillis = System.currentTimeMillis();
         retrying(writer::startBuilding);

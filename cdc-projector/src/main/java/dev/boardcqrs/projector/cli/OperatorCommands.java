@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.projector.ProjectorConfig;
-import dev.boardcqrs.projector.engine.SourceDatabase;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
@@ -65,18 +64,25 @@ public final class OperatorCommands {
         if (status == null) {
             return 1;
         }
-        KeyScheme keys = new KeyScheme(config.namespace());
+        String generation = status.path("generation").asText();
+        KeyScheme keys = new KeyScheme(config.namespace()).inGeneration(generation);
         out.println("state        " + status.path("state").asText());
         out.println("applied      " + status.path("lastPosition").asText("nothing yet") + lag(status));
         out.println("source end   " + status.path("sourceBinlogEnd").asText());
         out.println("watermark    " + status.path("watermark").asText("none"));
-        out.println("models       " + countModels(keys) + " article models in namespace '" + config.namespace() + "'"
-                + ("1".equals(redis.hget(keys.meta(), "building")) ? ", being rebuilt" : ""));
+        out.println("models       " + countModels(keys) + " article models in generation " + generation
+                + " of namespace '" + config.namespace() + "'"
+                + ("1".equals(redis.hget(keys.meta(), "building")) ? ", being built (readers use SQL)" : ""));
         out.println("changes      " + status.path("streamedChanges").asLong() + " streamed, "
                 + status.path("snapshotRows").asLong() + " snapshot rows, "
                 + status.path("redeliveredChangesSkipped").asLong() + " redelivered and skipped");
         if (!status.path("snapshotProgress").isNull()) {
             out.println("snapshot     " + status.path("snapshotProgress").asText());
+        }
+        JsonNode rebuild = status.path("rebuild");
+        if (!rebuild.isMissingNode()) {
+            out.println("rebuild      into generation " + rebuild.path("generation").asText() + ": "
+                    + rebuild.path("snapshotProgress").asText(rebuild.path("state").asText()));
         }
         return 0;
     }
@@ -86,7 +92,6 @@ public final class OperatorCommands {
         if (before == null) {
             return 1;
         }
-        long snapshotsBefore = before.path("completedSnapshots").asLong();
         HttpResponse<String> response;
         try {
             response = http.send(request("/rebuild").POST(HttpRequest.BodyPublishers.noBody()).build(),
@@ -98,31 +103,32 @@ public final class OperatorCommands {
             out.println("rebuild refused: " + response.body());
             return 1;
         }
-        out.println("rebuild started: a new snapshot fills the namespace; readers use SQL until it is done");
-        if (new SourceDatabase(config.databaseUrl(), config.databaseUser(), config.databasePassword()).boardRows() == 0) {
-            out.println("rebuild done: the tables are empty, there was nothing to snapshot");
-            return 0;
-        }
+        String generation = MAPPER.readTree(response.body()).path("generation").asText();
+        out.println("rebuild started: a new snapshot fills generation " + generation + " while generation "
+                + before.path("generation").asText() + " keeps serving");
         long started = System.nanoTime();
         while (true) {
-            Thread.sleep(500);
             JsonNode status = projectorStatus();
             if (status == null) {
                 return 1;
             }
-            String state = status.path("state").asText();
-            if (!status.path("snapshotProgress").isNull()) {
-                out.println("snapshot     " + status.path("snapshotProgress").asText());
-            }
-            if ("FAILED".equals(state)) {
-                out.println("rebuild failed: " + status.path("failure").asText());
-                return 1;
-            }
-            if (status.path("completedSnapshots").asLong() > snapshotsBefore) {
+            if (generation.equals(status.path("generation").asText())) {
                 out.println("rebuild done in " + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s; "
-                        + status.path("snapshotRows").asLong() + " snapshot rows");
+                        + status.path("snapshotRows").asLong() + " snapshot rows; readers use generation " + generation);
                 return 0;
             }
+            JsonNode rebuild = status.path("rebuild");
+            if (!generation.equals(rebuild.path("generation").asText())) {
+                out.println("rebuild abandoned: generation " + generation + " is no longer being built (see the "
+                        + "projector's log)");
+                return 1;
+            }
+            if (!rebuild.path("failure").isNull() && !rebuild.path("failure").isMissingNode()) {
+                out.println("rebuild failed: " + rebuild.path("failure").asText());
+                return 1;
+            }
+            out.println("snapshot     " + rebuild.path("snapshotProgress").asText(rebuild.path("state").asText()));
+            Thread.sleep(500);
         }
     }
 

@@ -19,16 +19,19 @@ public final class CdcEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CdcEngine.class);
 
     private final DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
-        Thread t = new Thread(runnable, "cdc-engine");
-        t.setDaemon(false);
-        return t;
-    });
+    private final ExecutorService thread;
 
     /** {@code onFailure} hears why the engine stopped on an error (it runs on the engine's thread). */
     public CdcEngine(Properties properties,
                      DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>> consumer,
                      ProjectorStatus status, Consumer<Throwable> onFailure) {
+        // named after the generation it fills: during a rebuild two engines run side by side
+        String threadName = "cdc-engine-" + properties.getProperty("topic.prefix");
+        this.thread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread t = new Thread(runnable, threadName);
+            t.setDaemon(false);
+            return t;
+        });
         this.engine = DebeziumEngine.create(Connect.class)
                 .using(properties)
                 .notifying(consumer)

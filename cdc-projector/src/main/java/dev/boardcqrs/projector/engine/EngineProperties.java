@@ -1,6 +1,7 @@
 package dev.boardcqrs.projector.engine;
 
 import dev.boardcqrs.projector.ProjectorConfig;
+import dev.boardcqrs.projector.generation.Generation;
 import java.util.Properties;
 
 /** The Debezium settings for the board tables, from the projector's config and the server kind. */
@@ -8,22 +9,30 @@ public final class EngineProperties {
     public static final String TABLES = "article,comment,article_like";
     /** The engine name and topic prefix key the offsets; {@link OffsetFile} writes them under the same key. */
     public static final String ENGINE_NAME = "board-cqrs-projector";
-    public static final String TOPIC_PREFIX = "board-cqrs";
 
     private EngineProperties() {
     }
 
-    public static Properties of(ProjectorConfig config, ServerKind kind) {
+    /**
+     * The topic prefix also names the connector's JMX metrics, which two engines in one JVM (a rebuild's
+     * beside the active one's) must not share.
+     */
+    public static String topicPrefix(Generation generation) {
+        return "board-cqrs-" + generation.name();
+    }
+
+    /** The settings of the engine that fills {@code generation}. */
+    public static Properties of(ProjectorConfig config, ServerKind kind, Generation generation) {
         JdbcUrl url = JdbcUrl.parse(config.databaseUrl());
         Properties props = new Properties();
         props.setProperty("name", ENGINE_NAME);
         props.setProperty("connector.class", kind.connectorClass());
-        props.setProperty("topic.prefix", TOPIC_PREFIX);
+        props.setProperty("topic.prefix", topicPrefix(generation));
         props.setProperty("database.hostname", url.host());
         props.setProperty("database.port", Integer.toString(url.port()));
         props.setProperty("database.user", config.databaseUser());
         props.setProperty("database.password", config.databasePassword());
-        props.setProperty("database.server.id", Long.toString(config.serverId()));
+        props.setProperty("database.server.id", Long.toString(generation.serverId(config)));
         props.setProperty("database.include.list", url.database());
         props.setProperty("table.include.list", qualified(url.database()));
         props.setProperty("include.schema.changes", "false");
@@ -32,10 +41,10 @@ public final class EngineProperties {
         props.setProperty("snapshot.mode", config.snapshotMode());
 
         props.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
-        props.setProperty("offset.storage.file.filename", config.offsetFile().toString());
+        props.setProperty("offset.storage.file.filename", generation.offsetFile(config).toString());
         props.setProperty("offset.flush.interval.ms", Long.toString(config.offsetFlushInterval().toMillis()));
         props.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
-        props.setProperty("schema.history.internal.file.filename", config.schemaHistoryFile().toString());
+        props.setProperty("schema.history.internal.file.filename", generation.schemaHistoryFile(config).toString());
         props.setProperty("schema.history.internal.store.only.captured.tables.ddl", "true");
 
         // The default poll interval (500 ms) alone adds ~250 ms of median commit-to-Redis lag; 1 ms costs

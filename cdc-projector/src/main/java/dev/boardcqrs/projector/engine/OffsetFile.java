@@ -22,7 +22,7 @@ public final class OffsetFile {
      * {@code from}: "FILE:POSITION" (mariadb-bin.000003:4) or "gtid:SET" (gtid:0-1-1200). MariaDB's connector
      * resumes by GTID only, so there a position is turned into the GTID state at it by {@code gtidAt}.
      */
-    public static void resumeFrom(Path file, String from, ServerKind kind, SourceDatabase source) {
+    public static void resumeFrom(Path file, String topicPrefix, String from, ServerKind kind, SourceDatabase source) {
         Map<String, Object> offset = new HashMap<>(parse(from));
         if (kind == ServerKind.MARIADB && !offset.containsKey("gtids")) {
             String gtids = source.gtidAt((String) offset.get("file"), (Long) offset.get("pos"));
@@ -44,7 +44,7 @@ public final class OffsetFile {
         store.start();
         try {
             byte[] key = converter.fromConnectData("", null, List.of(EngineProperties.ENGINE_NAME,
-                    Map.of("server", EngineProperties.TOPIC_PREFIX)));
+                    Map.of("server", topicPrefix)));
             byte[] value = converter.fromConnectData("", null, offset);
             store.set(Map.of(ByteBuffer.wrap(key), ByteBuffer.wrap(value)), null).get();
         } catch (InterruptedException e) {

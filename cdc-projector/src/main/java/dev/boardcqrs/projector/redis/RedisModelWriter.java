@@ -20,8 +20,10 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * Applies a batch of model operations to Redis in one MULTI/EXEC, together with the new watermark, so a
- * reader sees all of a batch or none of it and the watermark always matches what was applied.
+ * Applies a batch of model operations to one generation in Redis in one MULTI/EXEC, together with the new
+ * watermark, so a reader sees all of a batch or none of it and the watermark always matches what was applied.
+ * A generation filled by a rebuild becomes the active one in the same MULTI/EXEC as the first batch that
+ * brings it level with the active one, so readers never see the models go back in time.
  */
 public final class RedisModelWriter {
     private static final String WATERMARK = "watermark";
@@ -29,15 +31,20 @@ public final class RedisModelWriter {
 
     private final UnifiedJedis redis;
     private final KeyScheme keys;
+    private final KeyScheme namespace;
+    // set while this generation is a rebuild waiting to take over; run once it has
+    private volatile Runnable onActivated;
     private final long ttlSeconds;
     private final int listLength;
     private final LuaScript putArticle = LuaScript.resource("lua/put_article.lua");
     private final LuaScript removeArticle = LuaScript.resource("lua/remove_article.lua");
     private final LuaScript countChange = LuaScript.resource("lua/count_change.lua");
 
+    /** {@code keys}: the generation this writer fills. */
     public RedisModelWriter(UnifiedJedis redis, KeyScheme keys, Duration modelTtl, int listLength) {
         this.redis = redis;
         this.keys = keys;
+        this.namespace = new KeyScheme(keys.namespace());
         this.ttlSeconds = Math.max(1, modelTtl.toSeconds());
         this.listLength = listLength;
     }
@@ -51,12 +58,17 @@ public final class RedisModelWriter {
         return redis.hget(keys.meta(), WATERMARK);
     }
 
+    public String generation() {
+        return keys.generation();
+    }
+
     /**
-     * Empties the namespace and marks it as being built, before a snapshot fills it: a snapshot delivers
+     * Empties the generation and marks it as being built, before a snapshot fills it: a snapshot delivers
      * every row again, so whatever an interrupted earlier snapshot left must go.
      */
     public void startBuilding() {
-        // flag first: from now on readers use SQL and query-api stores no model that the wipe could miss
+        // flag first: if this generation is active, from now on readers use SQL and query-api stores no model
+        // that the wipe could miss
         redis.hset(keys.meta(), BUILDING, "1");
         redis.hdel(keys.meta(), WATERMARK);
         String cursor = ScanParams.SCAN_POINTER_START;
@@ -69,6 +81,15 @@ public final class RedisModelWriter {
             }
             cursor = page.getCursor();
         } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+    }
+
+    /**
+     * Makes this generation (a rebuild's) the active one as soon as a batch brings it level with the active
+     * generation: its snapshot is done and its watermark is at or past the active one's. {@code onActivated}
+     * runs on the writing thread right after that batch.
+     */
+    public void activateWhenCaughtUp(Runnable onActivated) {
+        this.onActivated = onActivated;
     }
 
     /** What {@link #apply} found. */
@@ -102,6 +123,8 @@ public final class RedisModelWriter {
                 tx.unwatch();
                 return Outcome.LOST;
             }
+            Runnable activated = onActivated;
+            boolean activate = activated != null && caughtUp(tx, watermark, building);
             tx.multi();
             for (Planned planned : ops) {
                 call(tx, planned);
@@ -109,6 +132,15 @@ public final class RedisModelWriter {
             tx.hset(keys.meta(), WATERMARK, watermark);
             if (building != null) {
                 tx.hset(keys.meta(), BUILDING, building ? "1" : "0");
+            }
+            if (activate) {
+                String replaced = redis.get(namespace.active()); // watched by caughtUp
+                tx.set(namespace.active(), keys.generation());
+                tx.del(namespace.rebuilding());
+                if (replaced != null && !replaced.equals(keys.generation())) {
+                    // listed for removal in the same step, so a stop right after the switch leaks nothing
+                    tx.sadd(namespace.retired(), replaced);
+                }
             }
             List<Object> results = tx.exec();
             if (results == null) {
@@ -119,8 +151,33 @@ public final class RedisModelWriter {
                     throw error;
                 }
             }
+            if (activate) {
+                onActivated = null;
+                activated.run();
+            }
             return Outcome.APPLIED;
         }
+    }
+
+    /**
+     * Whether this generation, after the batch, is complete and at least as new as the active one. The active
+     * pointer and the active generation's meta are watched, so a batch the active generation applies meanwhile
+     * aborts this transaction and the comparison is made again.
+     */
+    private boolean caughtUp(AbstractTransaction tx, String watermark, Boolean building) {
+        boolean built = Boolean.FALSE.equals(building) || (building == null && "0".equals(redis.hget(keys.meta(), BUILDING)));
+        if (!built || watermark == null) {
+            return false;
+        }
+        tx.watch(namespace.active());
+        String active = redis.get(namespace.active());
+        if (active == null || active.equals(keys.generation())) {
+            return true;
+        }
+        KeyScheme serving = keys.inGeneration(active);
+        tx.watch(serving.meta());
+        String servingWatermark = redis.hget(serving.meta(), WATERMARK);
+        return servingWatermark == null || watermark.compareTo(servingWatermark) >= 0;
     }
 
     // EVALSHA of an unknown script fails inside MULTI without undoing the rest, so make sure Redis knows them first

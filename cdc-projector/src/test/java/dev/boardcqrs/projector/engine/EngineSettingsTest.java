@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.projector.ProjectorConfig;
+import dev.boardcqrs.projector.generation.Generation;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class EngineSettingsTest {
 
     @Test
     void shouldDefaultToALowPollIntervalAndTheBoardTables() {
-        Properties props = EngineProperties.of(config(Map.of("DATABASE_URL", "jdbc:mysql://h:3306/board")), ServerKind.MYSQL);
+        Properties props = EngineProperties.of(config(Map.of("DATABASE_URL", "jdbc:mysql://h:3306/board")), ServerKind.MYSQL, new Generation(1));
 
         assertThat(props.getProperty("poll.interval.ms")).isEqualTo("1");
         assertThat(props.getProperty("connector.class")).isEqualTo("io.debezium.connector.mysql.MySqlConnector");
@@ -40,10 +41,35 @@ class EngineSettingsTest {
     @Test
     void shouldPassDebeziumPrefixedVariablesThroughUntouched() {
         Properties props = EngineProperties.of(config(Map.of(
-                "DEBEZIUM_SNAPSHOT_FETCH_SIZE", "5000", "DEBEZIUM_POLL_INTERVAL_MS", "25")), ServerKind.MARIADB);
+                "DEBEZIUM_SNAPSHOT_FETCH_SIZE", "5000", "DEBEZIUM_POLL_INTERVAL_MS", "25")), ServerKind.MARIADB,
+                new Generation(1));
 
         assertThat(props.getProperty("snapshot.fetch.size")).isEqualTo("5000");
         assertThat(props.getProperty("poll.interval.ms")).isEqualTo("25");
+    }
+
+    @Test
+    void shouldGiveEachGenerationItsOwnOffsetsAndAServerIdDifferentFromTheNextOnes() {
+        ProjectorConfig config = config(Map.of("PROJECTOR_OFFSET_FILE", "/var/lib/p/offsets.dat",
+                "PROJECTOR_SERVER_ID", "5400"));
+        Properties third = EngineProperties.of(config, ServerKind.MARIADB, new Generation(3));
+        Properties fourth = EngineProperties.of(config, ServerKind.MARIADB, new Generation(4));
+
+        assertThat(third.getProperty("offset.storage.file.filename")).isEqualTo("/var/lib/p/offsets-g3.dat");
+        assertThat(fourth.getProperty("offset.storage.file.filename")).isEqualTo("/var/lib/p/offsets-g4.dat");
+        assertThat(third.getProperty("schema.history.internal.file.filename"))
+                .isNotEqualTo(fourth.getProperty("schema.history.internal.file.filename"));
+        // a rebuild's engine runs beside the active one: both read the binlog at once
+        assertThat(third.getProperty("database.server.id")).isNotEqualTo(fourth.getProperty("database.server.id"));
+        assertThat(third.getProperty("topic.prefix")).isNotEqualTo(fourth.getProperty("topic.prefix"));
+    }
+
+    @Test
+    void shouldReadOnlyWellFormedGenerationNames() {
+        assertThat(Generation.parse("g12")).isEqualTo(new Generation(12));
+        assertThat(Generation.parse("g0")).isNull();
+        assertThat(Generation.parse("12")).isNull();
+        assertThat(Generation.parse(null)).isNull();
     }
 
     @Test

@@ -1,21 +1,31 @@
 package dev.boardcqrs.common.board;
 
+import java.util.Optional;
+import redis.clients.jedis.UnifiedJedis;
+
 /**
  * The Redis keys of the board query models. cdc-projector writes them, query-api reads them; both build
- * keys only through this class. Every key starts with the namespace, so two deployments (or a rebuild)
- * can share one Redis.
+ * keys only through this class (and the Lua scripts, which append the same suffixes to {@link #modelPrefix()}).
+ * Every key starts with the namespace, so two deployments can share one Redis. The query models live in a
+ * generation inside it: a rebuild fills a new generation while the active one keeps serving, then switches
+ * the {@code active} pointer in one step and removes the old generation.
  *
  * <pre>
- * {ns}:meta                          hash   watermark (position of the last applied batch), building (1 while
- *                                            a snapshot fills the namespace: readers must use SQL meanwhile)
- * {ns}:article:{articleId}            hash   the article query model ({@link ArticleModel} fields) and _pos,
+ * {ns}:active                         string the generation readers use (g1, g2, ...); absent: readers use SQL
+ * {ns}:rebuilding                     string the generation a rebuild is filling, while it runs
+ * {ns}:generations                    string counter naming new generations (INCR)
+ * {ns}:retired                        set    generations no longer used whose keys are still being removed
+ *
+ * {ns}:{gen}:meta                     hash   watermark (position of the last applied batch), building (1 while
+ *                                            a snapshot fills an active generation: readers must use SQL meanwhile)
+ * {ns}:{gen}:article:{articleId}      hash   the article query model ({@link ArticleModel} fields) and _pos,
  *                                            the position of the last change it contains; expires (TTL)
- * {ns}:article:{articleId}:missed     string position of a change that found no model (expires in 60 s)
- * {ns}:board:{boardId}                hash   count (the board's articles) and _pos
- * {ns}:board:{boardId}:articles       zset   ids of the board's newest articles (up to the list length),
+ * {ns}:{gen}:article:{articleId}:missed string position of a change that found no model (expires in 60 s)
+ * {ns}:{gen}:board:{boardId}          hash   count (the board's articles) and _pos
+ * {ns}:{gen}:board:{boardId}:articles zset   ids of the board's newest articles (up to the list length),
  *                                            scored by id; older pages come from SQL
  *
- * owned by command-api's view feature, not by the query models:
+ * owned by command-api's view feature, not by the query models, so they outlive a rebuild:
  * {ns}:view:count:{articleId}         string the article's view counter (INCR)
  * {ns}:view:seen:{articleId}:{userId} string present while a user's view of an article is not counted again
  * {ns}:view:unsaved                   set    ids of articles with views not yet backed up to MySQL
@@ -23,8 +33,9 @@ package dev.boardcqrs.common.board;
  *
  * Positions ({@code _pos}, watermark) are binlog positions as sortable text, so a change that a model
  * already contains (delivered twice, or read from SQL when the model was rebuilt) is skipped.
+ * {@code generation} is null for a scheme that only names the namespace's own keys; the model keys need one.
  */
-public record KeyScheme(String namespace) {
+public record KeyScheme(String namespace, String generation) {
     public static final String DEFAULT_NAMESPACE = "cqrs";
 
     public KeyScheme {
@@ -32,6 +43,47 @@ public record KeyScheme(String namespace) {
             throw new IllegalArgumentException(
                     "namespace must be 1-64 letters, digits, '_', '.' or '-', but was '" + namespace + "'");
         }
+        if (generation != null && !generation.matches("g[0-9]{1,18}")) {
+            throw new IllegalArgumentException("a generation is g1, g2, ..., but was '" + generation + "'");
+        }
+    }
+
+    /** The namespace's own keys (active pointer, views); model keys need {@link #inGeneration}. */
+    public KeyScheme(String namespace) {
+        this(namespace, null);
+    }
+
+    public KeyScheme inGeneration(String generation) {
+        return new KeyScheme(namespace, generation);
+    }
+
+    /** The keys of the generation readers use now; empty before the projector made one. */
+    public Optional<KeyScheme> activeIn(UnifiedJedis redis) {
+        return Optional.ofNullable(redis.get(active())).map(this::inGeneration);
+    }
+
+    public String active() {
+        return namespace + ":active";
+    }
+
+    public String rebuilding() {
+        return namespace + ":rebuilding";
+    }
+
+    public String retired() {
+        return namespace + ":retired";
+    }
+
+    public String generations() {
+        return namespace + ":generations";
+    }
+
+    /** What every model key of the generation starts with: "{ns}:{gen}:". */
+    public String modelPrefix() {
+        if (generation == null) {
+            throw new IllegalStateException("model keys need a generation: use inGeneration()");
+        }
+        return namespace + ":" + generation + ":";
     }
 
     public String article(long articleId) {
@@ -40,7 +92,7 @@ public record KeyScheme(String namespace) {
 
     /** What every article model key starts with; Lua scripts append the id. */
     public String articlePrefix() {
-        return namespace + ":article:";
+        return modelPrefix() + "article:";
     }
 
     /** Set for a minute when a change to the article found no model (see the read-through in query-api). */
@@ -49,11 +101,11 @@ public record KeyScheme(String namespace) {
     }
 
     public String meta() {
-        return namespace + ":meta";
+        return modelPrefix() + "meta";
     }
 
     public String board(long boardId) {
-        return namespace + ":board:" + boardId;
+        return modelPrefix() + "board:" + boardId;
     }
 
     public String viewCount(long articleId) {
@@ -72,8 +124,8 @@ public record KeyScheme(String namespace) {
         return board(boardId) + ":articles";
     }
 
-    /** A pattern matching every key of this namespace, for SCAN. */
+    /** A pattern matching every key of this generation, for SCAN. */
     public String everything() {
-        return namespace + ":*";
+        return modelPrefix() + "*";
     }
 }

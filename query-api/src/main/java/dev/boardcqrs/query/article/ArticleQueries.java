@@ -18,7 +18,7 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * Reads articles and board pages: from the Redis models in one round trip when they are there, and from SQL
  * (read-through, which also stores the models) for what is missing: expired models, pages older than the
- * board's list, or everything while a snapshot rebuilds the namespace. Adds the live view counts.
+ * board's list, or everything while no generation of the models is ready. Adds the live view counts.
  * This is a service: no HTTP here.
  */
 public final class ArticleQueries {
@@ -41,7 +41,8 @@ public final class ArticleQueries {
     }
 
     public Optional<ArticleView> find(long articleId) {
-        List<?> hash = (List<?>) READ_ARTICLE.call(redis, List.of(keys.article(articleId), keys.meta()), List.of());
+        List<?> hash = (List<?>) READ_ARTICLE.call(redis, List.of(),
+                List.of(keys.namespace(), Long.toString(articleId)));
         ArticleModel model = ArticleModel.fromHash(toMap(hash));
         if (model == null) {
             model = readThrough.load(List.of(articleId)).get(articleId);
@@ -91,9 +92,8 @@ public final class ArticleQueries {
     }
 
     private BoardRead readBoard(long boardId, String mode, String from, String to) {
-        List<?> result = (List<?>) BOARD_ARTICLES.call(redis,
-                List.of(keys.boardArticles(boardId), keys.board(boardId), keys.meta()),
-                List.of(keys.articlePrefix(), mode, from, to));
+        List<?> result = (List<?>) BOARD_ARTICLES.call(redis, List.of(),
+                List.of(keys.namespace(), mode, from, to, Long.toString(boardId)));
         boolean building = (Long) result.get(0) == 1;
         Map<Long, ArticleModel> models = new LinkedHashMap<>();
         for (int i = 4; i + 1 < result.size(); i += 2) {

@@ -98,8 +98,7 @@ public final class ReadThrough {
     private void store(ArticleSource.Snapshot snapshot) {
         for (ArticleModel model : snapshot.articles().values()) {
             try {
-                STORE.call(redis, List.of(keys.article(model.articleId()), keys.articleMissed(model.articleId()),
-                        keys.meta()), arguments(snapshot.position(), model));
+                STORE.call(redis, List.of(), arguments(snapshot.position(), model));
             } catch (RuntimeException e) {
                 // the answer is still right; the next miss reads again
                 log.warn("could not store the model of article {}: {}", model.articleId(), e.toString());
@@ -109,6 +108,8 @@ public final class ReadThrough {
 
     private List<String> arguments(String position, ArticleModel model) {
         List<String> args = new ArrayList<>();
+        args.add(keys.namespace());
+        args.add(Long.toString(model.articleId()));
         args.add(position);
         args.add(Long.toString(ttlSeconds));
         ArticleModel.rowFields(model.articleId(), model.boardId(), model.writerId(), model.title(), model.content(),

@@ -1,0 +1,88 @@
+package dev.boardcqrs.projector.generation;
+
+import dev.boardcqrs.common.board.KeyScheme;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * The namespace's generations in Redis: which one readers use ({@code active}), which one a rebuild is filling
+ * ({@code rebuilding}), naming new ones, and removing old ones. The switch from a rebuilt generation to the
+ * next is done by {@link dev.boardcqrs.projector.redis.RedisModelWriter} in the same transaction as a batch.
+ */
+public final class Generations {
+    private static final Logger log = LoggerFactory.getLogger(Generations.class);
+
+    private final UnifiedJedis redis;
+    private final KeyScheme namespace;
+
+    public Generations(UnifiedJedis redis, String namespace) {
+        this.redis = redis;
+        this.namespace = new KeyScheme(namespace);
+    }
+
+    public Optional<Generation> active() {
+        return Optional.ofNullable(Generation.parse(redis.get(namespace.active())));
+    }
+
+    public Optional<Generation> rebuilding() {
+        return Optional.ofNullable(Generation.parse(redis.get(namespace.rebuilding())));
+    }
+
+    /**
+     * A new generation, numbered above {@code highestInUse}: after Redis lost its data the counter starts again,
+     * and a number still used by this process must not come back.
+     */
+    public Generation next(long highestInUse) {
+        long number = redis.incr(namespace.generations());
+        if (number <= highestInUse) {
+            number = highestInUse + 1;
+            redis.set(namespace.generations(), Long.toString(number));
+        }
+        return new Generation(number);
+    }
+
+    /** Readers use {@code generation} from now on. */
+    public void activate(Generation generation) {
+        redis.set(namespace.active(), generation.name());
+    }
+
+    public void startRebuilding(Generation generation) {
+        redis.set(namespace.rebuilding(), generation.name());
+    }
+
+    public void stopRebuilding() {
+        redis.del(namespace.rebuilding());
+    }
+
+    /** Generations no longer used whose removal has not finished (the projector stopped meanwhile). */
+    public List<Generation> retired() {
+        return redis.smembers(namespace.retired()).stream().map(Generation::parse).filter(Objects::nonNull).toList();
+    }
+
+    /**
+     * Deletes every key of {@code generation}, a page at a time so Redis keeps answering meanwhile. The
+     * generation is listed as retired until it is gone, so a stop halfway leaves no keys behind for good.
+     */
+    public long remove(Generation generation) {
+        redis.sadd(namespace.retired(), generation.name());
+        long removed = 0;
+        String cursor = ScanParams.SCAN_POINTER_START;
+        ScanParams match = new ScanParams().match(generation.keys(namespace.namespace()).everything()).count(1000);
+        do {
+            ScanResult<String> page = redis.scan(cursor, match);
+            if (!page.getResult().isEmpty()) {
+                removed += redis.unlink(page.getResult().toArray(String[]::new));
+            }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        redis.srem(namespace.retired(), generation.name());
+        log.info("removed generation {} of namespace '{}': {} keys", generation, namespace.namespace(), removed);
+        return removed;
+    }
+}
