@@ -229,8 +229,39 @@ public final class Projector implements AutoCloseable {
                 source::boardRows);
         CdcEngine engine = new CdcEngine(EngineProperties.of(config, kind, generation), applier, status,
                 error -> engineFailed(generation, error));
-        engine.start();
+        String purged = purgedPosition(generation);
+        if (purged == null) {
+            engine.start();
+        } else {
+            purged(generation, purged, status);
+        }
         return new Pipeline(generation, status, writer, engine);
+    }
+
+    /**
+     * The stored position when the server no longer has its binlog file, else null. MariaDB, asked for a
+     * GTID from a purged file, may start at the oldest file it still has and skip what was in between
+     * without a word, so this is checked before the engine starts rather than left to the connector.
+     */
+    private String purgedPosition(Generation generation) {
+        Path offsets = generation.offsetFile(config);
+        if (!Files.exists(offsets)) {
+            return null;
+        }
+        String position = OffsetFile.storedPosition(offsets, EngineProperties.topicPrefix(generation));
+        log.info("generation {} resumes from binlog position {}", generation, position);
+        if (position == null || position.startsWith(":") || source.hasBinlog(position.substring(0, position.lastIndexOf(':')))) {
+            return null;
+        }
+        return position;
+    }
+
+    private void purged(Generation generation, String position, ProjectorStatus status) {
+        String message = "the binlog position " + position + " in " + generation.offsetFile(config)
+                + " is no longer on the server (purged); run `java -jar cdc-projector.jar rebuild` to build the query "
+                + "models from a new snapshot";
+        log.error(message);
+        status.failed(message);
     }
 
     // Runs on the engine thread, which cannot stop its own engine: the reaction gets a thread of its own.
@@ -238,10 +269,9 @@ public final class Projector implements AutoCloseable {
         if (causedBy(error, RedisDataLostException.class)) {
             housekeeping.execute(() -> dataLost(generation));
         } else if (String.valueOf(rootMessage(error)).contains("no longer available on the server")) {
-            String message = "the binlog position in " + generation.offsetFile(config) + " is no longer on the server "
-                    + "(purged); run `java -jar cdc-projector.jar rebuild` to build the query models from a new snapshot";
-            log.error(message);
-            (rebuild != null && rebuild.generation().equals(generation) ? rebuild : current).status().failed(message);
+            String position = OffsetFile.storedPosition(generation.offsetFile(config), EngineProperties.topicPrefix(generation));
+            purged(generation, String.valueOf(position),
+                    (rebuild != null && rebuild.generation().equals(generation) ? rebuild : current).status());
         }
     }
 

@@ -32,19 +32,10 @@ public final class OffsetFile {
             }
             offset.put("gtids", gtids);
         }
-        JsonConverter converter = new JsonConverter();
-        converter.configure(Map.of("schemas.enable", "false"), true);
-        Map<String, String> settings = new HashMap<>();
-        settings.put("bootstrap.servers", "localhost:9092"); // required by the config class, never used
-        settings.put("key.converter", JsonConverter.class.getName());
-        settings.put("value.converter", JsonConverter.class.getName());
-        settings.put("offset.storage.file.filename", file.toString());
-        FileOffsetBackingStore store = new FileOffsetBackingStore(converter);
-        store.configure(new StandaloneConfig(settings));
-        store.start();
+        JsonConverter converter = converter();
+        FileOffsetBackingStore store = store(file, converter);
         try {
-            byte[] key = converter.fromConnectData("", null, List.of(EngineProperties.ENGINE_NAME,
-                    Map.of("server", topicPrefix)));
+            byte[] key = key(converter, topicPrefix);
             byte[] value = converter.fromConnectData("", null, offset);
             store.set(Map.of(ByteBuffer.wrap(key), ByteBuffer.wrap(value)), null).get();
         } catch (InterruptedException e) {
@@ -55,6 +46,56 @@ public final class OffsetFile {
         } finally {
             store.stop();
         }
+    }
+
+    /**
+     * The binlog file and position the engine would resume from, as "FILE:POSITION", or null when the file
+     * holds no offset for {@code topicPrefix}.
+     */
+    public static String storedPosition(Path file, String topicPrefix) {
+        JsonConverter converter = converter();
+        FileOffsetBackingStore store = store(file, converter);
+        try {
+            ByteBuffer key = ByteBuffer.wrap(key(converter, topicPrefix));
+            ByteBuffer value = store.get(List.of(key)).get().get(key);
+            if (value == null) {
+                return null;
+            }
+            byte[] bytes = new byte[value.remaining()];
+            value.duplicate().get(bytes);
+            Object offset = converter.toConnectData("", bytes).value();
+            return offset instanceof Map<?, ?> map && map.get("file") != null ? map.get("file") + ":" + map.get("pos") : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading " + file, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read " + file + ": " + e.getCause().getMessage(), e);
+        } finally {
+            store.stop();
+        }
+    }
+
+    private static JsonConverter converter() {
+        JsonConverter converter = new JsonConverter();
+        converter.configure(Map.of("schemas.enable", "false"), true);
+        return converter;
+    }
+
+    // Kafka Connect's file store, as the engine opens it
+    private static FileOffsetBackingStore store(Path file, JsonConverter converter) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("bootstrap.servers", "localhost:9092"); // required by the config class, never used
+        settings.put("key.converter", JsonConverter.class.getName());
+        settings.put("value.converter", JsonConverter.class.getName());
+        settings.put("offset.storage.file.filename", file.toString());
+        FileOffsetBackingStore store = new FileOffsetBackingStore(converter);
+        store.configure(new StandaloneConfig(settings));
+        store.start();
+        return store;
+    }
+
+    private static byte[] key(JsonConverter converter, String topicPrefix) {
+        return converter.fromConnectData("", null, List.of(EngineProperties.ENGINE_NAME, Map.of("server", topicPrefix)));
     }
 
     /** The offset a position names; IllegalArgumentException with a usable message for anything else. */

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.slf4j.LoggerFactory;
 
 /** Questions the projector asks the source database itself: how many rows a snapshot reads, where the binlog ends. */
 public final class SourceDatabase {
@@ -43,6 +44,25 @@ public final class SourceDatabase {
             }
         } catch (SQLException e) {
             throw new IllegalArgumentException("cannot find the GTID at " + file + ":" + position + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the server still has the binlog file {@code file} (it has not been purged). */
+    public boolean hasBinlog(String file) {
+        try (Connection connection = DriverManager.getConnection(url, user, password);
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SHOW BINARY LOGS")) {
+            while (rs.next()) {
+                if (rs.getString(1).equals(file)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (SQLException e) {
+            // cannot tell (privileges, server down): let the engine find out itself
+            LoggerFactory.getLogger(SourceDatabase.class).warn("cannot list the server's binlog files to check that {} "
+                    + "is still there: {}", file, e.getMessage());
+            return true;
         }
     }
 
