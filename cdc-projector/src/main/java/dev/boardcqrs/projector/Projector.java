@@ -2,17 +2,21 @@ package dev.boardcqrs.projector;
 
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.common.metrics.ServiceMetrics;
 import dev.boardcqrs.common.web.ApiException;
 import dev.boardcqrs.common.web.HttpApps;
 import dev.boardcqrs.projector.apply.BatchApplier;
 import dev.boardcqrs.projector.apply.ProjectorStatus;
 import dev.boardcqrs.projector.apply.RedisDataLostException;
 import dev.boardcqrs.projector.board.BoardProjection;
+import dev.boardcqrs.projector.deadletter.DeadLetter;
+import dev.boardcqrs.projector.deadletter.DeadLetters;
 import dev.boardcqrs.projector.engine.CdcEngine;
 import dev.boardcqrs.projector.engine.EngineProperties;
 import dev.boardcqrs.projector.engine.OffsetFile;
 import dev.boardcqrs.projector.engine.ServerKind;
 import dev.boardcqrs.projector.engine.SourceDatabase;
+import dev.boardcqrs.projector.metrics.ProjectorMetrics;
 import dev.boardcqrs.projector.redis.RedisModelWriter;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -40,6 +44,8 @@ public final class Projector implements AutoCloseable {
     private final KeyScheme keys;
     private final SourceDatabase source;
     private final Javalin http;
+    private final DeadLetters deadLetters;
+    private final ProjectorMetrics metrics;
     private ServerKind kind;
     private CdcEngine engine;
     private boolean closed;
@@ -49,7 +55,10 @@ public final class Projector implements AutoCloseable {
         this.redis = redis;
         this.keys = new KeyScheme(config.namespace());
         this.source = new SourceDatabase(config.databaseUrl(), config.databaseUser(), config.databasePassword());
-        this.http = HttpApps.create(config.host(), config.port(), routes -> {
+        this.deadLetters = new DeadLetters(redis, keys, Clock.systemUTC());
+        ServiceMetrics serviceMetrics = new ServiceMetrics("cdc-projector");
+        this.metrics = new ProjectorMetrics(serviceMetrics.registry(), status, deadLetters::count);
+        this.http = HttpApps.create(config.host(), config.port(), serviceMetrics, routes -> {
             routes.get("/health", ctx -> {
                 if (status.state() == ProjectorStatus.State.FAILED) {
                     throw ApiException.unavailable("projector failed: " + status.toMap().get("failure"));
@@ -60,8 +69,12 @@ public final class Projector implements AutoCloseable {
                 Map<String, Object> body = new LinkedHashMap<>(status.toMap());
                 body.put("sourceBinlogEnd", source.binlogEnd());
                 body.put("watermark", redis.hget(keys.meta(), "watermark"));
+                body.put("deadLetters", deadLetters.count());
                 ctx.json(body);
             });
+            routes.get("/deadletters", ctx -> ctx.json(Map.of("deadLetters",
+                    deadLetters.list().stream().map(DeadLetter::toMap).toList())));
+            routes.post("/deadletters/retry", ctx -> ctx.json(retryDeadLetters()));
             // operator commands (cdc-projector rebuild); the endpoint binds to 127.0.0.1 unless configured
             routes.post("/replay", ctx -> {
                 String from = ctx.queryParam("from");
@@ -106,13 +119,15 @@ public final class Projector implements AutoCloseable {
                     + "snapshot", config.offsetFile());
             forgetOffsets();
         }
-        BatchApplier applier = new BatchApplier(new BoardProjection(), writer, status, watermark, source::boardRows);
+        BatchApplier applier = new BatchApplier(new BoardProjection(), writer, status, watermark, source::boardRows,
+                metrics, deadLetters);
         engine = new CdcEngine(EngineProperties.of(config, kind), applier, status, this::engineFailed);
         engine.start();
     }
 
     // Runs on the engine thread, which cannot stop its own engine: a rebuild gets a thread of its own.
     private void engineFailed(Throwable error) {
+        metrics.error("engine");
         if (causedBy(error, RedisDataLostException.class)) {
             rebuild("Redis lost the query models while streaming");
         } else if (String.valueOf(rootMessage(error)).contains("no longer available on the server")) {
@@ -121,6 +136,12 @@ public final class Projector implements AutoCloseable {
             log.error(message);
             status.failed(message);
         }
+    }
+
+    /** Plans and applies every dead letter again with this projector's projection; see {@link DeadLetters}. */
+    public DeadLetters.RetryResult retryDeadLetters() {
+        return deadLetters.retryAll(new BoardProjection()::plan,
+                new RedisModelWriter(redis, keys, config.modelTtl(), config.boardListLength()));
     }
 
     /** Builds the query models again from a new snapshot; readers use SQL until it is done. */

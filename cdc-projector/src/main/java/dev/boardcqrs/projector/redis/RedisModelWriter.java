@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -63,7 +64,9 @@ public final class RedisModelWriter {
         ScanParams match = new ScanParams().match(keys.everything()).count(1000);
         do {
             ScanResult<String> page = redis.scan(cursor, match);
-            String[] stale = page.getResult().stream().filter(key -> !key.equals(keys.meta())).toArray(String[]::new);
+            // dead letters are not model data: a rebuild does not answer them
+            String[] stale = page.getResult().stream().filter(key -> !key.equals(keys.meta())
+                    && !key.equals(keys.deadLetters())).toArray(String[]::new);
             if (stale.length > 0) {
                 redis.unlink(stale);
             }
@@ -114,12 +117,37 @@ public final class RedisModelWriter {
             if (results == null) {
                 return Outcome.INTERRUPTED;
             }
-            for (Object result : results) {
+            Map<Integer, JedisDataException> refused = new TreeMap<>();
+            for (int i = 0; i < results.size(); i++) {
+                if (results.get(i) instanceof JedisDataException error) {
+                    if (i >= ops.size()) {
+                        throw error; // the watermark itself: nothing can be trusted
+                    }
+                    refused.put(i, error);
+                }
+            }
+            if (!refused.isEmpty()) {
+                throw new PartlyAppliedException(refused);
+            }
+            return Outcome.APPLIED;
+        }
+    }
+
+    /**
+     * Applies operations outside the engine's batches, without touching the watermark: a dead letter being
+     * retried. The models' positions still decide, so a change a model already contains is not counted again.
+     */
+    public void applyAlone(List<Planned> ops) {
+        loadScripts();
+        try (AbstractTransaction tx = redis.multi()) {
+            for (Planned planned : ops) {
+                call(tx, planned);
+            }
+            for (Object result : tx.exec()) {
                 if (result instanceof JedisDataException error) {
                     throw error;
                 }
             }
-            return Outcome.APPLIED;
         }
     }
 

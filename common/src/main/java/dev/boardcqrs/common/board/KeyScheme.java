@@ -15,6 +15,9 @@ package dev.boardcqrs.common.board;
  * {ns}:board:{boardId}:articles       zset   ids of the board's newest articles (up to the list length),
  *                                            scored by id; older pages come from SQL
  *
+ * {ns}:deadletters                  stream changes the projector could not apply, with the error and position;
+ *                                            kept across rebuilds (see cdc-projector's dead letters)
+ *
  * owned by command-api's view feature, not by the query models:
  * {ns}:view:count:{articleId}         string the article's view counter (INCR)
  * {ns}:view:seen:{articleId}:{userId} string present while a user's view of an article is not counted again
@@ -70,6 +73,11 @@ public record KeyScheme(String namespace) {
 
     public String boardArticles(long boardId) {
         return board(boardId) + ":articles";
+    }
+
+    /** Changes the projector could not apply; belongs to the namespace, not to a generation of the models. */
+    public String deadLetters() {
+        return namespace + ":deadletters";
     }
 
     /** A pattern matching every key of this namespace, for SCAN. */
