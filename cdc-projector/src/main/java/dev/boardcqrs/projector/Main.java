@@ -2,18 +2,15 @@ package dev.boardcqrs.projector;
 
 import dev.boardcqrs.common.logging.Logging;
 import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.common.process.GracefulShutdown;
 import dev.boardcqrs.projector.cli.OperatorCommands;
 import java.io.IOException;
 import java.net.URI;
 import java.sql.SQLException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
 
 /** Runs cdc-projector against the database and Redis named by the environment. Only wiring lives here. */
 public final class Main {
-    private static final Logger log = LoggerFactory.getLogger(Main.class);
-
     private Main() {
     }
 
@@ -37,11 +34,10 @@ public final class Main {
             return;
         }
         // engine first (finishes its batch and commits), then Redis
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("cdc-projector stopping");
+        GracefulShutdown.install("cdc-projector", () -> {
             projector.close();
             redis.close();
-        }, "cdc-projector-shutdown"));
+        });
     }
 
     private static int runCommand(ProjectorConfig config, RedisClient redis, String[] args) {

@@ -1,12 +1,16 @@
 package dev.boardcqrs.projector;
 
+import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.common.metrics.ServiceMetrics;
 import dev.boardcqrs.common.web.ApiException;
 import dev.boardcqrs.common.web.HttpApps;
 import dev.boardcqrs.projector.apply.BatchApplier;
 import dev.boardcqrs.projector.apply.ProjectorStatus;
 import dev.boardcqrs.projector.apply.RedisDataLostException;
 import dev.boardcqrs.projector.board.BoardProjection;
+import dev.boardcqrs.projector.deadletter.DeadLetter;
+import dev.boardcqrs.projector.deadletter.DeadLetters;
 import dev.boardcqrs.projector.engine.CdcEngine;
 import dev.boardcqrs.projector.engine.EngineProperties;
 import dev.boardcqrs.projector.engine.OffsetFile;
@@ -14,6 +18,7 @@ import dev.boardcqrs.projector.engine.ServerKind;
 import dev.boardcqrs.projector.engine.SourceDatabase;
 import dev.boardcqrs.projector.generation.Generation;
 import dev.boardcqrs.projector.generation.Generations;
+import dev.boardcqrs.projector.metrics.ProjectorMetrics;
 import dev.boardcqrs.projector.redis.RedisModelWriter;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -54,6 +59,8 @@ public final class Projector implements AutoCloseable {
     // switches and removals of generations, off the engine threads (an engine cannot stop itself)
     private final ExecutorService housekeeping = Executors.newSingleThreadExecutor(runnable ->
             new Thread(runnable, "projector-generations"));
+    private final DeadLetters deadLetters;
+    private final ProjectorMetrics metrics;
     private ServerKind kind;
     private volatile Pipeline current;
     private volatile Pipeline rebuild;
@@ -64,7 +71,10 @@ public final class Projector implements AutoCloseable {
         this.redis = redis;
         this.generations = new Generations(redis, config.namespace());
         this.source = new SourceDatabase(config.databaseUrl(), config.databaseUser(), config.databasePassword());
-        this.http = HttpApps.create(config.host(), config.port(), routes -> {
+        this.deadLetters = new DeadLetters(redis, new KeyScheme(config.namespace()), Clock.systemUTC());
+        ServiceMetrics serviceMetrics = new ServiceMetrics("cdc-projector");
+        this.metrics = new ProjectorMetrics(serviceMetrics.registry(), this::status, deadLetters::count);
+        this.http = HttpApps.create(config.host(), config.port(), serviceMetrics, routes -> {
             routes.get("/health", ctx -> {
                 ProjectorStatus status = status();
                 if (status.state() == ProjectorStatus.State.FAILED) {
@@ -73,6 +83,9 @@ public final class Projector implements AutoCloseable {
                 ctx.json(Map.of("status", "UP", "state", status.state().name()));
             });
             routes.get("/status", ctx -> ctx.json(statusBody()));
+            routes.get("/deadletters", ctx -> ctx.json(Map.of("deadLetters",
+                    deadLetters.list().stream().map(DeadLetter::toMap).toList())));
+            routes.post("/deadletters/retry", ctx -> ctx.json(retryDeadLetters()));
             // operator commands (cdc-projector rebuild); the endpoint binds to 127.0.0.1 unless configured
             routes.post("/replay", ctx -> {
                 String from = ctx.queryParam("from");
@@ -226,7 +239,7 @@ public final class Projector implements AutoCloseable {
     private Pipeline pipeline(Generation generation, ProjectorStatus status) {
         RedisModelWriter writer = writer(generation);
         BatchApplier applier = new BatchApplier(new BoardProjection(), writer, status, writer.watermark(),
-                source::boardRows);
+                source::boardRows, metrics, deadLetters);
         CdcEngine engine = new CdcEngine(EngineProperties.of(config, kind, generation), applier, status,
                 error -> engineFailed(generation, error));
         String purged = purgedPosition(generation);
@@ -266,6 +279,7 @@ public final class Projector implements AutoCloseable {
 
     // Runs on the engine thread, which cannot stop its own engine: the reaction gets a thread of its own.
     private void engineFailed(Generation generation, Throwable error) {
+        metrics.error("engine");
         if (causedBy(error, RedisDataLostException.class)) {
             housekeeping.execute(() -> dataLost(generation));
         } else if (String.valueOf(rootMessage(error)).contains("no longer available on the server")) {
@@ -292,6 +306,11 @@ public final class Projector implements AutoCloseable {
         }
     }
 
+    /** Plans and applies every dead letter again into the active generation; see {@link DeadLetters}. */
+    public DeadLetters.RetryResult retryDeadLetters() {
+        return deadLetters.retryAll(new BoardProjection()::plan, writer(current.generation()));
+    }
+
     /**
      * Streams the binlog again from {@code from}. Changes the models already contain are skipped (watermark and
      * model positions), so replaying applied history changes nothing.
@@ -316,6 +335,7 @@ public final class Projector implements AutoCloseable {
         body.put("sourceBinlogEnd", source.binlogEnd());
         body.put("generation", active.generation().name());
         body.put("watermark", active.writer().watermark());
+        body.put("deadLetters", deadLetters.count());
         Pipeline building = rebuild;
         if (building != null) {
             Map<String, Object> progress = new LinkedHashMap<>();

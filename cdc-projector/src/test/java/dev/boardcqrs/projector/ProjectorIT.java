@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.EmbeddedRedis;
+import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.embedded.PrometheusText;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +67,25 @@ class ProjectorIT {
             assertThat(redis.hget(keys().article(1), "likeCount")).isEqualTo("1");
         });
         assertThat(redis.zrange(keys().boardArticles(10), 0, -1)).containsExactly("1");
+    }
+
+    @Test
+    void shouldCountAppliedEventsByTableAndOperationInItsMetrics() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> redis.exists(keys().article(1)));
+        JsonHttp http = new JsonHttp("http://127.0.0.1:" + projector.port());
+        double before = PrometheusText.sum(http.get("/metrics").body(), "projector_events_total",
+                Map.of("table", "article_like", "operation", "create"));
+        for (int user = 100; user < 105; user++) {
+            sql("INSERT INTO article_like (article_id, user_id) VALUES (999, " + user + ")"); // no model: counted all the same
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(PrometheusText.sum(
+                http.get("/metrics").body(), "projector_events_total",
+                Map.of("table", "article_like", "operation", "create"))).isEqualTo(before + 5));
+        String scrape = http.get("/metrics").body();
+        assertThat(PrometheusText.sum(scrape, "projector_batch_size_count", Map.of())).isPositive();
+        assertThat(PrometheusText.sum(scrape, "projector_batch_apply_seconds_count", Map.of())).isPositive();
+        assertThat(PrometheusText.sum(scrape, "projector_snapshot_rows_done", Map.of())).isEqualTo(1);
+        assertThat(scrape).contains("projector_lag_milliseconds", "projector_dead_letters");
     }
 
     private static void sql(String statement) throws Exception {

@@ -14,6 +14,7 @@ import dev.boardcqrs.command.view.ViewBackupStore;
 import dev.boardcqrs.command.view.ViewController;
 import dev.boardcqrs.command.view.ViewService;
 import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.metrics.ServiceMetrics;
 import dev.boardcqrs.common.web.ApiException;
 import dev.boardcqrs.common.web.HttpApps;
 import io.javalin.Javalin;
@@ -39,7 +40,7 @@ public final class CommandApp {
                 config.viewWindow(), config.viewBackupEvery()), auth);
         ViewBackupJob viewBackupJob = new ViewBackupJob(redis, keys, viewBackups, config.viewBackupInterval());
 
-        return HttpApps.create(config.host(), config.port(), routes -> {
+        return HttpApps.create(config.host(), config.port(), new ServiceMetrics("command-api"), routes -> {
             routes.post("/articles", articles::create);
             routes.put("/articles/{articleId}", articles::update);
             routes.delete("/articles/{articleId}", articles::delete);

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.command.auth.Tokens;
 import dev.boardcqrs.command.db.Database;
 import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.common.process.GracefulShutdown;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.time.Clock;
@@ -32,11 +33,12 @@ public final class Main {
                 config.databasePassword(), config.poolSize(), config.connectionTimeout());
         RedisClient redis = RedisClient.create(URI.create(config.redisUrl()));
         Javalin app = CommandApp.create(config, pool, redis).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // HTTP first (its stop runs the last view backup), then the clients it used
+        GracefulShutdown.install("command-api", () -> {
             app.stop();
             redis.close();
             pool.close();
-        }, "command-api-shutdown"));
+        });
         log.info("command-api http://{}:{} writing to {}", config.host(), app.port(), Env.redacted(config.databaseUrl()));
     }
 

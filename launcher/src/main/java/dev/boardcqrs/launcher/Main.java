@@ -2,6 +2,7 @@ package dev.boardcqrs.launcher;
 
 import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.logging.Logging;
+import dev.boardcqrs.common.process.GracefulShutdown;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -22,10 +23,10 @@ public final class Main {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        GracefulShutdown.install("board-cqrs", () -> {
             stack.close();
             stopped.countDown();
-        }, "dev-stack-shutdown"));
+        });
         stack.endpoints().forEach(System.out::println);
         System.out.println("board-cqrs is running; press Ctrl-C to stop");
         System.out.flush();

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's run command, as a person runs it: the packaged launcher jar in its own JVM. It must print one
- * line per endpoint and carry an article from command-api to query-api, then stop cleanly on SIGTERM.
+ * line per endpoint and carry an article from command-api to query-api, then stop cleanly on SIGTERM, exit code 0.
  */
 class LauncherJarIT {
 
@@ -53,6 +53,7 @@ class LauncherJarIT {
         } finally {
             process.destroy(); // SIGTERM, like Ctrl-C: the shutdown hook stops everything
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s of SIGTERM").isTrue();
+            assertThat(process.exitValue()).as("a requested stop is not a failure").isZero();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.boardcqrs.query;
 
 import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.common.process.GracefulShutdown;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.query.readthrough.QueryDatabase;
 import dev.boardcqrs.query.readthrough.SqlArticleSource;
@@ -23,11 +24,11 @@ public final class Main {
         HikariDataSource database = QueryDatabase.pool(config);
         Javalin app = QueryApp.create(config, redis,
                 new SqlArticleSource(database, config.readThroughTimeout())).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        GracefulShutdown.install("query-api", () -> {
             app.stop();
             redis.close();
             database.close();
-        }, "query-api-shutdown"));
+        });
         log.info("query-api http://{}:{} reading {}", config.host(), app.port(), config);
     }
 }

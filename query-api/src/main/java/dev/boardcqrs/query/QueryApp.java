@@ -1,9 +1,11 @@
 package dev.boardcqrs.query;
 
 import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.metrics.ServiceMetrics;
 import dev.boardcqrs.common.web.HttpApps;
 import dev.boardcqrs.query.article.ArticleController;
 import dev.boardcqrs.query.article.ArticleQueries;
+import dev.boardcqrs.query.metrics.QueryMetrics;
 import dev.boardcqrs.query.readthrough.ArticleSource;
 import dev.boardcqrs.query.readthrough.ReadThrough;
 import dev.boardcqrs.query.view.ViewCounts;
@@ -18,11 +20,14 @@ public final class QueryApp {
 
     public static Javalin create(QueryApiConfig config, UnifiedJedis redis, ArticleSource source) {
         KeyScheme keys = new KeyScheme(config.namespace());
+        ServiceMetrics metrics = new ServiceMetrics("query-api");
+        QueryMetrics queryMetrics = new QueryMetrics(metrics.registry());
         ViewCounts views = new ViewCounts(redis, keys, config.viewCountCacheTtl(), System::nanoTime);
         ReadThrough readThrough = new ReadThrough(source, redis, keys, config.readThroughConcurrency(),
-                config.readThroughTimeout(), config.modelTtl());
-        ArticleController articles = new ArticleController(new ArticleQueries(redis, keys, views, readThrough, source));
-        return HttpApps.create(config.host(), config.port(), routes -> {
+                config.readThroughTimeout(), config.modelTtl(), queryMetrics);
+        ArticleController articles = new ArticleController(new ArticleQueries(redis, keys, views, readThrough, source,
+                queryMetrics));
+        return HttpApps.create(config.host(), config.port(), metrics, routes -> {
             routes.get("/articles/{articleId}", articles::article);
             routes.get("/boards/{boardId}/articles", articles::page);
             routes.get("/boards/{boardId}/articles/infinite-scroll", articles::scroll);

@@ -10,6 +10,7 @@ import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.FreePort;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.JsonHttp.Response;
+import dev.boardcqrs.embedded.PrometheusText;
 import dev.boardcqrs.embedded.SharedServers;
 import dev.boardcqrs.query.readthrough.ArticleSource;
 import dev.boardcqrs.query.readthrough.QueryDatabase;
@@ -133,6 +134,41 @@ class ReadThroughIT {
             } finally {
                 app.stop();
             }
+        }
+    }
+
+    @Test
+    void shouldCountAMissAndItsRebuildThenAHitAndAFailedFallback() throws Exception {
+        Javalin app = QueryApp.create(config(Map.of("REDIS_NAMESPACE", "metered")), redis,
+                new SqlArticleSource(database, Duration.ofSeconds(2))).start();
+        QueryApiConfig nowhere = config(Map.of("REDIS_NAMESPACE", "metered-down", "READ_THROUGH_TIMEOUT", "300ms",
+                "QUERY_DATABASE_URL", "jdbc:mariadb://127.0.0.1:" + FreePort.find() + "/board"));
+        try (HikariDataSource deadPool = QueryDatabase.pool(nowhere)) {
+            Javalin down = QueryApp.create(nowhere, redis, new SqlArticleSource(deadPool, Duration.ofMillis(300))).start();
+            try {
+                JsonHttp http = new JsonHttp("http://127.0.0.1:" + app.port());
+                assertThat(http.get("/articles/" + articleId).status()).isEqualTo(200);
+                String afterMiss = http.get("/metrics").body();
+                assertThat(PrometheusText.sum(afterMiss, "query_model_misses_total", Map.of())).isEqualTo(1);
+                assertThat(PrometheusText.sum(afterMiss, "query_readthrough_rebuilds_total", Map.of())).isEqualTo(1);
+                assertThat(PrometheusText.sum(afterMiss, "query_model_hits_total", Map.of())).isZero();
+
+                assertThat(http.get("/articles/" + articleId).status()).isEqualTo(200);
+                String afterHit = http.get("/metrics").body();
+                assertThat(PrometheusText.sum(afterHit, "query_model_hits_total", Map.of())).isEqualTo(1);
+                assertThat(PrometheusText.sum(afterHit, "query_readthrough_rebuilds_total", Map.of())).isEqualTo(1);
+                assertThat(PrometheusText.sum(afterHit, "http_server_requests_seconds_count",
+                        Map.of("route", "/articles/{articleId}", "status", "200"))).isEqualTo(2);
+
+                JsonHttp failing = new JsonHttp("http://127.0.0.1:" + down.port());
+                assertThat(failing.get("/articles/" + articleId).status()).isEqualTo(503);
+                assertThat(PrometheusText.sum(failing.get("/metrics").body(), "query_readthrough_errors_total", Map.of()))
+                        .isEqualTo(1);
+            } finally {
+                down.stop();
+            }
+        } finally {
+            app.stop();
         }
     }
 

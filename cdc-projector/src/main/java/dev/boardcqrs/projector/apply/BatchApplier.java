@@ -4,6 +4,9 @@ import dev.boardcqrs.projector.board.BoardProjection;
 import dev.boardcqrs.projector.board.ModelOp;
 import dev.boardcqrs.projector.change.RowChange;
 import dev.boardcqrs.projector.change.RowChanges;
+import dev.boardcqrs.projector.deadletter.DeadLetters;
+import dev.boardcqrs.projector.metrics.ProjectorMetrics;
+import dev.boardcqrs.projector.redis.PartlyAppliedException;
 import dev.boardcqrs.projector.redis.RedisModelWriter;
 import dev.boardcqrs.projector.redis.RedisModelWriter.Outcome;
 import dev.boardcqrs.projector.redis.RedisModelWriter.Planned;
@@ -11,7 +14,9 @@ import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -20,6 +25,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Receives each engine batch and applies it to Redis exactly once in effect:
@@ -51,10 +57,16 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
     // steps of a source transaction whose END has not arrived yet, carried to the next batch
     private final List<Step> held = new ArrayList<>();
     private long snapshotRows;
+    private final ProjectorMetrics metrics;
+    private final DeadLetters deadLetters;
+    // changes that failed since the last write, stored as dead letters before the batch is committed
+    private final List<Runnable> pendingDeadLetters = new ArrayList<>();
 
     /** {@code watermark}: what Redis held when the engine started (null for none). */
     public BatchApplier(BoardProjection projection, RedisModelWriter writer, ProjectorStatus status, String watermark,
-                        LongSupplier sourceRows) {
+                        LongSupplier sourceRows, ProjectorMetrics metrics, DeadLetters deadLetters) {
+        this.metrics = metrics;
+        this.deadLetters = deadLetters;
         this.sourceRows = sourceRows;
         this.projection = projection;
         this.writer = writer;
@@ -66,6 +78,7 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
     public void handleBatch(List<ChangeEvent<SourceRecord, SourceRecord>> records,
                             DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer)
             throws InterruptedException {
+        long started = System.nanoTime();
         List<Step> steps = new ArrayList<>(held);
         held.clear();
         for (ChangeEvent<SourceRecord, SourceRecord> event : records) {
@@ -79,6 +92,7 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
         }
         committer.markBatchFinished();
         status.batchDone();
+        metrics.batch(records.size(), Duration.ofNanos(System.nanoTime() - started));
     }
 
     /**
@@ -109,6 +123,7 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
     private void apply(List<Step> steps) throws InterruptedException {
         List<RowChange> changes = new ArrayList<>(steps.size());
         List<Planned> ops = new ArrayList<>(steps.size() * 2);
+        List<RowChange> changeOfOp = new ArrayList<>(steps.size() * 2);
         String newWatermark = watermark;
         Boolean building = null;
         for (Step step : steps) {
@@ -143,13 +158,18 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
             changes.add(change);
             for (ModelOp op : projectionOf(change)) {
                 ops.add(new Planned(op, position, change.position().snapshot()));
+                changeOfOp.add(change);
             }
         }
+        storeDeadLetters();
         if (!Objects.equals(newWatermark, watermark) || building != null) {
-            writeUntilAcknowledged(ops, newWatermark, building);
+            Map<Integer, JedisDataException> refused = writeUntilAcknowledged(ops, newWatermark, building);
             watermark = newWatermark;
+            refused.forEach((index, error) -> refusedByRedis(changeOfOp.get(index), error));
+            storeDeadLetters();
         }
         changes.forEach(status::applied);
+        changes.forEach(metrics::applied);
         logProgress(building);
     }
 
@@ -193,7 +213,10 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
             return RowChanges.from(record);
         } catch (RuntimeException e) {
             status.skipped();
-            log.error("skipping a record that is not a readable row change at {}: {}", record.sourceOffset(), e.toString());
+            metrics.error("unreadable");
+            log.error("a record that is not a readable row change at {} goes to the dead letters: {}",
+                    record.sourceOffset(), e.toString());
+            pendingDeadLetters.add(() -> deadLetters.addUnreadable(record, e));
             return Optional.empty();
         }
     }
@@ -203,24 +226,50 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
             return projection.plan(change);
         } catch (RuntimeException e) {
             status.skipped();
-            log.error("skipping {} on {} at {}: {} (row before {} after {})", change.operation(), change.table(),
-                    change.position(), e.toString(), change.before(), change.after());
+            metrics.error("projection");
+            log.error("{} on {} at {} goes to the dead letters: {} (row before {} after {})", change.operation(),
+                    change.table(), change.position(), e.toString(), change.before(), change.after());
+            pendingDeadLetters.add(() -> deadLetters.add(change, e));
             return List.of();
         }
     }
 
-    private void writeUntilAcknowledged(List<Planned> ops, String newWatermark, Boolean building)
-            throws InterruptedException {
+    /** Stores the changes that failed before the batch (and so their offsets) is committed. */
+    private void storeDeadLetters() throws InterruptedException {
+        for (Runnable store : pendingDeadLetters) {
+            retrying(store);
+        }
+        pendingDeadLetters.clear();
+    }
+
+    /** Writes the batch; answers the operations Redis refused (the rest is applied), by index. */
+    private Map<Integer, JedisDataException> writeUntilAcknowledged(List<Planned> ops, String newWatermark,
+                                                                    Boolean building) throws InterruptedException {
+        Map<Integer, JedisDataException> refused = new HashMap<>();
         retrying(() -> {
             // after a lost connection the EXEC may or may not have run: apply() sees it in the watermark
             Outcome outcome;
             do {
-                outcome = writer.apply(ops, watermark, newWatermark, building);
+                try {
+                    outcome = writer.apply(ops, watermark, newWatermark, building);
+                } catch (PartlyAppliedException e) {
+                    refused.putAll(e.failed());
+                    outcome = Outcome.APPLIED;
+                }
             } while (outcome == Outcome.INTERRUPTED);
             if (outcome == Outcome.LOST) {
                 throw new RedisDataLostException(watermark);
             }
         });
+        return refused;
+    }
+
+    private void refusedByRedis(RowChange change, JedisDataException error) {
+        status.skipped();
+        metrics.error("apply");
+        log.error("Redis refused {} on {} at {}, which goes to the dead letters: {}", change.operation(),
+                change.table(), change.position(), error.getMessage());
+        pendingDeadLetters.add(() -> deadLetters.add(change, error));
     }
 
     private void retrying(Runnable write) throws InterruptedException {
@@ -232,6 +281,7 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
                 return;
             } catch (JedisConnectionException e) {
                 status.retrying("Redis unreachable: " + e.getMessage());
+                metrics.error("redis");
                 log.warn("Redis unreachable ({}); retrying in {} ms", e.getMessage(), backoff.toMillis());
                 Thread.sleep(backoff.toMillis());
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);

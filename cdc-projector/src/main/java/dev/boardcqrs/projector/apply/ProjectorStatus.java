@@ -135,6 +135,20 @@ public final class ProjectorStatus {
         return state;
     }
 
+    /** How long after its commit at the source the last applied change was applied; 0 before any. */
+    public long lagMillis() {
+        long source = lastSourceTimeMillis;
+        return source == 0 ? 0 : Math.max(0, lastAppliedAtMillis - source);
+    }
+
+    public long snapshotRowsDone() {
+        return snapshotRowsDone.get();
+    }
+
+    public long snapshotTotalRows() {
+        return snapshotTotalRows;
+    }
+
     public long snapshotRows() {
         return snapshotRows.get();
     }

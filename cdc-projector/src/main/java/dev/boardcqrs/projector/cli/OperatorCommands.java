@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.projector.ProjectorConfig;
+import dev.boardcqrs.projector.deadletter.DeadLetter;
+import dev.boardcqrs.projector.deadletter.DeadLetters;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
@@ -13,14 +15,16 @@ import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The operator commands of cdc-projector, run against a projector that is running with the same environment:
- * {@code status} and {@code rebuild}. Each prints what it sees and returns the process exit code.
+ * {@code status}, {@code rebuild}, {@code replay}, {@code deadletters [retry]}. Each prints what it sees and returns the process exit code.
  */
 public final class OperatorCommands {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -54,7 +58,14 @@ public final class OperatorCommands {
         if (args.length == 3 && args[0].equals("replay") && args[1].equals("--from")) {
             return replay(args[2]);
         }
-        out.println("usage: cdc-projector [status | rebuild | replay --from FILE:POSITION|gtid:SET]"
+        if (args.length == 1 && args[0].equals("deadletters")) {
+            return listDeadLetters();
+        }
+        if (args.length == 2 && args[0].equals("deadletters") && args[1].equals("retry")) {
+            return retryDeadLetters();
+        }
+        out.println("usage: cdc-projector [status | rebuild | replay --from FILE:POSITION|gtid:SET"
+                + " | deadletters | deadletters retry]"
                 + "   (no argument: run the projector)");
         return 2;
     }
@@ -84,7 +95,42 @@ public final class OperatorCommands {
             out.println("rebuild      into generation " + rebuild.path("generation").asText() + ": "
                     + rebuild.path("snapshotProgress").asText(rebuild.path("state").asText()));
         }
+        out.println("dead letters " + status.path("deadLetters").asLong()
+                + (status.path("deadLetters").asLong() > 0 ? " (list: cdc-projector deadletters)" : ""));
         return 0;
+    }
+
+    // Read from the stream directly: the list must work while the projector is down, too.
+    private int listDeadLetters() {
+        List<DeadLetter> letters = new DeadLetters(redis, new KeyScheme(config.namespace()), Clock.systemUTC()).list();
+        for (DeadLetter letter : letters) {
+            out.println(letter.id() + "  " + letter.operation() + " on " + letter.table() + " at " + letter.position()
+                    + "  attempts " + letter.attempts() + "  failed " + letter.failedAt());
+            out.println("    error  " + letter.error());
+            out.println("    before " + letter.before());
+            out.println("    after  " + letter.after());
+        }
+        out.println(letters.size() + " dead letters" + (letters.isEmpty() ? "" : "; retry: cdc-projector deadletters retry"));
+        return 0;
+    }
+
+    private int retryDeadLetters() throws IOException, InterruptedException {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request("/deadletters/retry").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            return notRunning();
+        }
+        JsonNode result = MAPPER.readTree(response.body());
+        if (response.statusCode() != 200) {
+            out.println("retry refused: " + result.path("error").asText(response.body()));
+            return 1;
+        }
+        out.println("applied      " + result.path("applied").size() + " (removed from the dead letters)");
+        out.println("failing      " + result.path("failed").size() + " (kept with the new error)");
+        out.println("not retried  " + result.path("notRetryable").size() + " (records that are not row changes)");
+        return result.path("failed").isEmpty() ? 0 : 1;
     }
 
     private int rebuild() throws IOException, InterruptedException {

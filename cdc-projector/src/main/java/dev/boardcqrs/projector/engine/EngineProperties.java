@@ -58,6 +58,10 @@ public final class EngineProperties {
         // one task, and batches handed over in binlog order
         props.setProperty("record.processing.order", "ORDERED");
         props.setProperty("record.processing.threads", "1");
+        // On close (SIGTERM) the engine waits this long for the batch in flight before interrupting it, then
+        // commits offsets. The default of one second would cut off a batch waiting on a slow Redis; 20 s stays
+        // inside docker compose's stop_grace_period of 30 s.
+        props.setProperty("record.processing.shutdown.timeout.ms", "20000");
 
         config.engineOverrides().forEach(props::setProperty);
         return props;

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -146,16 +147,47 @@ public final class RedisModelWriter {
             if (results == null) {
                 return Outcome.INTERRUPTED;
             }
-            for (Object result : results) {
+            Map<Integer, JedisDataException> refused = new TreeMap<>();
+            for (int i = 0; i < results.size(); i++) {
+                if (results.get(i) instanceof JedisDataException error) {
+                    if (i >= ops.size()) {
+                        throw error; // the watermark itself: nothing can be trusted
+                    }
+                    refused.put(i, error);
+                }
+            }
+            if (activate) {
+                // the switch happened whatever Redis refused: the projector must follow it
+                onActivated = null;
+                activated.run();
+            }
+            if (!refused.isEmpty()) {
+                throw new PartlyAppliedException(refused);
+            }
+            return Outcome.APPLIED;
+        }
+    }
+
+    /** Drops an article's model from this generation; the next read builds it from SQL. */
+    public void forgetModel(long articleId) {
+        redis.unlink(keys.article(articleId));
+    }
+
+    /**
+     * Applies operations outside the engine's batches, without touching the watermark: a dead letter being
+     * retried. The models' positions still decide, so a change a model already contains is not counted again.
+     */
+    public void applyAlone(List<Planned> ops) {
+        loadScripts();
+        try (AbstractTransaction tx = redis.multi()) {
+            for (Planned planned : ops) {
+                call(tx, planned);
+            }
+            for (Object result : tx.exec()) {
                 if (result instanceof JedisDataException error) {
                     throw error;
                 }
             }
-            if (activate) {
-                onActivated = null;
-                activated.run();
-            }
-            return Outcome.APPLIED;
         }
     }
 

@@ -25,6 +25,9 @@ import redis.clients.jedis.UnifiedJedis;
  * {ns}:{gen}:board:{boardId}:articles zset   ids of the board's newest articles (up to the list length),
  *                                            scored by id; older pages come from SQL
  *
+ * {ns}:deadletters                   stream changes the projector could not apply, with the error and position;
+ *                                            kept across rebuilds (see cdc-projector's dead letters)
+ *
  * owned by command-api's view feature, not by the query models, so they outlive a rebuild:
  * {ns}:view:count:{articleId}         string the article's view counter (INCR)
  * {ns}:view:seen:{articleId}:{userId} string present while a user's view of an article is not counted again
@@ -122,6 +125,11 @@ public record KeyScheme(String namespace, String generation) {
 
     public String boardArticles(long boardId) {
         return board(boardId) + ":articles";
+    }
+
+    /** Changes the projector could not apply; belongs to the namespace, not to a generation of the models. */
+    public String deadLetters() {
+        return namespace + ":deadletters";
     }
 
     /** A pattern matching every key of this generation, for SCAN. */

@@ -3,6 +3,7 @@ package dev.boardcqrs.query.article;
 import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
+import dev.boardcqrs.query.metrics.QueryMetrics;
 import dev.boardcqrs.query.readthrough.ArticleSource;
 import dev.boardcqrs.query.readthrough.ReadThrough;
 import dev.boardcqrs.query.view.ViewCounts;
@@ -30,9 +31,11 @@ public final class ArticleQueries {
     private final ViewCounts views;
     private final ReadThrough readThrough;
     private final ArticleSource source;
+    private final QueryMetrics metrics;
 
     public ArticleQueries(UnifiedJedis redis, KeyScheme keys, ViewCounts views, ReadThrough readThrough,
-                          ArticleSource source) {
+                          ArticleSource source, QueryMetrics metrics) {
+        this.metrics = metrics;
         this.redis = redis;
         this.keys = keys;
         this.views = views;
@@ -45,7 +48,10 @@ public final class ArticleQueries {
                 List.of(keys.namespace(), Long.toString(articleId)));
         ArticleModel model = ArticleModel.fromHash(toMap(hash));
         if (model == null) {
+            metrics.misses(1);
             model = readThrough.load(List.of(articleId)).get(articleId);
+        } else {
+            metrics.hits(1);
         }
         return Optional.ofNullable(model).map(found -> ArticleView.of(found, views.of(articleId)));
     }
@@ -79,6 +85,8 @@ public final class ArticleQueries {
 
     private List<ArticleView> articles(List<Long> ids, Map<Long, ArticleModel> cached) {
         List<Long> missing = ids.stream().filter(id -> cached.get(id) == null).toList();
+        metrics.hits(ids.size() - missing.size());
+        metrics.misses(missing.size());
         Map<Long, ArticleModel> loaded = missing.isEmpty() ? Map.of() : readThrough.load(missing);
         List<ArticleModel> models = new ArrayList<>(ids.size());
         for (long id : ids) {

@@ -3,6 +3,7 @@ package dev.boardcqrs.query.readthrough;
 import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
+import dev.boardcqrs.query.metrics.QueryMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,10 +38,12 @@ public final class ReadThrough {
     private final Semaphore permits;
     private final Duration timeout;
     private final long ttlSeconds;
+    private final QueryMetrics metrics;
     private final ConcurrentHashMap<Long, CompletableFuture<Optional<ArticleModel>>> inFlight = new ConcurrentHashMap<>();
 
     public ReadThrough(ArticleSource source, UnifiedJedis redis, KeyScheme keys, int concurrency, Duration timeout,
-                       Duration modelTtl) {
+                       Duration modelTtl, QueryMetrics metrics) {
+        this.metrics = metrics;
         this.source = source;
         this.redis = redis;
         this.keys = keys;
@@ -80,6 +83,7 @@ public final class ReadThrough {
             try {
                 ArticleSource.Snapshot snapshot = source.articles(mine.keySet());
                 store(snapshot);
+                metrics.rebuilt(snapshot.articles().size());
                 mine.forEach((id, future) -> future.complete(Optional.ofNullable(snapshot.articles().get(id))));
             } finally {
                 permits.release();
@@ -88,6 +92,7 @@ public final class ReadThrough {
             Thread.currentThread().interrupt();
             mine.values().forEach(future -> future.completeExceptionally(new SourceUnavailableException("interrupted")));
         } catch (RuntimeException e) {
+            metrics.fallbackError(e);
             log.warn("read-through of articles {} failed: {}", mine.keySet(), e.toString());
             mine.values().forEach(future -> future.completeExceptionally(e));
         } finally {

@@ -1,0 +1,47 @@
+package dev.boardcqrs.projector.deadletter;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One change the projector could not apply, as kept in the dead-letter stream: what it was (table, operation,
+ * row images as JSON), where it stands in the binlog, why it failed, and how often it was tried.
+ * {@code kind} is "change", or "unreadable" for a record that could not be read as a row change at all (kept
+ * for the operator; it cannot be retried).
+ */
+public record DeadLetter(String id, String kind, String table, String operation, String before, String after,
+                         String position, String error, int attempts, String failedAt) {
+
+    public static final String CHANGE = "change";
+    public static final String UNREADABLE = "unreadable";
+
+    Map<String, String> toFields(Map<String, String> positionFields) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("kind", kind);
+        fields.put("table", table);
+        fields.put("operation", operation);
+        fields.put("before", before);
+        fields.put("after", after);
+        fields.put("position", position);
+        fields.put("error", error);
+        fields.put("attempts", Integer.toString(attempts));
+        fields.put("failedAt", failedAt);
+        fields.putAll(positionFields);
+        return fields;
+    }
+
+    static DeadLetter fromFields(String id, Map<String, String> fields) {
+        return new DeadLetter(id, fields.getOrDefault("kind", CHANGE), fields.get("table"), fields.get("operation"),
+                fields.get("before"), fields.get("after"), fields.get("position"), fields.get("error"),
+                Integer.parseInt(fields.getOrDefault("attempts", "1")), fields.get("failedAt"));
+    }
+
+    /** For the operator's list and /deadletters. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("id", id);
+        map.putAll(toFields(Map.of()));
+        map.put("attempts", attempts);
+        return map;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.boardcqrs.projector.metrics;
+
+import dev.boardcqrs.projector.apply.ProjectorStatus;
+import dev.boardcqrs.projector.change.RowChange;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The projector's meters (names as Prometheus shows them): {@code projector_lag_milliseconds} behind the source,
+ * {@code projector_events_total} by table and operation, {@code projector_batch_size} and
+ * {@code projector_batch_apply_seconds}, snapshot progress ({@code projector_snapshot_rows_done},
+ * {@code projector_snapshot_rows_total}), {@code projector_errors_total} by kind and {@code projector_dead_letters}.
+ */
+public final class ProjectorMetrics {
+    private final MeterRegistry registry;
+    private final Supplier<ProjectorStatus> status;
+    private final DistributionSummary batchSize;
+    private final Timer applyTime;
+
+    /**
+     * {@code status}: what the active generation's engine has done; it changes when a rebuild takes over, so
+     * the gauges ask for it each time.
+     */
+    public ProjectorMetrics(MeterRegistry registry, Supplier<ProjectorStatus> status, LongSupplier deadLetters) {
+        this.registry = registry;
+        this.status = status; // the registry holds meters' objects weakly
+        Gauge.builder("projector.lag.milliseconds", status, current -> current.get().lagMillis())
+                .description("how long after its commit at the source the last applied change was applied")
+                .strongReference(true).register(registry);
+        Gauge.builder("projector.snapshot.rows.done", status, current -> current.get().snapshotRowsDone())
+                .description("rows of the running (or last) snapshot applied so far").strongReference(true)
+                .register(registry);
+        Gauge.builder("projector.snapshot.rows.total", status, current -> current.get().snapshotTotalRows())
+                .description("rows the running (or last) snapshot has to read").strongReference(true)
+                .register(registry);
+        Gauge.builder("projector.dead.letters", deadLetters, supplier -> supplier.getAsLong())
+                .description("changes waiting in the dead-letter stream").strongReference(true).register(registry);
+        FunctionCounter.builder("projector.redelivered.skipped", status, current -> current.get().duplicates())
+                .description("changes delivered again (at or below the watermark) and skipped; starts again from 0 "
+                        + "when a rebuilt generation takes over").register(registry);
+        batchSize = DistributionSummary.builder("projector.batch.size").description("records per engine batch")
+                .register(registry);
+        applyTime = Timer.builder("projector.batch.apply").description("time to apply one engine batch to Redis")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    /** One row change applied. */
+    public void applied(RowChange change) {
+        Counter.builder("projector.events").description("row changes applied, by table and operation")
+                .tags("table", change.table(), "operation", change.operation().name().toLowerCase(Locale.ROOT))
+                .register(registry).increment();
+    }
+
+    public void batch(int records, Duration took) {
+        batchSize.record(records);
+        applyTime.record(took);
+    }
+
+    /** {@code kind}: unreadable, projection, redis, engine. */
+    public void error(String kind) {
+        Counter.builder("projector.errors").description("errors by kind; none of them stops the projector by itself")
+                .tag("kind", kind).register(registry).increment();
+    }
+}

@@ -1,0 +1,121 @@
+package dev.boardcqrs.projector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.FreePort;
+import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.embedded.SharedServers;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * cdc-projector as an operator runs it: the packaged jar in its own JVM, stopped with SIGTERM (docker stop,
+ * systemd, kill). It must finish the batch in flight, commit its offsets and exit 0. Offsets are flushed only
+ * every hour here, so what the next start resumes from can only have been written by the shutdown.
+ */
+class GracefulShutdownIT {
+    private static final long BIG_TRANSACTION = 2000;
+
+    @Test
+    void shouldFinishTheBatchInFlightCommitOffsetsAndExitZeroOnSigterm() throws Exception {
+        EmbeddedMariaDb mariaDb = SharedServers.mariaDb();
+        KeyScheme keys = new KeyScheme("sigterm");
+        Path data = Files.createTempDirectory("projector-sigterm");
+        Path log = data.resolve("projector.log");
+        Map<String, String> environment = new HashMap<>(Map.of(
+                "DATABASE_URL", mariaDb.jdbcUrl(),
+                "REDIS_URL", SharedServers.redis().url(),
+                "REDIS_NAMESPACE", keys.namespace(),
+                "PROJECTOR_PORT", Integer.toString(FreePort.find()),
+                "PROJECTOR_OFFSET_FILE", data.resolve("offsets.dat").toString(),
+                "PROJECTOR_SCHEMA_HISTORY_FILE", data.resolve("history.dat").toString(),
+                "PROJECTOR_OFFSET_FLUSH_INTERVAL", "1h",
+                "PROJECTOR_SNAPSHOT_MODE", "no_data"));
+        Process process = start(environment, log);
+        try (RedisClient redis = RedisClient.create(URI.create(SharedServers.redis().url()))) {
+            long articleId = mariaDb.insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (4242, 1, 't', 'c')");
+            for (int i = 0; i < 5; i++) {
+                mariaDb.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'small')", articleId);
+            }
+            await().ignoreExceptions().atMost(Duration.ofSeconds(30)).until(() -> "5".equals(redis.hget(keys.activeIn(redis).orElseThrow().article(articleId), "commentCount")));
+
+            insertCommentsInOneTransaction(mariaDb, articleId);
+            process.destroy(); // SIGTERM, while the big transaction is on its way or being applied
+
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s of SIGTERM").isTrue();
+            assertThat(process.exitValue()).as("exit code; log:%n%s", tail(log)).isZero();
+            assertThat(Files.readString(log)).contains("cdc-projector stopped");
+            assertThat(data.resolve("offsets-g1.dat")).as("offsets of the first generation committed at shutdown").exists();
+
+            // the next start resumes exactly where the stopped one committed: nothing applied is delivered
+            // again (the watermark would skip it, and count it), nothing is missing
+            Projector next = new Projector(ProjectorConfig.fromEnv(new Env(Map.of(
+                    "DATABASE_URL", mariaDb.jdbcUrl(),
+                    "REDIS_URL", SharedServers.redis().url(),
+                    "REDIS_NAMESPACE", keys.namespace(),
+                    "PROJECTOR_PORT", "0",
+                    "PROJECTOR_OFFSET_FILE", environment.get("PROJECTOR_OFFSET_FILE"),
+                    "PROJECTOR_SCHEMA_HISTORY_FILE", environment.get("PROJECTOR_SCHEMA_HISTORY_FILE")))), redis);
+            try {
+                next.start();
+                mariaDb.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'after restart')", articleId);
+                await().ignoreExceptions().atMost(Duration.ofSeconds(60)).until(() -> Long.toString(5 + BIG_TRANSACTION + 1)
+                        .equals(redis.hget(keys.activeIn(redis).orElseThrow().article(articleId), "commentCount")));
+                assertThat(next.status().duplicates()).as("changes delivered again after the restart").isZero();
+                assertThat(next.status().snapshotRows()).as("no new snapshot").isZero();
+            } finally {
+                next.close();
+            }
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static Process start(Map<String, String> environment, Path log) throws Exception {
+        Path jar = Path.of("target", "cdc-projector.jar");
+        assertThat(jar).as("run after `mvn package`").exists();
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString());
+        builder.environment().putAll(environment);
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        Process process = builder.start();
+        JsonHttp http = new JsonHttp("http://127.0.0.1:" + environment.get("PROJECTOR_PORT"));
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> !process.isAlive()
+                || http.get("/health").json().path("state").asText().matches("RUNNING|STREAMING"));
+        assertThat(process.isAlive()).as("projector running; log:%n%s", tail(log)).isTrue();
+        return process;
+    }
+
+    private static void insertCommentsInOneTransaction(EmbeddedMariaDb mariaDb, long articleId) throws Exception {
+        try (Connection connection = mariaDb.connectAsRoot();
+             PreparedStatement insert = connection.prepareStatement(
+                     "INSERT INTO comment (article_id, writer_id, content) VALUES (?, 3, 'big')")) {
+            connection.setAutoCommit(false);
+            for (int i = 0; i < BIG_TRANSACTION; i++) {
+                insert.setLong(1, articleId);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+            connection.commit();
+        }
+    }
+
+    private static String tail(Path log) throws Exception {
+        String text = Files.readString(log, StandardCharsets.UTF_8);
+        return text.substring(Math.max(0, text.length() - 4000));
+    }
+}
