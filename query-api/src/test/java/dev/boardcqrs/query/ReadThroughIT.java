@@ -139,6 +139,7 @@ class ReadThroughIT {
 
     @Test
     void shouldCountAMissAndItsRebuildThenAHitAndAFailedFallback() throws Exception {
+        redis.set(new KeyScheme("metered").active(), "g1"); // as the projector does on its first start
         Javalin app = QueryApp.create(config(Map.of("REDIS_NAMESPACE", "metered")), redis,
                 new SqlArticleSource(database, Duration.ofSeconds(2))).start();
         QueryApiConfig nowhere = config(Map.of("REDIS_NAMESPACE", "metered-down", "READ_THROUGH_TIMEOUT", "300ms",
