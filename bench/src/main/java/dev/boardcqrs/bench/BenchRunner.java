@@ -77,7 +77,7 @@ public final class BenchRunner {
             Progress.Measured snapshot = Progress.await(status::snapshotRows,
                     () -> ((Number) status.toMap().get("completedSnapshots")).longValue() >= 1, Duration.ofHours(1));
             dataSection(results, data, stack.mariaDb(), seedNanos[0] / 1e9, status.snapshotRows());
-            BenchContext context = new BenchContext(config, data, stack, snapshot, work);
+            BenchContext context = new BenchContext(config, data, stack, snapshot, RedisCpu.seconds(stack.redis()), work);
             for (Scenario scenario : SCENARIOS) {
                 if (config.scenarios().contains(scenario.name())) {
                     log.info("scenario {}", scenario.name());

@@ -32,6 +32,10 @@ public final class Results {
         return section;
     }
 
+    public List<Section> sections() {
+        return sections;
+    }
+
     public void target(TargetCheck check) {
         targets.add(check);
     }

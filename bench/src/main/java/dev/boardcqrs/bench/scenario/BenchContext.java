@@ -11,10 +11,11 @@ import java.nio.file.Path;
 
 /**
  * What every scenario works with: the settings, the seeded data set, the running stack (built exactly as the
- * launcher builds it) and how its first snapshot of the seeded data went.
+ * launcher builds it) and how its first snapshot of the seeded data went (rate, and the CPU seconds Redis had
+ * used when it was done).
  */
 public record BenchContext(BenchConfig config, Dataset data, DevStack stack, Progress.Measured initialSnapshot,
-                           Path workDirectory) {
+                           double snapshotRedisCpuSeconds, Path workDirectory) {
 
     public int queryApiPort() {
         return URI.create(stack.queryApiUrl()).getPort();

@@ -2,6 +2,7 @@ package dev.boardcqrs.bench.scenario;
 
 import dev.boardcqrs.bench.Progress;
 import dev.boardcqrs.bench.Progress.Measured;
+import dev.boardcqrs.bench.RedisCpu;
 import dev.boardcqrs.bench.baseline.CountingEngine;
 import dev.boardcqrs.bench.data.ChangeWriter;
 import dev.boardcqrs.bench.report.Format;
@@ -32,7 +33,8 @@ public final class ProjectorScenario implements Scenario {
     @Override
     public void run(BenchContext context, Results results) throws Exception {
         Section section = results.add(Section.of(name(), "Projector throughput vs a count-only Debezium consumer",
-                "phase", "run", "rows", "projector rows/s", "count-only rows/s", "ratio"));
+                "phase", "run", "rows", "projector rows/s", "count-only rows/s", "ratio",
+                "Redis CPU s per projector s"));
         long sourceRows = sourceRows(context.stack().mariaDb());
         Measured projectorSnapshot = context.initialSnapshot();
         context.stack().stopProjector();
@@ -45,7 +47,8 @@ public final class ProjectorScenario implements Scenario {
             baselineSnapshotRows = counter.rowChanges();
         }
         double snapshotRatio = projectorSnapshot.rate() / baselineSnapshot.rate();
-        section.row("snapshot", 1, sourceRows, projectorSnapshot.rate(), baselineSnapshot.rate(), snapshotRatio);
+        section.row("snapshot", 1, sourceRows, projectorSnapshot.rate(), baselineSnapshot.rate(), snapshotRatio,
+                context.snapshotRedisCpuSeconds() / projectorSnapshot.seconds());
         section.put("sourceRows", sourceRows)
                 .put("countOnlySnapshotRows", baselineSnapshotRows)
                 .put("snapshotRowsPerSecond", projectorSnapshot.rate())
@@ -72,13 +75,15 @@ public final class ProjectorScenario implements Scenario {
                     baselineCounts.add(counter.rowChanges());
                 }
                 ProjectorStatus status = context.stack().startProjectorAgain().status();
+                double redisCpuBefore = RedisCpu.seconds(context.stack().redis());
                 Measured projector = Progress.await(status::streamedChanges, () -> status.streamedChanges() >= changes,
                         TIMEOUT);
+                double redisCpu = RedisCpu.seconds(context.stack().redis()) - redisCpuBefore;
                 projectorCounts.add(status.streamedChanges());
                 double ratio = projector.rate() / baseline.rate();
                 ratios.add(ratio);
                 section.row("streaming (written at " + Format.decimal(changes / writeSeconds) + " rows/s)", run,
-                        changes, projector.rate(), baseline.rate(), ratio);
+                        changes, projector.rate(), baseline.rate(), ratio, redisCpu / projector.seconds());
             }
         }
         double streamingRatio = Stats.median(ratios);
@@ -92,7 +97,10 @@ public final class ProjectorScenario implements Scenario {
                 .note("Both engines use EngineProperties of the projector's config (poll.interval.ms, batch and "
                         + "queue sizes, transaction metadata); the count-only one counts row changes and commits.")
                 .note("Streamed changes per run: half comment inserts, a quarter like inserts, a quarter article "
-                        + "updates, in transactions of 1,000 rows, written while both engines were stopped.");
+                        + "updates, in transactions of 1,000 rows, written while both engines were stopped.")
+                .note("Redis CPU s per projector s: CPU the Redis server used (INFO cpu) per second of the "
+                        + "projector's window; near 1 means Redis, single-threaded, was the limit (for the snapshot "
+                        + "it includes the little Redis did before the snapshot started).");
         results.target(TargetCheck.atLeast("projector snapshot >= 0.8 x count-only Debezium", snapshotRatio, 0.8, " x"));
         results.target(TargetCheck.atLeast("projector streaming >= 0.8 x count-only Debezium (median of "
                 + ratios.size() + ")", streamingRatio, 0.8, " x"));

@@ -1,11 +1,13 @@
 package dev.boardcqrs.bench.scenario;
 
+import dev.boardcqrs.bench.RedisCpu;
 import dev.boardcqrs.bench.baseline.BareServer;
 import dev.boardcqrs.bench.baseline.SqlServer;
 import dev.boardcqrs.bench.data.Dataset;
 import dev.boardcqrs.bench.load.HttpConnection;
 import dev.boardcqrs.bench.load.IdPicker;
 import dev.boardcqrs.bench.load.LoadRun;
+import dev.boardcqrs.bench.report.Format;
 import dev.boardcqrs.bench.report.Results;
 import dev.boardcqrs.bench.report.Section;
 import dev.boardcqrs.bench.report.TargetCheck;
@@ -53,6 +55,7 @@ public final class ReadScenario implements Scenario {
             workloads.add(new Workload("board list page", PAGE, new IdPicker(data.boards(), 0), concurrency));
         }
         Map<Workload, Map<String, List<LoadRun.Result>>> measured = new LinkedHashMap<>();
+        List<Double> redisBusy = new ArrayList<>();
         EmbeddedMariaDb db = context.stack().mariaDb();
         try (BareServer bare = new BareServer(articleBody, pageBody);
              SqlServer sql = new SqlServer(db.jdbcUrl(), EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD)) {
@@ -60,8 +63,14 @@ public final class ReadScenario implements Scenario {
             for (int round = 0; round < context.config().runs(); round++) {
                 for (Workload workload : workloads) {
                     for (String target : TARGETS) {
+                        double redisCpuBefore = RedisCpu.seconds(context.stack().redis());
+                        long started = System.nanoTime();
                         LoadRun.Result result = LoadRun.run(ports.get(target), workload.path(), workload.ids(),
                                 workload.concurrency(), context.config().warmup(), context.config().duration());
+                        if (target.equals("query-api")) {
+                            redisBusy.add((RedisCpu.seconds(context.stack().redis()) - redisCpuBefore)
+                                    / ((System.nanoTime() - started) / 1e9));
+                        }
                         measured.computeIfAbsent(workload, w -> new LinkedHashMap<>())
                                 .computeIfAbsent(target, t -> new ArrayList<>()).add(result);
                     }
@@ -69,6 +78,11 @@ public final class ReadScenario implements Scenario {
             }
         }
         report(context, results, measured, articleBody.length(), pageBody.length());
+        results.sections().get(results.sections().size() - 1)
+                .put("redisCpuPerSecondDuringQueryApiRuns", redisBusy)
+                .note("Redis CPU seconds per second while query-api was loaded (INFO cpu; includes the generator "
+                        + "JVM start): median " + Format.decimal(Stats.median(redisBusy)) + ", max "
+                        + Format.decimal(Stats.percentile(redisBusy, 1.0)) + "; near 1 would mean Redis limited.");
     }
 
     private static void report(BenchContext context, Results results,
