@@ -395,6 +395,11 @@ public final class Projector implements AutoCloseable {
         }
     }
 
+    /** The generation readers use. */
+    public Generation activeGeneration() {
+        return current.generation();
+    }
+
     /** What the active generation's engine has done. */
     public ProjectorStatus status() {
         return current.status();

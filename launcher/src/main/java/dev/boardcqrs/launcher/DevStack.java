@@ -74,7 +74,16 @@ public final class DevStack implements AutoCloseable {
 
     /** Starts everything; {@code environment} holds the same variables the services read (ports, tuning). */
     public static DevStack start(Map<String, String> environment) throws SQLException {
+        return start(environment, database -> { });
+    }
+
+    /**
+     * Starts everything, filling the database with {@code seed} before any service runs, so the projector's
+     * first snapshot reads those rows (the benchmark measures that snapshot).
+     */
+    public static DevStack start(Map<String, String> environment, Seed seed) throws SQLException {
         EmbeddedMariaDb mariaDb = EmbeddedMariaDb.startWithBoardDatabase();
+        seed.fill(mariaDb);
         EmbeddedRedis redisServer = EmbeddedRedis.start();
         Map<String, String> variables = embedded(environment, mariaDb, redisServer);
         // a dev stack needs no secret configured: it makes one per run and prints it
@@ -210,9 +219,25 @@ public final class DevStack implements AutoCloseable {
 
     /** Stops the projector (it commits its offsets) and starts a new one that resumes from them. */
     public Projector restartProjector() throws SQLException {
+        stopProjector();
+        return startProjectorAgain();
+    }
+
+    /** Stops the projector; it commits its offsets, so {@link #startProjectorAgain()} resumes from them. */
+    public void stopProjector() {
         projector.close();
+    }
+
+    /** Starts a new projector after {@link #stopProjector()}, resuming from the committed offsets. */
+    public Projector startProjectorAgain() throws SQLException {
         projector = startProjector(projectorConfig, redis);
         return projector;
+    }
+
+    /** Rows written into the new database before the services start. */
+    @FunctionalInterface
+    public interface Seed {
+        void fill(EmbeddedMariaDb database) throws SQLException;
     }
 
     /** Stops in dependency order: the projector first, then the APIs, then the clients and the servers. */

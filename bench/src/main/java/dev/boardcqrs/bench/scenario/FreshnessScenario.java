@@ -1,0 +1,129 @@
+package dev.boardcqrs.bench.scenario;
+
+import dev.boardcqrs.bench.baseline.CountingEngine;
+import dev.boardcqrs.bench.data.Dataset;
+import dev.boardcqrs.bench.load.HttpConnection;
+import dev.boardcqrs.bench.report.Results;
+import dev.boardcqrs.bench.report.Section;
+import dev.boardcqrs.bench.report.TargetCheck;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Freshness: commit to visible in query-api at steady write rates (BENCH_WRITE_RATES, then as fast as the
+ * writers can), beside commit to seen by a count-only Debezium consumer under the same writes. The projector
+ * is stopped while the count-only engine is measured and catches up before the next rate.
+ */
+public final class FreshnessScenario implements Scenario {
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @Override
+    public String name() {
+        return "freshness";
+    }
+
+    @Override
+    public void run(BenchContext context, Results results) throws Exception {
+        Section section = results.add(Section.of(name(), "Freshness: commit to visible in query-api vs commit to "
+                        + "seen by a count-only Debezium consumer", "write rate", "achieved writes/s", "observer",
+                "samples", "p50 ms", "p99 ms", "max ms", "not seen"));
+        List<Integer> rates = new ArrayList<>(context.config().writeRates());
+        rates.add(0);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        int phase = 0;
+        for (int rate : rates) {
+            String rateName = rate == 0 ? "max (" + WriteLoad.WRITERS + " writers)" : rate + "/s";
+            WriteLoad.Written written;
+            Lags queryApi;
+            try (QueryApiObserver observer = new QueryApiObserver(context.queryApiPort())) {
+                written = load(context, ++phase).run(rate, context.config().freshnessDuration(), observer);
+                queryApi = observer.finish(PATIENCE);
+            }
+            rows.add(row(section, rateName, rate, written, "query-api", queryApi));
+            if (rate == 1000) {
+                results.target(TargetCheck.atMost("freshness p50 <= 10 ms at 1,000 writes/s", queryApi.p50(), 10, " ms"));
+                results.target(TargetCheck.atMost("freshness p99 <= 50 ms at 1,000 writes/s", queryApi.p99(), 50, " ms"));
+            }
+
+            context.stack().stopProjector();
+            Lags engine;
+            WriteLoad.Written engineWritten;
+            try (CountingEngine counter = new CountingEngine(context.stack().projectorConfig(),
+                    context.newDirectory("count-only-fresh"), "no_data")) {
+                counter.start(Duration.ofMinutes(2));
+                awaitStreaming(context, counter, phase);
+                EngineObserver observer = new EngineObserver(counter);
+                engineWritten = load(context, ++phase).run(rate, context.config().freshnessDuration(), observer);
+                engine = observer.finish(PATIENCE);
+            }
+            rows.add(row(section, rateName, rate, engineWritten, "count-only Debezium", engine));
+            context.stack().startProjectorAgain();
+            awaitVisible(context.queryApiPort(), engineWritten.lastArticleId(), engineWritten.lastTitle());
+        }
+        section.put("measurements", rows)
+                .note("Writes are single-row UPDATEs of article titles with plain SQL (autocommit) from "
+                        + WriteLoad.WRITERS + " connections on a fixed schedule; up to 200 writes per second are "
+                        + "sampled; lag runs from the commit returning to the client to the first observation.")
+                .note("query-api is polled every 0.25 ms per sampled write; the count-only consumer notes the "
+                        + "arrival of each title in its batch (snapshot.mode=no_data, otherwise the projector's "
+                        + "engine settings). The projector is stopped while the count-only engine is measured.");
+    }
+
+    private static WriteLoad load(BenchContext context, int phase) {
+        return new WriteLoad(context.stack().mariaDb(), context.data(), Integer.toString(phase));
+    }
+
+    private static Map<String, Object> row(Section section, String rateName, int rate, WriteLoad.Written written,
+                                           String observer, Lags lags) {
+        section.row(rateName, written.ratePerSecond(), observer, lags.millis().size(), lags.p50(), lags.p99(),
+                lags.max(), lags.notSeen());
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("rate", rate);
+        row.put("observer", observer);
+        row.put("writes", written.writes());
+        row.put("achievedRate", written.ratePerSecond());
+        row.put("samples", lags.millis().size());
+        row.put("notSeen", lags.notSeen());
+        row.put("p50Ms", lags.p50());
+        row.put("p99Ms", lags.p99());
+        row.put("maxMs", lags.max());
+        return row;
+    }
+
+    // With snapshot.mode=no_data the engine reads the binlog position after its task started: a write before
+    // that would never reach it. Write probes until one arrives, so every measured write can.
+    private static void awaitStreaming(BenchContext context, CountingEngine counter, int phase) throws Exception {
+        long articleId = Dataset.coldId(context.data().coldArticles() - 1);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        for (int attempt = 0; System.nanoTime() < deadline; attempt++) {
+            String title = "fresh-probe-" + phase + "-" + attempt;
+            context.stack().mariaDb().execute("UPDATE article SET title = ? WHERE article_id = ?", title, articleId);
+            long probeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (System.nanoTime() < probeDeadline) {
+                if (counter.titlesSeenAtNanos().containsKey(title)) {
+                    return;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+        }
+        throw new IllegalStateException("the count-only engine saw no write within 2 minutes");
+    }
+
+    // the projector restarted after the count-only phase: it must have caught up before the next rate
+    private static void awaitVisible(int port, long articleId, String title) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        try (HttpConnection http = new HttpConnection("127.0.0.1", port)) {
+            while (!http.get("/articles/" + articleId).body().contains("\"title\":\"" + title + "\"")) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the projector did not catch up with article " + articleId);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.boardcqrs.bench.scenario;
+
+import dev.boardcqrs.bench.load.HttpConnection;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Measures commit-to-visible in query-api: for each sampled write, a poller asks GET /articles/{id} every
+ * quarter millisecond until the answer carries the new title. The lag is from the commit returning to the
+ * first answer that shows it.
+ */
+final class QueryApiObserver implements WriteLoad.Observer, AutoCloseable {
+    private static final int POLLERS = 8;
+    private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final int port;
+    private final AtomicInteger threadNumber = new AtomicInteger();
+    private final ExecutorService pollers = Executors.newFixedThreadPool(POLLERS,
+            runnable -> new Thread(runnable, "freshness-poller-" + threadNumber.incrementAndGet()));
+    private final ThreadLocal<HttpConnection> connections;
+    private final List<Double> lagsMs = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong notSeen = new AtomicLong();
+
+    QueryApiObserver(int port) {
+        this.port = port;
+        this.connections = ThreadLocal.withInitial(() -> new HttpConnection("127.0.0.1", this.port));
+    }
+
+    @Override
+    public void committed(long articleId, String title, long committedAtNanos) {
+        pollers.execute(() -> poll(articleId, title, committedAtNanos));
+    }
+
+    private void poll(long articleId, String title, long committedAtNanos) {
+        String expected = "\"title\":\"" + title + "\"";
+        HttpConnection http = connections.get();
+        while (System.nanoTime() - committedAtNanos < GIVE_UP_NANOS) {
+            try {
+                if (http.get("/articles/" + articleId).body().contains(expected)) {
+                    lagsMs.add((System.nanoTime() - committedAtNanos) / 1e6);
+                    return;
+                }
+            } catch (IOException e) {
+                http.close();
+            }
+            LockSupport.parkNanos(250_000);
+        }
+        notSeen.incrementAndGet();
+    }
+
+    /** Waits for the pollers to finish and returns the lags. */
+    Lags finish(Duration timeout) throws InterruptedException {
+        pollers.shutdown();
+        if (!pollers.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("freshness pollers still busy after " + timeout.toSeconds() + " s");
+        }
+        return new Lags(List.copyOf(lagsMs), notSeen.get());
+    }
+
+    @Override
+    public void close() {
+        pollers.shutdownNow();
+    }
+}

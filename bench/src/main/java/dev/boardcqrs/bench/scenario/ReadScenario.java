@@ -1,0 +1,153 @@
+package dev.boardcqrs.bench.scenario;
+
+import dev.boardcqrs.bench.RedisCpu;
+import dev.boardcqrs.bench.baseline.BareServer;
+import dev.boardcqrs.bench.baseline.SqlServer;
+import dev.boardcqrs.bench.data.Dataset;
+import dev.boardcqrs.bench.load.HttpConnection;
+import dev.boardcqrs.bench.load.IdPicker;
+import dev.boardcqrs.bench.load.LoadRun;
+import dev.boardcqrs.bench.report.Format;
+import dev.boardcqrs.bench.report.Results;
+import dev.boardcqrs.bench.report.Section;
+import dev.boardcqrs.bench.report.TargetCheck;
+import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads through query-api against (a) a bare Javalin answering fixed bodies of the same size, the HTTP ceiling
+ * of this machine, and (b) the same answers computed by SQL per request. Each round runs the three targets
+ * back to back for every workload, so noise from the shared machine hits all three; ratios are taken within
+ * a round and the median over rounds is reported.
+ */
+public final class ReadScenario implements Scenario {
+    private static final String ARTICLE = "/articles/{id}";
+    private static final String PAGE = "/boards/{id}/articles?page=1&pageSize=20";
+    private static final List<String> TARGETS = List.of("query-api", "bare Javalin", "SQL");
+
+    @Override
+    public String name() {
+        return "read";
+    }
+
+    /** One workload: a path, its id distribution and the number of concurrent clients. */
+    private record Workload(String name, String path, IdPicker ids, int concurrency) {
+    }
+
+    @Override
+    public void run(BenchContext context, Results results) throws Exception {
+        int queryPort = context.queryApiPort();
+        String articleBody;
+        String pageBody;
+        try (HttpConnection http = new HttpConnection("127.0.0.1", queryPort)) {
+            articleBody = http.get("/articles/2").body();
+            pageBody = http.get("/boards/1/articles?page=1&pageSize=20").body();
+        }
+        Dataset data = context.data();
+        List<Workload> workloads = new ArrayList<>();
+        for (int concurrency : context.config().concurrencies()) {
+            workloads.add(new Workload("article, uniform ids", ARTICLE, new IdPicker(data.articles(), 0), concurrency));
+            workloads.add(new Workload("article, skewed ids", ARTICLE, new IdPicker(data.articles(), Dataset.STRIDE),
+                    concurrency));
+            workloads.add(new Workload("board list page", PAGE, new IdPicker(data.boards(), 0), concurrency));
+        }
+        Map<Workload, Map<String, List<LoadRun.Result>>> measured = new LinkedHashMap<>();
+        List<Double> redisBusy = new ArrayList<>();
+        EmbeddedMariaDb db = context.stack().mariaDb();
+        try (BareServer bare = new BareServer(articleBody, pageBody);
+             SqlServer sql = new SqlServer(db.jdbcUrl(), EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD)) {
+            Map<String, Integer> ports = Map.of("query-api", queryPort, "bare Javalin", bare.port(), "SQL", sql.port());
+            for (int round = 0; round < context.config().runs(); round++) {
+                for (Workload workload : workloads) {
+                    for (String target : TARGETS) {
+                        double redisCpuBefore = RedisCpu.seconds(context.stack().redis());
+                        long started = System.nanoTime();
+                        LoadRun.Result result = LoadRun.run(ports.get(target), workload.path(), workload.ids(),
+                                workload.concurrency(), context.config().warmup(), context.config().duration());
+                        if (target.equals("query-api")) {
+                            redisBusy.add((RedisCpu.seconds(context.stack().redis()) - redisCpuBefore)
+                                    / ((System.nanoTime() - started) / 1e9));
+                        }
+                        measured.computeIfAbsent(workload, w -> new LinkedHashMap<>())
+                                .computeIfAbsent(target, t -> new ArrayList<>()).add(result);
+                    }
+                }
+            }
+        }
+        report(context, results, measured, articleBody.length(), pageBody.length());
+        results.sections().get(results.sections().size() - 1)
+                .put("redisCpuPerSecondDuringQueryApiRuns", redisBusy)
+                .note("Redis CPU seconds per second while query-api was loaded (INFO cpu; includes the generator "
+                        + "JVM start): median " + Format.decimal(Stats.median(redisBusy)) + ", max "
+                        + Format.decimal(Stats.percentile(redisBusy, 1.0)) + "; near 1 would mean Redis limited.");
+    }
+
+    private static void report(BenchContext context, Results results,
+                               Map<Workload, Map<String, List<LoadRun.Result>>> measured, int articleBytes,
+                               int pageBytes) {
+        Section section = results.add(Section.of("read", "Reads: query-api vs bare Javalin (HTTP ceiling) vs SQL",
+                "workload", "c", "target", "req/s (median)", "p50 ms", "p99 ms", "errors", "query-api / bare",
+                "query-api / SQL"));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        int highest = context.config().concurrencies().stream().mapToInt(Integer::intValue).max().orElse(0);
+        measured.forEach((workload, byTarget) -> {
+            double vsBare = Stats.median(ratios(byTarget.get("query-api"), byTarget.get("bare Javalin")));
+            double vsSql = Stats.median(ratios(byTarget.get("query-api"), byTarget.get("SQL")));
+            for (String target : TARGETS) {
+                List<LoadRun.Result> runs = byTarget.get(target);
+                double throughput = Stats.median(runs.stream().map(LoadRun.Result::throughput).toList());
+                double p50 = Stats.median(runs.stream().map(LoadRun.Result::p50Ms).toList());
+                double p99 = Stats.median(runs.stream().map(LoadRun.Result::p99Ms).toList());
+                long errors = runs.stream().mapToLong(LoadRun.Result::errors).sum();
+                long requests = runs.stream().mapToLong(LoadRun.Result::requests).sum();
+                boolean queryApi = target.equals("query-api");
+                section.row(workload.name(), workload.concurrency(), target, throughput, p50, p99, errors,
+                        queryApi ? vsBare : null, queryApi ? vsSql : null);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("workload", workload.name());
+                row.put("ids", workload.ids().toString());
+                row.put("concurrency", workload.concurrency());
+                row.put("target", target);
+                row.put("requests", requests);
+                row.put("errors", errors);
+                row.put("throughput", throughput);
+                row.put("p50Ms", p50);
+                row.put("p99Ms", p99);
+                row.put("runs", runs);
+                rows.add(row);
+            }
+            if (workload.concurrency() == highest && workload.path().equals(ARTICLE)) {
+                double p99 = Stats.median(byTarget.get("query-api").stream().map(LoadRun.Result::p99Ms).toList());
+                String where = workload.name() + ", c=" + highest;
+                results.target(TargetCheck.atLeast("read throughput >= 0.6 x bare Javalin (" + where + ")", vsBare, 0.6, " x"));
+                results.target(TargetCheck.atMost("read p99 <= 5 ms (" + where + ")", p99, 5, " ms"));
+                if (workload.ids().stride() > 0) {
+                    results.target(TargetCheck.atLeast("read throughput >= 5 x SQL (" + where + ")", vsSql, 5, " x"));
+                }
+            }
+        });
+        section.put("measurements", rows)
+                .put("articleBodyBytes", articleBytes)
+                .put("pageBodyBytes", pageBytes)
+                .note("Closed-loop load from a separate JVM (LoadGenerator: one keep-alive connection per client), "
+                        + context.config().runs() + " run(s) of " + context.config().duration().toMillis()
+                        + " ms after " + context.config().warmup().toMillis() + " ms of warm-up per cell; medians "
+                        + "over runs; ratios are taken within a round, then the median.")
+                .note("Skewed ids: half of the requests go to the hot 1% of articles, which hold half of all "
+                        + "comments and likes (that is where SQL COUNTs are expensive).")
+                .note("The bare Javalin answers a fixed body of the same size (article " + articleBytes
+                        + " bytes, board page " + pageBytes + " bytes). SQL: one SELECT with COUNT subqueries per "
+                        + "article through a HikariCP pool of 10 on the command database.");
+    }
+
+    private static List<Double> ratios(List<LoadRun.Result> ours, List<LoadRun.Result> theirs) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(ours.size(), theirs.size()); i++) {
+            ratios.add(ours.get(i).throughput() / theirs.get(i).throughput());
+        }
+        return ratios;
+    }
+}
