@@ -4,6 +4,8 @@ import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.projector.board.ModelOp;
+import dev.boardcqrs.projector.board.ModelOp.CatalogChange;
+import dev.boardcqrs.projector.catalog.CatalogWriter;
 import dev.boardcqrs.projector.board.ModelOp.CountChange;
 import dev.boardcqrs.projector.board.ModelOp.Kind;
 import dev.boardcqrs.projector.board.ModelOp.PutArticle;
@@ -34,12 +36,14 @@ public final class RedisModelWriter {
     private final LuaScript putArticle = LuaScript.resource("lua/put_article.lua");
     private final LuaScript removeArticle = LuaScript.resource("lua/remove_article.lua");
     private final LuaScript countChange = LuaScript.resource("lua/count_change.lua");
+    private final CatalogWriter catalogs;
 
     public RedisModelWriter(UnifiedJedis redis, KeyScheme keys, Duration modelTtl, int listLength) {
         this.redis = redis;
         this.keys = keys;
         this.ttlSeconds = Math.max(1, modelTtl.toSeconds());
         this.listLength = listLength;
+        this.catalogs = new CatalogWriter(keys);
     }
 
     /** An operation with the position of the row change it came from; {@code snapshot} while building. */
@@ -119,13 +123,19 @@ public final class RedisModelWriter {
                     throw error;
                 }
             }
+            // EXEC answers in queue order: one result per op first, then the meta writes
+            for (int i = 0; i < ops.size(); i++) {
+                if (ops.get(i).op() instanceof CatalogChange change) {
+                    catalogs.checkResult(change.op(), ops.get(i).position(), results.get(i));
+                }
+            }
             return Outcome.APPLIED;
         }
     }
 
     // EVALSHA of an unknown script fails inside MULTI without undoing the rest, so make sure Redis knows them first
     private void loadScripts() {
-        List<LuaScript> scripts = List.of(putArticle, removeArticle, countChange);
+        List<LuaScript> scripts = List.of(putArticle, removeArticle, countChange, CatalogWriter.SCRIPT);
         List<Boolean> known = redis.scriptExists(scripts.stream().map(LuaScript::sha).toList());
         for (int i = 0; i < scripts.size(); i++) {
             if (!known.get(i)) {
@@ -146,6 +156,8 @@ public final class RedisModelWriter {
             tx.evalsha(putArticle.sha(), List.of(keys.article(put.articleId()), keys.board(put.boardId()),
                     keys.boardArticles(put.boardId()), keys.board(previous), keys.boardArticles(previous),
                     keys.articleMissed(put.articleId())), args);
+        } else if (op instanceof CatalogChange change) {
+            catalogs.queue(tx, change.op());
         } else if (op instanceof RemoveArticle remove) {
             tx.evalsha(removeArticle.sha(), List.of(keys.article(remove.articleId()), keys.board(remove.boardId()),
                     keys.boardArticles(remove.boardId()), keys.articleMissed(remove.articleId())),
@@ -158,6 +170,11 @@ public final class RedisModelWriter {
                     Integer.toString(count.delta()), position, planned.snapshot() ? "snapshot" : "stream",
                     Long.toString(ttlSeconds)));
         }
+    }
+
+    /** Catalog changes refused since start (they would have closed a cycle); see {@link CatalogWriter}. */
+    public long refusedCatalogChanges() {
+        return catalogs.refused();
     }
 
     private static void addFields(List<String> args, Map<String, String> fields) {
