@@ -43,3 +43,29 @@ CREATE TABLE IF NOT EXISTS article_view_count (
     view_count BIGINT NOT NULL,
     PRIMARY KEY (article_id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- The grocery display domain. Catalogs form a tree (parent_id NULL for a root); products sit on leaf catalogs
+-- (command-api enforces it, plain SQL may not). No foreign keys: rows may arrive in any order, and the projector
+-- handles a product or child whose catalog it has not seen yet. price is in minor units (cents).
+CREATE TABLE IF NOT EXISTS catalog (
+    catalog_id    BIGINT       NOT NULL AUTO_INCREMENT,
+    parent_id     BIGINT       NULL,
+    name          VARCHAR(100) NOT NULL,
+    display_order INT          NOT NULL DEFAULT 0,
+    PRIMARY KEY (catalog_id),
+    INDEX idx_catalog_parent (parent_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+CREATE TABLE IF NOT EXISTS product (
+    product_id    BIGINT       NOT NULL AUTO_INCREMENT,
+    catalog_id    BIGINT       NOT NULL,
+    name          VARCHAR(200) NOT NULL,
+    price         BIGINT       NOT NULL,
+    status        VARCHAR(16)  NOT NULL DEFAULT 'ON_SALE',
+    display_order INT          NOT NULL DEFAULT 0,
+    updated_at    DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    PRIMARY KEY (product_id),
+    INDEX idx_product_catalog (catalog_id),
+    CONSTRAINT ck_product_status CHECK (status IN ('ON_SALE', 'SOLD_OUT', 'HIDDEN')),
+    CONSTRAINT ck_product_price CHECK (price >= 0)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

@@ -4,6 +4,9 @@ import dev.boardcqrs.command.article.ArticleController;
 import dev.boardcqrs.command.article.ArticleService;
 import dev.boardcqrs.command.auth.Authenticator;
 import dev.boardcqrs.command.auth.Tokens;
+import dev.boardcqrs.command.catalog.CatalogController;
+import dev.boardcqrs.command.catalog.CatalogService;
+import dev.boardcqrs.command.catalog.ProductService;
 import dev.boardcqrs.command.comment.CommentController;
 import dev.boardcqrs.command.comment.CommentService;
 import dev.boardcqrs.command.db.Database;
@@ -35,6 +38,8 @@ public final class CommandApp {
         ArticleController articles = new ArticleController(new ArticleService(database), auth);
         CommentController comments = new CommentController(new CommentService(database), auth);
         LikeController likes = new LikeController(new LikeService(database), auth);
+        CatalogController catalogs = new CatalogController(new CatalogService(database), new ProductService(database),
+                auth);
         ViewBackupStore viewBackups = new ViewBackupStore(database);
         ViewController views = new ViewController(new ViewService(database, redis, keys, viewBackups,
                 config.viewWindow(), config.viewBackupEvery()), auth);
@@ -49,6 +54,16 @@ public final class CommandApp {
             routes.post("/articles/{articleId}/likes", likes::like);
             routes.delete("/articles/{articleId}/likes/{userId}", likes::unlike);
             routes.post("/articles/{articleId}/views", views::view);
+            routes.post("/catalogs", catalogs::createCatalog);
+            routes.put("/catalogs/{catalogId}/name", catalogs::renameCatalog);
+            routes.put("/catalogs/{catalogId}/order", catalogs::reorderCatalog);
+            routes.put("/catalogs/{catalogId}/parent", catalogs::moveCatalog);
+            routes.delete("/catalogs/{catalogId}", catalogs::deleteCatalog);
+            routes.post("/products", catalogs::createProduct);
+            routes.put("/products/{productId}", catalogs::updateProduct);
+            routes.put("/products/{productId}/status", catalogs::changeProductStatus);
+            routes.put("/products/{productId}/catalog", catalogs::moveProduct);
+            routes.delete("/products/{productId}", catalogs::deleteProduct);
             routes.get("/health", ctx -> {
                 if (!database.isReachable()) {
                     throw ApiException.unavailable("database is not reachable");

@@ -192,7 +192,31 @@ class HostileInputIT {
                 "{\"content\":\"c\",\"parentCommentId\":\"x\"}", "{\"content\":\"c\",\"parentCommentId\":-5}",
                 "{\"content\":\"c\",\"parentCommentId\":999999999}", "{\"content\":\"c\",\"parentCommentId\":1.5}",
                 "{\"content\":\"" + "a".repeat(64 * 1024 + 1) + "\"}");
+        // the display tree: each body is bad for the endpoint it is listed with
+        Map<String, List<String>> catalogBodies = Map.of(
+                "POST /catalogs", List.of("{\"name\":\"\"}", "{\"name\":5}", "{\"name\":\"x\",\"parentId\":\"1\"}",
+                        "{\"name\":\"x\",\"parentId\":0}", "{\"name\":\"x\",\"displayOrder\":-1}",
+                        "{\"name\":\"x\",\"displayOrder\":1.5}", "{\"name\":\"x\",\"displayOrder\":99999999999}",
+                        "{\"name\":\"" + "a".repeat(101) + "\"}"),
+                "PUT /catalogs/1/order", List.of("{}", "{\"displayOrder\":\"1\"}", "{\"displayOrder\":null}"),
+                "PUT /catalogs/1/parent", List.of("{}", "{\"parentId\":-1}", "{\"parentId\":\"x\"}"),
+                "POST /products", List.of("{\"catalogId\":1,\"name\":\"p\"}", "{\"catalogId\":1,\"name\":\"p\",\"price\":-1}",
+                        "{\"catalogId\":1,\"name\":\"p\",\"price\":\"1\"}", "{\"catalogId\":1,\"name\":\"p\",\"price\":1e400}",
+                        "{\"catalogId\":1,\"name\":\"p\",\"price\":1,\"status\":\"FREE\"}",
+                        "{\"catalogId\":1,\"name\":\"p\",\"price\":1,\"status\":5}",
+                        "{\"catalogId\":0,\"name\":\"p\",\"price\":1}", "{\"catalogId\":1,\"name\":null,\"price\":1}"),
+                "PUT /products/1/status", List.of("{}", "{\"status\":\"on_sale\"}", "{\"status\":null}"),
+                "PUT /products/1/catalog", List.of("{}", "{\"catalogId\":\"1\"}"));
         List<BadRequest> requests = new ArrayList<>();
+        catalogBodies.forEach((endpoint, bodies) -> {
+            String[] methodAndPath = endpoint.split(" ");
+            for (String body : bodies) {
+                requests.add(new BadRequest(methodAndPath[0], methodAndPath[1], body, auth));
+            }
+            for (String body : anyBody) {
+                requests.add(new BadRequest(methodAndPath[0], methodAndPath[1], body, auth));
+            }
+        });
         String article = "/articles/" + articleId;
         for (String body : anyBody) {
             requests.add(new BadRequest("POST", "/articles", body, auth));
@@ -223,7 +247,17 @@ class HostileInputIT {
                 new Endpoint("DELETE", "/comments/{c}", null),
                 new Endpoint("POST", "/articles/{a}/likes", ""),
                 new Endpoint("DELETE", "/articles/{a}/likes/{c}", null),
-                new Endpoint("POST", "/articles/{a}/views", ""));
+                new Endpoint("POST", "/articles/{a}/views", ""),
+                new Endpoint("POST", "/catalogs", toJson(Map.of("name", "n"))),
+                new Endpoint("PUT", "/catalogs/{a}/name", toJson(Map.of("name", "n"))),
+                new Endpoint("PUT", "/catalogs/{a}/order", toJson(Map.of("displayOrder", 1))),
+                new Endpoint("PUT", "/catalogs/{a}/parent", "{\"parentId\":null}"),
+                new Endpoint("DELETE", "/catalogs/{a}", null),
+                new Endpoint("POST", "/products", toJson(Map.of("catalogId", 1, "name", "n", "price", 1))),
+                new Endpoint("PUT", "/products/{a}", toJson(Map.of("name", "n", "price", 1))),
+                new Endpoint("PUT", "/products/{a}/status", toJson(Map.of("status", "SOLD_OUT"))),
+                new Endpoint("PUT", "/products/{a}/catalog", toJson(Map.of("catalogId", 1))),
+                new Endpoint("DELETE", "/products/{a}", null));
     }
 
     private record Endpoint(String method, String template, String validBody) {
@@ -250,7 +284,7 @@ class HostileInputIT {
         StringBuilder checksum = new StringBuilder();
         try (Connection connection = mariaDb.connectAsRoot();
              ResultSet rs = connection.createStatement().executeQuery(
-                     "CHECKSUM TABLE article, comment, article_like, article_view_count")) {
+                     "CHECKSUM TABLE article, comment, article_like, article_view_count, catalog, product")) {
             while (rs.next()) {
                 checksum.append(rs.getString(1)).append('=').append(rs.getString(2)).append(';');
             }

@@ -14,6 +14,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,6 +173,31 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** Runs statements as root in one transaction, as another system's multi-row write would. */
+    public void executeInTransaction(String... statements) throws SQLException {
+        try (Connection connection = connectAsRoot()) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                for (String sql : statements) {
+                    statement.execute(sql);
+                }
+            }
+            connection.commit();
+        }
+    }
+
+    /** The first column of every row a query answers, as numbers (ids). */
+    public List<Long> ids(String sql) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (Connection connection = connectAsRoot(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
     }
 
     private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {

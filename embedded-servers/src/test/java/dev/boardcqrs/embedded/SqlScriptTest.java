@@ -9,7 +9,7 @@ class SqlScriptTest {
     @Test
     void shouldSplitTheSchemaIntoOneStatementPerTableWithoutComments() {
         assertThat(SqlScript.statements(SqlScript.resource("sql/schema.sql")))
-                .hasSize(4)
+                .hasSize(6)
                 .allSatisfy(statement -> assertThat(statement).startsWith("CREATE TABLE IF NOT EXISTS").doesNotContain("--"));
     }
 

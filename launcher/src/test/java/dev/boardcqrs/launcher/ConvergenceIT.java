@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.board.Timestamps;
-import dev.boardcqrs.embedded.EmbeddedMariaDb;
-import dev.boardcqrs.embedded.FreePort;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.projector.generation.Generation;
 import java.nio.file.Files;
@@ -132,7 +130,7 @@ class ConvergenceIT {
         log.info("convergence run with kill -9: seed {}, {} operations", seed, operations);
         Random random = new Random(seed);
         stack.projector().close(); // a separate JVM takes over the same offsets and namespace
-        ProjectorProcess projector = ProjectorProcess.start(stack);
+        ProjectorProcess projector = ProjectorProcess.start(stack, Map.of("BOARD_LIST_LENGTH", Integer.toString(LIST_LENGTH)));
         AtomicBoolean reading = new AtomicBoolean(true);
         Thread reader = new Thread(() -> readConstantly(new Random(seed + 1), reading), "convergence-reader");
         reader.start();
@@ -143,7 +141,7 @@ class ConvergenceIT {
                 if (random.nextInt(40) == 0) {
                     projector.kill(); // SIGKILL: no shutdown hook, no offset commit, maybe mid-EXEC
                     kills++;
-                    projector = ProjectorProcess.start(stack);
+                    projector = ProjectorProcess.start(stack, Map.of("BOARD_LIST_LENGTH", Integer.toString(LIST_LENGTH)));
                 } else if (random.nextInt(200) == 0) {
                     stack.redis().flushAll();
                 } else if (random.nextInt(20) == 0) {
@@ -318,14 +316,7 @@ class ConvergenceIT {
     }
 
     private static List<Long> ids(String sql) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        try (Connection connection = stack.mariaDb().connectAsRoot(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            while (rs.next()) {
-                ids.add(rs.getLong(1));
-            }
-        }
-        return ids;
+        return stack.mariaDb().ids(sql);
     }
 
     private static void sql(String statement) throws SQLException {
@@ -333,53 +324,7 @@ class ConvergenceIT {
     }
 
     private static void sqlTransaction(String... statements) throws SQLException {
-        try (Connection connection = stack.mariaDb().connectAsRoot()) {
-            connection.setAutoCommit(false);
-            try (Statement statement = connection.createStatement()) {
-                for (String sql : statements) {
-                    statement.execute(sql);
-                }
-            }
-            connection.commit();
-        }
-    }
-
-    /** cdc-projector as its own JVM, from the packaged jar, on the stack's database, Redis and offsets. */
-    private static final class ProjectorProcess {
-        private final Process process;
-
-        private ProjectorProcess(Process process) {
-            this.process = process;
-        }
-
-        static ProjectorProcess start(DevStack stack) throws Exception {
-            Path jar = Path.of("..", "cdc-projector", "target", "cdc-projector.jar");
-            assertThat(jar).as("cdc-projector is packaged before the launcher's integration tests").exists();
-            int port = FreePort.find();
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", jar.toString());
-            builder.environment().putAll(Map.of(
-                    "DATABASE_URL", stack.mariaDb().jdbcUrl(),
-                    "CDC_DATABASE_USER", EmbeddedMariaDb.CDC_USER,
-                    "CDC_DATABASE_PASSWORD", EmbeddedMariaDb.CDC_PASSWORD,
-                    "REDIS_URL", "redis://127.0.0.1:" + stack.redisPort(),
-                    "PROJECTOR_PORT", Integer.toString(port),
-                    "PROJECTOR_OFFSET_FILE", stack.projectorConfig().offsetFile().toString(),
-                    "PROJECTOR_SCHEMA_HISTORY_FILE", stack.projectorConfig().schemaHistoryFile().toString(),
-                    "BOARD_LIST_LENGTH", Integer.toString(LIST_LENGTH)));
-            builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            Process process = builder.start();
-            JsonHttp health = new JsonHttp("http://127.0.0.1:" + port);
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> !process.isAlive()
-                    || health.get("/health").json().path("state").asText().matches("RUNNING|SNAPSHOT|STREAMING"));
-            assertThat(process.isAlive()).as("projector process is running").isTrue();
-            return new ProjectorProcess(process);
-        }
-
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor();
-        }
+        stack.mariaDb().executeInTransaction(statements);
     }
 
     /** The keys of the generation readers use now. */

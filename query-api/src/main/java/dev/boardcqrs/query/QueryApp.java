@@ -5,6 +5,8 @@ import dev.boardcqrs.common.metrics.ServiceMetrics;
 import dev.boardcqrs.common.web.HttpApps;
 import dev.boardcqrs.query.article.ArticleController;
 import dev.boardcqrs.query.article.ArticleQueries;
+import dev.boardcqrs.query.catalog.CatalogController;
+import dev.boardcqrs.query.catalog.CatalogQueries;
 import dev.boardcqrs.query.metrics.QueryMetrics;
 import dev.boardcqrs.query.readthrough.ArticleSource;
 import dev.boardcqrs.query.readthrough.ReadThrough;
@@ -27,10 +29,13 @@ public final class QueryApp {
                 config.readThroughTimeout(), config.modelTtl(), queryMetrics);
         ArticleController articles = new ArticleController(new ArticleQueries(redis, keys, views, readThrough, source,
                 queryMetrics));
+        CatalogController catalogs = new CatalogController(new CatalogQueries(redis, keys));
         return HttpApps.create(config.host(), config.port(), metrics, routes -> {
             routes.get("/articles/{articleId}", articles::article);
             routes.get("/boards/{boardId}/articles", articles::page);
             routes.get("/boards/{boardId}/articles/infinite-scroll", articles::scroll);
+            routes.get("/catalogs/tree", catalogs::tree);
+            routes.get("/catalogs/{catalogId}/products", catalogs::products);
             routes.get("/health", ctx -> {
                 redis.ping();
                 ctx.json(Map.of("status", "UP"));

@@ -6,6 +6,7 @@ import dev.boardcqrs.projector.board.ModelOp.Kind;
 import dev.boardcqrs.projector.board.ModelOp.CountChange;
 import dev.boardcqrs.projector.board.ModelOp.PutArticle;
 import dev.boardcqrs.projector.board.ModelOp.RemoveArticle;
+import dev.boardcqrs.projector.catalog.CatalogProjection;
 import dev.boardcqrs.projector.change.RowChange;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -18,12 +19,14 @@ import java.util.Objects;
  * on the row's before and after images, so a row written with plain SQL counts like one from command-api.
  */
 public final class BoardProjection {
+    private final CatalogProjection catalogs = new CatalogProjection();
 
     public List<ModelOp> plan(RowChange change) {
         return switch (change.table()) {
             case "article" -> article(change);
             case "comment" -> membership(Kind.COMMENT, "comment_id", change, BoardProjection::commentIsLive);
             case "article_like" -> membership(Kind.LIKE, "article_like_id", change, row -> true);
+            case "catalog", "product" -> catalogs.plan(change).stream().<ModelOp>map(ModelOp.CatalogChange::new).toList();
             default -> List.of();
         };
     }

@@ -25,5 +25,9 @@ public sealed interface ModelOp {
     record CountChange(Kind kind, long articleId, int delta) implements ModelOp {
     }
 
+    /** A change to the catalog display model (see the catalog package); applied in the same batch. */
+    record CatalogChange(dev.boardcqrs.projector.catalog.CatalogOp op) implements ModelOp {
+    }
+
     enum Kind { COMMENT, LIKE }
 }

@@ -17,6 +17,8 @@ import org.apache.kafka.connect.source.SourceRecord;
  * heartbeats, schema changes) give nothing.
  */
 public final class RowChanges {
+    /** Debezium's header on the create half of a primary key change (RelationalChangeRecordEmitter). */
+    private static final String NEW_KEY_HEADER = "__debezium.oldkey";
     private RowChanges() {
     }
 
@@ -40,13 +42,14 @@ public final class RowChanges {
                 operation,
                 columns(value.getStruct("before")),
                 columns(value.getStruct("after")),
-                position(source, record.sourceOffset() == null ? Map.of() : record.sourceOffset()),
+                position(source, record.sourceOffset() == null ? Map.of() : record.sourceOffset(),
+                        record.headers().lastWithName(NEW_KEY_HEADER) != null),
                 Optional.ofNullable(source.getInt64("ts_ms")).orElse(0L)));
     }
 
     // The offset, not the source block: its (pos, event, row) is unique per change, while the source block's
     // pos is shared by all rows of an event.
-    private static SourcePosition position(Struct source, Map<String, ?> offset) {
+    private static SourcePosition position(Struct source, Map<String, ?> offset, boolean newKey) {
         String snapshot = source.schema().field("snapshot") == null ? null : source.getString("snapshot");
         return new SourcePosition(
                 offset.get("file") instanceof String file ? file : source.getString("file"),
@@ -55,7 +58,8 @@ public final class RowChanges {
                 number(offset.get("row"), 0),
                 source.schema().field("gtid") == null ? null : source.getString("gtid"),
                 snapshot != null && !"false".equals(snapshot),
-                "last".equals(snapshot));
+                "last".equals(snapshot),
+                newKey);
     }
 
     private static long number(Object value, long fallback) {

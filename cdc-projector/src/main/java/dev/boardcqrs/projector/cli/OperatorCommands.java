@@ -129,7 +129,8 @@ public final class OperatorCommands {
         }
         out.println("applied      " + result.path("applied").size() + " (removed from the dead letters)");
         out.println("failing      " + result.path("failed").size() + " (kept with the new error)");
-        out.println("not retried  " + result.path("notRetryable").size() + " (records that are not row changes)");
+        out.println("not retried  " + result.path("notRetryable").size() + " (records that are not row changes, and catalog changes: `rebuild` reads their "
+                + "current rows)");
         return result.path("failed").isEmpty() ? 0 : 1;
     }
 

@@ -6,7 +6,7 @@ import java.util.Properties;
 
 /** The Debezium settings for the board tables, from the projector's config and the server kind. */
 public final class EngineProperties {
-    public static final String TABLES = "article,comment,article_like";
+    public static final String TABLES = "article,comment,article_like,catalog,product";
     /** The engine name and topic prefix key the offsets; {@link OffsetFile} writes them under the same key. */
     public static final String ENGINE_NAME = "board-cqrs-projector";
 

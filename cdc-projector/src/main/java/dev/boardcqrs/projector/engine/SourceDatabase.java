@@ -25,7 +25,8 @@ public final class SourceDatabase {
         try (Connection connection = DriverManager.getConnection(url, user, password);
              Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT (SELECT COUNT(*) FROM article) + (SELECT COUNT(*) FROM comment)"
-                     + " + (SELECT COUNT(*) FROM article_like)")) {
+                     + " + (SELECT COUNT(*) FROM article_like) + (SELECT COUNT(*) FROM catalog)"
+                     + " + (SELECT COUNT(*) FROM product)")) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {

@@ -4,6 +4,8 @@ import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.projector.board.ModelOp;
+import dev.boardcqrs.projector.board.ModelOp.CatalogChange;
+import dev.boardcqrs.projector.catalog.CatalogWriter;
 import dev.boardcqrs.projector.board.ModelOp.CountChange;
 import dev.boardcqrs.projector.board.ModelOp.Kind;
 import dev.boardcqrs.projector.board.ModelOp.PutArticle;
@@ -40,6 +42,7 @@ public final class RedisModelWriter {
     private final LuaScript putArticle = LuaScript.resource("lua/put_article.lua");
     private final LuaScript removeArticle = LuaScript.resource("lua/remove_article.lua");
     private final LuaScript countChange = LuaScript.resource("lua/count_change.lua");
+    private final CatalogWriter catalogs;
 
     /** {@code keys}: the generation this writer fills. */
     public RedisModelWriter(UnifiedJedis redis, KeyScheme keys, Duration modelTtl, int listLength) {
@@ -48,6 +51,7 @@ public final class RedisModelWriter {
         this.namespace = new KeyScheme(keys.namespace());
         this.ttlSeconds = Math.max(1, modelTtl.toSeconds());
         this.listLength = listLength;
+        this.catalogs = new CatalogWriter(keys);
     }
 
     /** An operation with the position of the row change it came from; {@code snapshot} while building. */
@@ -154,6 +158,8 @@ public final class RedisModelWriter {
                         throw error; // the watermark itself: nothing can be trusted
                     }
                     refused.put(i, error);
+                } else if (i < ops.size() && catalogRefusal(ops.get(i), results.get(i)) != null) {
+                    refused.put(i, new JedisDataException(catalogRefusal(ops.get(i), results.get(i))));
                 }
             }
             if (activate) {
@@ -183,12 +189,21 @@ public final class RedisModelWriter {
             for (Planned planned : ops) {
                 call(tx, planned);
             }
-            for (Object result : tx.exec()) {
-                if (result instanceof JedisDataException error) {
+            List<Object> results = tx.exec();
+            for (int i = 0; i < results.size(); i++) {
+                if (results.get(i) instanceof JedisDataException error) {
                     throw error;
+                }
+                if (catalogRefusal(ops.get(i), results.get(i)) != null) {
+                    throw new JedisDataException(catalogRefusal(ops.get(i), results.get(i)));
                 }
             }
         }
+    }
+
+    // the catalog script answers "ok" or why it left the model as it was
+    private String catalogRefusal(Planned planned, Object result) {
+        return planned.op() instanceof CatalogChange ? catalogs.refusal(result) : null;
     }
 
     /**
@@ -214,7 +229,7 @@ public final class RedisModelWriter {
 
     // EVALSHA of an unknown script fails inside MULTI without undoing the rest, so make sure Redis knows them first
     private void loadScripts() {
-        List<LuaScript> scripts = List.of(putArticle, removeArticle, countChange);
+        List<LuaScript> scripts = List.of(putArticle, removeArticle, countChange, CatalogWriter.SCRIPT);
         List<Boolean> known = redis.scriptExists(scripts.stream().map(LuaScript::sha).toList());
         for (int i = 0; i < scripts.size(); i++) {
             if (!known.get(i)) {
@@ -235,6 +250,8 @@ public final class RedisModelWriter {
             tx.evalsha(putArticle.sha(), List.of(keys.article(put.articleId()), keys.board(put.boardId()),
                     keys.boardArticles(put.boardId()), keys.board(previous), keys.boardArticles(previous),
                     keys.articleMissed(put.articleId())), args);
+        } else if (op instanceof CatalogChange change) {
+            catalogs.queue(tx, change.op());
         } else if (op instanceof RemoveArticle remove) {
             tx.evalsha(removeArticle.sha(), List.of(keys.article(remove.articleId()), keys.board(remove.boardId()),
                     keys.boardArticles(remove.boardId()), keys.articleMissed(remove.articleId())),

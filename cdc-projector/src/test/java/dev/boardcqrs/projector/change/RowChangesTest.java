@@ -69,6 +69,24 @@ class RowChangesTest {
     }
 
     @Test
+    void shouldOrderTheNewKeyOfAPrimaryKeyChangeAfterTheOldKeyAtTheSameOffset() {
+        Map<String, ?> offset = Map.of("file", "bin.000003", "pos", 4600L, "event", 1L, "row", 0);
+        Struct source = new Struct(SOURCE).put("table", "comment").put("file", "bin.000003").put("pos", 4711L)
+                .put("ts_ms", 0L);
+        SourceRecord deleted = record(new Struct(ENVELOPE).put("before", row(1, (short) 0)).put("source", source)
+                .put("op", "d"), offset);
+        SourceRecord created = record(new Struct(ENVELOPE).put("after", row(2, (short) 0)).put("source", source)
+                .put("op", "c"), offset);
+        created.headers().addLong("__debezium.oldkey", 1L);
+        String next = new SourcePosition("bin.000003", 4600, 1, 1, null, false, false).sortKey();
+
+        String oldKey = RowChanges.from(deleted).orElseThrow().position().sortKey();
+        String newKey = RowChanges.from(created).orElseThrow().position().sortKey();
+
+        assertThat(List.of(oldKey, newKey, next)).doesNotHaveDuplicates().isSorted();
+    }
+
+    @Test
     void shouldGiveNothingForTombstones() {
         assertThat(RowChanges.from(record(null, Map.of()))).isEmpty();
     }

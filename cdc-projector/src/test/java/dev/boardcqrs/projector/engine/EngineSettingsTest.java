@@ -34,7 +34,7 @@ class EngineSettingsTest {
 
         assertThat(props.getProperty("poll.interval.ms")).isEqualTo("1");
         assertThat(props.getProperty("connector.class")).isEqualTo("io.debezium.connector.mysql.MySqlConnector");
-        assertThat(props.getProperty("table.include.list")).isEqualTo("board.article,board.comment,board.article_like");
+        assertThat(props.getProperty("table.include.list")).isEqualTo("board.article,board.comment,board.article_like,board.catalog,board.product");
         assertThat(props.getProperty("database.hostname")).isEqualTo("h");
     }
 

@@ -57,6 +57,32 @@ public final class JsonBody {
         return node.asLong();
     }
 
+    /** Whether the body names the field at all (a JSON null counts as named). */
+    public boolean has(String field) {
+        return root.has(field);
+    }
+
+    /** A required integer between {@code min} and {@code max}. */
+    public long requiredInteger(String field, long min, long max) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            throw ApiException.badRequest(field + " is required");
+        }
+        return integer(field, min, max, 0);
+    }
+
+    /** An integer between {@code min} and {@code max}; {@code absent} when the field is missing or null. */
+    public long integer(String field, long min, long max, long absent) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return absent;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < min || node.asLong() > max) {
+            throw ApiException.badRequest(field + " must be an integer between " + min + " and " + max);
+        }
+        return node.asLong();
+    }
+
     /** Non-blank text of at most {@code maxCharacters} characters (Unicode code points, as VARCHAR counts). */
     public String text(String field, int maxCharacters) {
         String value = requiredText(field);

@@ -25,6 +25,18 @@ import redis.clients.jedis.UnifiedJedis;
  * {ns}:{gen}:board:{boardId}:articles zset   ids of the board's newest articles (up to the list length),
  *                                            scored by id; older pages come from SQL
  *
+ * the catalog display model (owned whole by cdc-projector: no TTL, no read-through, exact by the watermark):
+ * {ns}:{gen}:catalog:{catalogId}      hash   parent (id, or "" for a root), linked (1 while the catalog hangs in
+ *                                            the tree at parent: its row exists), name, order, sellable (ON_SALE
+ *                                            products in its whole subtree). May exist before its own row is seen,
+ *                                            created by a product or a child; then it hangs nowhere (detached)
+ * {ns}:{gen}:catalog:{catalogId}:children zset   the catalogs whose row names it as parent, scored by display order,
+ *                                            members zero-padded ids (ties in id order)
+ * {ns}:{gen}:catalog:roots            zset   the catalogs whose parent is NULL, likewise
+ * {ns}:{gen}:catalog:{catalogId}:products zset   the ON_SALE products of its whole subtree, scored by display order,
+ *                                            members zero-padded ids
+ * {ns}:{gen}:product:{productId}      hash   catalog, name, price, status, order, updatedAt of a product row
+ *
  * {ns}:deadletters                   stream changes the projector could not apply, with the error and position;
  *                                            kept across rebuilds (see cdc-projector's dead letters)
  *
@@ -125,6 +137,35 @@ public record KeyScheme(String namespace, String generation) {
 
     public String boardArticles(long boardId) {
         return board(boardId) + ":articles";
+    }
+
+    public String catalog(long catalogId) {
+        return catalogPrefix() + catalogId;
+    }
+
+    /** What every catalog node key starts with; Lua scripts walking the tree append an id (and a suffix). */
+    public String catalogPrefix() {
+        return modelPrefix() + "catalog:";
+    }
+
+    public String catalogChildren(long catalogId) {
+        return catalog(catalogId) + ":children";
+    }
+
+    public String catalogProducts(long catalogId) {
+        return catalog(catalogId) + ":products";
+    }
+
+    public String catalogRoots() {
+        return catalogPrefix() + "roots";
+    }
+
+    public String product(long productId) {
+        return productPrefix() + productId;
+    }
+
+    public String productPrefix() {
+        return modelPrefix() + "product:";
     }
 
     /** Changes the projector could not apply; belongs to the namespace, not to a generation of the models. */

@@ -1,0 +1,53 @@
+package dev.boardcqrs.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.FreePort;
+import dev.boardcqrs.embedded.JsonHttp;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * cdc-projector as its own JVM, from the packaged jar, on the stack's database, Redis and offsets, so a
+ * convergence test can kill it with SIGKILL (no shutdown hook, no offset commit, maybe mid-EXEC).
+ */
+final class ProjectorProcess {
+    private final Process process;
+
+    private ProjectorProcess(Process process) {
+        this.process = process;
+    }
+
+    /** {@code settings}: environment variables on top of the stack's connections. */
+    static ProjectorProcess start(DevStack stack, Map<String, String> settings) throws Exception {
+        Path jar = Path.of("..", "cdc-projector", "target", "cdc-projector.jar");
+        assertThat(jar).as("cdc-projector is packaged before the launcher's integration tests").exists();
+        int port = FreePort.find();
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString());
+        builder.environment().putAll(Map.of(
+                "DATABASE_URL", stack.mariaDb().jdbcUrl(),
+                "CDC_DATABASE_USER", EmbeddedMariaDb.CDC_USER,
+                "CDC_DATABASE_PASSWORD", EmbeddedMariaDb.CDC_PASSWORD,
+                "REDIS_URL", "redis://127.0.0.1:" + stack.redisPort(),
+                "PROJECTOR_PORT", Integer.toString(port),
+                "PROJECTOR_OFFSET_FILE", stack.projectorConfig().offsetFile().toString(),
+                "PROJECTOR_SCHEMA_HISTORY_FILE", stack.projectorConfig().schemaHistoryFile().toString()));
+        builder.environment().putAll(settings);
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process process = builder.start();
+        JsonHttp health = new JsonHttp("http://127.0.0.1:" + port);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> !process.isAlive()
+                || health.get("/health").json().path("state").asText().matches("RUNNING|SNAPSHOT|STREAMING"));
+        assertThat(process.isAlive()).as("projector process is running").isTrue();
+        return new ProjectorProcess(process);
+    }
+
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.boardcqrs.query.catalog;
+
+import dev.boardcqrs.common.web.ApiException;
+import dev.boardcqrs.common.web.Params;
+import dev.boardcqrs.query.article.ArticleController;
+import io.javalin.http.Context;
+import java.util.Map;
+
+/** HTTP handlers for the catalog display: parse and bound the parameters, read, respond. */
+public final class CatalogController {
+    private final CatalogQueries queries;
+
+    public CatalogController(CatalogQueries queries) {
+        this.queries = queries;
+    }
+
+    public void tree(Context ctx) {
+        ctx.json(Map.of("catalogs", queries.tree()));
+    }
+
+    public void products(Context ctx) {
+        long catalogId = Params.positiveId(ctx, "catalogId");
+        int page = (int) Params.queryNumber(ctx, "page", 1, ArticleController.MAX_PAGE);
+        int pageSize = (int) Params.queryNumber(ctx, "pageSize", 20, ArticleController.MAX_PAGE_SIZE);
+        ctx.json(queries.products(catalogId, page, pageSize).orElseThrow(() -> ApiException.notFound(
+                "catalog " + catalogId + " does not exist or has no product on sale")));
+    }
+}

@@ -1,0 +1,91 @@
+package dev.boardcqrs.query.catalog;
+
+import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.redis.LuaScript;
+import dev.boardcqrs.common.web.ApiException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Reads the catalog display model, each answer in one EVALSHA. The projector owns the model whole (no TTL,
+ * no read-through), so while a snapshot rebuilds the namespace there is nothing to read: 503, try again.
+ * This is a service: no HTTP here.
+ */
+public final class CatalogQueries {
+    private static final LuaScript TREE = LuaScript.resource("lua/catalog_tree.lua");
+    private static final LuaScript PRODUCTS = LuaScript.resource("lua/catalog_products.lua");
+    private static final int TREE_FIELDS = 5;
+
+    private final UnifiedJedis redis;
+    private final KeyScheme keys;
+
+    public CatalogQueries(UnifiedJedis redis, KeyScheme keys) {
+        this.redis = redis;
+        this.keys = keys;
+    }
+
+    /** The roots of the displayed tree, each with its displayed subtree. */
+    public List<CatalogNode> tree() {
+        List<?> flat = answer(TREE.call(redis, List.of(), List.of(keys.namespace())));
+        List<CatalogNode> roots = new ArrayList<>();
+        // pre-order with depths: the open path from the root to the last node read
+        Deque<List<CatalogNode>> open = new ArrayDeque<>();
+        for (int i = 1; i + TREE_FIELDS - 1 < flat.size(); i += TREE_FIELDS) {
+            int depth = (int) (long) (Long) flat.get(i + 1);
+            CatalogNode node = new CatalogNode(Long.parseLong(text(flat.get(i))), text(flat.get(i + 2)),
+                    Long.parseLong(text(flat.get(i + 3))), Long.parseLong(text(flat.get(i + 4))), new ArrayList<>());
+            while (open.size() > depth) {
+                open.pop();
+            }
+            (open.isEmpty() ? roots : open.peek()).add(node);
+            open.push(node.children());
+        }
+        return roots;
+    }
+
+    /** Page {@code page} (from 1) of the ON_SALE products under a displayed catalog; empty when not displayed. */
+    public Optional<ProductView.Page> products(long catalogId, int page, int pageSize) {
+        long first = (long) (page - 1) * pageSize;
+        List<?> flat = answer(PRODUCTS.call(redis, List.of(), List.of(keys.namespace(), Long.toString(catalogId),
+                Long.toString(first), Long.toString(first + pageSize - 1))));
+        long total = (Long) flat.get(1);
+        if (total < 0) {
+            return Optional.empty();
+        }
+        List<ProductView> products = new ArrayList<>();
+        for (int i = 2; i + 1 < flat.size(); i += 2) {
+            Map<String, String> fields = fields((List<?>) flat.get(i + 1));
+            products.add(new ProductView(Long.parseLong(text(flat.get(i))), Long.parseLong(fields.get("catalog")),
+                    fields.get("name"), Long.parseLong(fields.get("price")), Long.parseLong(fields.get("order")),
+                    fields.get("updatedAt")));
+        }
+        return Optional.of(new ProductView.Page(products, total));
+    }
+
+    private static List<?> answer(Object reply) {
+        List<?> flat = (List<?>) reply;
+        if ((Long) flat.get(0) == 1L) {
+            throw ApiException.unavailable("the catalog display is being rebuilt, try again shortly");
+        }
+        return flat;
+    }
+
+    private static Map<String, String> fields(List<?> flat) {
+        Map<String, String> map = new HashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            map.put(text(flat.get(i)), text(flat.get(i + 1)));
+        }
+        return map;
+    }
+
+    private static String text(Object value) {
+        return value instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                : String.valueOf(value);
+    }
+}

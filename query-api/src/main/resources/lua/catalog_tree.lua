@@ -1,0 +1,38 @@
+-- Reads the displayable catalog tree in one atomic step: from the roots down, in display order, only the
+-- catalogs with at least one ON_SALE product in their subtree (a catalog with none hides its whole subtree).
+-- Keys are those of the active generation, found through its pointer inside the script.
+-- ARGV[1] namespace
+-- Returns { no generation or building (0/1), id1, depth1, name1, order1, sellable1, id2, ... } in pre-order
+-- (depth 0 = root).
+local gen = redis.call('GET', ARGV[1] .. ':active')
+if not gen then
+    return { 1 }
+end
+local MODELS = ARGV[1] .. ':' .. gen .. ':'
+if redis.call('HGET', MODELS .. 'meta', 'building') == '1' then
+    return { 1 }
+end
+local PREFIX = MODELS .. 'catalog:'
+-- the projector never links a cycle; the bound only keeps a bug from looping forever
+local MAX_DEPTH = 256
+local result = { 0 }
+
+local function visit(members, depth)
+    if depth >= MAX_DEPTH then return end
+    for _, member in ipairs(members) do
+        local id = string.match(member, '^0*(.+)$')
+        local f = redis.call('HMGET', PREFIX .. id, 'name', 'order', 'sellable')
+        if (tonumber(f[3]) or 0) > 0 then
+            local n = #result
+            result[n + 1] = id
+            result[n + 2] = depth
+            result[n + 3] = f[1] or ''
+            result[n + 4] = f[2] or '0'
+            result[n + 5] = f[3]
+            visit(redis.call('ZRANGE', PREFIX .. id .. ':children', 0, -1), depth + 1)
+        end
+    end
+end
+
+visit(redis.call('ZRANGE', PREFIX .. 'roots', 0, -1), 0)
+return result
