@@ -20,7 +20,6 @@ import dev.boardcqrs.query.readthrough.SqlArticleSource;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -32,6 +31,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import dev.boardcqrs.common.redis.RedisClients;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -96,13 +96,14 @@ public final class DevStack implements AutoCloseable {
         CommandApiConfig commandConfig = CommandApiConfig.fromEnv(env);
         HikariDataSource commandPool = Database.pool(commandConfig.databaseUrl(), commandConfig.databaseUser(),
                 commandConfig.databasePassword(), commandConfig.poolSize(), commandConfig.connectionTimeout());
-        RedisClient redis = RedisClient.create(URI.create(redisServer.url()));
+        QueryApiConfig queryConfig = QueryApiConfig.fromEnv(env);
+        // one client for all the services here: sized for query-api's readers
+        RedisClient redis = RedisClients.pooled(redisServer.url(), queryConfig.redisPoolSize());
         Javalin commandApi = CommandApp.create(commandConfig, commandPool, redis).start();
 
         ProjectorConfig projectorConfig = ProjectorConfig.fromEnv(env);
         Projector projector = startProjector(projectorConfig, redis);
 
-        QueryApiConfig queryConfig = QueryApiConfig.fromEnv(env);
         HikariDataSource queryPool = QueryDatabase.pool(queryConfig);
         Javalin queryApi = QueryApp.create(queryConfig, redis,
                 new SqlArticleSource(queryPool, queryConfig.readThroughTimeout())).start();

@@ -6,9 +6,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.query.readthrough.QueryDatabase;
 import dev.boardcqrs.query.readthrough.SqlArticleSource;
 import io.javalin.Javalin;
-import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.boardcqrs.common.redis.RedisClients;
 import redis.clients.jedis.RedisClient;
 
 /** Runs query-api against the Redis named by the environment. Only wiring lives here. */
@@ -20,7 +20,7 @@ public final class Main {
 
     public static void main(String[] args) {
         QueryApiConfig config = Env.loadOrExit("query-api", QueryApiConfig::fromEnv);
-        RedisClient redis = RedisClient.create(URI.create(config.redisUrl()));
+        RedisClient redis = RedisClients.pooled(config.redisUrl(), config.redisPoolSize());
         HikariDataSource database = QueryDatabase.pool(config);
         Javalin app = QueryApp.create(config, redis,
                 new SqlArticleSource(database, config.readThroughTimeout())).start();

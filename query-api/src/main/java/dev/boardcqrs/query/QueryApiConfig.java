@@ -16,7 +16,8 @@ public record QueryApiConfig(
         String databasePassword,
         int readThroughConcurrency,
         Duration readThroughTimeout,
-        Duration modelTtl) {
+        Duration modelTtl,
+        int redisPoolSize) {
 
     public QueryApiConfig {
         new KeyScheme(namespace); // validates the namespace
@@ -35,7 +36,8 @@ public record QueryApiConfig(
                 env.string("QUERY_DATABASE_PASSWORD", "board_query"),
                 env.integer("READ_THROUGH_CONCURRENCY", 4, 1, 200),
                 env.duration("READ_THROUGH_TIMEOUT", Duration.ofSeconds(2)),
-                env.duration("QUERY_MODEL_TTL", Duration.ofDays(1)));
+                env.duration("QUERY_MODEL_TTL", Duration.ofDays(1)),
+                env.integer("REDIS_POOL_SIZE", 64, 1, 1024));
     }
 
     @Override
@@ -44,6 +46,7 @@ public record QueryApiConfig(
         return "QueryApiConfig[host=" + host + ", port=" + port + ", redisUrl=" + Env.redacted(redisUrl)
                 + ", namespace=" + namespace + ", viewCountCacheTtl=" + viewCountCacheTtl + ", databaseUrl="
                 + Env.redacted(databaseUrl) + ", databaseUser=" + databaseUser + ", readThroughConcurrency="
-                + readThroughConcurrency + ", readThroughTimeout=" + readThroughTimeout + ", modelTtl=" + modelTtl + "]";
+                + readThroughConcurrency + ", readThroughTimeout=" + readThroughTimeout + ", modelTtl=" + modelTtl
+                + ", redisPoolSize=" + redisPoolSize + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.boardcqrs.projector.apply;
 
+import dev.boardcqrs.common.board.Positions;
 import dev.boardcqrs.projector.board.BoardProjection;
 import dev.boardcqrs.projector.board.ModelOp;
 import dev.boardcqrs.projector.change.RowChange;
@@ -139,7 +140,7 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
                     newWatermark = null;
                 }
                 // snapshot rows share one binlog position; number them so the watermark still moves
-                newWatermark = position + String.format("S%012d", ++snapshotRows);
+                newWatermark = Positions.snapshotRow(position, ++snapshotRows);
                 if (change.position().lastOfSnapshot()) {
                     snapshotRunning = false;
                     building = Boolean.FALSE;

@@ -44,16 +44,18 @@ public final class ArticleQueries {
     }
 
     public Optional<ArticleView> find(long articleId) {
-        List<?> hash = (List<?>) READ_ARTICLE.call(redis, List.of(),
+        // the view count comes along in the same round trip (key: KeyScheme.viewCount), fresher than the cache
+        List<?> read = (List<?>) READ_ARTICLE.call(redis, List.of(),
                 List.of(keys.namespace(), Long.toString(articleId)));
-        ArticleModel model = ArticleModel.fromHash(toMap(hash));
+        ArticleModel model = ArticleModel.fromHash(toMap((List<?>) read.get(1)));
         if (model == null) {
             metrics.misses(1);
             model = readThrough.load(List.of(articleId)).get(articleId);
         } else {
             metrics.hits(1);
         }
-        return Optional.ofNullable(model).map(found -> ArticleView.of(found, views.of(articleId)));
+        long viewCount = (Long) read.get(0);
+        return Optional.ofNullable(model).map(found -> ArticleView.of(found, viewCount));
     }
 
     /** Page {@code page} (from 1) of the board's articles, newest first, with the board's article count. */
