@@ -25,7 +25,8 @@ public final class MemoryScenario implements Scenario {
     @Override
     public void run(BenchContext context, Results results) throws Exception {
         UnifiedJedis redis = context.stack().redis();
-        KeyScheme keys = new KeyScheme(context.stack().projectorConfig().namespace());
+        KeyScheme keys = new KeyScheme(context.stack().projectorConfig().namespace()).activeIn(redis)
+                .orElseThrow(() -> new IllegalStateException("the projector has made no generation of the models"));
         Dataset data = context.data();
         List<Double> cold = new ArrayList<>();
         List<Double> hot = new ArrayList<>();
