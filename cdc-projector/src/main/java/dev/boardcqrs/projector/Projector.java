@@ -190,19 +190,19 @@ public final class Projector implements AutoCloseable {
         }
         Generation next = nextGeneration();
         generations.startRebuilding(next);
-        Pipeline building = pipeline(next, new ProjectorStatus(Clock.systemUTC()));
-        building.writer().activateWhenCaughtUp(() -> housekeeping.execute(() -> switchTo(building)));
-        rebuild = building;
+        rebuild = pipeline(next, new ProjectorStatus(Clock.systemUTC()),
+                () -> housekeeping.execute(() -> switchTo(next)));
         log.info("rebuilding into generation {} while generation {} keeps serving: {}", next, current.generation(),
                 reason);
         return next;
     }
 
     // readers already use the rebuilt generation (switched in the batch that brought it level)
-    private synchronized void switchTo(Pipeline built) {
-        if (rebuild != built) {
+    private synchronized void switchTo(Generation generation) {
+        if (rebuild == null || !rebuild.generation().equals(generation)) {
             return;
         }
+        Pipeline built = rebuild;
         Pipeline old = current;
         current = built;
         rebuild = null;
@@ -237,7 +237,18 @@ public final class Projector implements AutoCloseable {
     }
 
     private Pipeline pipeline(Generation generation, ProjectorStatus status) {
+        return pipeline(generation, status, null);
+    }
+
+    /**
+     * The engine and writer for {@code generation}; {@code onActivated} (for a rebuild's generation, else null)
+     * runs when it takes over from the active one.
+     */
+    private Pipeline pipeline(Generation generation, ProjectorStatus status, Runnable onActivated) {
         RedisModelWriter writer = writer(generation);
+        if (onActivated != null) {
+            writer.activateWhenCaughtUp(onActivated); // before the first batch: until then it is not read
+        }
         BatchApplier applier = new BatchApplier(new BoardProjection(), writer, status, writer.watermark(),
                 source::boardRows, metrics, deadLetters);
         CdcEngine engine = new CdcEngine(EngineProperties.of(config, kind, generation), applier, status,

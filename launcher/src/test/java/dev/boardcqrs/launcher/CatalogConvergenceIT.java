@@ -132,7 +132,8 @@ class CatalogConvergenceIT {
             case 2 -> command.put("/catalogs/" + catalog + "/name", toJson(Map.of("name", "r" + random.nextInt(1000))));
             case 3 -> command.put("/catalogs/" + catalog + "/order", toJson(Map.of("displayOrder", random.nextInt(5))));
             case 4 -> command.put("/catalogs/" + catalog + "/parent",
-                    random.nextInt(4) == 0 ? "{\"parentId\": null}" : toJson(Map.of("parentId", pick(random, catalogs))));
+                    random.nextInt(4) == 0 || catalogs.isEmpty() ? "{\"parentId\": null}"
+                            : toJson(Map.of("parentId", pick(random, catalogs))));
             case 5 -> command.delete("/catalogs/" + catalog);
             case 6, 7 -> command.post("/products", toJson(Map.of("catalogId", catalog == null ? 1 : catalog,
                     "name", "p" + random.nextInt(1000), "price", random.nextInt(500), "displayOrder", random.nextInt(4),

@@ -106,7 +106,9 @@ public final class RedisModelWriter {
         /** Redis does not hold the watermark this projector wrote last: its data was lost (flushed, restarted). */
         LOST,
         /** The namespace changed while the batch was being queued; nothing was applied, try again. */
-        INTERRUPTED
+        INTERRUPTED,
+        /** Another generation has taken over from this one: nothing was written, none is needed. */
+        REPLACED
     }
 
     /**
@@ -129,6 +131,21 @@ public final class RedisModelWriter {
                 return Outcome.LOST;
             }
             Runnable activated = onActivated;
+            if (activated == null) {
+                // the generation readers use: its pointer must still name it. Gone: Redis lost its data (perhaps
+                // before this generation wrote a watermark). Naming another: a rebuild took over; nobody reads
+                // this generation any more and it is about to be stopped, so there is nothing to write.
+                tx.watch(namespace.active());
+                String active = redis.get(namespace.active());
+                if (active == null) {
+                    tx.unwatch();
+                    return Outcome.LOST;
+                }
+                if (!active.equals(keys.generation())) {
+                    tx.unwatch();
+                    return Outcome.REPLACED;
+                }
+            }
             boolean activate = activated != null && caughtUp(tx, watermark, building);
             tx.multi();
             for (Planned planned : ops) {
