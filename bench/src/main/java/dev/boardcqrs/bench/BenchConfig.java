@@ -24,7 +24,7 @@ public record BenchConfig(
         Path resultsDir,
         Set<String> scenarios) {
 
-    public static final Set<String> ALL_SCENARIOS = Set.of("projector", "read", "freshness", "rebuild", "memory");
+    public static final Set<String> ALL_SCENARIOS = Set.of("projector", "read", "freshness", "rebuild", "memory", "catalog");
 
     public static BenchConfig fromEnv(Env env) {
         double scale = decimal(env, "BENCH_SCALE", 1.0);

@@ -5,6 +5,7 @@ import dev.boardcqrs.bench.data.Seeder;
 import dev.boardcqrs.bench.report.Results;
 import dev.boardcqrs.bench.report.Section;
 import dev.boardcqrs.bench.scenario.BenchContext;
+import dev.boardcqrs.bench.scenario.CatalogScenario;
 import dev.boardcqrs.bench.scenario.FreshnessScenario;
 import dev.boardcqrs.bench.scenario.MemoryScenario;
 import dev.boardcqrs.bench.scenario.ProjectorScenario;
@@ -35,7 +36,7 @@ public final class BenchRunner {
     private static final Logger log = LoggerFactory.getLogger(BenchRunner.class);
     /** In this order: the projector scenario stops and restarts the projector around the seeded data first. */
     private static final List<Scenario> SCENARIOS = List.of(new ProjectorScenario(), new ReadScenario(),
-            new FreshnessScenario(), new MemoryScenario(), new RebuildScenario());
+            new FreshnessScenario(), new MemoryScenario(), new RebuildScenario(), new CatalogScenario());
 
     private final BenchConfig config;
     private final Map<String, String> environment;

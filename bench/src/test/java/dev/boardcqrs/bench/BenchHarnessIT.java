@@ -45,7 +45,7 @@ class BenchHarnessIT {
         JsonNode json = MAPPER.readTree(files.get(1).toFile());
         Map<String, JsonNode> sections = new HashMap<>();
         json.path("sections").forEach(section -> sections.put(section.path("scenario").asText(), section.path("data")));
-        assertThat(sections).containsOnlyKeys("data", "projector", "read", "freshness", "memory", "rebuild");
+        assertThat(sections).containsOnlyKeys("data", "projector", "read", "freshness", "memory", "rebuild", "catalog");
 
         // 100 articles, 1,000 comments (half on the hot 1%), 1,000 likes: 2,100 rows, all snapshotted by both
         JsonNode data = sections.get("data");
@@ -88,6 +88,16 @@ class BenchHarnessIT {
 
         // the rebuild reads the seeded rows plus the comments (100) and likes (50) inserted while streaming
         assertThat(sections.get("rebuild").path("rows").asLong()).isEqualTo(2100 + streamed / 2 + streamed / 4);
+
+        // the catalog tree at this scale: 40 catalogs, 1,000 products of which every tenth is SOLD_OUT
+        JsonNode catalog = sections.get("catalog");
+        assertThat(catalog.path("catalogs").asLong()).isEqualTo(40);
+        assertThat(catalog.path("onSale").asLong()).isEqualTo(900);
+        assertThat(catalog.path("flipDepth").asInt()).isEqualTo(3);
+        assertThat(catalog.path("flipRedisCommandsLast").path("evalsha").asLong()).as("script calls of a flip")
+                .isPositive();
+        assertThat(catalog.path("treeErrors").asLong()).isZero();
+        assertThat(catalog.path("treeThroughput").asDouble()).isPositive();
 
         assertThat(json.path("targets")).hasSizeGreaterThanOrEqualTo(7);
         assertThat(json.path("machine").path("cores").asInt()).isPositive();
