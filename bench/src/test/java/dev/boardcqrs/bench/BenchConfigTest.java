@@ -23,7 +23,7 @@ class BenchConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("BENCH_SCALE");
         assertThatThrownBy(() -> BenchConfig.fromEnv(new Env(Map.of("BENCH_CONCURRENCY", "10,x"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("BENCH_CONCURRENCY");
-        assertThatThrownBy(() -> BenchConfig.fromEnv(new Env(Map.of("BENCH_SCENARIOS", "read,catalog"))))
+        assertThatThrownBy(() -> BenchConfig.fromEnv(new Env(Map.of("BENCH_SCENARIOS", "read,catalogue"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("BENCH_SCENARIOS");
     }
 }
