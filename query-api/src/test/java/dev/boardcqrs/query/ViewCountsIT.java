@@ -59,7 +59,7 @@ class ViewCountsIT {
         for (int i = 0; i < 200; i++) {
             counts.add(readers.submit(() -> {
                 go.await();
-                return views.of(7);
+                return countOf(7);
             }));
         }
         go.countDown();
@@ -75,13 +75,13 @@ class ViewCountsIT {
     void shouldReadAgainOnceTheTtlHasPassed() {
         redis.set(KEYS.viewCount(8), "1");
         long before = redisReads();
-        assertThat(views.of(8)).isEqualTo(1);
+        assertThat(countOf(8)).isEqualTo(1);
         redis.set(KEYS.viewCount(8), "2");
 
         clock.addAndGet(Duration.ofMillis(999).toNanos());
-        assertThat(views.of(8)).isEqualTo(1);
+        assertThat(countOf(8)).isEqualTo(1);
         clock.addAndGet(Duration.ofMillis(1).toNanos());
-        assertThat(views.of(8)).isEqualTo(2);
+        assertThat(countOf(8)).isEqualTo(2);
 
         assertThat(redisReads() - before).isEqualTo(2);
     }
@@ -90,7 +90,7 @@ class ViewCountsIT {
     void shouldReadTheMissingCountsOfAPageInOneRoundTrip() {
         redis.set(KEYS.viewCount(21), "5");
         redis.set(KEYS.viewCount(23), "9");
-        views.of(23);
+        countOf(23);
         long before = redisReads();
 
         assertThat(views.of(List.of(21L, 22L, 23L))).containsExactly(
@@ -102,5 +102,9 @@ class ViewCountsIT {
     private static long redisReads() {
         Matcher calls = Pattern.compile("cmdstat_mget:calls=(\\d+)").matcher(redis.info("commandstats"));
         return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+    }
+
+    private long countOf(long articleId) {
+        return views.of(List.of(articleId)).get(articleId);
     }
 }

@@ -35,10 +35,6 @@ public final class ViewCounts {
         this.nanoTime = nanoTime;
     }
 
-    public long of(long articleId) {
-        return of(List.of(articleId)).get(articleId);
-    }
-
     /** The counts of these articles, 0 for an article never viewed. */
     public Map<Long, Long> of(Collection<Long> articleIds) {
         long now = nanoTime.getAsLong();
