@@ -169,8 +169,8 @@ public final class BatchApplier implements DebeziumEngine.ChangeConsumer<ChangeE
             refused.forEach((index, error) -> refusedByRedis(changeOfOp.get(index), error));
             storeDeadLetters();
         }
-        changes.forEach(status::applied);
-        changes.forEach(metrics::applied);
+        status.applied(changes);
+        metrics.applied(changes);
         logProgress(building);
     }
 

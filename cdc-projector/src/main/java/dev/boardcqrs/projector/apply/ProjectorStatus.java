@@ -4,6 +4,7 @@ import dev.boardcqrs.projector.change.RowChange;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -65,17 +66,19 @@ public final class ProjectorStatus {
         return done + " / " + snapshotTotalRows + " rows, " + rate + " rows/s, ETA " + eta;
     }
 
-    void applied(RowChange change) {
-        if (change.position().snapshot()) {
-            snapshotRows.incrementAndGet();
-            snapshotRowsDone.incrementAndGet();
-            state = State.SNAPSHOT;
-        } else {
-            streamedChanges.incrementAndGet();
-            state = State.STREAMING;
+    /** The changes of one batch were applied, in this order; called once per batch, not per change. */
+    void applied(List<RowChange> changes) {
+        if (changes.isEmpty()) {
+            return;
         }
-        lastPosition = change.position().toString();
-        lastSourceTimeMillis = change.sourceTimeMillis();
+        long snapshot = changes.stream().filter(change -> change.position().snapshot()).count();
+        snapshotRows.addAndGet(snapshot);
+        snapshotRowsDone.addAndGet(snapshot);
+        streamedChanges.addAndGet(changes.size() - snapshot);
+        RowChange last = changes.get(changes.size() - 1);
+        state = last.position().snapshot() ? State.SNAPSHOT : State.STREAMING;
+        lastPosition = last.position().toString();
+        lastSourceTimeMillis = last.sourceTimeMillis();
         lastAppliedAtMillis = clock.millis();
     }
 

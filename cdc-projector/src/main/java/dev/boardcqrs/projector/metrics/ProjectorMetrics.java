@@ -9,7 +9,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -24,6 +28,8 @@ public final class ProjectorMetrics {
     private final Supplier<ProjectorStatus> status;
     private final DistributionSummary batchSize;
     private final Timer applyTime;
+    // by "table:OPERATION"; a rebuild's engine thread applies beside the active one's
+    private final Map<String, Counter> events = new ConcurrentHashMap<>();
 
     /**
      * {@code status}: what the active generation's engine has done; it changes when a rebuild takes over, so
@@ -52,11 +58,20 @@ public final class ProjectorMetrics {
                 .publishPercentileHistogram().register(registry);
     }
 
-    /** One row change applied. */
-    public void applied(RowChange change) {
-        Counter.builder("projector.events").description("row changes applied, by table and operation")
-                .tags("table", change.table(), "operation", change.operation().name().toLowerCase(Locale.ROOT))
-                .register(registry).increment();
+    /** The row changes of one batch, counted by table and operation: one increment per kind, not per change. */
+    public void applied(List<RowChange> changes) {
+        Map<String, Integer> byKind = new HashMap<>();
+        for (RowChange change : changes) {
+            byKind.merge(change.table() + ':' + change.operation().name(), 1, Integer::sum);
+        }
+        byKind.forEach((kind, count) -> events.computeIfAbsent(kind, this::eventCounter).increment(count));
+    }
+
+    private Counter eventCounter(String kind) {
+        String table = kind.substring(0, kind.indexOf(':'));
+        String operation = kind.substring(kind.indexOf(':') + 1).toLowerCase(Locale.ROOT);
+        return Counter.builder("projector.events").description("row changes applied, by table and operation")
+                .tags("table", table, "operation", operation).register(registry);
     }
 
     public void batch(int records, Duration took) {

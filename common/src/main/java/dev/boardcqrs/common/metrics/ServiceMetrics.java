@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +30,7 @@ public final class ServiceMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // listens to the JVM's GC notifications until the server stops (tests build many apps in one JVM)
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
 
     public ServiceMetrics(String service) {
         registry.config().commonTags("service", service);
@@ -58,11 +61,9 @@ public final class ServiceMetrics {
         String route = route(ctx);
         String method = ctx.method().name();
         int status = ctx.statusCode();
-        Timer.builder("http.server.requests")
-                .description("HTTP requests by route template, method and status")
-                .tags("route", route, "method", method, "status", Integer.toString(status))
-                .publishPercentileHistogram()
-                .register(registry)
+        // built once per route, method and status: building and registering a meter on every request allocates
+        // and searches the registry each time
+        requestTimers.computeIfAbsent(route + ' ' + method + ' ' + status, key -> requestTimer(route, method, status))
                 .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
         if (status >= 400) {
             Counter.builder("http.server.errors")
@@ -71,6 +72,14 @@ public final class ServiceMetrics {
                     .register(registry)
                     .increment();
         }
+    }
+
+    private Timer requestTimer(String route, String method, int status) {
+        return Timer.builder("http.server.requests")
+                .description("HTTP requests by route template, method and status")
+                .tags("route", route, "method", method, "status", Integer.toString(status))
+                .publishPercentileHistogram()
+                .register(registry);
     }
 
     private static String route(Context ctx) {
