@@ -1,6 +1,7 @@
 package dev.boardcqrs.bench.load;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A closed-loop HTTP load generator, run as its own JVM so its CPU shows up as a separate process, like wrk:
  * CONCURRENCY threads each send a GET, wait for the answer and send the next, for the warm-up and then the
- * measured seconds. Prints one JSON line: requests, errors, throughput, p50, p99 and max latency.
+ * measured seconds. Prints "window-start" and "window-end" lines when the measured window opens and closes, then
+ * one JSON line: requests, errors, throughput, p50, p99 and max latency, and its own CPU seconds in the window.
  *
  * <pre>java -cp ... LoadGenerator HOST PORT PATH_TEMPLATE IDS CONCURRENCY WARMUP_MS DURATION_MS</pre>
  * PATH_TEMPLATE contains {id}; IDS is uniform:N or skewed:N:STRIDE ({@link IdPicker}).
@@ -44,11 +46,32 @@ public final class LoadGenerator {
             workers.add(worker);
             new Thread(worker, "load-" + i).start();
         }
+        // tells the parent when the measured window opens and closes, so it can read the server's and Redis' CPU
+        // for the same window
+        long cpuAtStart = atWindowEdge(measureFrom, "window-start");
+        long cpuAtEnd = atWindowEdge(measureUntil, "window-end");
         done.await();
-        System.out.println(summary(workers, durationNanos));
+        System.out.println(summary(workers, durationNanos, cpuAtEnd - cpuAtStart));
     }
 
-    private static String summary(List<Worker> workers, long durationNanos) {
+    /** Sleeps until {@code nanoTime}, prints {@code marker} on its own line and answers this JVM's CPU nanoseconds. */
+    private static long atWindowEdge(long nanoTime, String marker) throws InterruptedException {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+        long cpu = processCpuNanos();
+        System.out.println(marker);
+        System.out.flush();
+        return cpu;
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static String summary(List<Worker> workers, long durationNanos, long cpuNanos) {
         int total = workers.stream().mapToInt(w -> w.count).sum();
         long[] all = new long[total];
         int at = 0;
@@ -61,8 +84,8 @@ public final class LoadGenerator {
         Arrays.sort(all);
         double seconds = durationNanos / 1e9;
         return String.format(Locale.ROOT, "{\"requests\":%d,\"errors\":%d,\"throughput\":%.1f,\"p50Ms\":%.3f,"
-                        + "\"p99Ms\":%.3f,\"maxMs\":%.3f}", total, errors, total / seconds, percentile(all, 0.50),
-                percentile(all, 0.99), total == 0 ? 0.0 : all[total - 1] / 1e6);
+                        + "\"p99Ms\":%.3f,\"maxMs\":%.3f,\"cpuSeconds\":%.3f}", total, errors, total / seconds,
+                percentile(all, 0.50), percentile(all, 0.99), total == 0 ? 0.0 : all[total - 1] / 1e6, cpuNanos / 1e9);
     }
 
     static double percentile(long[] sortedNanos, double fraction) {

@@ -11,11 +11,13 @@ import dev.boardcqrs.bench.report.Section;
 import dev.boardcqrs.bench.report.TargetCheck;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.projector.apply.ProjectorStatus;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Projector throughput against a count-only Debezium consumer with the same engine settings, on the same data:
@@ -46,13 +48,21 @@ public final class ProjectorScenario implements Scenario {
             baselineSnapshot = Progress.await(counter::rowChanges, () -> counter.rowChanges() >= sourceRows, TIMEOUT);
             baselineSnapshotRows = counter.rowChanges();
         }
-        double snapshotRatio = projectorSnapshot.rate() / baselineSnapshot.rate();
-        section.row("snapshot", 1, sourceRows, projectorSnapshot.rate(), baselineSnapshot.rate(), snapshotRatio,
-                context.snapshotRedisCpuSeconds() / projectorSnapshot.seconds());
+        double coldRatio = projectorSnapshot.rate() / baselineSnapshot.rate();
+        section.row("snapshot (first in the JVM)", 1, sourceRows, projectorSnapshot.rate(), baselineSnapshot.rate(),
+                coldRatio, context.snapshotRedisCpuSeconds() / projectorSnapshot.seconds());
+        double redisCpuBeforeSnapshot = RedisCpu.seconds(context.stack().redis());
+        Measured warmSnapshot = snapshotAgain(context, sourceRows);
+        double warmRedisCpu = RedisCpu.seconds(context.stack().redis()) - redisCpuBeforeSnapshot;
+        double snapshotRatio = warmSnapshot.rate() / baselineSnapshot.rate();
+        section.row("snapshot (again, after the count-only one)", 2, sourceRows, warmSnapshot.rate(),
+                baselineSnapshot.rate(), snapshotRatio, warmRedisCpu / warmSnapshot.seconds());
         section.put("sourceRows", sourceRows)
                 .put("countOnlySnapshotRows", baselineSnapshotRows)
-                .put("snapshotRowsPerSecond", projectorSnapshot.rate())
+                .put("firstSnapshotRowsPerSecond", projectorSnapshot.rate())
+                .put("snapshotRowsPerSecond", warmSnapshot.rate())
                 .put("countOnlySnapshotRowsPerSecond", baselineSnapshot.rate())
+                .put("firstSnapshotRatio", coldRatio)
                 .put("snapshotRatio", snapshotRatio);
 
         List<Double> ratios = new ArrayList<>();
@@ -62,9 +72,7 @@ public final class ProjectorScenario implements Scenario {
         try (Connection connection = context.stack().mariaDb().connectAsRoot()) {
             ChangeWriter writer = new ChangeWriter(connection, context.data());
             for (int run = 1; run <= context.config().runs(); run++) {
-                if (run > 1) {
-                    context.stack().stopProjector();
-                }
+                context.stack().stopProjector();
                 long writeStarted = System.nanoTime();
                 writer.write(changes);
                 double writeSeconds = (System.nanoTime() - writeStarted) / 1e9;
@@ -101,9 +109,33 @@ public final class ProjectorScenario implements Scenario {
                 .note("Redis CPU s per projector s: CPU the Redis server used (INFO cpu) per second of the "
                         + "projector's window; near 1 means Redis, single-threaded, was the limit (for the snapshot "
                         + "it includes the little Redis did before the snapshot started).");
+        section.note("Snapshot run 1 is the first work of this JVM, cold; run 2 snapshots the same rows again into "
+                + "a new generation after the count-only engine's snapshot, so both ran with Debezium's code compiled. "
+                + "The target uses run 2.");
         results.target(TargetCheck.atLeast("projector snapshot >= 0.8 x count-only Debezium", snapshotRatio, 0.8, " x"));
         results.target(TargetCheck.atLeast("projector streaming >= 0.8 x count-only Debezium (median of "
                 + ratios.size() + ")", streamingRatio, 0.8, " x"));
+    }
+
+    /**
+     * Snapshots the seeded tables into the projector once more and measures it. The first snapshot is the first
+     * thing this JVM does, so it pays for the JIT compiling Debezium's snapshot code, which the count-only
+     * engine, running second, finds compiled. Now both have run once. The projector is stopped and its offsets
+     * deleted, so it starts as after a lost offset file: it builds a new generation in place.
+     */
+    private static Measured snapshotAgain(BenchContext context, long sourceRows) throws Exception {
+        context.stack().stopProjector();
+        Path offsets = context.stack().projectorConfig().offsetFile();
+        String stem = offsets.getFileName().toString().replaceFirst("\\.dat$", "");
+        try (Stream<Path> files = Files.list(offsets.toAbsolutePath().getParent())) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(stem)).toList()) {
+                Files.delete(file);
+            }
+        }
+        ProjectorStatus status = context.stack().startProjectorAgain().status();
+        return Progress.await(status::snapshotRows,
+                () -> ((Number) status.toMap().get("completedSnapshots")).longValue() >= 1
+                        && status.snapshotRows() >= sourceRows, TIMEOUT);
     }
 
     private static long sourceRows(EmbeddedMariaDb database) throws java.sql.SQLException {

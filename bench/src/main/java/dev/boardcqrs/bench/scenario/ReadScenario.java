@@ -12,10 +12,13 @@ import dev.boardcqrs.bench.report.Results;
 import dev.boardcqrs.bench.report.Section;
 import dev.boardcqrs.bench.report.TargetCheck;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads through query-api against (a) a bare Javalin answering fixed bodies of the same size, the HTTP ceiling
@@ -27,6 +30,8 @@ public final class ReadScenario implements Scenario {
     private static final String ARTICLE = "/articles/{id}";
     private static final String PAGE = "/boards/{id}/articles?page=1&pageSize=20";
     private static final List<String> TARGETS = List.of("query-api", "bare Javalin", "SQL");
+    private static final Duration WARM_UP_EXTRA = Duration.ofSeconds(2);
+    private static final Logger log = LoggerFactory.getLogger(ReadScenario.class);
 
     @Override
     public String name() {
@@ -60,16 +65,15 @@ public final class ReadScenario implements Scenario {
         try (BareServer bare = new BareServer(articleBody, pageBody);
              SqlServer sql = new SqlServer(db.jdbcUrl(), EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD)) {
             Map<String, Integer> ports = Map.of("query-api", queryPort, "bare Javalin", bare.port(), "SQL", sql.port());
+            warmUp(context, workloads, ports);
             for (int round = 0; round < context.config().runs(); round++) {
                 for (Workload workload : workloads) {
                     for (String target : TARGETS) {
-                        double redisCpuBefore = RedisCpu.seconds(context.stack().redis());
-                        long started = System.nanoTime();
                         LoadRun.Result result = LoadRun.run(ports.get(target), workload.path(), workload.ids(),
-                                workload.concurrency(), context.config().warmup(), context.config().duration());
+                                workload.concurrency(), context.config().warmup(), context.config().duration(),
+                                () -> RedisCpu.seconds(context.stack().redis()));
                         if (target.equals("query-api")) {
-                            redisBusy.add((RedisCpu.seconds(context.stack().redis()) - redisCpuBefore)
-                                    / ((System.nanoTime() - started) / 1e9));
+                            redisBusy.add(result.redisCpuMicros() * result.throughput() / 1e6);
                         }
                         measured.computeIfAbsent(workload, w -> new LinkedHashMap<>())
                                 .computeIfAbsent(target, t -> new ArrayList<>()).add(result);
@@ -85,12 +89,31 @@ public final class ReadScenario implements Scenario {
                         + Format.decimal(Stats.percentile(redisBusy, 1.0)) + "; near 1 would mean Redis limited.");
     }
 
+    /**
+     * One unmeasured round of every workload against every target. All three servers share this JVM and most
+     * of its HTTP code, so without it the first round's first target (query-api) pays for the JIT compiling
+     * that code while the others get it compiled: on two cores the C2 compiler was still busy during the
+     * first round's query-api cells and took a fifth of the JVM's CPU.
+     */
+    private static void warmUp(BenchContext context, List<Workload> workloads, Map<String, Integer> ports)
+            throws Exception {
+        Duration each = context.config().warmup().plus(WARM_UP_EXTRA);
+        log.info("read warm-up: {} workloads x {} targets, {} ms each, not measured", workloads.size(),
+                TARGETS.size(), each.toMillis());
+        for (Workload workload : workloads) {
+            for (String target : TARGETS) {
+                LoadRun.run(ports.get(target), workload.path(), workload.ids(), workload.concurrency(), Duration.ZERO,
+                        each);
+            }
+        }
+    }
+
     private static void report(BenchContext context, Results results,
                                Map<Workload, Map<String, List<LoadRun.Result>>> measured, int articleBytes,
                                int pageBytes) {
         Section section = results.add(Section.of("read", "Reads: query-api vs bare Javalin (HTTP ceiling) vs SQL",
                 "workload", "c", "target", "req/s (median)", "p50 ms", "p99 ms", "errors", "query-api / bare",
-                "query-api / SQL"));
+                "query-api / SQL", "CPU us/req: server JVM", "Redis", "generator"));
         List<Map<String, Object>> rows = new ArrayList<>();
         int highest = context.config().concurrencies().stream().mapToInt(Integer::intValue).max().orElse(0);
         measured.forEach((workload, byTarget) -> {
@@ -104,8 +127,12 @@ public final class ReadScenario implements Scenario {
                 long errors = runs.stream().mapToLong(LoadRun.Result::errors).sum();
                 long requests = runs.stream().mapToLong(LoadRun.Result::requests).sum();
                 boolean queryApi = target.equals("query-api");
+                double serverCpu = Stats.median(runs.stream().map(LoadRun.Result::serverCpuMicros).toList());
+                double redisCpu = Stats.median(runs.stream().map(LoadRun.Result::redisCpuMicros).toList());
+                double generatorCpu = Stats.median(runs.stream().map(LoadRun.Result::generatorCpuMicros).toList());
                 section.row(workload.name(), workload.concurrency(), target, throughput, p50, p99, errors,
-                        queryApi ? vsBare : null, queryApi ? vsSql : null);
+                        queryApi ? vsBare : null, queryApi ? vsSql : null, serverCpu, queryApi ? redisCpu : null,
+                        generatorCpu);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("workload", workload.name());
                 row.put("ids", workload.ids().toString());
@@ -116,6 +143,9 @@ public final class ReadScenario implements Scenario {
                 row.put("throughput", throughput);
                 row.put("p50Ms", p50);
                 row.put("p99Ms", p99);
+                row.put("serverCpuMicrosPerRequest", serverCpu);
+                row.put("redisCpuMicrosPerRequest", redisCpu);
+                row.put("generatorCpuMicrosPerRequest", generatorCpu);
                 row.put("runs", runs);
                 rows.add(row);
             }
@@ -134,13 +164,19 @@ public final class ReadScenario implements Scenario {
                 .put("pageBodyBytes", pageBytes)
                 .note("Closed-loop load from a separate JVM (LoadGenerator: one keep-alive connection per client), "
                         + context.config().runs() + " run(s) of " + context.config().duration().toMillis()
-                        + " ms after " + context.config().warmup().toMillis() + " ms of warm-up per cell; medians "
-                        + "over runs; ratios are taken within a round, then the median.")
+                        + " ms after " + context.config().warmup().toMillis() + " ms of warm-up per cell, after one "
+                        + "unmeasured round of every cell (JIT warm-up); medians over runs; ratios are taken within "
+                        + "a round, then the median.")
                 .note("Skewed ids: half of the requests go to the hot 1% of articles, which hold half of all "
                         + "comments and likes (that is where SQL COUNTs are expensive).")
                 .note("The bare Javalin answers a fixed body of the same size (article " + articleBytes
                         + " bytes, board page " + pageBytes + " bytes). SQL: one SELECT with COUNT subqueries per "
-                        + "article through a HikariCP pool of 10 on the command database.");
+                        + "article through a HikariCP pool of 10 on the command database.")
+                .note("CPU us/req: CPU microseconds per answered request in the measured window (medians over "
+                        + "runs), by process. Server JVM: the benchmark's JVM, which runs query-api, the bare Javalin, "
+                        + "the SQL server and the idle projector; the SQL baseline's MariaDB is not counted. Redis: "
+                        + "INFO cpu, for query-api only. Generator: the load generator's JVM. Two cores give "
+                        + "2,000,000 us per second in all, so their sum bounds the throughput.");
     }
 
     private static List<Double> ratios(List<LoadRun.Result> ours, List<LoadRun.Result> theirs) {
