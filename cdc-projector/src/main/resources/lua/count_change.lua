@@ -13,14 +13,15 @@ if ARGV[4] == 'snapshot' then
     end
     return 1
 end
-if redis.call('HEXISTS', KEYS[1], 'articleId') == 0 then
+-- one read for both checks: this runs once per comment or like, and each call inside a script costs Redis time
+local model = redis.call('HMGET', KEYS[1], 'articleId', '_pos')
+if not model[1] then
     -- remember that this article changed while it had no model: a model being read from SQL right now
     -- (query-api read-through) may predate this change and must not be stored
     redis.call('SET', KEYS[2], ARGV[3], 'PX', 60000)
     return 0
 end
-local seen = redis.call('HGET', KEYS[1], '_pos')
-if seen and seen >= ARGV[3] then
+if model[2] and model[2] >= ARGV[3] then
     return 0
 end
 redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])

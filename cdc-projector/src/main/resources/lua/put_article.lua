@@ -40,13 +40,20 @@ local function boardChange(boardHash, list, delta)
     end
 end
 
-local exists = redis.call('HEXISTS', KEYS[1], 'articleId') == 1
-if (exists and newer(KEYS[1])) or (not exists and mode ~= 'update') then
+-- one read for both checks; a complete model (it has articleId) already has its counts and its TTL, so an
+-- update of one is this read and one HSET
+local model = redis.call('HMGET', KEYS[1], 'articleId', '_pos')
+local exists = model[1] ~= false
+local modelNewer = mode == 'snapshot' or not model[2] or model[2] < pos
+if exists and modelNewer then
+    redis.call('HSET', KEYS[1], '_pos', pos, unpack(ARGV, 6))
+elseif not exists and mode ~= 'update' then
+    -- a new model, or counts a snapshot added before its article's row arrived
     local isNewKey = redis.call('EXISTS', KEYS[1]) == 0
     redis.call('HSET', KEYS[1], '_pos', pos, unpack(ARGV, 6))
     redis.call('HSETNX', KEYS[1], 'commentCount', 0)
     redis.call('HSETNX', KEYS[1], 'likeCount', 0)
-    if not exists and (isNewKey or redis.call('TTL', KEYS[1]) < 0) then
+    if isNewKey or redis.call('TTL', KEYS[1]) < 0 then
         redis.call('EXPIRE', KEYS[1], ttl)
     end
 elseif not exists then

@@ -47,8 +47,9 @@ public final class EngineProperties {
         props.setProperty("schema.history.internal.file.filename", generation.schemaHistoryFile(config).toString());
         props.setProperty("schema.history.internal.store.only.captured.tables.ddl", "true");
 
-        // The default poll interval (500 ms) alone adds ~250 ms of median commit-to-Redis lag; 1 ms costs
-        // a little idle CPU and measured ~3 ms here.
+        // The default poll interval (500 ms) alone adds ~250 ms of median commit-to-Redis lag; 1 ms measured
+        // ~3 ms. It is not free: Debezium's queue waits in whole milliseconds and spins through the last one, so
+        // an idle projector used 45% of a core at 1 ms, 15% at 5 ms and 8% at 10 ms (README, configuration).
         props.setProperty("poll.interval.ms", Long.toString(Math.max(1, config.pollInterval().toMillis())));
         props.setProperty("max.batch.size", Integer.toString(config.maxBatchSize()));
         props.setProperty("max.queue.size", Integer.toString(config.maxQueueSize()));
