@@ -1,29 +1,48 @@
--- Adds +1 or -1 to an article model's comment or like count, once per position.
--- KEYS[1] model hash, KEYS[2] missed-change marker; ARGV[1] count field, ARGV[2] delta, ARGV[3] position, ARGV[4] 'snapshot' or 'stream',
--- ARGV[5] model TTL seconds
+-- Adds +1 or -1 to article models' comment or like counts, once per position, for one or more changes in order.
+-- Consecutive count changes of a batch share one call: each call of a script costs Redis more than the few
+-- commands one change needs, and most changes are comments and likes.
+-- Per change i (from 1): KEYS[2i-1] model hash, KEYS[2i] missed-change marker;
+-- ARGV[1] model TTL seconds, then per change ARGV[4i-2..4i+1]: count field, delta, position, 'snapshot' or 'stream'.
 -- Streaming: only a complete model older than the change is touched; a missing model is built later from SQL
 -- with exact counts. Snapshot: the namespace is being built from nothing, rows come exactly once and a
 -- comment may come before its article, so the count is added to whatever is there.
-if ARGV[4] == 'snapshot' then
-    local isNewKey = redis.call('EXISTS', KEYS[1]) == 0
-    redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
-    redis.call('HSET', KEYS[1], '_pos', ARGV[3])
+-- Returns how many changes were applied.
+local ttl = ARGV[1]
+local applied = 0
+
+local function snapshotChange(model, field, delta, pos)
+    local isNewKey = redis.call('EXISTS', model) == 0
+    redis.call('HINCRBY', model, field, delta)
+    redis.call('HSET', model, '_pos', pos)
     if isNewKey then
-        redis.call('EXPIRE', KEYS[1], ARGV[5])
+        redis.call('EXPIRE', model, ttl)
     end
     return 1
 end
--- one read for both checks: this runs once per comment or like, and each call inside a script costs Redis time
-local model = redis.call('HMGET', KEYS[1], 'articleId', '_pos')
-if not model[1] then
-    -- remember that this article changed while it had no model: a model being read from SQL right now
-    -- (query-api read-through) may predate this change and must not be stored
-    redis.call('SET', KEYS[2], ARGV[3], 'PX', 60000)
-    return 0
+
+local function streamChange(model, missed, field, delta, pos)
+    -- one read for both checks
+    local seen = redis.call('HMGET', model, 'articleId', '_pos')
+    if not seen[1] then
+        -- remember that this article changed while it had no model: a model being read from SQL right now
+        -- (query-api read-through) may predate this change and must not be stored
+        redis.call('SET', missed, pos, 'PX', 60000)
+        return 0
+    end
+    if seen[2] and seen[2] >= pos then
+        return 0
+    end
+    redis.call('HINCRBY', model, field, delta)
+    redis.call('HSET', model, '_pos', pos)
+    return 1
 end
-if model[2] and model[2] >= ARGV[3] then
-    return 0
+
+for i = 1, #KEYS / 2 do
+    local a = 4 * i - 2
+    if ARGV[a + 3] == 'snapshot' then
+        applied = applied + snapshotChange(KEYS[2 * i - 1], ARGV[a], ARGV[a + 1], ARGV[a + 2])
+    else
+        applied = applied + streamChange(KEYS[2 * i - 1], KEYS[2 * i], ARGV[a], ARGV[a + 1], ARGV[a + 2])
+    end
 end
-redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
-redis.call('HSET', KEYS[1], '_pos', ARGV[3])
-return 1
+return applied

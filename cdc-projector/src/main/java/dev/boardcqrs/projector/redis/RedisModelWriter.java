@@ -31,6 +31,8 @@ import redis.clients.jedis.resps.ScanResult;
 public final class RedisModelWriter {
     private static final String WATERMARK = "watermark";
     private static final String BUILDING = "building";
+    /** Bounds one script call, and with it how long Redis runs it without serving anyone else. */
+    static final int COUNT_CHANGES_PER_CALL = 256;
 
     private final UnifiedJedis redis;
     private final KeyScheme keys;
@@ -148,9 +150,7 @@ public final class RedisModelWriter {
             }
             boolean activate = activated != null && caughtUp(tx, watermark, building);
             tx.multi();
-            for (Planned planned : ops) {
-                call(tx, planned);
-            }
+            List<int[]> calls = queue(tx, ops);
             tx.hset(keys.meta(), WATERMARK, watermark);
             if (building != null) {
                 tx.hset(keys.meta(), BUILDING, building ? "1" : "0");
@@ -170,14 +170,13 @@ public final class RedisModelWriter {
             }
             Map<Integer, JedisDataException> refused = new TreeMap<>();
             for (int i = 0; i < results.size(); i++) {
-                if (results.get(i) instanceof JedisDataException error) {
-                    if (i >= ops.size()) {
+                if (i >= calls.size()) {
+                    if (results.get(i) instanceof JedisDataException error) {
                         throw error; // the watermark itself: nothing can be trusted
                     }
-                    refused.put(i, error);
-                } else if (i < ops.size() && catalogRefusal(ops.get(i), results.get(i)) != null) {
-                    refused.put(i, new JedisDataException(catalogRefusal(ops.get(i), results.get(i))));
+                    continue;
                 }
+                refused.putAll(refusals(ops, calls.get(i), results.get(i)));
             }
             if (activate) {
                 // the switch happened whatever Redis refused: the projector must follow it
@@ -203,19 +202,67 @@ public final class RedisModelWriter {
     public void applyAlone(List<Planned> ops) {
         loadScripts();
         try (AbstractTransaction tx = redis.multi()) {
-            for (Planned planned : ops) {
-                call(tx, planned);
-            }
+            List<int[]> calls = queue(tx, ops);
             List<Object> results = tx.exec();
-            for (int i = 0; i < results.size(); i++) {
-                if (results.get(i) instanceof JedisDataException error) {
-                    throw error;
-                }
-                if (catalogRefusal(ops.get(i), results.get(i)) != null) {
-                    throw new JedisDataException(catalogRefusal(ops.get(i), results.get(i)));
+            for (int i = 0; i < calls.size(); i++) {
+                Map<Integer, JedisDataException> refused = refusals(ops, calls.get(i), results.get(i));
+                if (!refused.isEmpty()) {
+                    throw refused.values().iterator().next();
                 }
             }
         }
+    }
+
+    /**
+     * Queues the operations in order, consecutive streamed count changes (most of a board's traffic) together in
+     * one script call of at most {@link #COUNT_CHANGES_PER_CALL}. Answers, per queued call, the range of {@code ops}
+     * it carries: {from, to}.
+     */
+    private List<int[]> queue(AbstractTransaction tx, List<Planned> ops) {
+        List<int[]> calls = new ArrayList<>();
+        int from = 0;
+        while (from < ops.size()) {
+            int to = from + 1;
+            if (groupable(ops.get(from))) {
+                while (to < ops.size() && to - from < COUNT_CHANGES_PER_CALL && groupable(ops.get(to))) {
+                    to++;
+                }
+                countChanges(tx, ops.subList(from, to));
+            } else {
+                call(tx, ops.get(from));
+            }
+            calls.add(new int[] {from, to});
+            from = to;
+        }
+        return calls;
+    }
+
+    /**
+     * Streamed count changes only: a refused call's changes all become dead letters, and only streamed ones are
+     * safe to retry whatever part of the call was applied (their models' positions skip what was). Snapshot rows
+     * are counted without positions, so each keeps a call of its own.
+     */
+    private static boolean groupable(Planned planned) {
+        return planned.op() instanceof CountChange && !planned.snapshot();
+    }
+
+    /**
+     * The operations of one queued call that Redis refused, by index in {@code ops}. A script that fails stops
+     * where it failed, so every change of a refused call counts as refused; those it did apply are skipped by
+     * their models' positions when the dead letters are retried (see {@link #groupable}).
+     */
+    private Map<Integer, JedisDataException> refusals(List<Planned> ops, int[] call, Object result) {
+        JedisDataException error = result instanceof JedisDataException refused ? refused
+                : catalogRefusal(ops.get(call[0]), result) == null ? null
+                : new JedisDataException(catalogRefusal(ops.get(call[0]), result));
+        if (error == null) {
+            return Map.of();
+        }
+        Map<Integer, JedisDataException> refused = new TreeMap<>();
+        for (int i = call[0]; i < call[1]; i++) {
+            refused.put(i, error);
+        }
+        return refused;
     }
 
     // the catalog script answers "ok" or why it left the model as it was
@@ -274,13 +321,24 @@ public final class RedisModelWriter {
                     keys.boardArticles(remove.boardId()), keys.articleMissed(remove.articleId())),
                     List.of(Long.toString(remove.articleId()), position));
         } else {
-            CountChange count = (CountChange) op;
-            String field = count.kind() == Kind.COMMENT ? ArticleModel.COMMENT_COUNT : ArticleModel.LIKE_COUNT;
-            tx.evalsha(countChange.sha(), List.of(keys.article(count.articleId()), keys.articleMissed(count.articleId())),
-                    List.of(field,
-                    Integer.toString(count.delta()), position, planned.snapshot() ? "snapshot" : "stream",
-                    Long.toString(ttlSeconds)));
+            countChanges(tx, List.of(planned));
         }
+    }
+
+    private void countChanges(AbstractTransaction tx, List<Planned> changes) {
+        List<String> scriptKeys = new ArrayList<>(changes.size() * 2);
+        List<String> args = new ArrayList<>(1 + changes.size() * 4);
+        args.add(Long.toString(ttlSeconds));
+        for (Planned planned : changes) {
+            CountChange count = (CountChange) planned.op();
+            scriptKeys.add(keys.article(count.articleId()));
+            scriptKeys.add(keys.articleMissed(count.articleId()));
+            args.add(count.kind() == Kind.COMMENT ? ArticleModel.COMMENT_COUNT : ArticleModel.LIKE_COUNT);
+            args.add(Integer.toString(count.delta()));
+            args.add(planned.position());
+            args.add(planned.snapshot() ? "snapshot" : "stream");
+        }
+        tx.evalsha(countChange.sha(), scriptKeys, args);
     }
 
     private static void addFields(List<String> args, Map<String, String> fields) {
