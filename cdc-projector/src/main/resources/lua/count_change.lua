@@ -6,9 +6,16 @@
 -- Streaming: only a complete model older than the change is touched; a missing model is built later from SQL
 -- with exact counts. Snapshot: the namespace is being built from nothing, rows come exactly once and a
 -- comment may come before its article, so the count is added to whatever is there.
--- Returns how many changes were applied.
+-- Returns how many changes were applied; or, when Redis refused any streamed change (a model key holding
+-- something else), one result per change: 1 applied, 0 skipped, or the error. A refused change is refused
+-- alone and the others still apply, as with one call each.
 local ttl = ARGV[1]
 local applied = 0
+local results = nil
+
+local function failed(reply)
+    return type(reply) == 'table' and reply.err
+end
 
 local function snapshotChange(model, field, delta, pos)
     local isNewKey = redis.call('EXISTS', model) == 0
@@ -22,7 +29,10 @@ end
 
 local function streamChange(model, missed, field, delta, pos)
     -- one read for both checks
-    local seen = redis.call('HMGET', model, 'articleId', '_pos')
+    local seen = redis.pcall('HMGET', model, 'articleId', '_pos')
+    if failed(seen) then
+        return seen.err
+    end
     if not seen[1] then
         -- remember that this article changed while it had no model: a model being read from SQL right now
         -- (query-api read-through) may predate this change and must not be stored
@@ -32,17 +42,34 @@ local function streamChange(model, missed, field, delta, pos)
     if seen[2] and seen[2] >= pos then
         return 0
     end
-    redis.call('HINCRBY', model, field, delta)
+    local counted = redis.pcall('HINCRBY', model, field, delta)
+    if failed(counted) then
+        return counted.err
+    end
     redis.call('HSET', model, '_pos', pos)
     return 1
 end
 
-for i = 1, #KEYS / 2 do
+local changes = #KEYS / 2
+for i = 1, changes do
     local a = 4 * i - 2
+    local result
     if ARGV[a + 3] == 'snapshot' then
-        applied = applied + snapshotChange(KEYS[2 * i - 1], ARGV[a], ARGV[a + 1], ARGV[a + 2])
+        result = snapshotChange(KEYS[2 * i - 1], ARGV[a], ARGV[a + 1], ARGV[a + 2])
     else
-        applied = applied + streamChange(KEYS[2 * i - 1], KEYS[2 * i], ARGV[a], ARGV[a + 1], ARGV[a + 2])
+        result = streamChange(KEYS[2 * i - 1], KEYS[2 * i], ARGV[a], ARGV[a + 1], ARGV[a + 2])
+    end
+    if type(result) == 'string' and not results then
+        -- the first refusal: from here on, answer per change (1 for the changes before it, which only count)
+        results = {}
+        for j = 1, changes do
+            results[j] = 1
+        end
+    end
+    if results then
+        results[i] = result
+    elseif result == 1 then
+        applied = applied + 1
     end
 end
-return applied
+return results or applied

@@ -19,38 +19,46 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Streamed comment and like counts share one script call per run of changes, against a real Redis: the
- * changes apply in order, a call Redis refuses halfway leaves what it applied, and retrying the whole group
- * (as a dead-letter retry does) counts each change exactly once.
+ * changes apply in order, a change Redis refuses is refused alone while the rest of its group still applies
+ * (as with one call per change), and retrying the whole group (as a dead-letter retry does) counts each change
+ * exactly once.
  */
 class GroupedCountChangesIT {
     private static final KeyScheme KEYS = new KeyScheme("grouped").inGeneration("g1");
 
     @Test
-    void shouldApplyAGroupInOrderAndRetryARefusedOneWithoutCountingAnyChangeTwice() {
+    void shouldRefuseOnlyTheBrokenChangeOfAGroupAndCountEachChangeOnceWhenRetried() {
         try (RedisClient redis = RedisClient.create(URI.create(SharedServers.redis().url()))) {
             for (long id = 1; id <= 3; id++) {
                 redis.del(KEYS.article(id));
                 redis.hset(KEYS.article(id), Map.of("articleId", Long.toString(id), "commentCount", "0",
                         "likeCount", "0", "_pos", "p00"));
             }
-            // something else broke article 2's count: HINCRBY fails there, in the middle of the group
+            // something else broke article 2's count (HINCRBY fails there, in the middle of the group) and wrote
+            // a string where article 4's model belongs (every command on it fails)
             redis.hset(KEYS.article(2), "commentCount", "not a number");
+            redis.del(KEYS.article(4));
+            redis.set(KEYS.article(4), "not a model");
             RedisModelWriter writer = new RedisModelWriter(redis, KEYS, Duration.ofHours(1), 100);
             List<Planned> group = new ArrayList<>();
             group.add(comment(1, "p01"));
             group.add(comment(1, "p02"));
             group.add(comment(2, "p03"));
-            group.add(comment(3, "p04"));
+            group.add(comment(4, "p04"));
+            group.add(comment(3, "p05"));
 
-            assertThatThrownBy(() -> writer.applyAlone(group)).isInstanceOf(JedisDataException.class);
-            assertThat(redis.hget(KEYS.article(1), "commentCount")).as("applied before the failure, in order").isEqualTo("2");
-            assertThat(redis.hget(KEYS.article(3), "commentCount")).as("after the failure: not reached").isEqualTo("0");
+            assertThatThrownBy(() -> writer.applyAlone(group)).isInstanceOf(JedisDataException.class)
+                    .hasMessageContaining("not an integer");
+            assertThat(redis.hget(KEYS.article(1), "commentCount")).as("both changes, in order").isEqualTo("2");
+            assertThat(redis.hget(KEYS.article(3), "commentCount")).as("after the refused changes").isEqualTo("1");
+            assertThat(redis.get(KEYS.article(4))).isEqualTo("not a model");
 
             redis.hset(KEYS.article(2), "commentCount", "0");
+            redis.del(KEYS.article(4));
             writer.applyAlone(group);
             assertThat(redis.hget(KEYS.article(1), "commentCount")).as("skipped by its position").isEqualTo("2");
             assertThat(redis.hget(KEYS.article(2), "commentCount")).isEqualTo("1");
-            assertThat(redis.hget(KEYS.article(3), "commentCount")).isEqualTo("1");
+            assertThat(redis.hget(KEYS.article(3), "commentCount")).as("skipped by its position").isEqualTo("1");
 
             writer.applyAlone(group);
             assertThat(List.of(1L, 2L, 3L).stream().map(id -> redis.hget(KEYS.article(id), "commentCount")))
