@@ -84,8 +84,8 @@ public final class ReadScenario implements Scenario {
         report(context, results, measured, articleBody.length(), pageBody.length());
         results.sections().get(results.sections().size() - 1)
                 .put("redisCpuPerSecondDuringQueryApiRuns", redisBusy)
-                .note("Redis CPU seconds per second while query-api was loaded (INFO cpu; includes the generator "
-                        + "JVM start): median " + Format.decimal(Stats.median(redisBusy)) + ", max "
+                .note("Redis CPU seconds per second while query-api was loaded (INFO cpu over the measured "
+                        + "windows): median " + Format.decimal(Stats.median(redisBusy)) + ", max "
                         + Format.decimal(Stats.percentile(redisBusy, 1.0)) + "; near 1 would mean Redis limited.");
     }
 
