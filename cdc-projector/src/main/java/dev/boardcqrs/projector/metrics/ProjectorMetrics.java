@@ -28,8 +28,8 @@ public final class ProjectorMetrics {
     private final Supplier<ProjectorStatus> status;
     private final DistributionSummary batchSize;
     private final Timer applyTime;
-    // by "table:OPERATION"; a rebuild's engine thread applies beside the active one's
-    private final Map<String, Counter> events = new ConcurrentHashMap<>();
+    // a rebuild's engine thread applies beside the active one's
+    private final Map<EventKind, Counter> events = new ConcurrentHashMap<>();
 
     /**
      * {@code status}: what the active generation's engine has done; it changes when a rebuild takes over, so
@@ -60,18 +60,21 @@ public final class ProjectorMetrics {
 
     /** The row changes of one batch, counted by table and operation: one increment per kind, not per change. */
     public void applied(List<RowChange> changes) {
-        Map<String, Integer> byKind = new HashMap<>();
+        Map<EventKind, Integer> byKind = new HashMap<>();
         for (RowChange change : changes) {
-            byKind.merge(change.table() + ':' + change.operation().name(), 1, Integer::sum);
+            byKind.merge(new EventKind(change.table(), change.operation()), 1, Integer::sum);
         }
         byKind.forEach((kind, count) -> events.computeIfAbsent(kind, this::eventCounter).increment(count));
     }
 
-    private Counter eventCounter(String kind) {
-        String table = kind.substring(0, kind.indexOf(':'));
-        String operation = kind.substring(kind.indexOf(':') + 1).toLowerCase(Locale.ROOT);
+    private Counter eventCounter(EventKind kind) {
         return Counter.builder("projector.events").description("row changes applied, by table and operation")
-                .tags("table", table, "operation", operation).register(registry);
+                .tags("table", kind.table(), "operation", kind.operation().name().toLowerCase(Locale.ROOT))
+                .register(registry);
+    }
+
+    /** What {@code projector.events} counts by. */
+    private record EventKind(String table, RowChange.Operation operation) {
     }
 
     public void batch(int records, Duration took) {
