@@ -126,6 +126,9 @@ class ExactnessIT {
         stack.mariaDb().execute("DELETE FROM comment WHERE article_id = ? ORDER BY comment_id LIMIT 1", article);
         stack.mariaDb().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 'second', 'x')", board);
         eventually(() -> assertThat(article(article).get("likeCount").asLong()).isEqualTo(1));
+        // the new article is the last write and may come in a later batch than the like: wait for it too
+        eventually(() -> assertThat(query.get("/boards/" + board + "/articles").json().get("articleCount").asLong())
+                .isEqualTo(2));
         assertTruth(article, board);
 
         stack.projector().close();
