@@ -71,8 +71,11 @@ class ExactnessIT {
         long article = articleWithComments(BOARDS.incrementAndGet(), 3);
         stack.redis().del(keys().article(article)); // as when its TTL ran out
 
-        assertThat(article(article).get("commentCount").asLong()).isEqualTo(3);
-        assertThat(stack.redis().hget(keys().article(article), "commentCount")).isEqualTo("3");
+        // query-api's near cache may answer until Redis' report of the delete arrives, a moment later
+        eventually(() -> {
+            assertThat(article(article).get("commentCount").asLong()).isEqualTo(3);
+            assertThat(stack.redis().hget(keys().article(article), "commentCount")).isEqualTo("3");
+        });
         assertThat(stack.redis().ttl(keys().article(article))).isPositive();
 
         stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after rebuild')", article);

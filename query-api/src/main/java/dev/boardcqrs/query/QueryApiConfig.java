@@ -17,7 +17,8 @@ public record QueryApiConfig(
         int readThroughConcurrency,
         Duration readThroughTimeout,
         Duration modelTtl,
-        int redisPoolSize) {
+        int redisPoolSize,
+        int nearCacheMegabytes) {
 
     public QueryApiConfig {
         new KeyScheme(namespace); // validates the namespace
@@ -37,7 +38,13 @@ public record QueryApiConfig(
                 env.integer("READ_THROUGH_CONCURRENCY", 4, 1, 200),
                 env.duration("READ_THROUGH_TIMEOUT", Duration.ofSeconds(2)),
                 env.duration("QUERY_MODEL_TTL", Duration.ofDays(1)),
-                env.integer("REDIS_POOL_SIZE", 64, 1, 1024));
+                env.integer("REDIS_POOL_SIZE", 64, 1, 1024),
+                env.integer("QUERY_NEAR_CACHE_MB", defaultNearCacheMegabytes(), 0, 1_000_000));
+    }
+
+    /** A tenth of the heap this JVM may grow to: room for the hot articles without crowding the rest out. */
+    static int defaultNearCacheMegabytes() {
+        return (int) (Runtime.getRuntime().maxMemory() / 10 / (1024 * 1024));
     }
 
     @Override
@@ -47,6 +54,6 @@ public record QueryApiConfig(
                 + ", namespace=" + namespace + ", viewCountCacheTtl=" + viewCountCacheTtl + ", databaseUrl="
                 + Env.redacted(databaseUrl) + ", databaseUser=" + databaseUser + ", readThroughConcurrency="
                 + readThroughConcurrency + ", readThroughTimeout=" + readThroughTimeout + ", modelTtl=" + modelTtl
-                + ", redisPoolSize=" + redisPoolSize + "]";
+                + ", redisPoolSize=" + redisPoolSize + ", nearCacheMegabytes=" + nearCacheMegabytes + "]";
     }
 }

@@ -7,7 +7,10 @@ import dev.boardcqrs.query.article.ArticleController;
 import dev.boardcqrs.query.article.ArticleQueries;
 import dev.boardcqrs.query.catalog.CatalogController;
 import dev.boardcqrs.query.catalog.CatalogQueries;
+import dev.boardcqrs.query.article.ArticleView;
 import dev.boardcqrs.query.metrics.QueryMetrics;
+import dev.boardcqrs.query.nearcache.InvalidationListener;
+import dev.boardcqrs.query.nearcache.NearCache;
 import dev.boardcqrs.query.readthrough.ArticleSource;
 import dev.boardcqrs.query.readthrough.ReadThrough;
 import dev.boardcqrs.query.view.ViewCounts;
@@ -27,8 +30,14 @@ public final class QueryApp {
         ViewCounts views = new ViewCounts(redis, keys, config.viewCountCacheTtl(), System::nanoTime);
         ReadThrough readThrough = new ReadThrough(source, redis, keys, config.readThroughConcurrency(),
                 config.readThroughTimeout(), config.modelTtl(), queryMetrics);
+        NearCache<Long, ArticleView> nearCache = new NearCache<>(config.nearCacheMegabytes() * 1024L * 1024L,
+                ArticleView::estimatedBytes);
+        queryMetrics.watch(nearCache);
+        // without it the cache never serves: every read goes to Redis
+        InvalidationListener invalidations = config.nearCacheMegabytes() > 0
+                ? new InvalidationListener(config.redisUrl(), keys, nearCache) : null;
         ArticleController articles = new ArticleController(new ArticleQueries(redis, keys, views, readThrough, source,
-                queryMetrics));
+                queryMetrics, nearCache));
         CatalogController catalogs = new CatalogController(new CatalogQueries(redis, keys));
         return HttpApps.create(config.host(), config.port(), metrics, routes -> {
             routes.get("/articles/{articleId}", articles::article);
@@ -38,8 +47,14 @@ public final class QueryApp {
             routes.get("/catalogs/{catalogId}/products", catalogs::products);
             routes.get("/health", ctx -> {
                 redis.ping();
-                ctx.json(Map.of("status", "UP"));
+                ctx.json(Map.of("status", "UP", "nearCache", invalidations == null ? "off"
+                        : nearCache.serving() ? "serving" : "waiting for invalidations"));
             });
+        }, events -> {
+            if (invalidations != null) {
+                events.serverStarted(invalidations::start);
+                events.serverStopping(invalidations::close);
+            }
         });
     }
 }

@@ -124,7 +124,45 @@ public record KeyScheme(String namespace, String generation) {
     }
 
     public String viewCount(long articleId) {
-        return namespace + ":view:count:" + articleId;
+        return viewCountPrefix() + articleId;
+    }
+
+    /** What every view counter key starts with. */
+    public String viewCountPrefix() {
+        return namespace + ":view:count:";
+    }
+
+    /** What the model keys of every generation start with: "{ns}:g". */
+    public String generationsPrefix() {
+        return namespace + ":g";
+    }
+
+    /**
+     * The article whose model key (in any generation) or view counter {@code key} is; null for any other key.
+     * The inverse of {@link #article} and {@link #viewCount}, for those told which keys changed.
+     */
+    public Long articleOf(String key) {
+        String id;
+        if (key.startsWith(viewCountPrefix())) {
+            id = key.substring(viewCountPrefix().length());
+        } else if (key.startsWith(generationsPrefix())) {
+            int generationEnd = key.indexOf(':', namespace.length() + 1);
+            if (generationEnd < 0 || !key.startsWith(":article:", generationEnd)) {
+                return null;
+            }
+            id = key.substring(generationEnd + ":article:".length());
+        } else {
+            return null;
+        }
+        if (id.isEmpty() || id.length() > 18) {
+            return null;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            if (id.charAt(i) < '0' || id.charAt(i) > '9') {
+                return null; // another key of the article, such as its missed-change marker
+            }
+        }
+        return Long.parseLong(id);
     }
 
     public String viewSeen(long articleId, long userId) {

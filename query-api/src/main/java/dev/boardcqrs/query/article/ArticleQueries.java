@@ -4,6 +4,7 @@ import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.query.metrics.QueryMetrics;
+import dev.boardcqrs.query.nearcache.NearCache;
 import dev.boardcqrs.query.readthrough.ArticleSource;
 import dev.boardcqrs.query.readthrough.ReadThrough;
 import dev.boardcqrs.query.view.ViewCounts;
@@ -19,8 +20,9 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * Reads articles and board pages: from the Redis models in one round trip when they are there, and from SQL
  * (read-through, which also stores the models) for what is missing: expired models, pages older than the
- * board's list, or everything while no generation of the models is ready. Adds the live view counts.
- * This is a service: no HTTP here.
+ * board's list, or everything while no generation of the models is ready. Adds the live view counts. An
+ * article read from Redis is kept in the near cache, which answers the next reads of it without a round trip
+ * until Redis reports a change to its model or view counter. This is a service: no HTTP here.
  */
 public final class ArticleQueries {
     private static final LuaScript READ_ARTICLE = LuaScript.resource("lua/read_article.lua");
@@ -32,10 +34,12 @@ public final class ArticleQueries {
     private final ReadThrough readThrough;
     private final ArticleSource source;
     private final QueryMetrics metrics;
+    private final NearCache<Long, ArticleView> nearCache;
 
     public ArticleQueries(UnifiedJedis redis, KeyScheme keys, ViewCounts views, ReadThrough readThrough,
-                          ArticleSource source, QueryMetrics metrics) {
+                          ArticleSource source, QueryMetrics metrics, NearCache<Long, ArticleView> nearCache) {
         this.metrics = metrics;
+        this.nearCache = nearCache;
         this.redis = redis;
         this.keys = keys;
         this.views = views;
@@ -44,18 +48,31 @@ public final class ArticleQueries {
     }
 
     public Optional<ArticleView> find(long articleId) {
+        ArticleView kept = nearCache.get(articleId);
+        if (kept != null) {
+            metrics.hits(1);
+            metrics.nearCacheHit();
+            return Optional.of(kept);
+        }
+        NearCache.Reservation reservation = nearCache.reserve(articleId);
+        if (reservation != null) {
+            metrics.nearCacheMiss();
+        }
         // the view count comes along in the same round trip (key: KeyScheme.viewCount), fresher than the cache
         List<?> read = (List<?>) READ_ARTICLE.call(redis, List.of(),
                 List.of(keys.namespace(), Long.toString(articleId)));
         ArticleModel model = ArticleModel.fromHash(toMap((List<?>) read.get(1)));
+        long viewCount = (Long) read.get(0);
         if (model == null) {
             metrics.misses(1);
-            model = readThrough.load(List.of(articleId)).get(articleId);
-        } else {
-            metrics.hits(1);
+            // not kept: what SQL answers may be newer or older than what Redis will hold
+            return Optional.ofNullable(readThrough.load(List.of(articleId)).get(articleId))
+                    .map(found -> ArticleView.of(found, viewCount));
         }
-        long viewCount = (Long) read.get(0);
-        return Optional.ofNullable(model).map(found -> ArticleView.of(found, viewCount));
+        metrics.hits(1);
+        ArticleView view = ArticleView.of(model, viewCount);
+        nearCache.store(articleId, reservation, view);
+        return Optional.of(view);
     }
 
     /** Page {@code page} (from 1) of the board's articles, newest first, with the board's article count. */

@@ -1,23 +1,33 @@
 package dev.boardcqrs.query.metrics;
 
+import dev.boardcqrs.query.nearcache.NearCache;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * What query-api counts beyond requests: how often an article model was in Redis (hit) or not (miss), how many
- * models the read-through rebuilt from SQL, and how many read-through reads failed (the answer was then 503).
+ * What query-api counts beyond requests: how often an article model was found without SQL (hit: in the near
+ * cache or Redis) or not (miss), how often the near cache answered, how many models the read-through rebuilt
+ * from SQL, and how many read-through reads failed (the answer was then 503).
  */
 public final class QueryMetrics {
     private final Counter hits;
     private final Counter misses;
     private final Counter rebuilds;
+    private final Counter nearCacheHits;
+    private final Counter nearCacheMisses;
     private final MeterRegistry registry;
 
     public QueryMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.hits = Counter.builder("query.model.hits").description("article models found in Redis").register(registry);
+        this.hits = Counter.builder("query.model.hits")
+                .description("article models found in the near cache or Redis").register(registry);
         this.misses = Counter.builder("query.model.misses").description("article models missing from Redis")
                 .register(registry);
+        this.nearCacheHits = Counter.builder("query.nearcache.hits")
+                .description("article reads answered from the near cache, without Redis").register(registry);
+        this.nearCacheMisses = Counter.builder("query.nearcache.misses")
+                .description("article reads the serving near cache did not hold").register(registry);
         this.rebuilds = Counter.builder("query.readthrough.rebuilds")
                 .description("article models read from SQL and stored by the read-through").register(registry);
     }
@@ -28,6 +38,22 @@ public final class QueryMetrics {
 
     public void misses(int count) {
         misses.increment(count);
+    }
+
+    public void nearCacheHit() {
+        nearCacheHits.increment();
+    }
+
+    public void nearCacheMiss() {
+        nearCacheMisses.increment();
+    }
+
+    /** Gauges of the near cache: the keys it holds, and 1 while it serves (invalidations flow). */
+    public void watch(NearCache<?, ?> nearCache) {
+        Gauge.builder("query.nearcache.entries", nearCache, NearCache::size)
+                .description("articles the near cache holds (or is reading)").register(registry);
+        Gauge.builder("query.nearcache.serving", nearCache, cache -> cache.serving() ? 1 : 0)
+                .description("1 while Redis reports changes and the near cache answers, 0 otherwise").register(registry);
     }
 
     public void rebuilt(int models) {

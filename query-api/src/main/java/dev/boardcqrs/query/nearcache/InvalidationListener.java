@@ -1,0 +1,194 @@
+package dev.boardcqrs.query.nearcache;
+
+import dev.boardcqrs.common.board.KeyScheme;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Keeps the near cache honest. A connection of its own turns on Redis' client-side caching support in
+ * broadcast mode for the namespace's article models (every generation), view counters and active pointer,
+ * redirected to itself and subscribed to {@code __redis__:invalidate}: Redis then names every such key that
+ * changes, expires or is evicted, in one message per event-loop cycle, and this thread drops the article it
+ * belongs to. A change of the active pointer or a FLUSHALL drops everything.
+ *
+ * <p>The cache serves only while that connection is subscribed and answers pings. When it breaks (Redis
+ * restarted, the connection was killed, or it stayed silent for {@link #SILENT_AT_MOST}), the cache stops and
+ * every read goes to Redis until a new connection is subscribed; then the cache starts again from nothing.
+ */
+public final class InvalidationListener implements AutoCloseable {
+    static final String CHANNEL = "__redis__:invalidate";
+    /** How the connection shows in CLIENT LIST. */
+    public static final String CLIENT_NAME = "query-api-near-cache";
+    private static final Duration PING_EVERY = Duration.ofSeconds(1);
+    /** A subscribed connection that answers no ping for this long may be cut off without us knowing. */
+    static final Duration SILENT_AT_MOST = Duration.ofSeconds(5);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    private static final Duration LAST_RETRY = Duration.ofSeconds(5);
+    private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
+    private static final Logger log = LoggerFactory.getLogger(InvalidationListener.class);
+
+    private final URI redisUrl;
+    private final KeyScheme keys;
+    private final NearCache<Long, ?> cache;
+    private final Thread thread;
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "near-cache-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile Subscription current;
+    private volatile boolean closed;
+
+    public InvalidationListener(String redisUrl, KeyScheme keys, NearCache<Long, ?> cache) {
+        this.redisUrl = URI.create(redisUrl);
+        this.keys = keys;
+        this.cache = cache;
+        this.thread = new Thread(this::listen, "near-cache-invalidations");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+        watchdog.scheduleWithFixedDelay(this::checkAlive, PING_EVERY.toMillis(), PING_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void listen() {
+        Duration retry = FIRST_RETRY;
+        while (!closed) {
+            try (Jedis connection = new Jedis(redisUrl, CONNECT_TIMEOUT_MILLIS)) {
+                Subscription subscription = new Subscription(connection);
+                connection.clientSetname(CLIENT_NAME);
+                connection.sendCommand(Protocol.Command.CLIENT, trackingArguments(connection.clientId()));
+                current = subscription;
+                retry = FIRST_RETRY;
+                connection.subscribe(subscription, CHANNEL); // returns only once unsubscribed
+            } catch (JedisException e) {
+                if (!closed) {
+                    log.warn("near cache off: no invalidations from Redis ({}); reading Redis every time, "
+                            + "reconnecting in {} ms", e.getMessage(), retry.toMillis());
+                }
+            } finally {
+                current = null;
+                cache.stop();
+            }
+            if (!closed && !pause(retry)) {
+                return;
+            }
+            retry = retry.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retry.multipliedBy(2);
+        }
+    }
+
+    /** Broadcast mode for the namespace's prefixes, reported to this same connection's subscription. */
+    private String[] trackingArguments(long ownId) {
+        List<String> arguments = new ArrayList<>(List.of("TRACKING", "ON", "REDIRECT", Long.toString(ownId), "BCAST"));
+        for (String prefix : List.of(keys.active(), keys.viewCountPrefix(), keys.generationsPrefix())) {
+            arguments.add("PREFIX");
+            arguments.add(prefix);
+        }
+        return arguments.toArray(String[]::new);
+    }
+
+    private void changed(String key) {
+        if (key == null || key.equals(keys.active())) {
+            // FLUSHALL or FLUSHDB (Redis names no key), or the models switched generations
+            cache.clear();
+            return;
+        }
+        Long articleId = keys.articleOf(key);
+        if (articleId != null) {
+            cache.invalidate(articleId);
+        }
+    }
+
+    private boolean pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Pings the subscription and cuts it off when it has stayed silent too long; survives one bad run. */
+    private void checkAlive() {
+        Subscription subscription = current;
+        if (subscription == null || !subscription.isSubscribed()) {
+            return;
+        }
+        try {
+            long silentNanos = System.nanoTime() - subscription.lastHeardNanos;
+            if (silentNanos > SILENT_AT_MOST.toNanos()) {
+                log.warn("near cache off: the invalidation connection answered no ping for {} ms; reconnecting",
+                        TimeUnit.NANOSECONDS.toMillis(silentNanos));
+                cache.stop();
+                subscription.connection.disconnect(); // the listening thread fails, and connects again
+            } else {
+                subscription.ping();
+            }
+        } catch (RuntimeException e) {
+            log.debug("near cache watchdog: {}", e.toString());
+        }
+    }
+
+    /** Whether invalidations flow now, so the cache serves. */
+    public boolean listening() {
+        return current != null && cache.serving();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        watchdog.shutdownNow();
+        Subscription subscription = current;
+        if (subscription != null) {
+            subscription.connection.disconnect();
+        }
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        cache.stop();
+    }
+
+    /** The subscription of one connection: every message is a list of changed keys, or null for all of them. */
+    private final class Subscription extends JedisPubSub {
+        private final Jedis connection;
+        private volatile long lastHeardNanos = System.nanoTime();
+
+        Subscription(Jedis connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void onSubscribe(String channel, int subscribedChannels) {
+            lastHeardNanos = System.nanoTime();
+            cache.serve();
+            log.info("near cache on: Redis reports changes to the keys of namespace '{}'", keys.namespace());
+        }
+
+        @Override
+        public void onMessage(String channel, String key) {
+            lastHeardNanos = System.nanoTime();
+            changed(key);
+        }
+
+        @Override
+        public void onPong(String pattern) {
+            lastHeardNanos = System.nanoTime();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.boardcqrs.query.nearcache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
+
+/**
+ * Values read from Redis, kept in this process between requests, and trusted only while Redis reports every
+ * change to their keys ({@link InvalidationListener} calls {@link #serve}, {@link #invalidate} and {@link #stop}).
+ * This is a plain data structure: no Redis here.
+ *
+ * <p>A reader that misses {@link #reserve reserves} the key before it reads Redis and {@link #store stores} what
+ * it read afterwards. The store only happens if the reservation is still in place: an invalidation that arrived
+ * meanwhile removed it, and a later reader of the same key replaced it with its own. So the value kept is always
+ * one that no processed invalidation has outdated, and never older than one another reader already got from
+ * Redis: reads of one key through this cache do not go back in time.
+ */
+public final class NearCache<K, V> {
+    private final Cache<K, Object> entries;
+    private final ConcurrentMap<K, Object> map;
+    // moves on every drop of everything, so a reservation taken before one cannot store after it
+    private final AtomicLong epoch = new AtomicLong();
+    private volatile boolean serving;
+
+    /**
+     * @param maxBytes what the kept values may weigh in all, by {@code weigher}'s estimate; 0 keeps nothing
+     */
+    public NearCache(long maxBytes, ToIntFunction<V> weigher) {
+        this.entries = Caffeine.newBuilder()
+                .maximumWeight(maxBytes)
+                .weigher((K key, Object value) -> value instanceof Entry<?> entry
+                        ? weigher.applyAsInt(valueOf(entry)) : 1)
+                .build();
+        this.map = entries.asMap();
+    }
+
+    /** The kept value of {@code key}, or null: none kept, or not serving now. */
+    public V get(K key) {
+        if (!serving) {
+            return null;
+        }
+        return map.get(key) instanceof Entry<?> entry ? valueOf(entry) : null;
+    }
+
+    /** Call before reading {@code key} from Redis; null when nothing may be stored now. */
+    public Reservation reserve(K key) {
+        if (!serving) {
+            return null;
+        }
+        Reservation reservation = new Reservation(epoch.get());
+        map.put(key, reservation);
+        return reservation;
+    }
+
+    /** Keeps {@code value}, read from Redis after {@code reservation}, unless something outdated the read. */
+    public void store(K key, Reservation reservation, V value) {
+        if (reservation == null) {
+            return;
+        }
+        Entry<V> entry = new Entry<>(value);
+        if (map.replace(key, reservation, entry) && epoch.get() != reservation.epoch) {
+            // everything was dropped between the reservation and the replace: the read may predate the drop
+            map.remove(key, entry);
+        }
+    }
+
+    /** Redis says {@code key} changed. */
+    public void invalidate(K key) {
+        map.remove(key);
+    }
+
+    /** Drops everything kept; used when Redis says everything changed (FLUSHALL) or the models switched. */
+    public void clear() {
+        epoch.incrementAndGet();
+        entries.invalidateAll();
+    }
+
+    /** From now on every change is reported: start keeping values, from nothing. */
+    public void serve() {
+        clear();
+        serving = true;
+    }
+
+    /** Changes may go unreported from now on: keep and answer nothing until {@link #serve}. */
+    public void stop() {
+        serving = false;
+        clear();
+    }
+
+    public boolean serving() {
+        return serving;
+    }
+
+    /** How many keys hold a value or a reservation (an estimate, for metrics). */
+    public long size() {
+        return entries.estimatedSize();
+    }
+
+    @SuppressWarnings("unchecked")
+    private V valueOf(Entry<?> entry) {
+        return (V) entry.value;
+    }
+
+    /**
+     * A reader's claim on a key while it reads Redis. Compared by identity (a class, not a record): two
+     * readers' reservations must never be equal.
+     */
+    public static final class Reservation {
+        private final long epoch;
+
+        private Reservation(long epoch) {
+            this.epoch = epoch;
+        }
+    }
+
+    // compared by identity too, so store's remove takes only its own entry away
+    private static final class Entry<V> {
+        private final V value;
+
+        private Entry(V value) {
+            this.value = value;
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package dev.boardcqrs.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.boardcqrs.common.board.ArticleModel;
+import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.embedded.EmbeddedRedis;
+import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.embedded.PrometheusText;
+import dev.boardcqrs.embedded.SharedServers;
+import dev.boardcqrs.query.nearcache.InvalidationListener;
+import dev.boardcqrs.query.readthrough.QueryDatabase;
+import dev.boardcqrs.query.readthrough.SqlArticleSource;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * query-api's near cache against a Redis of its own (the tests flush it and cut connections): repeated reads
+ * skip Redis, and every kind of change Redis can make to what a read answers shows up right after it.
+ */
+class NearCacheIT {
+    private static final KeyScheme NAMESPACE = new KeyScheme("near");
+    private static final KeyScheme G1 = NAMESPACE.inGeneration("g1");
+    // far above any article the shared database holds, so SQL knows none of them
+    private static final AtomicLong IDS = new AtomicLong(9_000_000);
+    private static final Duration SOON = Duration.ofSeconds(3);
+
+    private static EmbeddedRedis redisServer;
+    private static RedisClient redis;
+    private static HikariDataSource database;
+    private static Javalin app;
+    private static JsonHttp http;
+
+    @BeforeAll
+    static void start() {
+        redisServer = EmbeddedRedis.start();
+        redis = RedisClient.create(URI.create(redisServer.url()));
+        QueryApiConfig config = QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0",
+                "REDIS_URL", redisServer.url(), "REDIS_NAMESPACE", NAMESPACE.namespace(),
+                "QUERY_NEAR_CACHE_MB", "16", "QUERY_DATABASE_URL", SharedServers.mariaDb().jdbcUrl())));
+        database = QueryDatabase.pool(config);
+        app = QueryApp.create(config, redis, new SqlArticleSource(database, Duration.ofSeconds(2))).start();
+        http = new JsonHttp("http://127.0.0.1:" + app.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        app.stop();
+        redis.close();
+        database.close();
+        redisServer.close();
+    }
+
+    @BeforeEach
+    void activeGenerationAndCacheServing() {
+        redis.set(NAMESPACE.active(), G1.generation());
+        awaitServing();
+    }
+
+    @Test
+    void shouldAnswerARepeatedReadWithoutGoingToRedis() {
+        long id = storeModel(G1, "title", 3);
+        assertThat(commentCount(id)).isEqualTo(3);
+        long scriptCalls = scriptCalls();
+        double hits = metric("query_nearcache_hits_total");
+
+        assertThat(commentCount(id)).isEqualTo(3);
+
+        assertThat(scriptCalls()).as("Redis scripts run for the second read").isEqualTo(scriptCalls);
+        assertThat(metric("query_nearcache_hits_total")).isEqualTo(hits + 1);
+    }
+
+    @Test
+    void shouldAnswerAChangedModelRightAfterRedisHoldsIt() {
+        long id = storeModel(G1, "title", 3);
+        assertThat(commentCount(id)).isEqualTo(3);
+
+        redis.hincrBy(G1.article(id), ArticleModel.COMMENT_COUNT, 1); // as the projector does for a new comment
+
+        await().atMost(SOON).untilAsserted(() -> assertThat(commentCount(id)).isEqualTo(4));
+    }
+
+    @Test
+    void shouldAnswerANewViewCountRightAfterRedisCountedIt() {
+        long id = storeModel(G1, "title", 0);
+        assertThat(article(id).get("viewCount").asLong()).isZero();
+
+        redis.incr(NAMESPACE.viewCount(id)); // as command-api does for a view
+
+        await().atMost(SOON).untilAsserted(() -> assertThat(article(id).get("viewCount").asLong()).isEqualTo(1));
+    }
+
+    @Test
+    void shouldAnswerFromTheNewGenerationOnceTheActivePointerSwitches() {
+        KeyScheme g2 = NAMESPACE.inGeneration("g2");
+        long id = storeModel(G1, "before the rebuild", 3);
+        assertThat(article(id).get("title").asText()).isEqualTo("before the rebuild");
+        storeModel(g2, id, "after the rebuild", 3);
+
+        redis.set(NAMESPACE.active(), g2.generation());
+
+        await().atMost(SOON).untilAsserted(() -> assertThat(article(id).get("title").asText())
+                .isEqualTo("after the rebuild"));
+    }
+
+    @Test
+    void shouldForgetEverythingWhenRedisIsFlushed() {
+        long id = storeModel(G1, "title", 3);
+        assertThat(http.get("/articles/" + id).status()).isEqualTo(200);
+
+        redis.flushAll(); // no models at all: SQL answers, and it does not know the article
+
+        await().atMost(SOON).untilAsserted(() -> assertThat(http.get("/articles/" + id).status()).isEqualTo(404));
+    }
+
+    @Test
+    void shouldStopServingWhileTheInvalidationConnectionIsCutAndServeAgainOnceItIsBack() {
+        long id = storeModel(G1, "title", 3);
+        assertThat(commentCount(id)).isEqualTo(3);
+
+        killInvalidationConnection();
+        redis.hincrBy(G1.article(id), ArticleModel.COMMENT_COUNT, 1); // nobody is told about this one
+
+        await().atMost(SOON).untilAsserted(() -> assertThat(commentCount(id)).isEqualTo(4));
+        awaitServing();
+        assertThat(commentCount(id)).isEqualTo(4);
+        double hits = metric("query_nearcache_hits_total");
+        assertThat(commentCount(id)).isEqualTo(4);
+        assertThat(metric("query_nearcache_hits_total")).as("kept again after reconnecting").isEqualTo(hits + 1);
+    }
+
+    @Test
+    void shouldNeverAnswerAnOlderCountThanOneAReaderAlreadySaw() throws Exception {
+        long id = storeModel(G1, "title", 0);
+        int increments = 500;
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<CompletableFuture<List<String>>> readers = new ArrayList<>();
+        for (int reader = 0; reader < 6; reader++) {
+            readers.add(CompletableFuture.supplyAsync(() -> {
+                List<String> wentBack = new ArrayList<>();
+                long seen = 0;
+                while (writing.get() || seen < increments) {
+                    long count = commentCount(id);
+                    if (count < seen) {
+                        wentBack.add(seen + " then " + count);
+                    }
+                    seen = Math.max(seen, count);
+                }
+                return wentBack;
+            }));
+        }
+        for (int i = 0; i < increments; i++) {
+            redis.hincrBy(G1.article(id), ArticleModel.COMMENT_COUNT, 1);
+        }
+        writing.set(false);
+
+        for (CompletableFuture<List<String>> reader : readers) {
+            // each reader also stops only once it saw the last count: a value kept for good would hang it
+            assertThat(reader.get(30, TimeUnit.SECONDS)).as("counts that went back").isEmpty();
+        }
+    }
+
+    private static void awaitServing() {
+        await().atMost(SOON).untilAsserted(() -> assertThat(http.get("/health").json().get("nearCache").asText())
+                .isEqualTo("serving"));
+    }
+
+    private static void killInvalidationConnection() {
+        String clients = new String((byte[]) redis.sendCommand(Protocol.Command.CLIENT, "LIST"), StandardCharsets.UTF_8);
+        String line = clients.lines().filter(client -> client.contains("name=" + InvalidationListener.CLIENT_NAME))
+                .findFirst().orElseThrow(() -> new AssertionError("no invalidation connection in " + clients));
+        String id = line.replaceAll("^id=(\\d+) .*$", "$1");
+        redis.sendCommand(Protocol.Command.CLIENT, "KILL", "ID", id);
+    }
+
+    private static long storeModel(KeyScheme generation, String title, long comments) {
+        return storeModel(generation, IDS.incrementAndGet(), title, comments);
+    }
+
+    private static long storeModel(KeyScheme generation, long id, String title, long comments) {
+        String created = "2026-11-24T10:00:00";
+        redis.hset(generation.article(id), ArticleModel.rowFields(id, 1, 1, title, "content", created, created));
+        redis.hset(generation.article(id), ArticleModel.COMMENT_COUNT, Long.toString(comments));
+        return id;
+    }
+
+    private static long commentCount(long id) {
+        return article(id).get("commentCount").asLong();
+    }
+
+    private static JsonNode article(long id) {
+        JsonHttp.Response response = http.get("/articles/" + id);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json();
+    }
+
+    private static long scriptCalls() {
+        String stats = redis.info("commandstats");
+        return stats.lines().filter(line -> line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll("^.*calls=(\\d+),.*$", "$1"))).sum();
+    }
+
+    private static double metric(String name) {
+        return PrometheusText.sum(http.get("/metrics").body(), name, Map.of());
+    }
+}

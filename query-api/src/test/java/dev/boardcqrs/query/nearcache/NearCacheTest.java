@@ -1,0 +1,78 @@
+package dev.boardcqrs.query.nearcache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class NearCacheTest {
+    private NearCache<Long, String> cache;
+
+    @BeforeEach
+    void serving() {
+        cache = new NearCache<>(1024 * 1024, String::length);
+        cache.serve();
+    }
+
+    @Test
+    void shouldKeepWhatWasReadAfterTheReservation() {
+        NearCache.Reservation reservation = cache.reserve(1L);
+        cache.store(1L, reservation, "v1");
+
+        assertThat(cache.get(1L)).isEqualTo("v1");
+    }
+
+    @Test
+    void shouldNotKeepAReadThatAnInvalidationOvertook() {
+        NearCache.Reservation reservation = cache.reserve(1L);
+        cache.invalidate(1L); // the key changed while the read was on its way
+        cache.store(1L, reservation, "v1");
+
+        assertThat(cache.get(1L)).isNull();
+    }
+
+    @Test
+    void shouldKeepTheLaterReadersValueWhenAnEarlierReadFinishesLast() {
+        NearCache.Reservation earlier = cache.reserve(1L);
+        NearCache.Reservation later = cache.reserve(1L);
+        cache.store(1L, later, "v2");
+        cache.store(1L, earlier, "v1"); // read before v2 was written, answered late
+
+        assertThat(cache.get(1L)).isEqualTo("v2");
+    }
+
+    @Test
+    void shouldForgetAKeptValueWhenItsKeyChanges() {
+        cache.store(1L, cache.reserve(1L), "v1");
+        cache.store(2L, cache.reserve(2L), "other");
+
+        cache.invalidate(1L);
+
+        assertThat(cache.get(1L)).isNull();
+        assertThat(cache.get(2L)).isEqualTo("other");
+    }
+
+    @Test
+    void shouldNotKeepAReadThatADropOfEverythingOvertook() {
+        NearCache.Reservation reservation = cache.reserve(1L);
+        cache.clear();
+        cache.store(1L, reservation, "v1");
+
+        assertThat(cache.get(1L)).isNull();
+    }
+
+    @Test
+    void shouldAnswerAndKeepNothingWhileStoppedAndStartFromNothingAgain() {
+        cache.store(1L, cache.reserve(1L), "v1");
+        NearCache.Reservation beforeTheStop = cache.reserve(2L);
+
+        cache.stop();
+        assertThat(cache.get(1L)).isNull();
+        assertThat(cache.reserve(3L)).isNull();
+
+        cache.serve();
+        cache.store(2L, beforeTheStop, "v2");
+        assertThat(cache.get(1L)).as("dropped by the stop").isNull();
+        assertThat(cache.get(2L)).as("read before the stop, stored after it").isNull();
+    }
+}
