@@ -12,6 +12,8 @@ import dev.boardcqrs.bench.report.Results;
 import dev.boardcqrs.bench.report.Section;
 import dev.boardcqrs.bench.report.TargetCheck;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.PrometheusText;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,6 +62,7 @@ public final class ReadScenario implements Scenario {
             workloads.add(new Workload("board list page", PAGE, new IdPicker(data.boards(), 0), concurrency));
         }
         Map<Workload, Map<String, List<LoadRun.Result>>> measured = new LinkedHashMap<>();
+        Map<Workload, List<Double>> nearCacheHits = new LinkedHashMap<>();
         List<Double> redisBusy = new ArrayList<>();
         EmbeddedMariaDb db = context.stack().mariaDb();
         try (BareServer bare = new BareServer(articleBody, pageBody);
@@ -69,11 +72,14 @@ public final class ReadScenario implements Scenario {
             for (int round = 0; round < context.config().runs(); round++) {
                 for (Workload workload : workloads) {
                     for (String target : TARGETS) {
+                        double[] nearCacheBefore = target.equals("query-api") ? nearCacheCounts(queryPort) : null;
                         LoadRun.Result result = LoadRun.run(ports.get(target), workload.path(), workload.ids(),
                                 workload.concurrency(), context.config().warmup(), context.config().duration(),
                                 () -> RedisCpu.seconds(context.stack().redis()));
                         if (target.equals("query-api")) {
                             redisBusy.add(result.redisCpuMicros() * result.throughput() / 1e6);
+                            nearCacheHits.computeIfAbsent(workload, w -> new ArrayList<>())
+                                    .add(hitShare(nearCacheBefore, nearCacheCounts(queryPort)));
                         }
                         measured.computeIfAbsent(workload, w -> new LinkedHashMap<>())
                                 .computeIfAbsent(target, t -> new ArrayList<>()).add(result);
@@ -81,7 +87,7 @@ public final class ReadScenario implements Scenario {
                 }
             }
         }
-        report(context, results, measured, articleBody.length(), pageBody.length());
+        report(context, results, measured, nearCacheHits, articleBody.length(), pageBody.length());
         results.sections().get(results.sections().size() - 1)
                 .put("redisCpuPerSecondDuringQueryApiRuns", redisBusy)
                 .note("Redis CPU seconds per second while query-api was loaded (INFO cpu over the measured "
@@ -108,17 +114,36 @@ public final class ReadScenario implements Scenario {
         }
     }
 
+    /** query-api's near cache counters so far: hits, misses. */
+    private static double[] nearCacheCounts(int queryPort) throws IOException {
+        try (HttpConnection http = new HttpConnection("127.0.0.1", queryPort)) {
+            String scrape = http.get("/metrics").body();
+            return new double[] {PrometheusText.sum(scrape, "query_nearcache_hits_total", Map.of()),
+                    PrometheusText.sum(scrape, "query_nearcache_misses_total", Map.of())};
+        }
+    }
+
+    /** The share of article reads the near cache answered between two counts; NaN for none (board pages). */
+    private static double hitShare(double[] before, double[] after) {
+        double hits = after[0] - before[0];
+        double misses = after[1] - before[1];
+        return hits + misses == 0 ? Double.NaN : hits / (hits + misses);
+    }
+
     private static void report(BenchContext context, Results results,
-                               Map<Workload, Map<String, List<LoadRun.Result>>> measured, int articleBytes,
-                               int pageBytes) {
+                               Map<Workload, Map<String, List<LoadRun.Result>>> measured,
+                               Map<Workload, List<Double>> nearCacheHits, int articleBytes, int pageBytes) {
         Section section = results.add(Section.of("read", "Reads: query-api vs bare Javalin (HTTP ceiling) vs SQL",
                 "workload", "c", "target", "req/s (median)", "p50 ms", "p99 ms", "errors", "query-api / bare",
-                "query-api / SQL", "CPU us/req: server JVM", "Redis", "generator"));
+                "query-api / SQL", "near-cache hits", "CPU us/req: server JVM", "Redis", "generator"));
         List<Map<String, Object>> rows = new ArrayList<>();
         int highest = context.config().concurrencies().stream().mapToInt(Integer::intValue).max().orElse(0);
         measured.forEach((workload, byTarget) -> {
             double vsBare = Stats.median(ratios(byTarget.get("query-api"), byTarget.get("bare Javalin")));
             double vsSql = Stats.median(ratios(byTarget.get("query-api"), byTarget.get("SQL")));
+            List<Double> hitShares = nearCacheHits.getOrDefault(workload, List.of());
+            Double hitShare = hitShares.stream().anyMatch(share -> share.isNaN()) || hitShares.isEmpty() ? null
+                    : Stats.median(hitShares);
             for (String target : TARGETS) {
                 List<LoadRun.Result> runs = byTarget.get(target);
                 double throughput = Stats.median(runs.stream().map(LoadRun.Result::throughput).toList());
@@ -131,8 +156,9 @@ public final class ReadScenario implements Scenario {
                 double redisCpu = Stats.median(runs.stream().map(LoadRun.Result::redisCpuMicros).toList());
                 double generatorCpu = Stats.median(runs.stream().map(LoadRun.Result::generatorCpuMicros).toList());
                 section.row(workload.name(), workload.concurrency(), target, throughput, p50, p99, errors,
-                        queryApi ? vsBare : null, queryApi ? vsSql : null, serverCpu, queryApi ? redisCpu : null,
-                        generatorCpu);
+                        queryApi ? vsBare : null, queryApi ? vsSql : null,
+                        queryApi && hitShare != null ? Format.decimal(100 * hitShare) + "%" : null, serverCpu,
+                        queryApi ? redisCpu : null, generatorCpu);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("workload", workload.name());
                 row.put("ids", workload.ids().toString());
@@ -146,6 +172,9 @@ public final class ReadScenario implements Scenario {
                 row.put("serverCpuMicrosPerRequest", serverCpu);
                 row.put("redisCpuMicrosPerRequest", redisCpu);
                 row.put("generatorCpuMicrosPerRequest", generatorCpu);
+                if (queryApi) {
+                    row.put("nearCacheHitShares", hitShares.stream().map(share -> share.isNaN() ? null : share).toList());
+                }
                 row.put("runs", runs);
                 rows.add(row);
             }
@@ -167,6 +196,9 @@ public final class ReadScenario implements Scenario {
                         + " ms after " + context.config().warmup().toMillis() + " ms of warm-up per cell, after one "
                         + "unmeasured round of every cell (JIT warm-up); medians over runs; ratios are taken within "
                         + "a round, then the median.")
+                .note("Near-cache hits: the share of query-api's article reads that its near cache answered "
+                        + "without Redis, over each whole cell (warm-up included), median over runs. The cache "
+                        + "fills as articles are read, so the first cells of a run hit less.")
                 .note("Skewed ids: half of the requests go to the hot 1% of articles, which hold half of all "
                         + "comments and likes (that is where SQL COUNTs are expensive).")
                 .note("The bare Javalin answers a fixed body of the same size (article " + articleBytes
