@@ -250,7 +250,7 @@ public final class Projector implements AutoCloseable {
             writer.activateWhenCaughtUp(onActivated); // before the first batch: until then it is not read
         }
         BatchApplier applier = new BatchApplier(new BoardProjection(), writer, status, writer.watermark(),
-                source::boardRows, metrics, deadLetters);
+                source::boardRows, metrics, deadLetters, config.maxBatchSize());
         CdcEngine engine = new CdcEngine(EngineProperties.of(config, kind, generation), applier, status,
                 error -> engineFailed(generation, error));
         String purged = purgedPosition(generation);

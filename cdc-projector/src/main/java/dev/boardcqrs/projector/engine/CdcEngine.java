@@ -20,12 +20,14 @@ public final class CdcEngine implements AutoCloseable {
 
     private final DebeziumEngine<ChangeEvent<SourceRecord, SourceRecord>> engine;
     private final ExecutorService thread;
+    private final DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>> consumer;
 
     /** {@code onFailure} hears why the engine stopped on an error (it runs on the engine's thread). */
     public CdcEngine(Properties properties,
                      DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>> consumer,
                      ProjectorStatus status, Consumer<Throwable> onFailure) {
         // named after the generation it fills: during a rebuild two engines run side by side
+        this.consumer = consumer;
         String threadName = "cdc-engine-" + properties.getProperty("topic.prefix");
         this.thread = Executors.newSingleThreadExecutor(runnable -> {
             Thread t = new Thread(runnable, threadName);
@@ -64,6 +66,9 @@ public final class CdcEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        if (consumer instanceof OverlappingConsumer overlapping) {
+            overlapping.finishInFlight(); // before the engine's last offset commit
+        }
         closing = true;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
@@ -95,6 +100,9 @@ public final class CdcEngine implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (consumer instanceof OverlappingConsumer overlapping) {
+            overlapping.stop();
         }
     }
 }
