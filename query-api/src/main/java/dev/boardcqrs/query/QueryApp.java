@@ -30,15 +30,16 @@ public final class QueryApp {
         ViewCounts views = new ViewCounts(redis, keys, config.viewCountCacheTtl(), System::nanoTime);
         ReadThrough readThrough = new ReadThrough(source, redis, keys, config.readThroughConcurrency(),
                 config.readThroughTimeout(), config.modelTtl(), queryMetrics);
-        NearCache<Long, ArticleView> nearCache = new NearCache<>(config.nearCacheMegabytes() * 1024L * 1024L,
-                ArticleView::estimatedBytes);
+        long nearCacheBytes = config.nearCacheMegabytes() * 1024L * 1024L;
+        NearCache<Long, ArticleView> nearCache = new NearCache<>(nearCacheBytes, ArticleView::estimatedBytes);
+        NearCache<String, byte[]> catalogTree = new NearCache<>(nearCacheBytes, json -> json.length);
         queryMetrics.watch(nearCache);
-        // without it the cache never serves: every read goes to Redis
+        // without it the caches never serve: every read goes to Redis
         InvalidationListener invalidations = config.nearCacheMegabytes() > 0
-                ? new InvalidationListener(config.redisUrl(), keys, nearCache) : null;
+                ? new InvalidationListener(config.redisUrl(), keys, nearCache, catalogTree) : null;
         ArticleController articles = new ArticleController(new ArticleQueries(redis, keys, views, readThrough, source,
                 queryMetrics, nearCache));
-        CatalogController catalogs = new CatalogController(new CatalogQueries(redis, keys));
+        CatalogController catalogs = new CatalogController(new CatalogQueries(redis, keys, catalogTree));
         return HttpApps.create(config.host(), config.port(), metrics, routes -> {
             routes.get("/articles/{articleId}", articles::article);
             routes.get("/boards/{boardId}/articles", articles::page);

@@ -20,6 +20,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,8 +35,9 @@ import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 
 /**
- * query-api's near cache against a Redis of its own (the tests flush it and cut connections): repeated reads
- * skip Redis, and every kind of change Redis can make to what a read answers shows up right after it.
+ * query-api's near caches (articles, the catalog tree) against a Redis of its own (the tests flush it and cut
+ * connections): repeated reads skip Redis, and every kind of change Redis can make to what a read answers shows
+ * up right after it.
  */
 class NearCacheIT {
     private static final KeyScheme NAMESPACE = new KeyScheme("near");
@@ -179,6 +181,36 @@ class NearCacheIT {
         }
     }
 
+    @Test
+    void shouldKeepTheCatalogTreeUntilRedisReportsAChangeToAKeyItIsReadFrom() {
+        redis.hset(G1.catalog(1), Map.of("parent", "", "linked", "1", "name", "Books", "order", "1", "sellable", "3"));
+        redis.zadd(G1.catalogRoots(), 1, "1");
+        assertThat(rootNames()).containsExactly("Books");
+        long catalogReads = hashReads();
+
+        assertThat(rootNames()).containsExactly("Books");
+        assertThat(hashReads()).as("catalog hashes read for the second tree").isEqualTo(catalogReads);
+
+        redis.zadd(G1.catalogProducts(1), 1, "7"); // a product list: not part of the tree
+        assertThat(rootNames()).containsExactly("Books");
+        assertThat(hashReads()).isEqualTo(catalogReads);
+
+        redis.hset(G1.catalog(1), "name", "Comics"); // as the projector does for a renamed catalog
+        await().atMost(SOON).untilAsserted(() -> assertThat(rootNames()).containsExactly("Comics"));
+    }
+
+    private static List<String> rootNames() {
+        JsonHttp.Response response = http.get("/catalogs/tree");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        List<String> names = new ArrayList<>();
+        response.json().get("catalogs").forEach(root -> names.add(root.get("name").asText()));
+        return names;
+    }
+
+    private static long hashReads() {
+        return commandCalls("hmget");
+    }
+
     private static void awaitServing() {
         await().atMost(SOON).untilAsserted(() -> assertThat(http.get("/health").json().get("nearCache").asText())
                 .isEqualTo("serving"));
@@ -214,8 +246,13 @@ class NearCacheIT {
     }
 
     private static long scriptCalls() {
-        String stats = redis.info("commandstats");
-        return stats.lines().filter(line -> line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:"))
+        return commandCalls("evalsha", "eval");
+    }
+
+    /** How often Redis ran these commands so far, also from scripts (INFO commandstats). */
+    private static long commandCalls(String... commands) {
+        List<String> prefixes = Arrays.stream(commands).map(command -> "cmdstat_" + command + ":").toList();
+        return redis.info("commandstats").lines().filter(line -> prefixes.stream().anyMatch(line::startsWith))
                 .mapToLong(line -> Long.parseLong(line.replaceAll("^.*calls=(\\d+),.*$", "$1"))).sum();
     }
 

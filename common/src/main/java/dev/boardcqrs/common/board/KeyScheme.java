@@ -165,6 +165,18 @@ public record KeyScheme(String namespace, String generation) {
         return Long.parseLong(id);
     }
 
+    /**
+     * Whether {@code key} (in any generation) is one the displayed catalog tree is read from: a catalog's hash
+     * or children, or the roots; not the catalogs' product lists, which change with every product.
+     */
+    public boolean isCatalogTreeKey(String key) {
+        if (!key.startsWith(generationsPrefix())) {
+            return false;
+        }
+        int generationEnd = key.indexOf(':', namespace.length() + 1);
+        return generationEnd > 0 && key.startsWith(":catalog:", generationEnd) && !key.endsWith(":products");
+    }
+
     public String viewSeen(long articleId, long userId) {
         return namespace + ":view:seen:" + articleId + ":" + userId;
     }

@@ -26,4 +26,16 @@ class KeySchemeTest {
         assertThat(NAMESPACE.articleOf(new KeyScheme("other").inGeneration("g1").article(42))).isNull();
         assertThat(NAMESPACE.articleOf(g1.article(42) + "x")).isNull();
     }
+
+    @Test
+    void shouldTellTheKeysTheCatalogTreeIsReadFrom() {
+        KeyScheme g3 = NAMESPACE.inGeneration("g3");
+        assertThat(NAMESPACE.isCatalogTreeKey(g3.catalog(7))).isTrue();
+        assertThat(NAMESPACE.isCatalogTreeKey(g3.catalogChildren(7))).isTrue();
+        assertThat(NAMESPACE.isCatalogTreeKey(g3.catalogRoots())).isTrue();
+        assertThat(NAMESPACE.isCatalogTreeKey(g3.catalogProducts(7))).as("changes with every product").isFalse();
+        assertThat(NAMESPACE.isCatalogTreeKey(g3.product(7))).isFalse();
+        assertThat(NAMESPACE.isCatalogTreeKey(g3.article(7))).isFalse();
+        assertThat(NAMESPACE.isCatalogTreeKey(new KeyScheme("other").inGeneration("g3").catalog(7))).isFalse();
+    }
 }

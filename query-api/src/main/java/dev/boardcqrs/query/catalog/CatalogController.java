@@ -3,8 +3,8 @@ package dev.boardcqrs.query.catalog;
 import dev.boardcqrs.common.web.ApiException;
 import dev.boardcqrs.common.web.Params;
 import dev.boardcqrs.query.article.ArticleController;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
-import java.util.Map;
 
 /** HTTP handlers for the catalog display: parse and bound the parameters, read, respond. */
 public final class CatalogController {
@@ -15,7 +15,7 @@ public final class CatalogController {
     }
 
     public void tree(Context ctx) {
-        ctx.json(Map.of("catalogs", queries.tree()));
+        ctx.contentType(ContentType.APPLICATION_JSON).result(queries.treeJson());
     }
 
     public void products(Context ctx) {

@@ -1,8 +1,11 @@
 package dev.boardcqrs.query.catalog;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.common.web.ApiException;
+import dev.boardcqrs.query.nearcache.NearCache;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -15,24 +18,48 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * Reads the catalog display model, each answer in one EVALSHA. The projector owns the model whole (no TTL,
  * no read-through), so while a snapshot rebuilds the namespace there is nothing to read: 503, try again.
- * This is a service: no HTTP here.
+ * The whole tree's JSON is kept in a near cache until Redis reports a change to a key it was read from:
+ * building and writing it is most of what a tree read costs. This is a service: no HTTP here.
  */
 public final class CatalogQueries {
-    private static final LuaScript TREE = LuaScript.resource("lua/catalog_tree.lua");
+    private static final LuaScript TREE_SCRIPT = LuaScript.resource("lua/catalog_tree.lua");
     private static final LuaScript PRODUCTS = LuaScript.resource("lua/catalog_products.lua");
     private static final int TREE_FIELDS = 5;
+    /** The one key of the tree cache. */
+    private static final String TREE = "tree";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final UnifiedJedis redis;
     private final KeyScheme keys;
+    private final NearCache<String, byte[]> treeCache;
 
-    public CatalogQueries(UnifiedJedis redis, KeyScheme keys) {
+    public CatalogQueries(UnifiedJedis redis, KeyScheme keys, NearCache<String, byte[]> treeCache) {
         this.redis = redis;
         this.keys = keys;
+        this.treeCache = treeCache;
+    }
+
+    /** {@code {"catalogs": [...]}}: the roots of the displayed tree, each with its displayed subtree, as JSON. */
+    public byte[] treeJson() {
+        byte[] kept = treeCache.get(TREE);
+        if (kept != null) {
+            // a kept tree is current, but whether the generation is being built is not reported: one small read
+            answer(TREE_SCRIPT.call(redis, List.of(), List.of(keys.namespace(), "check")));
+            return kept;
+        }
+        NearCache.Reservation reservation = treeCache.reserve(TREE);
+        try {
+            byte[] json = JSON.writeValueAsBytes(Map.of("catalogs", tree()));
+            treeCache.store(TREE, reservation, json);
+            return json;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the catalog tree could not be written as JSON", e);
+        }
     }
 
     /** The roots of the displayed tree, each with its displayed subtree. */
-    public List<CatalogNode> tree() {
-        List<?> flat = answer(TREE.call(redis, List.of(), List.of(keys.namespace())));
+    private List<CatalogNode> tree() {
+        List<?> flat = answer(TREE_SCRIPT.call(redis, List.of(), List.of(keys.namespace(), "tree")));
         List<CatalogNode> roots = new ArrayList<>();
         // pre-order with depths: the open path from the root to the last node read
         Deque<List<CatalogNode>> open = new ArrayDeque<>();

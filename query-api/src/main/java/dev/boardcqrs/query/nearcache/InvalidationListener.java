@@ -16,15 +16,16 @@ import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Keeps the near cache honest. A connection of its own turns on Redis' client-side caching support in
- * broadcast mode for the namespace's article models (every generation), view counters and active pointer,
- * redirected to itself and subscribed to {@code __redis__:invalidate}: Redis then names every such key that
- * changes, expires or is evicted, in one message per event-loop cycle, and this thread drops the article it
- * belongs to. A change of the active pointer or a FLUSHALL drops everything.
+ * Keeps the near caches honest. A connection of its own turns on Redis' client-side caching support in
+ * broadcast mode for the namespace's models (every generation), view counters and active pointer, redirected
+ * to itself and subscribed to {@code __redis__:invalidate}: Redis then names every such key that changes,
+ * expires or is evicted, in one message per event-loop cycle, and this thread drops what was read from it: the
+ * article of a model key or view counter, the catalog tree for a key the tree is read from. A change of the
+ * active pointer or a FLUSHALL drops everything.
  *
- * <p>The cache serves only while that connection is subscribed and answers pings. When it breaks (Redis
- * restarted, the connection was killed, or it stayed silent for {@link #SILENT_AT_MOST}), the cache stops and
- * every read goes to Redis until a new connection is subscribed; then the cache starts again from nothing.
+ * <p>The caches serve only while that connection is subscribed and answers pings. When it breaks (Redis
+ * restarted, the connection was killed, or it stayed silent for {@link #SILENT_AT_MOST}), they stop and every
+ * read goes to Redis until a new connection is subscribed; then they start again from nothing.
  */
 public final class InvalidationListener implements AutoCloseable {
     static final String CHANNEL = "__redis__:invalidate";
@@ -40,7 +41,8 @@ public final class InvalidationListener implements AutoCloseable {
 
     private final URI redisUrl;
     private final KeyScheme keys;
-    private final NearCache<Long, ?> cache;
+    private final NearCache<Long, ?> articles;
+    private final NearCache<String, ?> catalogTree;
     private final Thread thread;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "near-cache-watchdog");
@@ -50,10 +52,12 @@ public final class InvalidationListener implements AutoCloseable {
     private volatile Subscription current;
     private volatile boolean closed;
 
-    public InvalidationListener(String redisUrl, KeyScheme keys, NearCache<Long, ?> cache) {
+    public InvalidationListener(String redisUrl, KeyScheme keys, NearCache<Long, ?> articles,
+                                NearCache<String, ?> catalogTree) {
         this.redisUrl = URI.create(redisUrl);
         this.keys = keys;
-        this.cache = cache;
+        this.articles = articles;
+        this.catalogTree = catalogTree;
         this.thread = new Thread(this::listen, "near-cache-invalidations");
         this.thread.setDaemon(true);
     }
@@ -81,7 +85,7 @@ public final class InvalidationListener implements AutoCloseable {
                 }
             } finally {
                 current = null;
-                cache.stop();
+                stopCaches();
             }
             if (!closed && !pause(retry)) {
                 return;
@@ -103,13 +107,26 @@ public final class InvalidationListener implements AutoCloseable {
     private void changed(String key) {
         if (key == null || key.equals(keys.active())) {
             // FLUSHALL or FLUSHDB (Redis names no key), or the models switched generations
-            cache.clear();
+            articles.clear();
+            catalogTree.clear();
             return;
         }
         Long articleId = keys.articleOf(key);
         if (articleId != null) {
-            cache.invalidate(articleId);
+            articles.invalidate(articleId);
+        } else if (keys.isCatalogTreeKey(key)) {
+            catalogTree.clear();
         }
+    }
+
+    private void serveCaches() {
+        articles.serve();
+        catalogTree.serve();
+    }
+
+    private void stopCaches() {
+        articles.stop();
+        catalogTree.stop();
     }
 
     private boolean pause(Duration duration) {
@@ -133,7 +150,7 @@ public final class InvalidationListener implements AutoCloseable {
             if (silentNanos > SILENT_AT_MOST.toNanos()) {
                 log.warn("near cache off: the invalidation connection answered no ping for {} ms; reconnecting",
                         TimeUnit.NANOSECONDS.toMillis(silentNanos));
-                cache.stop();
+                stopCaches();
                 subscription.connection.disconnect(); // the listening thread fails, and connects again
             } else {
                 subscription.ping();
@@ -141,11 +158,6 @@ public final class InvalidationListener implements AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("near cache watchdog: {}", e.toString());
         }
-    }
-
-    /** Whether invalidations flow now, so the cache serves. */
-    public boolean listening() {
-        return current != null && cache.serving();
     }
 
     @Override
@@ -161,7 +173,7 @@ public final class InvalidationListener implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        cache.stop();
+        stopCaches();
     }
 
     /** The subscription of one connection: every message is a list of changed keys, or null for all of them. */
@@ -176,7 +188,7 @@ public final class InvalidationListener implements AutoCloseable {
         @Override
         public void onSubscribe(String channel, int subscribedChannels) {
             lastHeardNanos = System.nanoTime();
-            cache.serve();
+            serveCaches();
             log.info("near cache on: Redis reports changes to the keys of namespace '{}'", keys.namespace());
         }
 
