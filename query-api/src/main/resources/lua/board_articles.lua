@@ -1,9 +1,10 @@
--- Reads a page of a board's list and the models of its articles in one atomic step, from the active generation.
+-- Reads a page of a board's list from the active generation in one atomic step: the ids only, since query-api
+-- keeps the models it read (near cache) and reads the others with read_articles.lua.
 -- ARGV[1] namespace, ARGV[2] 'page' or 'after', ARGV[5] board id
 -- page:  ARGV[3] first rank, ARGV[4] last rank (newest first)
 -- after: ARGV[3] article id to continue below (exclusive, or '+inf'), ARGV[4] how many
--- Returns { no generation or building (0/1), article count (-1 when unknown), list length, lowest listed id (0 when empty),
---           id1, model1 (flat field/value list, empty when the model expired), id2, model2, ... }
+-- Returns { no generation or building (0/1), article count (-1 when unknown), list length, lowest listed id (0 when
+--           empty), id1, id2, ... }
 local gen = redis.call('GET', ARGV[1] .. ':active')
 if not gen then
     return { 1, -1, 0, 0 }
@@ -26,6 +27,5 @@ local lowest = redis.call('ZRANGE', list, 0, 0)
 local result = { 0, count and tonumber(count) or -1, redis.call('ZCARD', list), lowest[1] and tonumber(lowest[1]) or 0 }
 for _, id in ipairs(ids) do
     result[#result + 1] = tonumber(id)
-    result[#result + 1] = redis.call('HGETALL', prefix .. 'article:' .. id)
 end
 return result

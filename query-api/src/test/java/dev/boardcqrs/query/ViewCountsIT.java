@@ -24,7 +24,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
-/** The view count cache against a real Redis, counting the reads Redis itself reports (INFO commandstats). */
+/**
+ * The view count cache against a real Redis, counting the reads Redis itself reports (INFO commandstats). The
+ * reports of changed counters, which the invalidation listener passes on, are given by hand here.
+ */
 class ViewCountsIT {
     private static final KeyScheme KEYS = new KeyScheme("v");
 
@@ -46,7 +49,7 @@ class ViewCountsIT {
 
     @BeforeEach
     void freshCache() {
-        views = new ViewCounts(redis, KEYS, Duration.ofSeconds(1), clock::get);
+        views = new ViewCounts(redis, KEYS, Duration.ofSeconds(1), 10_000, clock::get);
     }
 
     @Test
@@ -84,6 +87,59 @@ class ViewCountsIT {
         assertThat(countOf(8)).isEqualTo(2);
 
         assertThat(redisReads() - before).isEqualTo(2);
+    }
+
+    @Test
+    void shouldKeepACountBeyondItsTtlWhileChangesAreReportedAndNoneWasForIt() {
+        views.serve();
+        redis.set(KEYS.viewCount(31), "4");
+        assertThat(countOf(31)).isEqualTo(4);
+        long before = redisReads();
+
+        clock.addAndGet(Duration.ofMinutes(10).toNanos());
+        assertThat(countOf(31)).isEqualTo(4);
+        assertThat(redisReads() - before).as("reads of an unchanged count").isZero();
+
+        redis.set(KEYS.viewCount(31), "5");
+        views.changed(31);
+        assertThat(countOf(31)).as("reported changed, and older than the TTL").isEqualTo(5);
+        assertThat(redisReads() - before).isEqualTo(1);
+    }
+
+    @Test
+    void shouldUseACountChangedMeanwhileForItsTtlOnlyAndReadItAtMostOncePerTtl() {
+        views.serve();
+        redis.set(KEYS.viewCount(32), "1");
+        assertThat(countOf(32)).isEqualTo(1);
+        long before = redisReads();
+
+        redis.set(KEYS.viewCount(32), "2");
+        views.changed(32);
+        assertThat(countOf(32)).as("within the TTL").isEqualTo(1);
+        clock.addAndGet(Duration.ofSeconds(1).toNanos());
+        redis.set(KEYS.viewCount(32), "3");
+        views.changed(32);
+        for (int i = 0; i < 5; i++) {
+            assertThat(countOf(32)).isEqualTo(3);
+        }
+        assertThat(redisReads() - before).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepCountsForTheirTtlOnlyOnceReportsStop() {
+        views.serve();
+        redis.set(KEYS.viewCount(33), "7");
+        assertThat(countOf(33)).isEqualTo(7);
+
+        views.stop(); // the invalidation connection broke: changes may go unreported
+        redis.set(KEYS.viewCount(33), "8");
+        clock.addAndGet(Duration.ofSeconds(1).toNanos());
+
+        assertThat(countOf(33)).isEqualTo(8);
+        views.serve(); // back: counts read before are still held to their TTL
+        redis.set(KEYS.viewCount(33), "9");
+        clock.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertThat(countOf(33)).isEqualTo(9);
     }
 
     @Test

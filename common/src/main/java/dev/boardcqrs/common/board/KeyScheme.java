@@ -138,31 +138,36 @@ public record KeyScheme(String namespace, String generation) {
     }
 
     /**
-     * The article whose model key (in any generation) or view counter {@code key} is; null for any other key.
-     * The inverse of {@link #article} and {@link #viewCount}, for those told which keys changed.
+     * The article whose model key (in any generation) {@code key} is; null for any other key. The inverse of
+     * {@link #article}, for those told which keys changed.
      */
-    public Long articleOf(String key) {
-        String id;
-        if (key.startsWith(viewCountPrefix())) {
-            id = key.substring(viewCountPrefix().length());
-        } else if (key.startsWith(generationsPrefix())) {
-            int generationEnd = key.indexOf(':', namespace.length() + 1);
-            if (generationEnd < 0 || !key.startsWith(":article:", generationEnd)) {
+    public Long articleOfModel(String key) {
+        if (!key.startsWith(generationsPrefix())) {
+            return null;
+        }
+        int generationEnd = key.indexOf(':', namespace.length() + 1);
+        if (generationEnd < 0 || !key.startsWith(":article:", generationEnd)) {
+            return null;
+        }
+        return id(key.substring(generationEnd + ":article:".length()));
+    }
+
+    /** The article whose view counter {@code key} is; null for any other key. The inverse of {@link #viewCount}. */
+    public Long articleOfViewCount(String key) {
+        return key.startsWith(viewCountPrefix()) ? id(key.substring(viewCountPrefix().length())) : null;
+    }
+
+    // null for anything but digits, such as the rest of another key of the article (its missed-change marker)
+    private static Long id(String text) {
+        if (text.isEmpty() || text.length() > 18) {
+            return null;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
                 return null;
             }
-            id = key.substring(generationEnd + ":article:".length());
-        } else {
-            return null;
         }
-        if (id.isEmpty() || id.length() > 18) {
-            return null;
-        }
-        for (int i = 0; i < id.length(); i++) {
-            if (id.charAt(i) < '0' || id.charAt(i) > '9') {
-                return null; // another key of the article, such as its missed-change marker
-            }
-        }
-        return Long.parseLong(id);
+        return Long.parseLong(text);
     }
 
     /**

@@ -1,8 +1,10 @@
 package dev.boardcqrs.common.redis;
 
 import java.net.URI;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /** Redis clients for the services: one pool per process, sized for the threads that share it. */
 public final class RedisClients {
@@ -19,5 +21,19 @@ public final class RedisClients {
         pool.setMaxTotal(poolSize);
         pool.setMaxIdle(poolSize);
         return RedisClient.builder().fromURI(URI.create(url)).poolConfig(pool).build();
+    }
+
+    /**
+     * A new connection with {@code client}'s settings (address, credentials, TLS, timeouts), outside its pool:
+     * for a connection that changes state for good, such as a subscription. The caller closes it.
+     */
+    public static Connection dedicatedConnection(RedisClient client) {
+        try {
+            return client.getPool().getFactory().makeObject().getObject();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new JedisConnectionException("could not open a connection to Redis: " + e.getMessage(), e);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.boardcqrs.common.board;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KeySchemeTest {
@@ -9,22 +10,24 @@ class KeySchemeTest {
 
     @Test
     void shouldNameTheArticleOfAModelKeyInAnyGenerationAndOfAViewCounter() {
-        assertThat(NAMESPACE.articleOf(NAMESPACE.inGeneration("g7").article(42))).isEqualTo(42L);
-        assertThat(NAMESPACE.articleOf(NAMESPACE.inGeneration("g123").article(9_000_000_001L))).isEqualTo(9_000_000_001L);
-        assertThat(NAMESPACE.articleOf(NAMESPACE.viewCount(5))).isEqualTo(5L);
+        assertThat(NAMESPACE.articleOfModel(NAMESPACE.inGeneration("g7").article(42))).isEqualTo(42L);
+        assertThat(NAMESPACE.articleOfModel(NAMESPACE.inGeneration("g123").article(9_000_000_001L)))
+                .isEqualTo(9_000_000_001L);
+        assertThat(NAMESPACE.articleOfViewCount(NAMESPACE.viewCount(5))).isEqualTo(5L);
     }
 
     @Test
     void shouldNameNoArticleForTheOtherKeys() {
         KeyScheme g1 = NAMESPACE.inGeneration("g1");
-        assertThat(NAMESPACE.articleOf(g1.articleMissed(42))).isNull();
-        assertThat(NAMESPACE.articleOf(g1.board(3))).isNull();
-        assertThat(NAMESPACE.articleOf(g1.meta())).isNull();
-        assertThat(NAMESPACE.articleOf(NAMESPACE.generations())).isNull();
-        assertThat(NAMESPACE.articleOf(NAMESPACE.active())).isNull();
-        assertThat(NAMESPACE.articleOf(NAMESPACE.viewSeen(5, 7))).isNull();
-        assertThat(NAMESPACE.articleOf(new KeyScheme("other").inGeneration("g1").article(42))).isNull();
-        assertThat(NAMESPACE.articleOf(g1.article(42) + "x")).isNull();
+        List<String> others = List.of(g1.articleMissed(42), g1.board(3), g1.meta(), NAMESPACE.generations(),
+                NAMESPACE.active(), NAMESPACE.viewSeen(5, 7), new KeyScheme("other").inGeneration("g1").article(42),
+                g1.article(42) + "x", new KeyScheme("other").viewCount(5));
+        for (String key : others) {
+            assertThat(NAMESPACE.articleOfModel(key)).as(key).isNull();
+            assertThat(NAMESPACE.articleOfViewCount(key)).as(key).isNull();
+        }
+        assertThat(NAMESPACE.articleOfModel(NAMESPACE.viewCount(5))).isNull();
+        assertThat(NAMESPACE.articleOfViewCount(g1.article(5))).isNull();
     }
 
     @Test

@@ -25,9 +25,9 @@ public final class QueryMetrics {
         this.misses = Counter.builder("query.model.misses").description("article models missing from Redis")
                 .register(registry);
         this.nearCacheHits = Counter.builder("query.nearcache.hits")
-                .description("article reads answered from the near cache, without Redis").register(registry);
+                .description("article models the near cache held: read without Redis").register(registry);
         this.nearCacheMisses = Counter.builder("query.nearcache.misses")
-                .description("article reads the serving near cache did not hold").register(registry);
+                .description("article models the serving near cache did not hold").register(registry);
         this.rebuilds = Counter.builder("query.readthrough.rebuilds")
                 .description("article models read from SQL and stored by the read-through").register(registry);
     }
@@ -40,8 +40,10 @@ public final class QueryMetrics {
         misses.increment(count);
     }
 
-    public void nearCacheHit() {
-        nearCacheHits.increment();
+    /** Articles the near cache held: found without Redis. */
+    public void nearCacheHits(int count) {
+        nearCacheHits.increment(count);
+        hits.increment(count);
     }
 
     public void nearCacheMiss() {
@@ -51,7 +53,7 @@ public final class QueryMetrics {
     /** Gauges of the near cache: the keys it holds, and 1 while it serves (invalidations flow). */
     public void watch(NearCache<?, ?> nearCache) {
         Gauge.builder("query.nearcache.entries", nearCache, NearCache::size)
-                .description("articles the near cache holds (or is reading)").register(registry);
+                .description("article models the near cache holds (or is reading)").register(registry);
         Gauge.builder("query.nearcache.serving", nearCache, cache -> cache.serving() ? 1 : 0)
                 .description("1 while Redis reports changes and the near cache answers, 0 otherwise").register(registry);
     }

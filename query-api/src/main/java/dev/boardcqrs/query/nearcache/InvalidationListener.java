@@ -1,15 +1,17 @@
 package dev.boardcqrs.query.nearcache;
 
 import dev.boardcqrs.common.board.KeyScheme;
-import java.net.URI;
+import dev.boardcqrs.query.view.ViewCounts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.Protocol;
@@ -20,8 +22,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * broadcast mode for the namespace's models (every generation), view counters and active pointer, redirected
  * to itself and subscribed to {@code __redis__:invalidate}: Redis then names every such key that changes,
  * expires or is evicted, in one message per event-loop cycle, and this thread drops what was read from it: the
- * article of a model key or view counter, the catalog tree for a key the tree is read from. A change of the
- * active pointer or a FLUSHALL drops everything.
+ * article of a model key, the catalog tree for a key the tree is read from; a view counter's count is only
+ * marked changed (see {@link ViewCounts}). A change of the active pointer or a FLUSHALL drops everything.
  *
  * <p>The caches serve only while that connection is subscribed and answers pings. When it breaks (Redis
  * restarted, the connection was killed, or it stayed silent for {@link #SILENT_AT_MOST}), they stop and every
@@ -36,12 +38,12 @@ public final class InvalidationListener implements AutoCloseable {
     static final Duration SILENT_AT_MOST = Duration.ofSeconds(5);
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     private static final Duration LAST_RETRY = Duration.ofSeconds(5);
-    private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
     private static final Logger log = LoggerFactory.getLogger(InvalidationListener.class);
 
-    private final URI redisUrl;
+    private final Supplier<Connection> connections;
     private final KeyScheme keys;
     private final NearCache<Long, ?> articles;
+    private final ViewCounts views;
     private final NearCache<String, ?> catalogTree;
     private final Thread thread;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -52,11 +54,13 @@ public final class InvalidationListener implements AutoCloseable {
     private volatile Subscription current;
     private volatile boolean closed;
 
-    public InvalidationListener(String redisUrl, KeyScheme keys, NearCache<Long, ?> articles,
-                                NearCache<String, ?> catalogTree) {
-        this.redisUrl = URI.create(redisUrl);
+    /** {@code connections}: opens a new connection to the Redis the caches were read from. */
+    public InvalidationListener(Supplier<Connection> connections, KeyScheme keys, NearCache<Long, ?> articles,
+                                ViewCounts views, NearCache<String, ?> catalogTree) {
+        this.connections = connections;
         this.keys = keys;
         this.articles = articles;
+        this.views = views;
         this.catalogTree = catalogTree;
         this.thread = new Thread(this::listen, "near-cache-invalidations");
         this.thread.setDaemon(true);
@@ -71,7 +75,7 @@ public final class InvalidationListener implements AutoCloseable {
     private void listen() {
         Duration retry = FIRST_RETRY;
         while (!closed) {
-            try (Jedis connection = new Jedis(redisUrl, CONNECT_TIMEOUT_MILLIS)) {
+            try (Jedis connection = new Jedis(connections.get())) {
                 Subscription subscription = new Subscription(connection);
                 connection.clientSetname(CLIENT_NAME);
                 connection.sendCommand(Protocol.Command.CLIENT, trackingArguments(connection.clientId()));
@@ -105,15 +109,27 @@ public final class InvalidationListener implements AutoCloseable {
     }
 
     private void changed(String key) {
-        if (key == null || key.equals(keys.active())) {
-            // FLUSHALL or FLUSHDB (Redis names no key), or the models switched generations
+        if (key == null) {
+            // FLUSHALL or FLUSHDB: Redis names no key
+            articles.clear();
+            views.clear();
+            catalogTree.clear();
+            return;
+        }
+        if (key.equals(keys.active())) {
+            // the models switched generations; view counters belong to no generation
             articles.clear();
             catalogTree.clear();
             return;
         }
-        Long articleId = keys.articleOf(key);
-        if (articleId != null) {
-            articles.invalidate(articleId);
+        Long article = keys.articleOfModel(key);
+        if (article != null) {
+            articles.invalidate(article);
+            return;
+        }
+        Long viewed = keys.articleOfViewCount(key);
+        if (viewed != null) {
+            views.changed(viewed);
         } else if (keys.isCatalogTreeKey(key)) {
             catalogTree.clear();
         }
@@ -121,11 +137,13 @@ public final class InvalidationListener implements AutoCloseable {
 
     private void serveCaches() {
         articles.serve();
+        views.serve();
         catalogTree.serve();
     }
 
     private void stopCaches() {
         articles.stop();
+        views.stop();
         catalogTree.stop();
     }
 
@@ -168,6 +186,7 @@ public final class InvalidationListener implements AutoCloseable {
         if (subscription != null) {
             subscription.connection.disconnect();
         }
+        thread.interrupt(); // ends a wait before reconnecting
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {

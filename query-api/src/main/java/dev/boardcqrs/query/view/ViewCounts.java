@@ -1,5 +1,6 @@
 package dev.boardcqrs.query.view;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.boardcqrs.common.board.KeyScheme;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,81 +10,158 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * View counts read live from command-api's Redis counters through a short in-process cache. Concurrent readers
- * of an expired or missing count share one load, so N readers of one article cause at most one Redis read per
- * TTL per instance; a page's missing counts are read together with one MGET.
+ * View counts read from command-api's Redis counters, kept in this process. A kept count is used for up to the
+ * TTL after it was read; after that only while Redis reports changes to the counters (see
+ * {@link dev.boardcqrs.query.nearcache.InvalidationListener}) and has reported none for it since it was read. So
+ * the count of an article people are viewing is at most one TTL old and read at most once per TTL, however many
+ * read it, while the count of an article nobody views is kept without being read again. Views change far more
+ * often than articles, so they are kept apart from the article models, whose every change is answered at once.
+ * Concurrent readers of a count that must be read share one load; the counts one answer needs are read together.
  */
 public final class ViewCounts {
-    // past this many entries, expired ones are swept out so the cache cannot grow without bound
-    private static final int SWEEP_ABOVE = 100_000;
-
     private final UnifiedJedis redis;
     private final KeyScheme keys;
     private final long ttlNanos;
     private final LongSupplier nanoTime;
-    private final ConcurrentHashMap<Long, Entry> cache = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Long, Entry> kept;
+    // moves whenever reports may have been missed: counts read before are used for their TTL only
+    private final AtomicLong period = new AtomicLong();
+    private volatile boolean reported;
 
-    public ViewCounts(UnifiedJedis redis, KeyScheme keys, Duration ttl, LongSupplier nanoTime) {
+    /** {@code maxKept}: how many counts to keep at most (the least used go first). */
+    public ViewCounts(UnifiedJedis redis, KeyScheme keys, Duration ttl, long maxKept, LongSupplier nanoTime) {
         this.redis = redis;
         this.keys = keys;
         this.ttlNanos = ttl.toNanos();
         this.nanoTime = nanoTime;
+        this.kept = Caffeine.newBuilder().maximumSize(maxKept).<Long, Entry>build().asMap();
     }
 
-    /** The counts of these articles, 0 for an article never viewed. */
+    /** The counts of these articles, 0 for an article never viewed; those that must be read, with one MGET. */
     public Map<Long, Long> of(Collection<Long> articleIds) {
+        Claim claim = claim(articleIds);
+        if (!claim.toLoad().isEmpty()) {
+            List<String> values;
+            try {
+                values = redis.mget(claim.toLoad().stream().map(keys::viewCount).toArray(String[]::new));
+            } catch (RuntimeException e) {
+                claim.failed(e);
+                throw e;
+            }
+            claim.loaded(values.stream().map(value -> value == null ? 0L : Long.parseLong(value)).toList());
+        }
+        return claim.counts();
+    }
+
+    /**
+     * Starts reading these counts: kept ones (or ones another reader is loading) are taken as they are; the caller
+     * reads the others ({@link Claim#toLoad}), for instance in the same round trip as something else, and hands
+     * them to {@link Claim#loaded}, or its failure to {@link Claim#failed}.
+     */
+    public Claim claim(Collection<Long> articleIds) {
         long now = nanoTime.getAsLong();
-        Map<Long, CompletableFuture<Long>> counts = new LinkedHashMap<>();
+        long currentPeriod = period.get();
+        Map<Long, Entry> all = new LinkedHashMap<>();
         Map<Long, Entry> mine = new LinkedHashMap<>();
         for (long id : articleIds) {
-            Entry fresh = new Entry(new CompletableFuture<>(), now);
-            Entry current = cache.compute(id, (key, old) -> old != null && old.freshAt(now, ttlNanos) ? old : fresh);
+            Entry fresh = new Entry(now, currentPeriod);
+            Entry current = kept.compute(id, (key, old) -> old != null && old.usableAt(now) ? old : fresh);
             if (current == fresh) {
                 mine.put(id, fresh);
             }
-            counts.put(id, current.count());
+            all.put(id, current);
         }
-        if (!mine.isEmpty()) {
-            load(mine);
-        }
-        Map<Long, Long> result = new LinkedHashMap<>();
-        try {
-            counts.forEach((id, count) -> result.put(id, count.join()));
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
-        return result;
+        return new Claim(all, mine);
     }
 
-    private void load(Map<Long, Entry> entries) {
-        List<Long> ids = new ArrayList<>(entries.keySet());
-        try {
-            List<String> values = redis.mget(ids.stream().map(keys::viewCount).toArray(String[]::new));
-            for (int i = 0; i < ids.size(); i++) {
-                String value = values.get(i);
-                entries.get(ids.get(i)).count().complete(value == null ? 0L : Long.parseLong(value));
+    /** Redis reports that this article's counter changed: its kept count is used for its TTL only. */
+    public void changed(long articleId) {
+        Entry entry = kept.get(articleId);
+        if (entry != null) {
+            entry.changed = true;
+        }
+    }
+
+    /** From now on Redis reports every change. */
+    public void serve() {
+        period.incrementAndGet();
+        reported = true;
+    }
+
+    /** Changes may go unreported from now on: counts are used for their TTL only. */
+    public void stop() {
+        reported = false;
+        period.incrementAndGet();
+    }
+
+    /** Redis says everything changed (FLUSHALL): the kept counts are used for their TTL only. */
+    public void clear() {
+        period.incrementAndGet();
+    }
+
+    /** Counts one reader needs: those it loads itself and those it waits for. */
+    public final class Claim {
+        private final Map<Long, Entry> all;
+        private final Map<Long, Entry> mine;
+
+        private Claim(Map<Long, Entry> all, Map<Long, Entry> mine) {
+            this.all = all;
+            this.mine = mine;
+        }
+
+        /** The articles whose counts this reader must read from Redis. */
+        public List<Long> toLoad() {
+            return new ArrayList<>(mine.keySet());
+        }
+
+        /** The counts read, in the order of {@link #toLoad}. */
+        public void loaded(List<Long> counts) {
+            int i = 0;
+            for (Entry entry : mine.values()) {
+                entry.count.complete(counts.get(i++));
             }
-        } catch (RuntimeException e) {
-            // waiting readers get the failure; the next reader tries Redis again
-            entries.forEach((id, entry) -> {
-                cache.remove(id, entry);
-                entry.count().completeExceptionally(e);
+        }
+
+        /** The read failed: readers waiting for these counts get the failure, and the next reader tries again. */
+        public void failed(RuntimeException error) {
+            mine.forEach((id, entry) -> {
+                kept.remove(id, entry);
+                entry.count.completeExceptionally(error);
             });
         }
-        if (cache.size() > SWEEP_ABOVE) {
-            long now = nanoTime.getAsLong();
-            cache.entrySet().removeIf(entry -> !entry.getValue().freshAt(now, ttlNanos));
+
+        /** Every count, once loaded (by this reader or another). */
+        public Map<Long, Long> counts() {
+            Map<Long, Long> counts = new LinkedHashMap<>();
+            try {
+                all.forEach((id, entry) -> counts.put(id, entry.count.join()));
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+            return counts;
         }
     }
 
-    private record Entry(CompletableFuture<Long> count, long loadedAt) {
-        boolean freshAt(long now, long ttlNanos) {
-            return now - loadedAt < ttlNanos;
+    private final class Entry {
+        private final CompletableFuture<Long> count = new CompletableFuture<>();
+        private final long loadedAt;
+        private final long loadedInPeriod;
+        private volatile boolean changed;
+
+        private Entry(long loadedAt, long loadedInPeriod) {
+            this.loadedAt = loadedAt;
+            this.loadedInPeriod = loadedInPeriod;
+        }
+
+        boolean usableAt(long now) {
+            return now - loadedAt < ttlNanos
+                    || (reported && !changed && loadedInPeriod == period.get() && !count.isCompletedExceptionally());
         }
     }
 }
