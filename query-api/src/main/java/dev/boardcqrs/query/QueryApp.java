@@ -51,8 +51,7 @@ public final class QueryApp {
             routes.get("/catalogs/{catalogId}/products", catalogs::products);
             routes.get("/health", ctx -> {
                 redis.ping();
-                ctx.json(Map.of("status", "UP", "nearCache", invalidations == null ? "off"
-                        : nearCache.serving() ? "serving" : "waiting for invalidations"));
+                ctx.json(Map.of("status", "UP", "nearCache", invalidations == null ? "off" : invalidations.state()));
             });
         }, events -> {
             if (invalidations != null) {

@@ -155,6 +155,30 @@ class NearCacheIT {
     }
 
     @Test
+    void shouldReadEverythingFromRedisWhenRedisRefusesClientTracking() {
+        // an operator's ACL without CLIENT: the data commands work, the near cache cannot
+        redis.sendCommand(Protocol.Command.ACL, "SETUSER", "no-tracking", "on", ">secret", "~*", "&*", "+@all",
+                "-client");
+        long id = storeModel(G1, "title", 3);
+        try (RedisClient restricted = RedisClient.create(URI.create(
+                "redis://no-tracking:secret@127.0.0.1:" + redisServer.port()))) {
+            Javalin refused = QueryApp.create(QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0",
+                    "REDIS_NAMESPACE", NAMESPACE.namespace(), "QUERY_DATABASE_URL", SharedServers.mariaDb().jdbcUrl()))),
+                    restricted, new SqlArticleSource(database, Duration.ofSeconds(2))).start();
+            try {
+                JsonHttp refusedHttp = new JsonHttp("http://127.0.0.1:" + refused.port());
+                await().atMost(SOON).untilAsserted(() -> assertThat(refusedHttp.get("/health").json().get("nearCache")
+                        .asText()).startsWith("off: Redis refused client tracking").contains("NOPERM"));
+                assertThat(refusedHttp.get("/articles/" + id).json().get("commentCount").asLong()).isEqualTo(3);
+                redis.hincrBy(G1.article(id), ArticleModel.COMMENT_COUNT, 1);
+                assertThat(refusedHttp.get("/articles/" + id).json().get("commentCount").asLong()).isEqualTo(4);
+            } finally {
+                refused.stop();
+            }
+        }
+    }
+
+    @Test
     void shouldNeverAnswerAnOlderCountThanOneAReaderAlreadySaw() throws Exception {
         long id = storeModel(G1, "title", 0);
         int increments = 500;

@@ -15,6 +15,7 @@ import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -53,6 +54,8 @@ public final class InvalidationListener implements AutoCloseable {
     });
     private volatile Subscription current;
     private volatile boolean closed;
+    // why the caches are off for good, or null
+    private volatile String refusal;
 
     /** {@code connections}: opens a new connection to the Redis the caches were read from. */
     public InvalidationListener(Supplier<Connection> connections, KeyScheme keys, NearCache<Long, ?> articles,
@@ -82,6 +85,15 @@ public final class InvalidationListener implements AutoCloseable {
                 current = subscription;
                 retry = FIRST_RETRY;
                 connection.subscribe(subscription, CHANNEL); // returns only once unsubscribed
+            } catch (JedisDataException e) {
+                if (!closed && !passing(e)) {
+                    // an old Redis (before 6.0) or an ACL without CLIENT or SUBSCRIBE: asking again changes nothing
+                    refusal = "Redis refused client tracking: " + e.getMessage();
+                    log.error("near cache off for good: {}; every read goes to Redis", refusal);
+                    return;
+                }
+                log.warn("near cache off: Redis is not ready ({}); reconnecting in {} ms", e.getMessage(),
+                        retry.toMillis());
             } catch (JedisException e) {
                 if (!closed) {
                     log.warn("near cache off: no invalidations from Redis ({}); reading Redis every time, "
@@ -96,6 +108,20 @@ public final class InvalidationListener implements AutoCloseable {
             }
             retry = retry.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retry.multipliedBy(2);
         }
+    }
+
+    private static boolean passing(JedisDataException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.startsWith("LOADING") || message.startsWith("BUSY") || message.startsWith("TRYAGAIN");
+    }
+
+    /** "serving", "waiting for invalidations", or why the caches are off for good; for /health. */
+    public String state() {
+        String refused = refusal;
+        if (refused != null) {
+            return "off: " + refused;
+        }
+        return current != null && articles.serving() ? "serving" : "waiting for invalidations";
     }
 
     /** Broadcast mode for the namespace's prefixes, reported to this same connection's subscription. */
