@@ -142,14 +142,9 @@ public record KeyScheme(String namespace, String generation) {
      * {@link #article}, for those told which keys changed.
      */
     public Long articleOfModel(String key) {
-        if (!key.startsWith(generationsPrefix())) {
-            return null;
-        }
-        int generationEnd = key.indexOf(':', namespace.length() + 1);
-        if (generationEnd < 0 || !key.startsWith(":article:", generationEnd)) {
-            return null;
-        }
-        return id(key.substring(generationEnd + ":article:".length()));
+        String inGeneration = inAnyGeneration(key);
+        return inGeneration != null && inGeneration.startsWith("article:")
+                ? id(inGeneration.substring("article:".length())) : null;
     }
 
     /** The article whose view counter {@code key} is; null for any other key. The inverse of {@link #viewCount}. */
@@ -175,11 +170,17 @@ public record KeyScheme(String namespace, String generation) {
      * or children, or the roots; not the catalogs' product lists, which change with every product.
      */
     public boolean isCatalogTreeKey(String key) {
+        String inGeneration = inAnyGeneration(key);
+        return inGeneration != null && inGeneration.startsWith("catalog:") && !inGeneration.endsWith(":products");
+    }
+
+    /** What follows "{ns}:{gen}:" in a key of any generation of this namespace; null for any other key. */
+    private String inAnyGeneration(String key) {
         if (!key.startsWith(generationsPrefix())) {
-            return false;
+            return null;
         }
         int generationEnd = key.indexOf(':', namespace.length() + 1);
-        return generationEnd > 0 && key.startsWith(":catalog:", generationEnd) && !key.endsWith(":products");
+        return generationEnd < 0 ? null : key.substring(generationEnd + 1);
     }
 
     public String viewSeen(long articleId, long userId) {
