@@ -69,7 +69,9 @@ public final class FreshnessScenario implements Scenario {
                 .note("Writes are single-row UPDATEs of article titles with plain SQL (autocommit) from "
                         + WriteLoad.WRITERS + " connections on a fixed schedule; up to 200 writes per second are "
                         + "sampled; lag runs from the commit returning to the client to the first observation.")
-                .note("query-api is polled every 0.25 ms per sampled write; the count-only consumer notes the "
+                .note("query-api is polled every 0.25 ms per sampled write until it answers that title or a later "
+                        + "one of the same article (then the state it shows includes the write; a batch may carry "
+                        + "both, and Redis never holds the earlier one); the count-only consumer notes the "
                         + "arrival of each title in its batch (snapshot.mode=no_data, otherwise the projector's "
                         + "engine settings). The projector is stopped while the count-only engine is measured.");
     }

@@ -14,7 +14,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Writes article title updates with plain SQL at a steady rate (or as fast as WRITERS connections can, for
  * rate 0) and hands a sample of them to an observer with their commit time. Sampled writes go to articles no
- * other write touches, so a sampled title is never overwritten before it can be seen.
+ * unsampled write touches, so a sampled title is only ever followed by a later sampled one, whose higher number
+ * tells an observer that the earlier write is in too.
  */
 final class WriteLoad {
     static final int WRITERS = 4;
