@@ -26,8 +26,8 @@ public final class CdcEngine implements AutoCloseable {
     public CdcEngine(Properties properties,
                      DebeziumEngine.ChangeConsumer<ChangeEvent<SourceRecord, SourceRecord>> consumer,
                      ProjectorStatus status, Consumer<Throwable> onFailure) {
-        // named after the generation it fills: during a rebuild two engines run side by side
         this.consumer = consumer;
+        // named after the generation it fills: during a rebuild two engines run side by side
         String threadName = "cdc-engine-" + properties.getProperty("topic.prefix");
         this.thread = Executors.newSingleThreadExecutor(runnable -> {
             Thread t = new Thread(runnable, threadName);

@@ -31,12 +31,12 @@ import redis.clients.jedis.exceptions.JedisException;
  * read goes to Redis until a new connection is subscribed; then they start again from nothing.
  */
 public final class InvalidationListener implements AutoCloseable {
-    static final String CHANNEL = "__redis__:invalidate";
+    private static final String CHANNEL = "__redis__:invalidate";
     /** How the connection shows in CLIENT LIST. */
     public static final String CLIENT_NAME = "query-api-near-cache";
     private static final Duration PING_EVERY = Duration.ofSeconds(1);
     /** A subscribed connection that answers no ping for this long may be cut off without us knowing. */
-    static final Duration SILENT_AT_MOST = Duration.ofSeconds(5);
+    private static final Duration SILENT_AT_MOST = Duration.ofSeconds(5);
     private static final Duration FIRST_RETRY = Duration.ofMillis(100);
     private static final Duration LAST_RETRY = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(InvalidationListener.class);
