@@ -4,41 +4,9 @@
 -- ARGV[1] article id, ARGV[2] position, ARGV[3] 'create' | 'update' | 'snapshot', ARGV[4] model TTL seconds,
 -- ARGV[5] list length, ARGV[6..] field, value, ...
 -- A model only takes a change newer than its _pos; a missing model is created only by a new row (an update
--- of an expired model must not leave a partial one). Board hashes guard their count the same way.
+-- of an expired model must not leave a partial one). The board's counted list (lib/counted_list.lua) guards its
+-- count the same way.
 local id, pos, mode, ttl, limit = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
-
-local function newer(hash)
-    if mode == 'snapshot' then
-        return true
-    end
-    local seen = redis.call('HGET', hash, '_pos')
-    return not seen or seen < pos
-end
-
-local function listAdd(list, countBefore)
-    local size = redis.call('ZCARD', list)
-    local lowest = redis.call('ZRANGE', list, 0, 0, 'WITHSCORES')
-    -- the list holds the board's newest articles without gaps: add only if it held all of them, or if this
-    -- article is newer than its oldest; then keep the newest `limit`
-    if size >= countBefore or (lowest[2] and tonumber(id) > tonumber(lowest[2])) then
-        redis.call('ZADD', list, id, id)
-        redis.call('ZREMRANGEBYRANK', list, 0, -(limit + 1))
-    end
-end
-
-local function boardChange(boardHash, list, delta)
-    if not newer(boardHash) then
-        return
-    end
-    local countBefore = tonumber(redis.call('HGET', boardHash, 'count') or '0')
-    redis.call('HINCRBY', boardHash, 'count', delta)
-    redis.call('HSET', boardHash, '_pos', pos)
-    if delta > 0 then
-        listAdd(list, countBefore)
-    else
-        redis.call('ZREM', list, id)
-    end
-end
 
 -- one read for both checks; a complete model (it has articleId) already has its counts and its TTL, so an
 -- update of one is this read and one HSET
@@ -62,9 +30,9 @@ elseif not exists then
 end
 
 if mode ~= 'update' then
-    boardChange(KEYS[2], KEYS[3], 1)
+    counted_list_change(KEYS[2], KEYS[3], id, 1, pos, mode == 'snapshot', limit)
 elseif KEYS[4] ~= KEYS[2] then
-    boardChange(KEYS[4], KEYS[5], -1)
-    boardChange(KEYS[2], KEYS[3], 1)
+    counted_list_change(KEYS[4], KEYS[5], id, -1, pos, false, limit)
+    counted_list_change(KEYS[2], KEYS[3], id, 1, pos, false, limit)
 end
 return 1

@@ -8,10 +8,5 @@ if not seen or seen < pos then
     -- a read-through that began before the delete must not store the article again
     redis.call('SET', KEYS[4], pos, 'PX', 60000)
 end
-local boardSeen = redis.call('HGET', KEYS[2], '_pos')
-if not boardSeen or boardSeen < pos then
-    redis.call('HINCRBY', KEYS[2], 'count', -1)
-    redis.call('HSET', KEYS[2], '_pos', pos)
-    redis.call('ZREM', KEYS[3], id)
-end
+counted_list_change(KEYS[2], KEYS[3], id, -1, pos, false, 0)
 return 1

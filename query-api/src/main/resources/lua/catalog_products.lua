@@ -1,14 +1,9 @@
 -- Reads a page of the ON_SALE products of a catalog's whole subtree, in display order, in one atomic step.
--- Keys are those of the active generation, found through its pointer inside the script.
 -- ARGV[1] namespace, ARGV[2] catalog id, ARGV[3] first rank, ARGV[4] last rank
 -- Returns { 1 } without a generation or while building, { 0, -1 } when the catalog is not displayed (unknown, nothing on sale, or not
 -- hanging under a root), else { 0, total, id1, fields1 (flat field/value list), id2, fields2, ... }.
-local gen = redis.call('GET', ARGV[1] .. ':active')
-if not gen then
-    return { 1 }
-end
-local MODELS = ARGV[1] .. ':' .. gen .. ':'
-if redis.call('HGET', MODELS .. 'meta', 'building') == '1' then
+local MODELS = active_models(ARGV[1])
+if not MODELS then
     return { 1 }
 end
 local CATALOG, PRODUCT = MODELS .. 'catalog:', MODELS .. 'product:'

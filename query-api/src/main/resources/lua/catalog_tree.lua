@@ -1,16 +1,11 @@
 -- Reads the displayable catalog tree in one atomic step: from the roots down, in display order, only the
 -- catalogs with at least one ON_SALE product in their subtree (a catalog with none hides its whole subtree).
--- Keys are those of the active generation, found through its pointer inside the script.
 -- ARGV[1] namespace, ARGV[2] 'tree', or 'check' to learn only whether there is a tree to read (query-api
 -- keeps the tree it read, and checks this before answering with it)
 -- Returns { no generation or building (0/1), id1, depth1, name1, order1, sellable1, id2, ... } in pre-order
 -- (depth 0 = root).
-local gen = redis.call('GET', ARGV[1] .. ':active')
-if not gen then
-    return { 1 }
-end
-local MODELS = ARGV[1] .. ':' .. gen .. ':'
-if redis.call('HGET', MODELS .. 'meta', 'building') == '1' then
+local MODELS = active_models(ARGV[1])
+if not MODELS then
     return { 1 }
 end
 if ARGV[2] == 'check' then

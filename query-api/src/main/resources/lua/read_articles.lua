@@ -1,16 +1,11 @@
 -- Reads article models from the active generation and articles' live view counts, in one round trip; a model is
 -- empty when there is no generation, it is being built by a snapshot (then SQL answers), or it expired.
--- Model keys are found through the active pointer inside the script, so a rebuild's switch of generations can
--- never split a read.
 -- ARGV[1] namespace, ARGV[2] n, then n article ids whose models are wanted, then the article ids whose view
 -- counts are wanted
 -- Returns { model 1 (flat field/value list), ..., model n, count 1 (0 when never viewed), count 2, ... }
 local n = tonumber(ARGV[2])
-local models = nil
-local gen = redis.call('GET', ARGV[1] .. ':active')
-if gen and redis.call('HGET', ARGV[1] .. ':' .. gen .. ':meta', 'building') ~= '1' then
-    models = ARGV[1] .. ':' .. gen .. ':article:'
-end
+local models = active_models(ARGV[1])
+models = models and models .. 'article:'
 local result = {}
 for i = 3, 2 + n do
     result[#result + 1] = models and redis.call('HGETALL', models .. ARGV[i]) or {}

@@ -4,12 +4,8 @@
 -- Not stored: without an active generation, or while a snapshot builds it; when the projector saw a change to
 -- this article after the read (it found no model and left the marker; storing would lose that change); when
 -- the model already holds a change at or after the read.
-local gen = redis.call('GET', ARGV[1] .. ':active')
-if not gen then
-    return 0
-end
-local prefix = ARGV[1] .. ':' .. gen .. ':'
-if redis.call('HGET', prefix .. 'meta', 'building') == '1' then
+local prefix = active_models(ARGV[1])
+if not prefix then
     return 0
 end
 local model = prefix .. 'article:' .. ARGV[2]

@@ -4,6 +4,7 @@ import dev.boardcqrs.common.logging.Logging;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.common.process.GracefulShutdown;
 import dev.boardcqrs.projector.cli.OperatorCommands;
+import dev.boardcqrs.projector.redis.JedisProjectorRedis;
 import java.io.IOException;
 import java.net.URI;
 import java.sql.SQLException;
@@ -42,7 +43,7 @@ public final class Main {
 
     private static int runCommand(ProjectorConfig config, RedisClient redis, String[] args) {
         try {
-            return new OperatorCommands(config, redis, System.out).run(args);
+            return new OperatorCommands(config, new JedisProjectorRedis(redis), System.out).run(args);
         } catch (IOException e) {
             System.err.println("cdc-projector: " + e.getMessage());
             return 1;

@@ -1,6 +1,6 @@
 package dev.boardcqrs.projector;
 
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
 import java.nio.file.Path;

@@ -3,7 +3,8 @@ package dev.boardcqrs.projector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.board.BoardKeys;
+import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.JsonHttp;
@@ -12,6 +13,7 @@ import dev.boardcqrs.embedded.SharedServers;
 import dev.boardcqrs.projector.cli.OperatorCommands;
 import dev.boardcqrs.projector.deadletter.DeadLetter;
 import dev.boardcqrs.projector.deadletter.DeadLetters;
+import dev.boardcqrs.projector.redis.JedisProjectorRedis;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -62,7 +64,7 @@ class DeadLetterIT {
             mariaDb.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'after the poison')", healthy);
 
             await().atMost(Duration.ofSeconds(30)).until(() -> "1".equals(redis.hget(models(redis).article(healthy), "commentCount")));
-            DeadLetters deadLetters = new DeadLetters(redis, KEYS, Clock.systemUTC());
+            DeadLetters deadLetters = new DeadLetters(new JedisProjectorRedis(redis), KEYS, Clock.systemUTC());
             await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters.count() == 2);
             List<DeadLetter> letters = deadLetters.list();
             DeadLetter nullArticle = letters.get(0);
@@ -107,12 +109,12 @@ class DeadLetterIT {
 
     private static OperatorCommands commands(ProjectorConfig config, RedisClient redis, ByteArrayOutputStream out,
                                              Projector projector) {
-        return new OperatorCommands(config, redis, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return new OperatorCommands(config, new JedisProjectorRedis(redis), new PrintStream(out, true, StandardCharsets.UTF_8),
                 "http://127.0.0.1:" + projector.port());
     }
 
-    /** The keys of the generation readers use now. */
-    private static KeyScheme models(UnifiedJedis redis) {
-        return KEYS.activeIn(redis).orElseThrow(() -> new AssertionError("the projector has made no generation yet"));
+    /** The board's keys in the generation readers use now. */
+    private static BoardKeys models(UnifiedJedis redis) {
+        return KEYS.activeIn(redis).map(BoardKeys::in).orElseThrow(() -> new AssertionError("the projector has made no generation yet"));
     }
 }

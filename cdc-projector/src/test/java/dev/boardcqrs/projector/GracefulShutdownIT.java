@@ -3,7 +3,8 @@ package dev.boardcqrs.projector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.board.BoardKeys;
+import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.FreePort;
@@ -62,7 +63,7 @@ class GracefulShutdownIT {
             insertCommentsOneByOne(articleId);
             signal(process, "CONT");
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1)).until(() -> !"5".equals(
-                    redis.hget(stopped.keys.activeIn(redis).orElseThrow().article(articleId), "commentCount")));
+                    redis.hget(stopped.keys.activeIn(redis).map(BoardKeys::in).orElseThrow().article(articleId), "commentCount")));
             process.destroy(); // SIGTERM, in the middle of the catch-up
 
             assertStoppedCleanly(process, stopped);
@@ -103,7 +104,7 @@ class GracefulShutdownIT {
             mariaDb.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'small')", articleId);
         }
         await().ignoreExceptions().atMost(Duration.ofSeconds(30)).until(() -> "5".equals(
-                redis.hget(keys.activeIn(redis).orElseThrow().article(articleId), "commentCount")));
+                redis.hget(keys.activeIn(redis).map(BoardKeys::in).orElseThrow().article(articleId), "commentCount")));
         return articleId;
     }
 
@@ -133,7 +134,7 @@ class GracefulShutdownIT {
             next.start();
             mariaDb.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'after restart')", articleId);
             await().ignoreExceptions().atMost(Duration.ofSeconds(60)).until(() -> Long.toString(commentsBefore + 1)
-                    .equals(redis.hget(stopped.keys.activeIn(redis).orElseThrow().article(articleId), "commentCount")));
+                    .equals(redis.hget(stopped.keys.activeIn(redis).map(BoardKeys::in).orElseThrow().article(articleId), "commentCount")));
             assertThat(next.status().duplicates()).as("changes delivered again after the restart").isZero();
             assertThat(next.status().snapshotRows()).as("no new snapshot").isZero();
         } finally {

@@ -3,7 +3,8 @@ package dev.boardcqrs.projector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.board.BoardKeys;
+import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.JsonHttp;
@@ -94,8 +95,8 @@ class ProjectorIT {
         }
     }
 
-    /** The keys of the generation readers use now. */
-    private static KeyScheme keys() {
-        return KEYS.activeIn(redis).orElseThrow(() -> new AssertionError("the projector has made no generation yet"));
+    /** The board's keys in the generation readers use now. */
+    private static BoardKeys keys() {
+        return KEYS.activeIn(redis).map(BoardKeys::in).orElseThrow(() -> new AssertionError("the projector has made no generation yet"));
     }
 }

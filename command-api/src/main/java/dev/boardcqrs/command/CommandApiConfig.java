@@ -1,7 +1,7 @@
 package dev.boardcqrs.command;
 
 import dev.boardcqrs.command.auth.Tokens;
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
 import java.nio.charset.StandardCharsets;

@@ -16,7 +16,7 @@ import dev.boardcqrs.command.view.ViewBackupJob;
 import dev.boardcqrs.command.view.ViewBackupStore;
 import dev.boardcqrs.command.view.ViewController;
 import dev.boardcqrs.command.view.ViewService;
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.view.ViewKeys;
 import dev.boardcqrs.common.metrics.ServiceMetrics;
 import dev.boardcqrs.common.web.ApiException;
 import dev.boardcqrs.common.web.HttpApps;
@@ -33,7 +33,7 @@ public final class CommandApp {
 
     public static Javalin create(CommandApiConfig config, DataSource dataSource, UnifiedJedis redis) {
         Database database = new Database(dataSource);
-        KeyScheme keys = new KeyScheme(config.namespace());
+        ViewKeys keys = new ViewKeys(config.namespace());
         Authenticator auth = new Authenticator(new Tokens(config.jwtSecret(), Clock.systemUTC()));
         ArticleController articles = new ArticleController(new ArticleService(database), auth);
         CommentController comments = new CommentController(new CommentService(database), auth);

@@ -7,7 +7,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.command.db.Database;
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.common.view.ViewKeys;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.JsonHttp;
@@ -31,9 +32,9 @@ import redis.clients.jedis.RedisClient;
 
 /** View counting against real Redis and MariaDB: exact under concurrency, windowed per user, backed up. */
 class ViewCountingIT {
-    private static final KeyScheme KEYS = new KeyScheme(KeyScheme.DEFAULT_NAMESPACE);
+    private static final ViewKeys KEYS = new ViewKeys(KeyScheme.DEFAULT_NAMESPACE);
     // the app with a fast timer gets its own namespace, so its timer cannot back up the other app's views
-    private static final KeyScheme TIMED_KEYS = new KeyScheme("timed");
+    private static final ViewKeys TIMED_KEYS = new ViewKeys("timed");
 
     private static EmbeddedMariaDb mariaDb;
     private static EmbeddedRedis redisServer;

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.projector.generation.RebuildRunningException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -82,7 +83,7 @@ class CatalogConvergenceIT {
             } else if (random.nextInt(200) == 0) {
                 try { // an operator's rebuild: the new generation takes over once level with the active one
                     log.info("rebuilding into generation {}", stack.projector().rebuild("catalog convergence test"));
-                } catch (IllegalStateException alreadyRunning) {
+                } catch (RebuildRunningException alreadyRunning) {
                     log.info("not rebuilding: {}", alreadyRunning.getMessage());
                 }
             }

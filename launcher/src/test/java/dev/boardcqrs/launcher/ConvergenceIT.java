@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.boardcqrs.common.board.ArticleModel;
-import dev.boardcqrs.common.board.KeyScheme;
-import dev.boardcqrs.common.board.Timestamps;
+import dev.boardcqrs.common.board.BoardKeys;
+import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.common.source.Timestamps;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.projector.generation.Generation;
+import dev.boardcqrs.projector.generation.RebuildRunningException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -101,12 +103,12 @@ class ConvergenceIT {
                             .conditionEvaluationListener(condition -> {
                                 if (condition.getRemainingTimeInMS() < 1000) {
                                     log.warn("still waiting for the rebuild: projector {}, meta {}",
-                                            stack.projector().status().toMap(), stack.redis().hgetAll(keys().meta()));
+                                            stack.projector().status().toMap(), stack.redis().hgetAll(generation().meta()));
                                 }
                             })
                             .ignoreExceptions() // no generation at all until the projector notices
-                            .until(() -> stack.redis().hget(keys().meta(), "watermark") != null
-                                    && "0".equals(stack.redis().hget(keys().meta(), "building")));
+                            .until(() -> stack.redis().hget(generation().meta(), "watermark") != null
+                                    && "0".equals(stack.redis().hget(generation().meta(), "building")));
                     offsetsSavedFrom = null;
                 } else if (random.nextInt(20) == 0) {
                     expireSomeModels(random);
@@ -201,7 +203,7 @@ class ConvergenceIT {
         Optional<KeyScheme> active = KEYS.activeIn(stack.redis());
         for (long id : ids("SELECT article_id FROM article")) {
             if (random.nextInt(4) == 0 && active.isPresent()) {
-                stack.redis().del(active.get().article(id));
+                stack.redis().del(BoardKeys.in(active.get()).article(id));
             }
         }
     }
@@ -210,7 +212,7 @@ class ConvergenceIT {
     private static void rebuildUnlessRunning() {
         try {
             log.info("rebuilding into generation {}", stack.projector().rebuild("convergence test"));
-        } catch (IllegalStateException alreadyRunning) {
+        } catch (RebuildRunningException alreadyRunning) {
             log.info("not rebuilding: {}", alreadyRunning.getMessage());
         }
     }
@@ -234,7 +236,7 @@ class ConvergenceIT {
     private static List<String> differences() throws Exception {
         List<String> differences = new ArrayList<>();
         Map<Long, ArticleModel> truth = truth();
-        for (String key : stack.redis().keys(keys().articlePrefix() + "*")) {
+        for (String key : stack.redis().keys(boardKeys().articlePrefix() + "*")) {
             if (!key.matches(".*:article:\\d+")) {
                 continue;
             }
@@ -250,18 +252,18 @@ class ConvergenceIT {
         }
         for (long board : BOARDS) {
             long count = ids("SELECT article_id FROM article WHERE board_id = " + board).size();
-            String stored = stack.redis().hget(keys().board(board), "count");
+            String stored = stack.redis().hget(boardKeys().board(board), "count");
             if (stored != null && Long.parseLong(stored) != count) {
                 differences.add("board " + board + " count " + stored + " but SQL has " + count);
             }
             List<Long> newest = ids("SELECT article_id FROM article WHERE board_id = " + board
                     + " ORDER BY article_id DESC LIMIT " + LIST_LENGTH);
-            List<Long> listed = stack.redis().zrevrange(keys().boardArticles(board), 0, -1).stream().map(Long::valueOf).toList();
+            List<Long> listed = stack.redis().zrevrange(boardKeys().boardArticles(board), 0, -1).stream().map(Long::valueOf).toList();
             if (!newest.subList(0, Math.min(listed.size(), newest.size())).equals(listed)) {
                 differences.add("board " + board + " lists " + listed + " but the newest are " + newest);
             }
         }
-        if (!"0".equals(stack.redis().hget(keys().meta(), "building")) && stack.redis().hget(keys().meta(), "building") != null) {
+        if (!"0".equals(stack.redis().hget(generation().meta(), "building")) && stack.redis().hget(generation().meta(), "building") != null) {
             differences.add("still building");
         }
         return differences;
@@ -328,7 +330,12 @@ class ConvergenceIT {
     }
 
     /** The keys of the generation readers use now. */
-    private static KeyScheme keys() {
+    private static KeyScheme generation() {
         return KEYS.activeIn(stack.redis()).orElseThrow(() -> new AssertionError("the projector has made no generation yet"));
+    }
+
+    /** The board's keys in the generation readers use now. */
+    private static BoardKeys boardKeys() {
+        return BoardKeys.in(generation());
     }
 }

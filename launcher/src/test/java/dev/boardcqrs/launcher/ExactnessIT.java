@@ -5,10 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.board.BoardKeys;
+import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.projector.cli.OperatorCommands;
+import dev.boardcqrs.projector.redis.JedisProjectorRedis;
 import dev.boardcqrs.projector.generation.Generation;
 import dev.boardcqrs.query.QueryApiConfig;
 import dev.boardcqrs.query.QueryApp;
@@ -69,14 +71,14 @@ class ExactnessIT {
     @Test
     void shouldRebuildAnExpiredModelFromSqlWithExactCounts() throws Exception {
         long article = articleWithComments(BOARDS.incrementAndGet(), 3);
-        stack.redis().del(keys().article(article)); // as when its TTL ran out
+        stack.redis().del(board().article(article)); // as when its TTL ran out
 
         // query-api's near cache may answer until Redis' report of the delete arrives, a moment later
         eventually(() -> {
             assertThat(article(article).get("commentCount").asLong()).isEqualTo(3);
-            assertThat(stack.redis().hget(keys().article(article), "commentCount")).isEqualTo("3");
+            assertThat(stack.redis().hget(board().article(article), "commentCount")).isEqualTo("3");
         });
-        assertThat(stack.redis().ttl(keys().article(article))).isPositive();
+        assertThat(stack.redis().ttl(board().article(article))).isPositive();
 
         stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after rebuild')", article);
         eventually(() -> assertThat(article(article).get("commentCount").asLong()).isEqualTo(4));
@@ -85,7 +87,7 @@ class ExactnessIT {
     @Test
     void shouldNotStoreAReadThroughModelThatMissedAChangeMadeDuringTheRead() throws Exception {
         long article = articleWithComments(BOARDS.incrementAndGet(), 1);
-        stack.redis().del(keys().article(article));
+        stack.redis().del(board().article(article));
         PausingSource source = new PausingSource();
         QueryApiConfig config = QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0",
                 "QUERY_DATABASE_URL", stack.mariaDb().jdbcUrl())));
@@ -99,12 +101,12 @@ class ExactnessIT {
                 assertThat(source.readDone.await(10, TimeUnit.SECONDS)).isTrue();
                 // the SQL read saw one comment; a second one commits and reaches the projector before the store
                 stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'racing')", article);
-                await().atMost(WITHIN).until(() -> stack.redis().exists(keys().articleMissed(article)));
+                await().atMost(WITHIN).until(() -> stack.redis().exists(board().articleMissed(article)));
                 source.release.countDown();
 
                 assertThat(read.get(10, TimeUnit.SECONDS).get("commentCount").asLong())
                         .as("the answer is consistent as of the read").isEqualTo(1);
-                assertThat(stack.redis().exists(keys().article(article)))
+                assertThat(stack.redis().exists(board().article(article)))
                         .as("a model that misses a newer change is not stored").isFalse();
             } finally {
                 racing.stop();
@@ -156,7 +158,7 @@ class ExactnessIT {
         newestFirst.remove(10);
         Collections.reverse(newestFirst);
         eventually(() -> assertThat(pageIds(board, 1, 4)).containsExactlyElementsOf(newestFirst.subList(0, 4)));
-        assertThat(stack.redis().zcard(keys().boardArticles(board))).as("the list holds the newest five at most").isLessThanOrEqualTo(5);
+        assertThat(stack.redis().zcard(board().boardArticles(board))).as("the list holds the newest five at most").isLessThanOrEqualTo(5);
 
         assertThat(pageIds(board, 2, 4)).containsExactlyElementsOf(newestFirst.subList(4, 8));
         assertThat(pageIds(board, 3, 4)).containsExactlyElementsOf(newestFirst.subList(8, 11));
@@ -184,10 +186,10 @@ class ExactnessIT {
         stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after flush')", article);
 
         eventually(() -> {
-            assertThat(stack.redis().hget(keys().meta(), "watermark")).isNotNull();
-            assertThat(stack.redis().hget(keys().meta(), "building")).isEqualTo("0");
-            assertThat(stack.redis().hget(keys().article(article), "commentCount")).isEqualTo("3");
-            assertThat(stack.redis().hget(keys().board(board), "count")).isEqualTo("1");
+            assertThat(stack.redis().hget(generation().meta(), "watermark")).isNotNull();
+            assertThat(stack.redis().hget(generation().meta(), "building")).isEqualTo("0");
+            assertThat(stack.redis().hget(board().article(article), "commentCount")).isEqualTo("3");
+            assertThat(stack.redis().hget(board().board(board), "count")).isEqualTo("1");
         });
         assertThat(stack.projector().status().snapshotRows()).isGreaterThan(snapshotsBefore);
         assertTruth(article, board);
@@ -212,7 +214,7 @@ class ExactnessIT {
         }, "active-generation-watcher");
         watcher.start();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        OperatorCommands commands = new OperatorCommands(stack.projectorConfig(), stack.redis(),
+        OperatorCommands commands = new OperatorCommands(stack.projectorConfig(), new JedisProjectorRedis(stack.redis()),
                 new PrintStream(output, true, StandardCharsets.UTF_8), "http://127.0.0.1:" + stack.projector().port());
         CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> {
             for (int i = 0; i < 20; i++) {
@@ -274,7 +276,7 @@ class ExactnessIT {
         long skippedBefore = stack.projector().status().duplicates();
         String position = thirdTransactionPosition();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        OperatorCommands commands = new OperatorCommands(stack.projectorConfig(), stack.redis(),
+        OperatorCommands commands = new OperatorCommands(stack.projectorConfig(), new JedisProjectorRedis(stack.redis()),
                 new PrintStream(output, true, StandardCharsets.UTF_8), "http://127.0.0.1:" + stack.projector().port());
 
         assertThat(commands.run("replay", "--from", "not-a-position")).isEqualTo(1);
@@ -319,7 +321,7 @@ class ExactnessIT {
         stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after restart')", article);
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
-                assertThat(stack.redis().hget(keys().article(article), "commentCount")).isEqualTo("2"));
+                assertThat(stack.redis().hget(board().article(article), "commentCount")).isEqualTo("2"));
         assertTruth(article, board);
     }
 
@@ -342,13 +344,13 @@ class ExactnessIT {
         }
 
         @Override
-        public List<Long> boardArticleIds(long boardId, long belowId, long offset, int limit) {
-            return real.boardArticleIds(boardId, belowId, offset, limit);
+        public List<Long> articleIds(String column, long owner, long belowId, long offset, int limit) {
+            return real.articleIds(column, owner, belowId, offset, limit);
         }
 
         @Override
-        public long boardArticleCount(long boardId) {
-            return real.boardArticleCount(boardId);
+        public long articleCount(String column, long owner) {
+            return real.articleCount(column, owner);
         }
     }
 
@@ -357,7 +359,7 @@ class ExactnessIT {
         for (int i = 0; i < comments; i++) {
             stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'c')", article);
         }
-        eventually(() -> assertThat(stack.redis().hget(keys().article(article), "commentCount"))
+        eventually(() -> assertThat(stack.redis().hget(board().article(article), "commentCount"))
                 .isEqualTo(Integer.toString(comments)));
         return article;
     }
@@ -369,7 +371,7 @@ class ExactnessIT {
         assertThat(model.get("likeCount").asLong()).isEqualTo(stack.mariaDb().count("SELECT COUNT(*) FROM article_like WHERE article_id = " + article));
         assertThat(query.get("/boards/" + board + "/articles").json().get("articleCount").asLong())
                 .isEqualTo(stack.mariaDb().count("SELECT COUNT(*) FROM article WHERE board_id = " + board));
-        assertThat(stack.redis().hget(keys().article(article), "commentCount"))
+        assertThat(stack.redis().hget(board().article(article), "commentCount"))
                 .isEqualTo(Long.toString(model.get("commentCount").asLong()));
     }
 
@@ -391,7 +393,12 @@ class ExactnessIT {
     }
 
     /** The keys of the generation readers use now. */
-    private static KeyScheme keys() {
+    private static KeyScheme generation() {
         return KEYS.activeIn(stack.redis()).orElseThrow(() -> new AssertionError("the projector has made no generation yet"));
+    }
+
+    /** The board's keys in the generation readers use now. */
+    private static BoardKeys board() {
+        return BoardKeys.in(generation());
     }
 }

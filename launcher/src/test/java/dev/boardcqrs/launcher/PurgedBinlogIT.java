@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.projector.cli.OperatorCommands;
+import dev.boardcqrs.projector.redis.JedisProjectorRedis;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ class PurgedBinlogIT {
         assertThat(health).contains("purged").contains("cdc-projector.jar rebuild").doesNotContain("\n");
 
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        OperatorCommands commands = new OperatorCommands(stack.projectorConfig(), stack.redis(),
+        OperatorCommands commands = new OperatorCommands(stack.projectorConfig(), new JedisProjectorRedis(stack.redis()),
                 new PrintStream(output, true, StandardCharsets.UTF_8), "http://127.0.0.1:" + stack.projector().port());
         assertThat(commands.run("rebuild")).as(output.toString(StandardCharsets.UTF_8)).isZero();
 

@@ -3,7 +3,8 @@ package dev.boardcqrs.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.board.BoardKeys;
+import dev.boardcqrs.common.redis.KeyScheme;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -39,12 +40,12 @@ class TransactionAtomicityIT {
     @Test
     void shouldNeverShowHalfOfASourceTransaction() throws Exception {
         long article = stack.mariaDb().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (1, 1, 't', 'c')");
-        await().atMost(Duration.ofSeconds(30)).until(() -> stack.redis().exists(keys().article(article)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> stack.redis().exists(board().article(article)));
         Set<List<String>> seen = ConcurrentHashMap.newKeySet();
         AtomicBoolean watching = new AtomicBoolean(true);
         Thread reader = new Thread(() -> {
             while (watching.get()) {
-                seen.add(stack.redis().hmget(keys().article(article), "commentCount", "likeCount"));
+                seen.add(stack.redis().hmget(board().article(article), "commentCount", "likeCount"));
             }
         }, "model-watcher");
         reader.start();
@@ -67,7 +68,12 @@ class TransactionAtomicityIT {
     }
 
     /** The keys of the generation readers use now. */
-    private static KeyScheme keys() {
+    private static KeyScheme generation() {
         return KEYS.activeIn(stack.redis()).orElseThrow(() -> new AssertionError("the projector has made no generation yet"));
+    }
+
+    /** The board's keys in the generation readers use now. */
+    private static BoardKeys board() {
+        return BoardKeys.in(generation());
     }
 }

@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.common.board.ArticleModel;
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.board.BoardKeys;
+import dev.boardcqrs.common.catalog.CatalogKeys;
+import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.common.view.ViewKeys;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.JsonHttp;
@@ -42,6 +45,8 @@ import redis.clients.jedis.RedisClient;
 class NearCacheIT {
     private static final KeyScheme NAMESPACE = new KeyScheme("near");
     private static final KeyScheme G1 = NAMESPACE.inGeneration("g1");
+    private static final BoardKeys BOARD = BoardKeys.in(G1);
+    private static final CatalogKeys CATALOG = CatalogKeys.in(G1);
     // far above any article the shared database holds, so SQL knows none of them
     private static final AtomicLong IDS = new AtomicLong(9_000_000);
     private static final Duration SOON = Duration.ofSeconds(3);
@@ -97,7 +102,7 @@ class NearCacheIT {
         long id = storeModel(G1, "title", 3);
         assertThat(commentCount(id)).isEqualTo(3);
 
-        redis.hincrBy(G1.article(id), ArticleModel.COMMENT_COUNT, 1); // as the projector does for a new comment
+        redis.hincrBy(BOARD.article(id), ArticleModel.COMMENT_COUNT, 1); // as the projector does for a new comment
 
         await().atMost(SOON).untilAsserted(() -> assertThat(commentCount(id)).isEqualTo(4));
     }
@@ -108,7 +113,7 @@ class NearCacheIT {
         assertThat(article(id).get("viewCount").asLong()).isZero();
         long modelReads = commandCalls("hgetall");
 
-        redis.incr(NAMESPACE.viewCount(id)); // as command-api does for a view
+        redis.incr(new ViewKeys(NAMESPACE).viewCount(id)); // as command-api does for a view
 
         await().atMost(SOON).untilAsserted(() -> assertThat(article(id).get("viewCount").asLong()).isEqualTo(1));
         assertThat(commandCalls("hgetall")).as("model reads: views change far more often than articles")
@@ -144,7 +149,7 @@ class NearCacheIT {
         assertThat(commentCount(id)).isEqualTo(3);
 
         killInvalidationConnection();
-        redis.hincrBy(G1.article(id), ArticleModel.COMMENT_COUNT, 1); // nobody is told about this one
+        redis.hincrBy(BOARD.article(id), ArticleModel.COMMENT_COUNT, 1); // nobody is told about this one
 
         await().atMost(SOON).untilAsserted(() -> assertThat(commentCount(id)).isEqualTo(4));
         awaitServing();
@@ -170,7 +175,7 @@ class NearCacheIT {
                 await().atMost(SOON).untilAsserted(() -> assertThat(refusedHttp.get("/health").json().get("nearCache")
                         .asText()).startsWith("off: Redis refused client tracking").contains("NOPERM"));
                 assertThat(refusedHttp.get("/articles/" + id).json().get("commentCount").asLong()).isEqualTo(3);
-                redis.hincrBy(G1.article(id), ArticleModel.COMMENT_COUNT, 1);
+                redis.hincrBy(BOARD.article(id), ArticleModel.COMMENT_COUNT, 1);
                 assertThat(refusedHttp.get("/articles/" + id).json().get("commentCount").asLong()).isEqualTo(4);
             } finally {
                 refused.stop();
@@ -199,7 +204,7 @@ class NearCacheIT {
             }));
         }
         for (int i = 0; i < increments; i++) {
-            redis.hincrBy(G1.article(id), ArticleModel.COMMENT_COUNT, 1);
+            redis.hincrBy(BOARD.article(id), ArticleModel.COMMENT_COUNT, 1);
         }
         writing.set(false);
 
@@ -211,19 +216,19 @@ class NearCacheIT {
 
     @Test
     void shouldKeepTheCatalogTreeUntilRedisReportsAChangeToAKeyItIsReadFrom() {
-        redis.hset(G1.catalog(1), Map.of("parent", "", "linked", "1", "name", "Books", "order", "1", "sellable", "3"));
-        redis.zadd(G1.catalogRoots(), 1, "1");
+        redis.hset(CATALOG.catalog(1), Map.of("parent", "", "linked", "1", "name", "Books", "order", "1", "sellable", "3"));
+        redis.zadd(CATALOG.catalogRoots(), 1, "1");
         assertThat(rootNames()).containsExactly("Books");
         long catalogReads = hashReads();
 
         assertThat(rootNames()).containsExactly("Books");
         assertThat(hashReads()).as("catalog hashes read for the second tree").isEqualTo(catalogReads);
 
-        redis.zadd(G1.catalogProducts(1), 1, "7"); // a product list: not part of the tree
+        redis.zadd(CATALOG.catalogProducts(1), 1, "7"); // a product list: not part of the tree
         assertThat(rootNames()).containsExactly("Books");
         assertThat(hashReads()).isEqualTo(catalogReads);
 
-        redis.hset(G1.catalog(1), "name", "Comics"); // as the projector does for a renamed catalog
+        redis.hset(CATALOG.catalog(1), "name", "Comics"); // as the projector does for a renamed catalog
         await().atMost(SOON).untilAsserted(() -> assertThat(rootNames()).containsExactly("Comics"));
     }
 
@@ -258,8 +263,8 @@ class NearCacheIT {
 
     private static long storeModel(KeyScheme generation, long id, String title, long comments) {
         String created = "2026-11-24T10:00:00";
-        redis.hset(generation.article(id), ArticleModel.rowFields(id, 1, 1, title, "content", created, created));
-        redis.hset(generation.article(id), ArticleModel.COMMENT_COUNT, Long.toString(comments));
+        redis.hset(BoardKeys.in(generation).article(id), ArticleModel.rowFields(id, 1, 1, title, "content", created, created));
+        redis.hset(BoardKeys.in(generation).article(id), ArticleModel.COMMENT_COUNT, Long.toString(comments));
         return id;
     }
 

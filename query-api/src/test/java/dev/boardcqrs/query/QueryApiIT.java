@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.boardcqrs.common.board.ArticleModel;
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.board.BoardKeys;
+import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.common.view.ViewKeys;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.SharedServers;
@@ -31,6 +33,8 @@ import redis.clients.jedis.RedisClient;
 class QueryApiIT {
     // models the projector would have written into generation g1 of namespace "q"
     private static final KeyScheme KEYS = new KeyScheme("q").inGeneration("g1");
+    private static final BoardKeys BOARD_KEYS = BoardKeys.in(KEYS);
+    private static final ViewKeys VIEWS = new ViewKeys(KEYS.namespace());
     private static final long BOARD = 3;
 
     private static EmbeddedRedis redisServer;
@@ -48,10 +52,10 @@ class QueryApiIT {
             storeModel(id, BOARD, id % 4, id % 3);
         }
         storeModel(100, 99, 0, 0);
-        redis.hset(KEYS.board(BOARD), "count", "25");
-        redis.hset(KEYS.board(99), "count", "1");
-        redis.set(KEYS.viewCount(7), "42");
-        redis.set(KEYS.viewCount(25), "3");
+        redis.hset(BOARD_KEYS.board(BOARD), "count", "25");
+        redis.hset(BOARD_KEYS.board(99), "count", "1");
+        redis.set(VIEWS.viewCount(7), "42");
+        redis.set(VIEWS.viewCount(25), "3");
         database = QueryDatabase.pool(config());
         app = QueryApp.create(config(), redis, source()).start();
         http = new JsonHttp("http://127.0.0.1:" + app.port());
@@ -179,9 +183,9 @@ class QueryApiIT {
 
     private static void storeModel(long id, long boardId, long comments, long likes) {
         String created = String.format("2026-11-24T10:00:00.%03d", id);
-        redis.hset(KEYS.article(id), ArticleModel.rowFields(id, boardId, 1, "title " + id, "content", created, created));
-        redis.hset(KEYS.article(id), ArticleModel.COMMENT_COUNT, Long.toString(comments));
-        redis.hset(KEYS.article(id), ArticleModel.LIKE_COUNT, Long.toString(likes));
-        redis.zadd(KEYS.boardArticles(boardId), id, Long.toString(id));
+        redis.hset(BOARD_KEYS.article(id), ArticleModel.rowFields(id, boardId, 1, "title " + id, "content", created, created));
+        redis.hset(BOARD_KEYS.article(id), ArticleModel.COMMENT_COUNT, Long.toString(comments));
+        redis.hset(BOARD_KEYS.article(id), ArticleModel.LIKE_COUNT, Long.toString(likes));
+        redis.zadd(BOARD_KEYS.boardArticles(boardId), id, Long.toString(id));
     }
 }

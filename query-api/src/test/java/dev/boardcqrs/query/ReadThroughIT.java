@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.FreePort;
@@ -196,13 +196,13 @@ class ReadThroughIT {
         }
 
         @Override
-        public List<Long> boardArticleIds(long boardId, long belowId, long offset, int limit) {
-            return real.boardArticleIds(boardId, belowId, offset, limit);
+        public List<Long> articleIds(String column, long owner, long belowId, long offset, int limit) {
+            return real.articleIds(column, owner, belowId, offset, limit);
         }
 
         @Override
-        public long boardArticleCount(long boardId) {
-            return real.boardArticleCount(boardId);
+        public long articleCount(String column, long owner) {
+            return real.articleCount(column, owner);
         }
     }
 

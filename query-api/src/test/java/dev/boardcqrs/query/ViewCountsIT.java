@@ -2,7 +2,7 @@ package dev.boardcqrs.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.view.ViewKeys;
 import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.SharedServers;
 import dev.boardcqrs.query.view.ViewCounts;
@@ -29,7 +29,7 @@ import redis.clients.jedis.RedisClient;
  * reports of changed counters, which the invalidation listener passes on, are given by hand here.
  */
 class ViewCountsIT {
-    private static final KeyScheme KEYS = new KeyScheme("v");
+    private static final ViewKeys KEYS = new ViewKeys("v");
 
     private static EmbeddedRedis redisServer;
     private static RedisClient redis;

@@ -2,10 +2,11 @@ package dev.boardcqrs.bench.baseline;
 
 import dev.boardcqrs.projector.ProjectorConfig;
 import dev.boardcqrs.projector.apply.ProjectorStatus;
-import dev.boardcqrs.projector.engine.CdcEngine;
-import dev.boardcqrs.projector.engine.EngineProperties;
+import dev.boardcqrs.projector.ReadModels;
 import dev.boardcqrs.projector.generation.Generation;
-import dev.boardcqrs.projector.engine.ServerKind;
+import dev.boardcqrs.projector.source.debezium.EngineProperties;
+import dev.boardcqrs.projector.source.debezium.EngineRunner;
+import dev.boardcqrs.projector.source.debezium.ServerKind;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ public final class CountingEngine implements AutoCloseable {
     private final AtomicLong rowChanges = new AtomicLong();
     private final Map<String, Long> titlesSeenAtNanos = new ConcurrentHashMap<>();
     private final ProjectorStatus status = new ProjectorStatus(Clock.systemUTC());
-    private final CdcEngine engine;
+    private final EngineRunner engine;
 
     public CountingEngine(ProjectorConfig projector, Path directory, String snapshotMode) throws SQLException {
         ProjectorConfig config = new ProjectorConfig(projector.host(), projector.port(), projector.databaseUrl(),
@@ -45,13 +46,14 @@ public final class CountingEngine implements AutoCloseable {
                 projector.offsetFlushInterval(), snapshotMode, projector.modelTtl(), projector.boardListLength(),
                 projector.engineOverrides());
         ServerKind kind = ServerKind.detect(config.databaseUrl(), config.databaseUser(), config.databasePassword());
-        Properties properties = EngineProperties.of(config, kind, new Generation(1));
+        Properties properties = EngineProperties.of(config, kind, new Generation(1),
+                ReadModels.tables(ReadModels.redis(config)));
         // its own metrics names, so it never collides with a projector in the same JVM; offsets are its own file;
         // a server id no projector generation uses (they take serverId and serverId with the lowest bit flipped)
         properties.setProperty("name", "board-cqrs-count-only");
         properties.setProperty("topic.prefix", "board-cqrs-count-only");
         properties.setProperty("database.server.id", Long.toString(projector.serverId() + 2));
-        this.engine = new CdcEngine(properties, new Counter(), status,
+        this.engine = new EngineRunner(properties, new Counter(), status,
                 error -> log.error("count-only engine failed: {}", error.toString()));
     }
 

@@ -2,7 +2,7 @@ package dev.boardcqrs.bench.baseline;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.command.db.Database;
-import dev.boardcqrs.common.board.Timestamps;
+import dev.boardcqrs.common.source.Timestamps;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;

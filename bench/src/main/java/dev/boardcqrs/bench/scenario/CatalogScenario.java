@@ -4,7 +4,8 @@ import dev.boardcqrs.bench.load.IdPicker;
 import dev.boardcqrs.bench.load.LoadRun;
 import dev.boardcqrs.bench.report.Results;
 import dev.boardcqrs.bench.report.Section;
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.catalog.CatalogKeys;
+import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.JsonHttp;
 import java.nio.charset.StandardCharsets;
@@ -138,8 +139,8 @@ public final class CatalogScenario implements Scenario {
         }
     }
 
-    private static KeyScheme models(BenchContext context, UnifiedJedis redis) {
-        return new KeyScheme(context.stack().projectorConfig().namespace()).activeIn(redis)
+    private static CatalogKeys models(BenchContext context, UnifiedJedis redis) {
+        return new KeyScheme(context.stack().projectorConfig().namespace()).activeIn(redis).map(CatalogKeys::in)
                 .orElseThrow(() -> new IllegalStateException("the projector has made no generation of the models"));
     }
 

@@ -3,7 +3,8 @@ package dev.boardcqrs.bench.scenario;
 import dev.boardcqrs.bench.data.Dataset;
 import dev.boardcqrs.bench.report.Results;
 import dev.boardcqrs.bench.report.Section;
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.board.BoardKeys;
+import dev.boardcqrs.common.redis.KeyScheme;
 import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.UnifiedJedis;
@@ -25,7 +26,7 @@ public final class MemoryScenario implements Scenario {
     @Override
     public void run(BenchContext context, Results results) throws Exception {
         UnifiedJedis redis = context.stack().redis();
-        KeyScheme keys = new KeyScheme(context.stack().projectorConfig().namespace()).activeIn(redis)
+        BoardKeys keys = new KeyScheme(context.stack().projectorConfig().namespace()).activeIn(redis).map(BoardKeys::in)
                 .orElseThrow(() -> new IllegalStateException("the projector has made no generation of the models"));
         Dataset data = context.data();
         List<Double> cold = new ArrayList<>();

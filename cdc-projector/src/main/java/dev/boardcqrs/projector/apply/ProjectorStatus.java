@@ -1,6 +1,6 @@
 package dev.boardcqrs.projector.apply;
 
-import dev.boardcqrs.projector.change.RowChange;
+import dev.boardcqrs.projector.source.RowChange;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,9 +1,14 @@
 package dev.boardcqrs.projector.catalog;
 
-import dev.boardcqrs.common.board.Timestamps;
+import dev.boardcqrs.common.catalog.CatalogKeys;
+import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.common.redis.LuaScript;
+import dev.boardcqrs.common.source.Timestamps;
 import dev.boardcqrs.projector.catalog.CatalogOp.PutCatalog;
 import dev.boardcqrs.projector.catalog.CatalogOp.PutProduct;
-import dev.boardcqrs.projector.change.RowChange;
+import dev.boardcqrs.projector.redis.RedisBatch;
+import dev.boardcqrs.projector.redis.RedisProjection;
+import dev.boardcqrs.projector.source.RowChange;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +16,54 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Decides, from one catalog or product row change alone, what happens to the catalog display model: the row's
- * new state, or its removal. Where the row sat before is read from the model, not from the before image.
+ * The catalog display model (only catalogs with sellable products are shown). Decides, from one catalog or product
+ * row change alone, what happens to it: the row's new state, or its removal. Where the row sat before is read from
+ * the model, not from the before image. One EVALSHA of catalog_change.lua per change, which refuses a plain-SQL
+ * change that would close a cycle in the tree.
  */
-public final class CatalogProjection {
+public final class CatalogProjection implements RedisProjection<CatalogOp> {
+    private static final LuaScript SCRIPT = LuaScript.resource("lua/catalog_change.lua");
 
+    @Override
+    public String name() {
+        return "catalog";
+    }
+
+    @Override
+    public List<String> tables() {
+        return List.of("catalog", "product");
+    }
+
+    @Override
+    public List<LuaScript> scripts() {
+        return List.of(SCRIPT);
+    }
+
+    @Override
+    public void queue(List<Planned<CatalogOp>> writes, RedisBatch batch) {
+        writes.forEach(planned -> planned.write().queue(batch));
+    }
+
+    static void queue(CatalogOp op, RedisBatch batch) {
+        CatalogKeys keys = CatalogKeys.in(batch.generation());
+        batch.call(SCRIPT, List.of(keys.catalogPrefix(), keys.productPrefix(), keys.catalogRoots()), op.arguments(), 1,
+                (reply, writes) -> "ok".equals(reply) ? Map.of() : Map.of(0,
+                        "the catalog model refused it (it would put a catalog inside itself): " + reply));
+    }
+
+    // the catalog model keeps no position per node, so an old row image would set it back
+    @Override
+    public String whyNotRetryable() {
+        return "catalog changes are not retried from their stored rows (the model keeps no position per node, so an "
+                + "old row would set it back): `rebuild` reads the current rows";
+    }
+
+    @Override
+    public List<String> keysToForgetAfterRetry(CatalogOp write, KeyScheme generation) {
+        return List.of();
+    }
+
+    @Override
     public List<CatalogOp> plan(RowChange change) {
         return switch (change.table()) {
             case "catalog" -> byId(change, "catalog_id", PutCatalog::deleted, CatalogProjection::catalog);

@@ -2,10 +2,11 @@ package dev.boardcqrs.projector.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.projector.ProjectorConfig;
 import dev.boardcqrs.projector.deadletter.DeadLetter;
 import dev.boardcqrs.projector.deadletter.DeadLetters;
+import dev.boardcqrs.projector.redis.ProjectorRedis;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
@@ -18,9 +19,6 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The operator commands of cdc-projector, run against a projector that is running with the same environment:
@@ -30,18 +28,18 @@ public final class OperatorCommands {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final ProjectorConfig config;
-    private final UnifiedJedis redis;
+    private final ProjectorRedis redis;
     private final PrintStream out;
     private final String baseUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     /** Commands for the projector at PROJECTOR_HOST:PROJECTOR_PORT of {@code config}. */
-    public OperatorCommands(ProjectorConfig config, UnifiedJedis redis, PrintStream out) {
+    public OperatorCommands(ProjectorConfig config, ProjectorRedis redis, PrintStream out) {
         this(config, redis, out, "http://" + ("0.0.0.0".equals(config.host()) ? "127.0.0.1" : config.host()) + ":"
                 + config.port());
     }
 
-    public OperatorCommands(ProjectorConfig config, UnifiedJedis redis, PrintStream out, String baseUrl) {
+    public OperatorCommands(ProjectorConfig config, ProjectorRedis redis, PrintStream out, String baseUrl) {
         this.config = config;
         this.redis = redis;
         this.out = out;
@@ -81,7 +79,8 @@ public final class OperatorCommands {
         out.println("applied      " + status.path("lastPosition").asText("nothing yet") + lag(status));
         out.println("source end   " + status.path("sourceBinlogEnd").asText());
         out.println("watermark    " + status.path("watermark").asText("none"));
-        out.println("models       " + countModels(keys) + " article models in generation " + generation
+        out.println("models       " + redis.countMatching(keys.everything(), key -> !key.equals(keys.meta()))
+                + " keys in generation " + generation
                 + " of namespace '" + config.namespace() + "'"
                 + ("1".equals(redis.hget(keys.meta(), "building")) ? ", being built (readers use SQL)" : ""));
         out.println("changes      " + status.path("streamedChanges").asLong() + " streamed, "
@@ -129,8 +128,8 @@ public final class OperatorCommands {
         }
         out.println("applied      " + result.path("applied").size() + " (removed from the dead letters)");
         out.println("failing      " + result.path("failed").size() + " (kept with the new error)");
-        out.println("not retried  " + result.path("notRetryable").size() + " (records that are not row changes, and catalog changes: `rebuild` reads their "
-                + "current rows)");
+        out.println("not retried  " + result.path("notRetryable").size() + " (records that are not row changes, and "
+                + "changes a read model cannot apply from stored rows: `rebuild` reads the current rows)");
         return result.path("failed").isEmpty() ? 0 : 1;
     }
 
@@ -206,26 +205,14 @@ public final class OperatorCommands {
     }
 
     private int notRunning() {
-        out.println("cdc-projector is not running at " + baseUrl() + "; start it (a projector whose offset file "
-                + config.offsetFile() + " is deleted snapshots anew on start)");
+        out.println("cdc-projector is not running at " + baseUrl() + "; start it with the same environment (to build "
+                + "the query models anew, run `rebuild` once it runs)");
         return 1;
     }
 
     private String lag(JsonNode status) {
         long sourceTime = status.path("lastSourceTimeMillis").asLong();
         return sourceTime == 0 ? "" : " (committed at the source " + (System.currentTimeMillis() - sourceTime) + " ms ago)";
-    }
-
-    private long countModels(KeyScheme keys) {
-        long count = 0;
-        String cursor = ScanParams.SCAN_POINTER_START;
-        ScanParams match = new ScanParams().match(keys.articlePrefix() + "*").count(1000);
-        do {
-            ScanResult<String> page = redis.scan(cursor, match);
-            count += page.getResult().stream().filter(key -> key.substring(keys.articlePrefix().length()).matches("\\d+")).count();
-            cursor = page.getCursor();
-        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
-        return count;
     }
 
     private HttpRequest.Builder request(String path) {

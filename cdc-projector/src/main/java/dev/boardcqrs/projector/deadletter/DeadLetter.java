@@ -5,12 +5,14 @@ import java.util.Map;
 
 /**
  * One change the projector could not apply, as kept in the dead-letter stream: what it was (table, operation,
- * row images as JSON), where it stands in the binlog, why it failed, and how often it was tried.
- * {@code kind} is "change", or "unreadable" for a record that could not be read as a row change at all (kept
- * for the operator; it cannot be retried).
+ * row images as JSON), which read model could not take it, where it stands in the source, why it failed, and how
+ * often it was tried. {@code kind} is "change", or "unreadable" for a record that could not be read as a row change
+ * at all (kept for the operator; it cannot be retried). {@code store} and {@code projection} name where the change
+ * was refused; they are null for unreadable records, and {@code projection} for entries kept before read models
+ * were named.
  */
-public record DeadLetter(String id, String kind, String table, String operation, String before, String after,
-                         String position, String error, int attempts, String failedAt) {
+public record DeadLetter(String id, String kind, String store, String projection, String table, String operation, String before,
+                         String after, String position, String error, int attempts, String failedAt) {
 
     public static final String CHANGE = "change";
     public static final String UNREADABLE = "unreadable";
@@ -18,6 +20,12 @@ public record DeadLetter(String id, String kind, String table, String operation,
     Map<String, String> toFields(Map<String, String> positionFields) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("kind", kind);
+        if (store != null) {
+            fields.put("store", store);
+        }
+        if (projection != null) {
+            fields.put("projection", projection);
+        }
         fields.put("table", table);
         fields.put("operation", operation);
         fields.put("before", before);
@@ -31,9 +39,16 @@ public record DeadLetter(String id, String kind, String table, String operation,
     }
 
     static DeadLetter fromFields(String id, Map<String, String> fields) {
-        return new DeadLetter(id, fields.getOrDefault("kind", CHANGE), fields.get("table"), fields.get("operation"),
-                fields.get("before"), fields.get("after"), fields.get("position"), fields.get("error"),
-                Integer.parseInt(fields.getOrDefault("attempts", "1")), fields.get("failedAt"));
+        return new DeadLetter(id, fields.getOrDefault("kind", CHANGE), fields.get("store"), fields.get("projection"),
+                fields.get("table"),
+                fields.get("operation"), fields.get("before"), fields.get("after"), fields.get("position"),
+                fields.get("error"), Integer.parseInt(fields.getOrDefault("attempts", "1")), fields.get("failedAt"));
+    }
+
+    /** This entry after one more failed attempt. */
+    DeadLetter failedAgain(String error, String failedAt) {
+        return new DeadLetter(null, kind, store, projection, table, operation, before, after, position, error, attempts + 1,
+                failedAt);
     }
 
     /** For the operator's list and /deadletters. */

@@ -1,81 +1,75 @@
 package dev.boardcqrs.projector.deadletter;
 
-import dev.boardcqrs.common.board.KeyScheme;
-import dev.boardcqrs.projector.board.ModelOp;
-import dev.boardcqrs.projector.change.RowChange;
-import dev.boardcqrs.projector.change.SourcePosition;
-import dev.boardcqrs.projector.redis.RedisModelWriter;
-import dev.boardcqrs.projector.redis.RedisModelWriter.Planned;
+import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.projector.redis.ProjectorRedis;
+import dev.boardcqrs.projector.redis.ProjectorRedis.StreamEntry;
+import dev.boardcqrs.projector.source.RowChange;
+import dev.boardcqrs.projector.source.SourceEvent;
+import dev.boardcqrs.projector.source.SourcePosition;
+import dev.boardcqrs.projector.store.ModelStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
-import java.util.function.Function;
-import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.resps.StreamEntry;
 
 /**
- * The dead-letter stream ({@link KeyScheme#deadLetters()}): a change the projector cannot apply is kept here
- * with its row images, error and binlog position, and the projector goes on with the next one. So a poison
- * change never stops the pipeline and never disappears silently. An operator lists the entries and retries
- * them once the cause is fixed (usually a projector release that handles the row).
+ * The dead-letter stream ({@link KeyScheme#deadLetters()}): a change a read model cannot take is kept here with
+ * its row images, the read model, the error and its source position, and the projector goes on with the next one.
+ * So a poison change never stops the pipeline and never disappears silently. An operator lists the entries and
+ * retries them once the cause is fixed (usually a projector release that handles the row).
  */
 public final class DeadLetters {
-    private static final Set<String> CATALOG_TABLES = Set.of("catalog", "product");
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
-    private final UnifiedJedis redis;
-    private final KeyScheme keys;
+    private final ProjectorRedis redis;
     private final String key;
     private final Clock clock;
 
-    public DeadLetters(UnifiedJedis redis, KeyScheme keys, Clock clock) {
+    public DeadLetters(ProjectorRedis redis, KeyScheme keys, Clock clock) {
         this.redis = redis;
-        this.keys = keys;
         this.key = keys.deadLetters();
         this.clock = clock;
     }
 
     /**
-     * Keeps a row change that failed. A change delivered again after a crash (same position) is kept once.
-     * Redis errors propagate: the caller retries, and commits nothing before this is stored.
+     * Keeps a row change that read model {@code projection} of {@code store} could not take. A change delivered again after a crash
+     * (same position and table) is kept once. Redis errors propagate: the caller retries, and commits nothing
+     * before this is stored.
      */
-    public void add(RowChange change, Throwable error) {
-        DeadLetter letter = new DeadLetter(null, DeadLetter.CHANGE, change.table(), change.operation().name(),
-                RowImages.toJson(change.before()), RowImages.toJson(change.after()), change.position().toString(),
-                describe(error), 1, clock.instant().toString());
+    public void add(RowChange change, String store, String projection, Throwable error) {
+        DeadLetter letter = new DeadLetter(null, DeadLetter.CHANGE, store, projection, change.table(),
+                change.operation().name(), RowImages.toJson(change.before()), RowImages.toJson(change.after()),
+                change.position().toString(), describe(error), 1, clock.instant().toString());
         store(letter, positionFields(change.position()));
     }
 
     /** Keeps a record that could not be read as a row change at all, with what is known of it. */
-    public void addUnreadable(SourceRecord record, Throwable error) {
-        DeadLetter letter = new DeadLetter(null, DeadLetter.UNREADABLE, record.topic(), "unknown", "null",
-                String.valueOf(record.value()), String.valueOf(record.sourceOffset()), describe(error), 1,
-                clock.instant().toString());
+    public void addUnreadable(SourceEvent.Unreadable record) {
+        DeadLetter letter = new DeadLetter(null, DeadLetter.UNREADABLE, null, null, record.origin(), "unknown", "null",
+                record.content(), record.position(), describe(record.error()), 1, clock.instant().toString());
         store(letter, Map.of());
     }
 
     private void store(DeadLetter letter, Map<String, String> positionFields) {
         boolean known = list().stream().anyMatch(existing -> existing.position().equals(letter.position())
-                && existing.table().equals(letter.table()));
+                && existing.table().equals(letter.table())
+                && java.util.Objects.equals(existing.projection(), letter.projection()));
         if (known) {
             return;
         }
-        StreamEntryID id = redis.xadd(key, StreamEntryID.NEW_ENTRY, letter.toFields(positionFields));
-        log.error("dead letter {}: {} on {} at {} could not be applied: {} (list: `cdc-projector deadletters`)",
-                id, letter.operation(), letter.table(), letter.position(), letter.error());
+        String id = redis.xadd(key, letter.toFields(positionFields));
+        log.error("dead letter {}: {} on {} at {} could not be applied{}: {} (list: `cdc-projector deadletters`)",
+                id, letter.operation(), letter.table(), letter.position(),
+                letter.projection() == null ? "" : " to read model " + letter.projection(), letter.error());
     }
 
     public List<DeadLetter> list() {
         List<DeadLetter> letters = new ArrayList<>();
-        for (StreamEntry entry : redis.xrange(key, "-", "+")) {
-            letters.add(DeadLetter.fromFields(entry.getID().toString(), entry.getFields()));
+        for (StreamEntry entry : redis.xrange(key)) {
+            letters.add(DeadLetter.fromFields(entry.id(), entry.fields()));
         }
         return letters;
     }
@@ -89,56 +83,44 @@ public final class DeadLetters {
     }
 
     /**
-     * Plans each stored change again with {@code planner} and applies it alone. An applied entry is removed; a
-     * failing one is kept with the new error and one more attempt. Positions still guard every model, so nothing
-     * counts twice; but for the same reason a model that has seen later changes would skip this older one, so
-     * the article models it touches are dropped afterwards and built from SQL (which holds the row) on their
-     * next read.
+     * Applies each stored change again to the read model that could not take it. An applied entry is removed; a
+     * failing one is kept with the new error and one more attempt; one its read model cannot retry (or a record
+     * that was never a row change) is left for the operator.
      */
-    public RetryResult retryAll(Function<RowChange, List<ModelOp>> planner, RedisModelWriter writer) {
+    public RetryResult retryAll(List<ModelStore> stores) {
         List<String> applied = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         List<String> notRetryable = new ArrayList<>();
-        for (StreamEntry entry : redis.xrange(key, "-", "+")) {
-            DeadLetter letter = DeadLetter.fromFields(entry.getID().toString(), entry.getFields());
-            if (!DeadLetter.CHANGE.equals(letter.kind()) || CATALOG_TABLES.contains(letter.table())) {
-                // the catalog model keeps no position per node, so an old row image would set it back:
-                // a rebuild, which reads the current rows, is the fix there
+        for (StreamEntry entry : redis.xrange(key)) {
+            DeadLetter letter = DeadLetter.fromFields(entry.id(), entry.fields());
+            if (!DeadLetter.CHANGE.equals(letter.kind())) {
                 notRetryable.add(letter.id());
                 continue;
             }
-            RowChange change = change(letter, entry.getFields());
+            RowChange change = change(letter, entry.fields());
             try {
-                boolean snapshot = change.position().snapshot();
-                List<Planned> ops = planner.apply(change).stream()
-                        .map(op -> new Planned(op, change.position().sortKey(), snapshot)).toList();
-                writer.applyAlone(ops);
-                ops.forEach(planned -> writer.forgetModel(articleOf(planned.op())));
-                redis.xdel(key, entry.getID());
+                storeOf(letter, stores).retry(change, letter.projection());
+                redis.xdel(key, entry.id());
                 log.info("dead letter {} retried and applied: {} on {} at {}", letter.id(), letter.operation(),
                         letter.table(), letter.position());
                 applied.add(letter.id());
+            } catch (ModelStore.NotRetryableException e) {
+                log.info("dead letter {} is not retried: {}", letter.id(), e.getMessage());
+                notRetryable.add(letter.id());
             } catch (RuntimeException e) {
-                DeadLetter again = new DeadLetter(null, letter.kind(), letter.table(), letter.operation(),
-                        letter.before(), letter.after(), letter.position(), describe(e), letter.attempts() + 1,
-                        clock.instant().toString());
-                StreamEntryID id = redis.xadd(key, StreamEntryID.NEW_ENTRY, again.toFields(positionFields(change.position())));
-                redis.xdel(key, entry.getID());
+                DeadLetter again = letter.failedAgain(describe(e), clock.instant().toString());
+                String id = redis.xadd(key, again.toFields(positionFields(change.position())));
+                redis.xdel(key, entry.id());
                 log.warn("dead letter {} failed again (now {}): {}", letter.id(), id, again.error());
-                failed.add(id.toString());
+                failed.add(id);
             }
         }
         return new RetryResult(applied, failed, notRetryable);
     }
 
-    private static long articleOf(ModelOp op) {
-        if (op instanceof ModelOp.PutArticle put) {
-            return put.articleId();
-        }
-        if (op instanceof ModelOp.RemoveArticle remove) {
-            return remove.articleId();
-        }
-        return ((ModelOp.CountChange) op).articleId();
+    // entries kept before stores were named were all refused by the first (and then only) store
+    private static ModelStore storeOf(DeadLetter letter, List<ModelStore> stores) {
+        return stores.stream().filter(store -> store.name().equals(letter.store())).findFirst().orElse(stores.get(0));
     }
 
     private static RowChange change(DeadLetter letter, Map<String, String> fields) {

@@ -10,7 +10,7 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * A row image (column to value, as {@link dev.boardcqrs.projector.change.RowChange} holds it) as JSON and back,
+ * A row image (column to value, as {@link dev.boardcqrs.projector.source.RowChange} holds it) as JSON and back,
  * keeping the Java types the projection expects: numbers stay Long, DATETIME stays LocalDateTime (written as
  * {@code {"datetime": "2026-11-24T22:36:23.120"}} so it cannot be mistaken for text).
  */

@@ -1,6 +1,6 @@
 package dev.boardcqrs.projector.generation;
 
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.projector.ProjectorConfig;
 import java.nio.file.Path;
 

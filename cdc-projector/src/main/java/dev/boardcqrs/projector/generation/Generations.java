@@ -1,27 +1,25 @@
 package dev.boardcqrs.projector.generation;
 
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.projector.redis.ProjectorRedis;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The namespace's generations in Redis: which one readers use ({@code active}), which one a rebuild is filling
  * ({@code rebuilding}), naming new ones, and removing old ones. The switch from a rebuilt generation to the
- * next is done by {@link dev.boardcqrs.projector.redis.RedisModelWriter} in the same transaction as a batch.
+ * next is done by {@link dev.boardcqrs.projector.redis.RedisStore} in the same transaction as a batch.
  */
 public final class Generations {
     private static final Logger log = LoggerFactory.getLogger(Generations.class);
 
-    private final UnifiedJedis redis;
+    private final ProjectorRedis redis;
     private final KeyScheme namespace;
 
-    public Generations(UnifiedJedis redis, String namespace) {
+    public Generations(ProjectorRedis redis, String namespace) {
         this.redis = redis;
         this.namespace = new KeyScheme(namespace);
     }
@@ -71,16 +69,7 @@ public final class Generations {
      */
     public long remove(Generation generation) {
         redis.sadd(namespace.retired(), generation.name());
-        long removed = 0;
-        String cursor = ScanParams.SCAN_POINTER_START;
-        ScanParams match = new ScanParams().match(generation.keys(namespace.namespace()).everything()).count(1000);
-        do {
-            ScanResult<String> page = redis.scan(cursor, match);
-            if (!page.getResult().isEmpty()) {
-                removed += redis.unlink(page.getResult().toArray(String[]::new));
-            }
-            cursor = page.getCursor();
-        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        long removed = redis.unlinkMatching(generation.keys(namespace.namespace()).everything(), key -> false);
         redis.srem(namespace.retired(), generation.name());
         log.info("removed generation {} of namespace '{}': {} keys", generation, namespace.namespace(), removed);
         return removed;

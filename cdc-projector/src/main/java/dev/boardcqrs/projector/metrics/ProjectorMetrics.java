@@ -1,7 +1,7 @@
 package dev.boardcqrs.projector.metrics;
 
 import dev.boardcqrs.projector.apply.ProjectorStatus;
-import dev.boardcqrs.projector.change.RowChange;
+import dev.boardcqrs.projector.source.RowChange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -2,13 +2,14 @@ package dev.boardcqrs.projector.board;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.boardcqrs.projector.board.ModelOp.Kind;
-import dev.boardcqrs.projector.board.ModelOp.CountChange;
-import dev.boardcqrs.projector.board.ModelOp.PutArticle;
-import dev.boardcqrs.projector.board.ModelOp.RemoveArticle;
-import dev.boardcqrs.projector.change.RowChange;
-import dev.boardcqrs.projector.change.RowChange.Operation;
-import dev.boardcqrs.projector.change.SourcePosition;
+import dev.boardcqrs.projector.board.BoardWrite.CountChange;
+import dev.boardcqrs.projector.board.BoardWrite.Kind;
+import dev.boardcqrs.projector.board.BoardWrite.PutArticle;
+import dev.boardcqrs.projector.board.BoardWrite.RemoveArticle;
+import dev.boardcqrs.projector.source.RowChange;
+import dev.boardcqrs.projector.source.RowChange.Operation;
+import dev.boardcqrs.projector.source.SourcePosition;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.HashMap;
 import java.util.List;
@@ -19,11 +20,11 @@ class BoardProjectionTest {
     private static final SourcePosition POSITION = new SourcePosition("bin.000001", 120, 1, 0, null, false, false);
     private static final LocalDateTime CREATED = LocalDateTime.of(2026, 11, 24, 9, 30, 0, 120_000_000);
 
-    private final BoardProjection projection = new BoardProjection();
+    private final BoardProjection projection = new BoardProjection(Duration.ofDays(1), 1000);
 
     @Test
     void shouldWriteTheWholeModelWhenAnArticleIsInserted() {
-        List<ModelOp> ops = projection.plan(change("article", Operation.CREATE, null, article(5, 2)));
+        List<BoardWrite> ops = projection.plan(change("article", Operation.CREATE, null, article(5, 2)));
 
         assertThat(ops).hasSize(1);
         PutArticle put = (PutArticle) ops.get(0);
@@ -37,8 +38,11 @@ class BoardProjectionTest {
 
     @Test
     void shouldTreatASnapshotReadLikeAnInsert() {
-        assertThat(projection.plan(change("article", Operation.READ, null, article(5, 2))))
-                .containsExactlyElementsOf(projection.plan(change("article", Operation.CREATE, null, article(5, 2))));
+        PutArticle put = (PutArticle) projection.plan(change("article", Operation.READ, null, article(5, 2))).get(0);
+
+        assertThat(put.created()).as("the board gains it and a missing model is created").isTrue();
+        assertThat(put.previousBoardId()).isNull();
+        assertThat(put.fields()).containsEntry("articleId", "5").containsEntry("boardId", "2");
     }
 
     @Test

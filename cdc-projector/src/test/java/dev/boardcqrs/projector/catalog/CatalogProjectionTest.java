@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.boardcqrs.projector.catalog.CatalogOp.PutCatalog;
 import dev.boardcqrs.projector.catalog.CatalogOp.PutProduct;
-import dev.boardcqrs.projector.change.RowChange;
-import dev.boardcqrs.projector.change.RowChange.Operation;
-import dev.boardcqrs.projector.change.SourcePosition;
+import dev.boardcqrs.projector.source.RowChange;
+import dev.boardcqrs.projector.source.RowChange.Operation;
+import dev.boardcqrs.projector.source.SourcePosition;
 import java.time.LocalDateTime;
 import java.util.HashMap;
 import java.util.Map;

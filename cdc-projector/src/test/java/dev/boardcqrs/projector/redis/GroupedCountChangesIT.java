@@ -3,11 +3,14 @@ package dev.boardcqrs.projector.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.board.BoardKeys;
+import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.embedded.SharedServers;
-import dev.boardcqrs.projector.board.ModelOp.CountChange;
-import dev.boardcqrs.projector.board.ModelOp.Kind;
-import dev.boardcqrs.projector.redis.RedisModelWriter.Planned;
+import dev.boardcqrs.projector.board.BoardProjection;
+import dev.boardcqrs.projector.board.BoardWrite;
+import dev.boardcqrs.projector.board.BoardWrite.CountChange;
+import dev.boardcqrs.projector.board.BoardWrite.Kind;
+import dev.boardcqrs.projector.redis.RedisProjection.Planned;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Streamed comment and like counts share one script call per run of changes, against a real Redis: the
@@ -24,7 +26,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * exactly once.
  */
 class GroupedCountChangesIT {
-    private static final KeyScheme KEYS = new KeyScheme("grouped").inGeneration("g1");
+    private static final KeyScheme GENERATION = new KeyScheme("grouped").inGeneration("g1");
+    private static final BoardKeys KEYS = BoardKeys.in(GENERATION);
 
     @Test
     void shouldRefuseOnlyTheBrokenChangeOfAGroupAndCountEachChangeOnceWhenRetried() {
@@ -39,15 +42,16 @@ class GroupedCountChangesIT {
             redis.hset(KEYS.article(2), "commentCount", "not a number");
             redis.del(KEYS.article(4));
             redis.set(KEYS.article(4), "not a model");
-            RedisModelWriter writer = new RedisModelWriter(redis, KEYS, Duration.ofHours(1), 100);
-            List<Planned> group = new ArrayList<>();
+            RedisStore store = new RedisStore(new JedisProjectorRedis(redis), GENERATION, List.of());
+            BoardProjection board = new BoardProjection(Duration.ofHours(1), 100);
+            List<Planned<BoardWrite>> group = new ArrayList<>();
             group.add(comment(1, "p01"));
             group.add(comment(1, "p02"));
             group.add(comment(2, "p03"));
             group.add(comment(4, "p04"));
             group.add(comment(3, "p05"));
 
-            assertThatThrownBy(() -> writer.applyAlone(group)).isInstanceOf(JedisDataException.class)
+            assertThatThrownBy(() -> store.applyAlone(board, group)).isInstanceOf(RefusedByRedisException.class)
                     .hasMessageContaining("not an integer");
             assertThat(redis.hget(KEYS.article(1), "commentCount")).as("both changes, in order").isEqualTo("2");
             assertThat(redis.hget(KEYS.article(3), "commentCount")).as("after the refused changes").isEqualTo("1");
@@ -55,18 +59,18 @@ class GroupedCountChangesIT {
 
             redis.hset(KEYS.article(2), "commentCount", "0");
             redis.del(KEYS.article(4));
-            writer.applyAlone(group);
+            store.applyAlone(board, group);
             assertThat(redis.hget(KEYS.article(1), "commentCount")).as("skipped by its position").isEqualTo("2");
             assertThat(redis.hget(KEYS.article(2), "commentCount")).isEqualTo("1");
             assertThat(redis.hget(KEYS.article(3), "commentCount")).as("skipped by its position").isEqualTo("1");
 
-            writer.applyAlone(group);
+            store.applyAlone(board, group);
             assertThat(List.of(1L, 2L, 3L).stream().map(id -> redis.hget(KEYS.article(id), "commentCount")))
                     .as("the same group again changes nothing").containsExactly("2", "1", "1");
         }
     }
 
-    private static Planned comment(long articleId, String position) {
-        return new Planned(new CountChange(Kind.COMMENT, articleId, 1), position, false);
+    private static Planned<BoardWrite> comment(long articleId, String position) {
+        return new Planned<>(new CountChange(Kind.COMMENT, articleId, 1), position, false);
     }
 }

@@ -4,7 +4,7 @@ import static dev.boardcqrs.command.db.Rows.now;
 
 import dev.boardcqrs.command.db.Database;
 import dev.boardcqrs.command.db.Rows;
-import dev.boardcqrs.common.board.Timestamps;
+import dev.boardcqrs.common.source.Timestamps;
 import dev.boardcqrs.common.web.ApiException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,6 +1,6 @@
 package dev.boardcqrs.command.db;
 
-import dev.boardcqrs.common.board.Timestamps;
+import dev.boardcqrs.common.source.Timestamps;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

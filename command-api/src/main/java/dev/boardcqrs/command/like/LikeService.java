@@ -6,7 +6,7 @@ import dev.boardcqrs.command.article.ArticleService;
 import dev.boardcqrs.command.db.Database;
 import dev.boardcqrs.command.db.DatabaseException;
 import dev.boardcqrs.command.db.Rows;
-import dev.boardcqrs.common.board.Timestamps;
+import dev.boardcqrs.common.source.Timestamps;
 import dev.boardcqrs.common.web.ApiException;
 import java.sql.SQLException;
 import java.time.LocalDateTime;

@@ -1,6 +1,6 @@
 package dev.boardcqrs.command.view;
 
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.view.ViewKeys;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -19,7 +19,7 @@ public final class ViewBackupJob implements AutoCloseable {
     private static final int BATCH = 500;
 
     private final UnifiedJedis redis;
-    private final KeyScheme keys;
+    private final ViewKeys keys;
     private final ViewBackupStore backups;
     private final Duration interval;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -28,7 +28,7 @@ public final class ViewBackupJob implements AutoCloseable {
         return thread;
     });
 
-    public ViewBackupJob(UnifiedJedis redis, KeyScheme keys, ViewBackupStore backups, Duration interval) {
+    public ViewBackupJob(UnifiedJedis redis, ViewKeys keys, ViewBackupStore backups, Duration interval) {
         this.redis = redis;
         this.keys = keys;
         this.backups = backups;

@@ -2,7 +2,7 @@ package dev.boardcqrs.command.view;
 
 import dev.boardcqrs.command.db.Database;
 import dev.boardcqrs.command.db.Rows;
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.view.ViewKeys;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.common.web.ApiException;
 import java.time.Duration;
@@ -20,12 +20,12 @@ public final class ViewService {
 
     private final Database database;
     private final UnifiedJedis redis;
-    private final KeyScheme keys;
+    private final ViewKeys keys;
     private final ViewBackupStore backups;
     private final Duration window;
     private final int backupEvery;
 
-    public ViewService(Database database, UnifiedJedis redis, KeyScheme keys, ViewBackupStore backups,
+    public ViewService(Database database, UnifiedJedis redis, ViewKeys keys, ViewBackupStore backups,
                        Duration window, int backupEvery) {
         this.database = database;
         this.redis = redis;

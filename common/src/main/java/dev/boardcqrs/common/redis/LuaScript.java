@@ -13,16 +13,29 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
-/** A Lua script from the classpath, called by its SHA-1 so only the first call after a Redis start sends its text. */
+/**
+ * A Lua script from the classpath, called by its SHA-1 so only the first call after a Redis start sends its text.
+ * Redis has no shared code between scripts, so a script that needs a library (a function several scripts call)
+ * is loaded with the library's text in front of its own: the function is written once.
+ */
 public record LuaScript(String source, String sha) {
 
-    public static LuaScript resource(String name) {
+    /** The script {@code name}, with the text of each of {@code libraries} (also classpath resources) in front. */
+    public static LuaScript resource(String name, String... libraries) {
+        StringBuilder source = new StringBuilder();
+        for (String library : libraries) {
+            source.append(text(library)).append('\n');
+        }
+        source.append(text(name));
+        return new LuaScript(source.toString(), sha1(source.toString()));
+    }
+
+    private static String text(String name) {
         try (InputStream in = LuaScript.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException(name + " is missing from the classpath");
             }
-            String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return new LuaScript(source, sha1(source));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

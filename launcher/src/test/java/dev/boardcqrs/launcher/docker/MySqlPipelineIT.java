@@ -9,7 +9,7 @@ import dev.boardcqrs.command.CommandApiConfig;
 import dev.boardcqrs.command.CommandApp;
 import dev.boardcqrs.command.auth.Tokens;
 import dev.boardcqrs.command.db.Database;
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.projector.Projector;

@@ -1,11 +1,13 @@
 package dev.boardcqrs.query.article;
 
 import dev.boardcqrs.common.board.ArticleModel;
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.board.BoardKeys;
+import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
+import dev.boardcqrs.query.QueryScripts;
+import dev.boardcqrs.query.list.ArticleLists;
 import dev.boardcqrs.query.metrics.QueryMetrics;
 import dev.boardcqrs.query.nearcache.NearCache;
-import dev.boardcqrs.query.readthrough.ArticleSource;
 import dev.boardcqrs.query.readthrough.ReadThrough;
 import dev.boardcqrs.query.view.ViewCounts;
 import java.nio.charset.StandardCharsets;
@@ -21,28 +23,28 @@ import redis.clients.jedis.UnifiedJedis;
  * Reads articles and board pages. An article's model comes from the near cache when it holds it (until Redis
  * reports a change to it), else from Redis, else from SQL (read-through, which also stores the model): for
  * expired models, or everything while no generation of the models is ready. Its view count comes from
- * {@link ViewCounts}. What the caches lack is read in one round trip. A page's ids come from the board's list in
- * Redis, and from SQL below it. This is a service: no HTTP here.
+ * {@link ViewCounts}. What the caches lack is read in one round trip. A page's ids come from the board's counted
+ * list ({@link ArticleLists}). Other read models that answer with articles (a writer's list) read them here too.
+ * This is a service: no HTTP here.
  */
 public final class ArticleQueries {
-    private static final LuaScript READ_ARTICLES = LuaScript.resource("lua/read_articles.lua");
-    private static final LuaScript BOARD_ARTICLES = LuaScript.resource("lua/board_articles.lua");
+    private static final LuaScript READ_ARTICLES = QueryScripts.of("lua/read_articles.lua");
 
     private final UnifiedJedis redis;
     private final KeyScheme keys;
     private final ViewCounts views;
     private final ReadThrough readThrough;
-    private final ArticleSource source;
+    private final ArticleLists lists;
     private final QueryMetrics metrics;
     private final NearCache<Long, ArticleModel> nearCache;
 
     public ArticleQueries(UnifiedJedis redis, KeyScheme keys, ViewCounts views, ReadThrough readThrough,
-                          ArticleSource source, QueryMetrics metrics, NearCache<Long, ArticleModel> nearCache) {
+                          ArticleLists lists, QueryMetrics metrics, NearCache<Long, ArticleModel> nearCache) {
         this.redis = redis;
         this.keys = keys;
         this.views = views;
         this.readThrough = readThrough;
-        this.source = source;
+        this.lists = lists;
         this.metrics = metrics;
         this.nearCache = nearCache;
     }
@@ -68,33 +70,21 @@ public final class ArticleQueries {
 
     /** Page {@code page} (from 1) of the board's articles, newest first, with the board's article count. */
     public ArticlePage page(long boardId, int page, int pageSize) {
-        long first = (long) (page - 1) * pageSize;
-        BoardRead read = readBoard(boardId, "page", Long.toString(first), Long.toString(first + pageSize - 1));
-        long count = read.count() >= 0 ? read.count() : source.boardArticleCount(boardId);
-        List<Long> ids = new ArrayList<>(read.ids());
-        if (ids.size() < pageSize && read.incomplete()) {
-            // beyond the list: continue below its oldest article with a keyset query
-            long below = read.listLength() == 0 ? Long.MAX_VALUE : read.lowestListed();
-            long skip = Math.max(0, first - read.listLength());
-            ids.addAll(source.boardArticleIds(boardId, below, skip, pageSize - ids.size()));
-        }
-        return new ArticlePage(articles(ids), count);
+        ArticleLists.Ids ids = lists.page(board(boardId), page, pageSize);
+        return new ArticlePage(articles(ids.ids()), ids.count());
     }
 
     /** The {@code pageSize} articles below {@code lastArticleId} (from the newest when it is null). */
     public List<ArticleView> scroll(long boardId, int pageSize, Long lastArticleId) {
-        BoardRead read = readBoard(boardId, "after", lastArticleId == null ? "+inf" : lastArticleId.toString(),
-                Integer.toString(pageSize));
-        List<Long> ids = new ArrayList<>(read.ids());
-        if (ids.size() < pageSize && read.incomplete()) {
-            long below = !ids.isEmpty() ? ids.get(ids.size() - 1) : lastArticleId == null ? Long.MAX_VALUE : lastArticleId;
-            ids.addAll(source.boardArticleIds(boardId, below, 0, pageSize - ids.size()));
-        }
-        return articles(ids);
+        return articles(lists.after(board(boardId), lastArticleId, pageSize).ids());
+    }
+
+    private static ArticleLists.Owner board(long boardId) {
+        return new ArticleLists.Owner(BoardKeys.BOARD + boardId, "board_id", boardId);
     }
 
     /** The articles with these ids that exist, in this order, each with its view count. */
-    private List<ArticleView> articles(List<Long> ids) {
+    public List<ArticleView> articles(List<Long> ids) {
         Map<Long, ArticleModel> models = new HashMap<>();
         List<Long> notKept = new ArrayList<>();
         for (long id : ids) {
@@ -167,28 +157,6 @@ public final class ArticleQueries {
             models.putAll(readThrough.load(notInRedis));
         }
         return models;
-    }
-
-    private BoardRead readBoard(long boardId, String mode, String from, String to) {
-        List<?> result = (List<?>) BOARD_ARTICLES.call(redis, List.of(),
-                List.of(keys.namespace(), mode, from, to, Long.toString(boardId)));
-        boolean building = (Long) result.get(0) == 1;
-        List<Long> ids = new ArrayList<>(result.size() - 4);
-        for (int i = 4; i < result.size(); i++) {
-            ids.add((Long) result.get(i));
-        }
-        return new BoardRead(building, (Long) result.get(1), (Long) result.get(2), (Long) result.get(3), ids);
-    }
-
-    /**
-     * What Redis knows of a board. {@code count} is -1 when Redis has no count (rebuilding, or no such board
-     * yet); ids are those of the requested part of the list.
-     */
-    private record BoardRead(boolean building, long count, long listLength, long lowestListed, List<Long> ids) {
-        /** Whether articles older than the list exist (or may exist) in SQL. */
-        boolean incomplete() {
-            return building || count < 0 || listLength < count;
-        }
     }
 
     private static Map<String, String> toMap(List<?> flat) {

@@ -2,9 +2,10 @@ package dev.boardcqrs.query.catalog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.common.web.ApiException;
+import dev.boardcqrs.query.QueryScripts;
 import dev.boardcqrs.query.nearcache.NearCache;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,11 +23,11 @@ import redis.clients.jedis.UnifiedJedis;
  * building and writing it is most of what a tree read costs. This is a service: no HTTP here.
  */
 public final class CatalogQueries {
-    private static final LuaScript TREE_SCRIPT = LuaScript.resource("lua/catalog_tree.lua");
-    private static final LuaScript PRODUCTS = LuaScript.resource("lua/catalog_products.lua");
+    private static final LuaScript TREE_SCRIPT = QueryScripts.of("lua/catalog_tree.lua");
+    private static final LuaScript PRODUCTS = QueryScripts.of("lua/catalog_products.lua");
     private static final int TREE_FIELDS = 5;
     /** The one key of the tree cache. */
-    private static final String TREE = "tree";
+    static final String TREE = "tree";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final UnifiedJedis redis;

@@ -1,7 +1,6 @@
 package dev.boardcqrs.query.nearcache;
 
-import dev.boardcqrs.common.board.KeyScheme;
-import dev.boardcqrs.query.view.ViewCounts;
+import dev.boardcqrs.common.redis.KeyScheme;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +18,11 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Keeps the near caches honest. A connection of its own turns on Redis' client-side caching support in
- * broadcast mode for the namespace's models (every generation), view counters and active pointer, redirected
- * to itself and subscribed to {@code __redis__:invalidate}: Redis then names every such key that changes,
- * expires or is evicted, in one message per event-loop cycle, and this thread drops what was read from it: the
- * article of a model key, the catalog tree for a key the tree is read from; a view counter's count is only
- * marked changed (see {@link ViewCounts}). A change of the active pointer or a FLUSHALL drops everything.
+ * Keeps the read models' near caches ({@link InvalidationTarget}s) honest. A connection of its own turns on Redis'
+ * client-side caching support in broadcast mode for the namespace's models (every generation), active pointer and
+ * the keys the targets name, redirected to itself and subscribed to {@code __redis__:invalidate}: Redis then names
+ * every such key that changes, expires or is evicted, in one message per event-loop cycle, and this thread tells
+ * the targets, which drop what was read from it. A change of the active pointer or a FLUSHALL is told to all.
  *
  * <p>The caches serve only while that connection is subscribed and answers pings. When it breaks (Redis
  * restarted, the connection was killed, or it stayed silent for {@link #SILENT_AT_MOST}), they stop and every
@@ -43,9 +41,7 @@ public final class InvalidationListener implements AutoCloseable {
 
     private final Supplier<Connection> connections;
     private final KeyScheme keys;
-    private final NearCache<Long, ?> articles;
-    private final ViewCounts views;
-    private final NearCache<String, ?> catalogTree;
+    private final List<InvalidationTarget> targets;
     private final Thread thread;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "near-cache-watchdog");
@@ -53,18 +49,16 @@ public final class InvalidationListener implements AutoCloseable {
         return thread;
     });
     private volatile Subscription current;
+    private volatile boolean serving;
     private volatile boolean closed;
     // why the caches are off for good, or null
     private volatile String refusal;
 
     /** {@code connections}: opens a new connection to the Redis the caches were read from. */
-    public InvalidationListener(Supplier<Connection> connections, KeyScheme keys, NearCache<Long, ?> articles,
-                                ViewCounts views, NearCache<String, ?> catalogTree) {
+    public InvalidationListener(Supplier<Connection> connections, KeyScheme keys, List<InvalidationTarget> targets) {
         this.connections = connections;
         this.keys = keys;
-        this.articles = articles;
-        this.views = views;
-        this.catalogTree = catalogTree;
+        this.targets = List.copyOf(targets);
         this.thread = new Thread(this::listen, "near-cache-invalidations");
         this.thread.setDaemon(true);
     }
@@ -121,13 +115,15 @@ public final class InvalidationListener implements AutoCloseable {
         if (refused != null) {
             return "off: " + refused;
         }
-        return current != null && articles.serving() ? "serving" : "waiting for invalidations";
+        return current != null && serving ? "serving" : "waiting for invalidations";
     }
 
     /** Broadcast mode for the namespace's prefixes, reported to this same connection's subscription. */
     private String[] trackingArguments(long ownId) {
         List<String> arguments = new ArrayList<>(List.of("TRACKING", "ON", "REDIRECT", Long.toString(ownId), "BCAST"));
-        for (String prefix : List.of(keys.active(), keys.viewCountPrefix(), keys.generationsPrefix())) {
+        List<String> prefixes = new ArrayList<>(List.of(keys.active(), keys.generationsPrefix()));
+        targets.forEach(target -> target.ownPrefixes().forEach(prefix -> prefixes.add(keys.own(prefix))));
+        for (String prefix : prefixes) {
             arguments.add("PREFIX");
             arguments.add(prefix);
         }
@@ -137,40 +133,31 @@ public final class InvalidationListener implements AutoCloseable {
     private void changed(String key) {
         if (key == null) {
             // FLUSHALL or FLUSHDB: Redis names no key
-            articles.clear();
-            views.clear();
-            catalogTree.clear();
+            targets.forEach(InvalidationTarget::flushed);
             return;
         }
         if (key.equals(keys.active())) {
-            // the models switched generations; view counters belong to no generation
-            articles.clear();
-            catalogTree.clear();
+            targets.forEach(InvalidationTarget::generationSwitched);
             return;
         }
-        Long article = keys.articleOfModel(key);
-        if (article != null) {
-            articles.invalidate(article);
-            return;
-        }
-        Long viewed = keys.articleOfViewCount(key);
-        if (viewed != null) {
-            views.changed(viewed);
-        } else if (keys.isCatalogTreeKey(key)) {
-            catalogTree.clear();
+        String inGeneration = keys.inAnyGeneration(key);
+        for (InvalidationTarget target : targets) {
+            if (inGeneration != null) {
+                target.modelKeyChanged(inGeneration);
+            } else if (target.ownPrefixes().stream().anyMatch(prefix -> key.startsWith(keys.own(prefix)))) {
+                target.ownKeyChanged(key);
+            }
         }
     }
 
     private void serveCaches() {
-        articles.serve();
-        views.serve();
-        catalogTree.serve();
+        serving = true;
+        targets.forEach(InvalidationTarget::serve);
     }
 
     private void stopCaches() {
-        articles.stop();
-        views.stop();
-        catalogTree.stop();
+        serving = false;
+        targets.forEach(InvalidationTarget::stop);
     }
 
     private boolean pause(Duration duration) {

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /**
@@ -34,6 +35,42 @@ public final class NearCache<K, V> {
                         ? weigher.applyAsInt(valueOf(entry)) : 1)
                 .build();
         this.map = entries.asMap();
+    }
+
+    /**
+     * What keeps this cache honest: a change of a model key drops the entry {@code keyOf} names for it (null: none
+     * of this cache's), a switch of generations or a flush drops everything.
+     */
+    public InvalidationTarget invalidatedBy(Function<String, K> keyOf) {
+        return new InvalidationTarget() {
+            @Override
+            public void modelKeyChanged(String keyInGeneration) {
+                K key = keyOf.apply(keyInGeneration);
+                if (key != null) {
+                    invalidate(key);
+                }
+            }
+
+            @Override
+            public void generationSwitched() {
+                clear();
+            }
+
+            @Override
+            public void flushed() {
+                clear();
+            }
+
+            @Override
+            public void serve() {
+                NearCache.this.serve();
+            }
+
+            @Override
+            public void stop() {
+                NearCache.this.stop();
+            }
+        };
     }
 
     /** The kept value of {@code key}, or null: none kept, or not serving now. */

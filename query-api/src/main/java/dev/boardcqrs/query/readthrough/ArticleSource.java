@@ -11,10 +11,14 @@ public interface ArticleSource {
     /** Articles with their counts, as of one consistent moment of the database, and the binlog position of it. */
     Snapshot articles(Collection<Long> articleIds);
 
-    /** Ids of a board's articles below {@code belowId}, newest first (keyset on (board_id, article_id)). */
-    List<Long> boardArticleIds(long boardId, long belowId, long offset, int limit);
+    /**
+     * Ids of the articles whose {@code column} (an owner: "board_id", "writer_id") is {@code owner}, below
+     * {@code belowId}, newest first: a keyset read on an index of (column, article_id).
+     */
+    List<Long> articleIds(String column, long owner, long belowId, long offset, int limit);
 
-    long boardArticleCount(long boardId);
+    /** How many articles {@code column} names {@code owner} in. */
+    long articleCount(String column, long owner);
 
     /** {@code position} is the sortable binlog position (see Positions) the read corresponds to. */
     record Snapshot(String position, Map<Long, ArticleModel> articles) {

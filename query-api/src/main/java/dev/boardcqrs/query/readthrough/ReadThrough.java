@@ -1,8 +1,9 @@
 package dev.boardcqrs.query.readthrough;
 
 import dev.boardcqrs.common.board.ArticleModel;
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
+import dev.boardcqrs.query.QueryScripts;
 import dev.boardcqrs.query.metrics.QueryMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -25,30 +25,30 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * Builds missing article models from SQL, returns them and stores them in Redis with the TTL. It is the path
  * that keeps reads available after event loss, expiry or Redis data loss, so it is guarded against passing a
- * failure on: concurrent misses of one article share one SQL read, at most {@code concurrency} reads run at
- * once, and a read that cannot start or finish within the timeout answers 503 rather than queueing.
+ * failure on: concurrent misses of one article share one SQL read, and reads go through the {@link DatabaseGuard}
+ * (bounded concurrency; a read that cannot start or finish within the timeout answers 503 rather than queueing).
  */
 public final class ReadThrough {
     private static final Logger log = LoggerFactory.getLogger(ReadThrough.class);
-    private static final LuaScript STORE = LuaScript.resource("lua/store_model.lua");
+    private static final LuaScript STORE = QueryScripts.of("lua/store_model.lua");
 
     private final ArticleSource source;
     private final UnifiedJedis redis;
     private final KeyScheme keys;
-    private final Semaphore permits;
+    private final DatabaseGuard database;
     private final Duration timeout;
     private final long ttlSeconds;
     private final QueryMetrics metrics;
     private final ConcurrentHashMap<Long, CompletableFuture<Optional<ArticleModel>>> inFlight = new ConcurrentHashMap<>();
 
-    public ReadThrough(ArticleSource source, UnifiedJedis redis, KeyScheme keys, int concurrency, Duration timeout,
+    public ReadThrough(ArticleSource source, UnifiedJedis redis, KeyScheme keys, DatabaseGuard database,
                        Duration modelTtl, QueryMetrics metrics) {
         this.metrics = metrics;
         this.source = source;
         this.redis = redis;
         this.keys = keys;
-        this.permits = new Semaphore(concurrency);
-        this.timeout = timeout;
+        this.database = database;
+        this.timeout = database.timeout();
         this.ttlSeconds = Math.max(1, modelTtl.toSeconds());
     }
 
@@ -77,20 +77,10 @@ public final class ReadThrough {
 
     private void readAndStore(Map<Long, CompletableFuture<Optional<ArticleModel>>> mine) {
         try {
-            if (!permits.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new SourceUnavailableException("busy");
-            }
-            try {
-                ArticleSource.Snapshot snapshot = source.articles(mine.keySet());
-                store(snapshot);
-                metrics.rebuilt(snapshot.articles().size());
-                mine.forEach((id, future) -> future.complete(Optional.ofNullable(snapshot.articles().get(id))));
-            } finally {
-                permits.release();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            mine.values().forEach(future -> future.completeExceptionally(new SourceUnavailableException("interrupted")));
+            ArticleSource.Snapshot snapshot = database.read(() -> source.articles(mine.keySet()));
+            store(snapshot);
+            metrics.rebuilt(snapshot.articles().size());
+            mine.forEach((id, future) -> future.complete(Optional.ofNullable(snapshot.articles().get(id))));
         } catch (RuntimeException e) {
             metrics.fallbackError(e);
             log.warn("read-through of articles {} failed: {}", mine.keySet(), e.toString());

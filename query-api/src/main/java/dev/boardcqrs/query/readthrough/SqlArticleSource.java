@@ -1,8 +1,8 @@
 package dev.boardcqrs.query.readthrough;
 
 import dev.boardcqrs.common.board.ArticleModel;
-import dev.boardcqrs.common.board.Positions;
-import dev.boardcqrs.common.board.Timestamps;
+import dev.boardcqrs.common.source.Positions;
+import dev.boardcqrs.common.source.Timestamps;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -120,13 +120,13 @@ public final class SqlArticleSource implements ArticleSource {
     }
 
     @Override
-    public List<Long> boardArticleIds(long boardId, long belowId, long offset, int limit) {
-        String sql = "SELECT article_id FROM article WHERE board_id = ? AND article_id < ? "
+    public List<Long> articleIds(String column, long owner, long belowId, long offset, int limit) {
+        String sql = "SELECT article_id FROM article WHERE " + ownerColumn(column) + " = ? AND article_id < ? "
                 + "ORDER BY article_id DESC LIMIT ? OFFSET ?";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setQueryTimeout(timeoutSeconds);
-            statement.setLong(1, boardId);
+            statement.setLong(1, owner);
             statement.setLong(2, belowId);
             statement.setInt(3, limit);
             statement.setLong(4, offset);
@@ -144,11 +144,12 @@ public final class SqlArticleSource implements ArticleSource {
     }
 
     @Override
-    public long boardArticleCount(long boardId) {
+    public long articleCount(String column, long owner) {
+        String sql = "SELECT COUNT(*) FROM article WHERE " + ownerColumn(column) + " = ?";
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM article WHERE board_id = ?")) {
+             PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setQueryTimeout(timeoutSeconds);
-            statement.setLong(1, boardId);
+            statement.setLong(1, owner);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 long count = rs.getLong(1);
@@ -158,6 +159,14 @@ public final class SqlArticleSource implements ArticleSource {
         } catch (SQLException e) {
             throw new SourceUnavailableException(e);
         }
+    }
+
+    // a column name cannot be a parameter: it comes from code, and is checked to be a plain name all the same
+    private static String ownerColumn(String column) {
+        if (!column.matches("[a-z_]{1,64}")) {
+            throw new IllegalArgumentException("not a column name: " + column);
+        }
+        return column;
     }
 
     private boolean isMariaDb(Connection connection) throws SQLException {

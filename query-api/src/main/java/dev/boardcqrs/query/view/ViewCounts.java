@@ -1,7 +1,8 @@
 package dev.boardcqrs.query.view;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.boardcqrs.common.board.KeyScheme;
+import dev.boardcqrs.common.view.ViewKeys;
+import dev.boardcqrs.query.nearcache.InvalidationTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,9 +25,9 @@ import redis.clients.jedis.UnifiedJedis;
  * often than articles, so they are kept apart from the article models, whose every change is answered at once.
  * Concurrent readers of a count that must be read share one load; the counts one answer needs are read together.
  */
-public final class ViewCounts {
+public final class ViewCounts implements InvalidationTarget {
     private final UnifiedJedis redis;
-    private final KeyScheme keys;
+    private final ViewKeys keys;
     private final long ttlNanos;
     private final LongSupplier nanoTime;
     private final ConcurrentMap<Long, Entry> kept;
@@ -35,7 +36,7 @@ public final class ViewCounts {
     private volatile boolean reported;
 
     /** {@code maxKept}: how many counts to keep at most (the least used go first). */
-    public ViewCounts(UnifiedJedis redis, KeyScheme keys, Duration ttl, long maxKept, LongSupplier nanoTime) {
+    public ViewCounts(UnifiedJedis redis, ViewKeys keys, Duration ttl, long maxKept, LongSupplier nanoTime) {
         this.redis = redis;
         this.keys = keys;
         this.ttlNanos = ttl.toNanos();
@@ -88,13 +89,42 @@ public final class ViewCounts {
         }
     }
 
+    @Override
+    public List<String> ownPrefixes() {
+        return List.of(ViewKeys.COUNT);
+    }
+
+    @Override
+    public void ownKeyChanged(String key) {
+        Long viewed = keys.articleOfViewCount(key);
+        if (viewed != null) {
+            changed(viewed);
+        }
+    }
+
+    // counters belong to no generation
+    @Override
+    public void modelKeyChanged(String keyInGeneration) {
+    }
+
+    @Override
+    public void generationSwitched() {
+    }
+
+    @Override
+    public void flushed() {
+        clear();
+    }
+
     /** From now on Redis reports every change. */
+    @Override
     public void serve() {
         period.incrementAndGet();
         reported = true;
     }
 
     /** Changes may go unreported from now on: counts are used for their TTL only. */
+    @Override
     public void stop() {
         reported = false;
         period.incrementAndGet();

@@ -1,0 +1,24 @@
+package dev.boardcqrs.projector;
+
+import dev.boardcqrs.projector.board.BoardProjection;
+import dev.boardcqrs.projector.catalog.CatalogProjection;
+import dev.boardcqrs.projector.redis.RedisProjection;
+import java.util.List;
+
+/** The read models this projector keeps. A new read model is its package and one more line here. */
+public final class ReadModels {
+    private ReadModels() {
+    }
+
+    /** The read models kept in Redis, in the order their writes are queued in a batch. */
+    public static List<RedisProjection<?>> redis(ProjectorConfig config) {
+        return List.<RedisProjection<?>>of(
+                new BoardProjection(config.modelTtl(), config.boardListLength()),
+                new CatalogProjection());
+    }
+
+    /** The tables {@code projections} read, each once, in the order they first appear. */
+    public static List<String> tables(List<? extends RedisProjection<?>> projections) {
+        return projections.stream().flatMap(projection -> projection.tables().stream()).distinct().toList();
+    }
+}

@@ -1,0 +1,302 @@
+package dev.boardcqrs.projector.generation;
+
+import dev.boardcqrs.common.web.ApiException;
+import dev.boardcqrs.projector.apply.BatchWriter;
+import dev.boardcqrs.projector.apply.OverlappingHandler;
+import dev.boardcqrs.projector.apply.ProjectorStatus;
+import dev.boardcqrs.projector.deadletter.DeadLetters;
+import dev.boardcqrs.projector.metrics.ProjectorMetrics;
+import dev.boardcqrs.projector.source.ChangeSource;
+import dev.boardcqrs.projector.source.ChangeSources;
+import dev.boardcqrs.projector.source.PositionLostException;
+import dev.boardcqrs.projector.store.ModelStore;
+import dev.boardcqrs.projector.store.StoreDataLostException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which generation of the read models is filled by which source, and how one takes over from another. The active
+ * generation's source streams into it. A rebuild opens a second source that snapshots into a new generation while
+ * the active one keeps serving; the batch that brings the new one level switches readers to it (in the stores), and
+ * the old one is stopped and removed. When the active generation cannot be resumed (first start, a store lost its
+ * data, the source's position gone), a new generation is built in place: readers use SQL until its snapshot is done.
+ */
+public final class GenerationLifecycle implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GenerationLifecycle.class);
+
+    private final Generations generations;
+    private final ChangeSources sources;
+    private final StoresOfGeneration stores;
+    private final DeadLetters deadLetters;
+    private final ProjectorMetrics metrics;
+    private final Clock clock;
+    // switches and removals of generations, off the sources' threads (a source cannot stop itself)
+    private final ExecutorService housekeeping = Executors.newSingleThreadExecutor(runnable ->
+            new Thread(runnable, "projector-generations"));
+    private volatile Pipeline current;
+    private volatile Pipeline rebuild;
+    private boolean closed;
+
+    public GenerationLifecycle(Generations generations, ChangeSources sources, StoresOfGeneration stores,
+                               DeadLetters deadLetters, ProjectorMetrics metrics, Clock clock) {
+        this.generations = generations;
+        this.sources = sources;
+        this.stores = stores;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /**
+     * Resumes the active generation, or builds one in place when it cannot be resumed; finishes removing
+     * generations a stop left behind, and starts over a rebuild a stop interrupted.
+     */
+    public synchronized void start() {
+        Optional<Generation> active = generations.active();
+        generations.retired().stream().filter(old -> !active.equals(Optional.of(old))).forEach(this::retire);
+        Optional<Generation> interrupted = generations.rebuilding();
+        interrupted.ifPresent(left -> {
+            log.warn("a rebuild into generation {} was interrupted by a stop; starting it over", left);
+            generations.stopRebuilding();
+            retire(left);
+        });
+        String cannotResume = active.isEmpty() ? "no generation of the query models exists yet"
+                : whyNotResumable(active.get());
+        if (cannotResume != null) {
+            buildInPlace(cannotResume, new ProjectorStatus(clock));
+            return;
+        }
+        current = pipeline(active.get(), new ProjectorStatus(clock), null);
+        if (interrupted.isPresent()) {
+            rebuild("continuing a rebuild that a stop interrupted");
+        }
+    }
+
+    /** Why the source cannot carry on streaming into {@code generation}, or null when it can. */
+    private String whyNotResumable(Generation generation) {
+        String why = sources.whyNotResumable(generation);
+        if (why != null) {
+            return why;
+        }
+        for (ModelStore store : stores.open(generation)) {
+            if (store.watermark() == null) {
+                // the store was flushed or restarted empty while the source's position says we had written to it
+                return store.name() + " holds no watermark for generation " + generation + ": its data was lost";
+            }
+        }
+        return null;
+    }
+
+    /** Makes a new generation active at once and snapshots into it; readers use SQL until it is built. */
+    private void buildInPlace(String reason, ProjectorStatus status) {
+        Optional<Generation> old = generations.active();
+        Generation next = nextGeneration();
+        log.warn("building the query models into generation {} from a new snapshot: {}", next, reason);
+        generations.activate(next);
+        current = pipeline(next, status, null);
+        old.filter(generation -> !generation.equals(next)).ifPresent(this::retire);
+    }
+
+    /**
+     * Builds the read models again from a new snapshot into a new generation while the active one keeps serving,
+     * and switches readers to it once it has caught up. With nothing to snapshot, the new generation becomes active
+     * at once.
+     *
+     * @throws RebuildRunningException when a rebuild is already running
+     */
+    public synchronized Generation rebuild(String reason) {
+        if (closed) {
+            throw ApiException.unavailable("the projector is stopping");
+        }
+        if (rebuild != null) {
+            throw new RebuildRunningException(rebuild.generation());
+        }
+        if (sources.rowsToSnapshot() == 0) {
+            current.close();
+            buildInPlace(reason + " (the tables are empty)", current.status());
+            return current.generation();
+        }
+        Generation next = nextGeneration();
+        generations.startRebuilding(next);
+        rebuild = pipeline(next, new ProjectorStatus(clock), () -> housekeeping.execute(() -> switchTo(next)));
+        log.info("rebuilding into generation {} while generation {} keeps serving: {}", next, current.generation(),
+                reason);
+        return next;
+    }
+
+    // readers already use the rebuilt generation (switched in the batch that brought it level)
+    private synchronized void switchTo(Generation generation) {
+        if (rebuild == null || !rebuild.generation().equals(generation)) {
+            return;
+        }
+        Pipeline built = rebuild;
+        Pipeline old = current;
+        current = built;
+        rebuild = null;
+        log.info("generation {} is active: its rebuild caught up with generation {} at {}; removing {}",
+                built.generation(), old.generation(), built.watermark(), old.generation());
+        old.close();
+        retire(old.generation());
+    }
+
+    /** Stops using {@code generation}: its keys and source files go. Readers no longer use it. */
+    private void retire(Generation generation) {
+        try {
+            generations.remove(generation);
+            sources.forget(generation);
+        } catch (RuntimeException e) {
+            log.warn("could not remove generation {} ({}); it stays listed as retired and is removed on the next "
+                    + "start", generation, e.toString());
+        }
+    }
+
+    private Generation nextGeneration() {
+        long highest = Math.max(current == null ? 0 : current.generation().number(),
+                rebuild == null ? 0 : rebuild.generation().number());
+        Generation next = generations.next(highest);
+        sources.forget(next);
+        return next;
+    }
+
+    /**
+     * The stores and source of {@code generation}; {@code onTakenOver} (for a rebuild's generation, else null) runs
+     * when it takes over from the active one. A generation whose source position is lost is not started: it fails,
+     * saying how to rebuild.
+     */
+    private Pipeline pipeline(Generation generation, ProjectorStatus status, Runnable onTakenOver) {
+        List<ModelStore> opened = stores.open(generation);
+        if (onTakenOver != null) {
+            opened.forEach(store -> store.takeOverWhenLevel(onTakenOver)); // before the first batch: until then unread
+        }
+        BatchWriter writer = new BatchWriter(opened, generation.name(), status, metrics, deadLetters,
+                sources::rowsToSnapshot);
+        ChangeSource source = sources.open(generation, new OverlappingHandler(writer, generation.name()), status,
+                error -> sourceFailed(generation, error));
+        String lost = sources.lostPosition(generation);
+        if (lost == null) {
+            source.start();
+        } else {
+            positionLost("the source position " + lost + " is no longer on the server (purged)", status);
+        }
+        return new Pipeline(generation, status, opened, source);
+    }
+
+    private void positionLost(String what, ProjectorStatus status) {
+        String message = what + "; run `java -jar cdc-projector.jar rebuild` to build the query models from a new "
+                + "snapshot";
+        log.error(message);
+        status.failed(message);
+    }
+
+    // Runs on the source's thread, which cannot stop its own source: the reaction gets a thread of its own.
+    private void sourceFailed(Generation generation, Throwable error) {
+        metrics.error("engine");
+        if (causedBy(error, StoreDataLostException.class)) {
+            housekeeping.execute(() -> dataLost(generation));
+        } else {
+            PositionLostException lost = cause(error, PositionLostException.class);
+            if (lost != null) {
+                Pipeline failed = rebuild != null && rebuild.generation().equals(generation) ? rebuild : current;
+                positionLost("the source no longer has the changes after generation " + generation + "'s position "
+                        + "(purged): " + lost.getMessage(), failed.status());
+            }
+        }
+    }
+
+    private synchronized void dataLost(Generation generation) {
+        if (closed) {
+            return;
+        }
+        if (rebuild != null) {
+            log.warn("a store lost the query models: abandoning the rebuild into generation {}", rebuild.generation());
+            rebuild.close();
+            generations.stopRebuilding();
+            retire(rebuild.generation());
+            rebuild = null;
+        }
+        if (current.generation().equals(generation)) {
+            current.close();
+            buildInPlace("a store lost the query models while streaming", current.status());
+        }
+    }
+
+    /**
+     * Makes the active generation's source start again from {@code from}. Changes the models already contain are
+     * skipped (watermark and model positions), so replaying applied history changes nothing.
+     *
+     * @throws ApiException (400) when {@code from} is not a position of the source
+     */
+    public synchronized void replay(String from) {
+        try {
+            sources.checkPosition(from); // reject a bad position before stopping anything
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        Generation generation = current.generation();
+        log.warn("replaying the source from {} into generation {}", from, generation);
+        current.close();
+        try {
+            sources.replayFrom(generation, from);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        } finally {
+            // from the new position, or where it was if that could not be written
+            current = pipeline(generation, current.status(), null);
+        }
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        return cause(error, type) != null;
+    }
+
+    private static <T extends Throwable> T cause(Throwable error, Class<T> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /** The generation readers use, with its stores, source and status. */
+    public Pipeline active() {
+        return current;
+    }
+
+    /** The generation a rebuild is filling, or null. */
+    public Pipeline rebuilding() {
+        return rebuild;
+    }
+
+    /**
+     * Stops the sources (each finishes the batch in flight and commits its position). A rebuild that is still
+     * running starts over on the next start. Closing twice is harmless.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (rebuild != null) {
+                rebuild.close();
+            }
+            if (current != null) {
+                current.close();
+            }
+        }
+        housekeeping.shutdown();
+        try {
+            housekeeping.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.boardcqrs.projector.redis;
+
+import dev.boardcqrs.common.redis.LuaScript;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import redis.clients.jedis.AbstractTransaction;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/** {@link ProjectorRedis} on Jedis; the one place where Jedis' exceptions become ours. */
+public final class JedisProjectorRedis implements ProjectorRedis {
+    private static final int SCAN_PAGE = 1000;
+
+    private final UnifiedJedis redis;
+
+    public JedisProjectorRedis(UnifiedJedis redis) {
+        this.redis = redis;
+    }
+
+    @Override
+    public String get(String key) {
+        return call(() -> redis.get(key));
+    }
+
+    @Override
+    public void set(String key, String value) {
+        call(() -> redis.set(key, value));
+    }
+
+    @Override
+    public long incr(String key) {
+        return call(() -> redis.incr(key));
+    }
+
+    @Override
+    public void del(String key) {
+        call(() -> redis.del(key));
+    }
+
+    @Override
+    public String hget(String key, String field) {
+        return call(() -> redis.hget(key, field));
+    }
+
+    @Override
+    public void hset(String key, String field, String value) {
+        call(() -> redis.hset(key, field, value));
+    }
+
+    @Override
+    public void hdel(String key, String field) {
+        call(() -> redis.hdel(key, field));
+    }
+
+    @Override
+    public Set<String> smembers(String key) {
+        return call(() -> redis.smembers(key));
+    }
+
+    @Override
+    public void sadd(String key, String member) {
+        call(() -> redis.sadd(key, member));
+    }
+
+    @Override
+    public void srem(String key, String member) {
+        call(() -> redis.srem(key, member));
+    }
+
+    @Override
+    public void unlink(String... keys) {
+        call(() -> redis.unlink(keys));
+    }
+
+    @Override
+    public long unlinkMatching(String pattern, Predicate<String> keep) {
+        long[] removed = {0};
+        scan(pattern, page -> {
+            String[] unwanted = page.stream().filter(keep.negate()).toArray(String[]::new);
+            if (unwanted.length > 0) {
+                removed[0] += redis.unlink(unwanted);
+            }
+        });
+        return removed[0];
+    }
+
+    @Override
+    public long countMatching(String pattern, Predicate<String> counted) {
+        long[] count = {0};
+        scan(pattern, page -> count[0] += page.stream().filter(counted).count());
+        return count[0];
+    }
+
+    // the one SCAN loop: a page at a time, so Redis keeps answering others meanwhile
+    private void scan(String pattern, java.util.function.Consumer<List<String>> page) {
+        call(() -> {
+            String cursor = ScanParams.SCAN_POINTER_START;
+            ScanParams match = new ScanParams().match(pattern).count(SCAN_PAGE);
+            do {
+                ScanResult<String> result = redis.scan(cursor, match);
+                page.accept(result.getResult());
+                cursor = result.getCursor();
+            } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+            return null;
+        });
+    }
+
+    @Override
+    public void loadScripts(Collection<LuaScript> scripts) {
+        List<LuaScript> list = List.copyOf(scripts);
+        call(() -> {
+            List<Boolean> known = redis.scriptExists(list.stream().map(LuaScript::sha).toList());
+            for (int i = 0; i < list.size(); i++) {
+                if (!known.get(i)) {
+                    redis.scriptLoad(list.get(i).source());
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Transaction transaction() {
+        return new JedisTransaction(call(() -> redis.transaction(false)));
+    }
+
+    @Override
+    public String xadd(String key, Map<String, String> fields) {
+        return call(() -> redis.xadd(key, StreamEntryID.NEW_ENTRY, fields).toString());
+    }
+
+    @Override
+    public List<StreamEntry> xrange(String key) {
+        return call(() -> redis.xrange(key, "-", "+").stream()
+                .map(entry -> new StreamEntry(entry.getID().toString(), entry.getFields())).toList());
+    }
+
+    @Override
+    public void xdel(String key, String id) {
+        call(() -> redis.xdel(key, new StreamEntryID(id)));
+    }
+
+    @Override
+    public long xlen(String key) {
+        return call(() -> redis.xlen(key));
+    }
+
+    private static <T> T call(Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (JedisConnectionException e) {
+            throw new RedisUnavailableException(e.getMessage(), e);
+        } catch (JedisDataException e) {
+            throw new RefusedByRedisException(e.getMessage());
+        }
+    }
+
+    private static final class JedisTransaction implements Transaction {
+        private final AbstractTransaction tx;
+
+        JedisTransaction(AbstractTransaction tx) {
+            this.tx = tx;
+        }
+
+        @Override
+        public void watch(String... keys) {
+            call(() -> tx.watch(keys));
+        }
+
+        @Override
+        public void multi() {
+            call(() -> {
+                tx.multi();
+                return null;
+            });
+        }
+
+        @Override
+        public void evalsha(LuaScript script, List<String> keys, List<String> args) {
+            call(() -> tx.evalsha(script.sha(), keys, args));
+        }
+
+        @Override
+        public void hset(String key, String field, String value) {
+            call(() -> tx.hset(key, field, value));
+        }
+
+        @Override
+        public void set(String key, String value) {
+            call(() -> tx.set(key, value));
+        }
+
+        @Override
+        public void del(String key) {
+            call(() -> tx.del(key));
+        }
+
+        @Override
+        public void sadd(String key, String member) {
+            call(() -> tx.sadd(key, member));
+        }
+
+        @Override
+        public List<Object> exec() {
+            List<Object> replies = call(tx::exec);
+            if (replies == null) {
+                return null;
+            }
+            List<Object> translated = new ArrayList<>(replies.size());
+            for (Object reply : replies) {
+                translated.add(reply instanceof JedisDataException error ? new ReplyError(error.getMessage()) : reply);
+            }
+            return translated;
+        }
+
+        @Override
+        public void close() {
+            call(() -> {
+                tx.close();
+                return null;
+            });
+        }
+    }
+}

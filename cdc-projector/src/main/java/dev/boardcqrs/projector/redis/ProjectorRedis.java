@@ -1,0 +1,100 @@
+package dev.boardcqrs.projector.redis;
+
+import dev.boardcqrs.common.redis.LuaScript;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The Redis commands the projector's core uses, so that the commit protocol, the generations and the dead
+ * letters can be tested without Redis ({@code FakeRedis} in the tests) and Redis errors are translated in one
+ * place ({@link JedisProjectorRedis}): an unreachable Redis throws {@link RedisUnavailableException}, a command
+ * Redis refuses throws {@link RefusedByRedisException}, and a refused command inside a transaction answers a
+ * {@link ReplyError} in its place.
+ */
+public interface ProjectorRedis {
+
+    String get(String key);
+
+    void set(String key, String value);
+
+    long incr(String key);
+
+    void del(String key);
+
+    String hget(String key, String field);
+
+    void hset(String key, String field, String value);
+
+    void hdel(String key, String field);
+
+    Set<String> smembers(String key);
+
+    void sadd(String key, String member);
+
+    void srem(String key, String member);
+
+    void unlink(String... keys);
+
+    /**
+     * Removes every key matching {@code pattern} (a SCAN pattern) that {@code keep} does not want, a page at a time
+     * so Redis keeps answering meanwhile; answers how many were removed.
+     */
+    long unlinkMatching(String pattern, Predicate<String> keep);
+
+    /** How many keys match {@code pattern} (a SCAN pattern) and {@code counted}, read a page at a time. */
+    long countMatching(String pattern, Predicate<String> counted);
+
+    /** Makes sure Redis knows the scripts, so an EVALSHA queued in a transaction cannot fail with NOSCRIPT. */
+    void loadScripts(Collection<LuaScript> scripts);
+
+    /** Starts an optimistic transaction on a connection of its own: WATCH, then MULTI ... EXEC. */
+    Transaction transaction();
+
+    /** Appends an entry to a stream; answers its id. */
+    String xadd(String key, Map<String, String> fields);
+
+    /** Every entry of a stream, oldest first. */
+    List<StreamEntry> xrange(String key);
+
+    void xdel(String key, String id);
+
+    long xlen(String key);
+
+    /** One entry of a stream. */
+    record StreamEntry(String id, Map<String, String> fields) {
+    }
+
+    /** WATCH, then MULTI, queued commands and EXEC; closing it unwatches and returns the connection. */
+    interface Transaction extends AutoCloseable {
+
+        void watch(String... keys);
+
+        void multi();
+
+        void evalsha(LuaScript script, List<String> keys, List<String> args);
+
+        void hset(String key, String field, String value);
+
+        void set(String key, String value);
+
+        void del(String key);
+
+        void sadd(String key, String member);
+
+        /**
+         * Runs the queued commands; answers their replies in order (a refused command's as a {@link ReplyError}),
+         * or null when a watched key changed and nothing ran.
+         */
+        List<Object> exec();
+
+        @Override
+        void close();
+    }
+
+    /** What Redis answered in place of a reply when it refused one command of a transaction. */
+    record ReplyError(String message) {
+    }
+}

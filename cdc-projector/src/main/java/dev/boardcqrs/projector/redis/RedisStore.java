@@ -1,0 +1,262 @@
+package dev.boardcqrs.projector.redis;
+
+import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.common.redis.LuaScript;
+import dev.boardcqrs.projector.redis.ProjectorRedis.ReplyError;
+import dev.boardcqrs.projector.redis.ProjectorRedis.Transaction;
+import dev.boardcqrs.projector.redis.RedisProjection.Planned;
+import dev.boardcqrs.projector.source.RowChange;
+import dev.boardcqrs.projector.store.ModelStore;
+import dev.boardcqrs.projector.store.Refusal;
+import dev.boardcqrs.projector.store.StoreBatch;
+import dev.boardcqrs.projector.store.StoreBatch.Building;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One generation of the Redis read models: plans each batch with the registered {@link RedisProjection}s and
+ * applies it in one MULTI/EXEC together with the new watermark, so a reader sees all of a batch or none of it and
+ * the watermark always matches what was applied. WATCH on the generation's meta makes the check of the watermark
+ * and the write one step: a FLUSHALL in between aborts the EXEC rather than letting a batch land in an emptied
+ * Redis as if nothing had happened. A generation filled by a rebuild becomes the active one in the same
+ * MULTI/EXEC as the first batch that brings it level with the active one, so readers never see the models go
+ * back in time.
+ */
+public final class RedisStore implements ModelStore {
+    static final String WATERMARK = "watermark";
+    static final String BUILDING = "building";
+
+    private final ProjectorRedis redis;
+    private final KeyScheme keys;
+    private final KeyScheme namespace;
+    private final List<RedisProjection<?>> projections;
+    private final List<String> tables;
+    private final List<LuaScript> scripts;
+    // set while this generation is a rebuild waiting to take over; run once it has
+    private volatile Runnable onTakenOver;
+
+    /** {@code keys}: the generation this store fills. */
+    public RedisStore(ProjectorRedis redis, KeyScheme keys, List<RedisProjection<?>> projections) {
+        this.redis = redis;
+        this.keys = keys;
+        this.namespace = new KeyScheme(keys.namespace());
+        this.projections = List.copyOf(projections);
+        LinkedHashSet<String> read = new LinkedHashSet<>();
+        LinkedHashSet<LuaScript> called = new LinkedHashSet<>();
+        for (RedisProjection<?> projection : projections) {
+            read.addAll(projection.tables());
+            called.addAll(projection.scripts());
+        }
+        this.tables = List.copyOf(read);
+        this.scripts = List.copyOf(called);
+    }
+
+    @Override
+    public String name() {
+        return "redis";
+    }
+
+    @Override
+    public List<String> tables() {
+        return tables;
+    }
+
+    public String generation() {
+        return keys.generation();
+    }
+
+    @Override
+    public String watermark() {
+        return redis.hget(keys.meta(), WATERMARK);
+    }
+
+    @Override
+    public void startBuilding() {
+        // flag first: if this generation is active, from now on readers use SQL and query-api stores no model
+        // that the wipe could miss
+        redis.hset(keys.meta(), BUILDING, "1");
+        redis.hdel(keys.meta(), WATERMARK);
+        redis.unlinkMatching(keys.everything(), keys.meta()::equals);
+    }
+
+    @Override
+    public void takeOverWhenLevel(Runnable onTakenOver) {
+        this.onTakenOver = onTakenOver;
+    }
+
+    @Override
+    public List<Refusal> commit(StoreBatch batch, Unplannable unplannable) throws InterruptedException {
+        PlannedBatch plan = PlannedBatch.plan(projections, batch.changes());
+        if (!plan.refusals().isEmpty()) {
+            unplannable.refused(plan.refusals());
+        }
+        redis.loadScripts(scripts); // EVALSHA of an unknown script fails inside MULTI without undoing the rest
+        while (true) {
+            Attempt attempt = attempt(plan, batch);
+            switch (attempt.outcome()) {
+                case APPLIED:
+                    return attempt.refusals();
+                case ALREADY_APPLIED:
+                case REPLACED:
+                    return List.of();
+                case LOST:
+                    throw new RedisDataLostException(batch.expected());
+                case WATCHED_KEY_CHANGED:
+                    continue;
+                default:
+                    throw new IllegalStateException("unknown outcome " + attempt.outcome());
+            }
+        }
+    }
+
+    /** What one attempt to commit a batch found. */
+    private enum Outcome {
+        /** Applied, with the new watermark. */
+        APPLIED,
+        /** The watermark already is the new one: an earlier attempt was applied before its answer was lost. */
+        ALREADY_APPLIED,
+        /** Redis does not hold the watermark this projector wrote last: its data was lost (flushed, restarted). */
+        LOST,
+        /** A watched key changed while the batch was being queued; nothing was applied, try again. */
+        WATCHED_KEY_CHANGED,
+        /** Another generation has taken over from this one: nothing was written, none is needed. */
+        REPLACED
+    }
+
+    private record Attempt(Outcome outcome, List<Refusal> refusals) {
+        static Attempt of(Outcome outcome) {
+            return new Attempt(outcome, List.of());
+        }
+    }
+
+    private Attempt attempt(PlannedBatch plan, StoreBatch batch) {
+        try (Transaction tx = redis.transaction()) {
+            tx.watch(keys.meta());
+            String current = redis.hget(keys.meta(), WATERMARK);
+            if (batch.watermark() != null && batch.watermark().equals(current)) {
+                return Attempt.of(Outcome.ALREADY_APPLIED);
+            }
+            if (!Objects.equals(current, batch.expected())) {
+                return Attempt.of(Outcome.LOST);
+            }
+            Runnable takeOver = onTakenOver;
+            if (takeOver == null) {
+                // the generation readers use: its pointer must still name it. Gone: Redis lost its data (perhaps
+                // before this generation wrote a watermark). Naming another: a rebuild took over; nobody reads
+                // this generation any more and it is about to be stopped, so there is nothing to write.
+                tx.watch(namespace.active());
+                String active = redis.get(namespace.active());
+                if (active == null) {
+                    return Attempt.of(Outcome.LOST);
+                }
+                if (!active.equals(keys.generation())) {
+                    return Attempt.of(Outcome.REPLACED);
+                }
+            }
+            String replaced = takeOver == null ? null : levelWithActive(tx, batch);
+            tx.multi();
+            PlannedBatch.Queued queued = plan.queue(tx, keys);
+            tx.hset(keys.meta(), WATERMARK, batch.watermark());
+            if (batch.building() != Building.UNCHANGED) {
+                tx.hset(keys.meta(), BUILDING, batch.building() == Building.STARTED ? "1" : "0");
+            }
+            if (replaced != null) {
+                tx.set(namespace.active(), keys.generation());
+                tx.del(namespace.rebuilding());
+                if (!replaced.isEmpty() && !replaced.equals(keys.generation())) {
+                    // listed for removal in the same step, so a stop right after the switch leaks nothing
+                    tx.sadd(namespace.retired(), replaced);
+                }
+            }
+            List<Object> replies = tx.exec();
+            if (replies == null) {
+                return Attempt.of(Outcome.WATCHED_KEY_CHANGED);
+            }
+            for (int i = queued.calls(); i < replies.size(); i++) {
+                if (replies.get(i) instanceof ReplyError error) {
+                    // the watermark itself: nothing can be trusted
+                    throw new RefusedByRedisException(error.message());
+                }
+            }
+            List<Refusal> refusals = queued.refusals(replies);
+            if (replaced != null) {
+                // the switch happened whatever Redis refused: the projector must follow it
+                onTakenOver = null;
+                takeOver.run();
+            }
+            return new Attempt(Outcome.APPLIED, refusals);
+        }
+    }
+
+    /**
+     * For a rebuild's generation: the generation it replaces ("" for none) when, after the batch, it is complete
+     * and at least as new as the active one; else null. The active pointer and the active generation's meta are
+     * watched, so a batch the active generation applies meanwhile aborts this transaction and the comparison is
+     * made again.
+     */
+    private String levelWithActive(Transaction tx, StoreBatch batch) {
+        boolean built = batch.building() == Building.FINISHED
+                || (batch.building() == Building.UNCHANGED && "0".equals(redis.hget(keys.meta(), BUILDING)));
+        if (!built || batch.watermark() == null) {
+            return null;
+        }
+        tx.watch(namespace.active());
+        String active = redis.get(namespace.active());
+        if (active == null || active.equals(keys.generation())) {
+            return active == null ? "" : active;
+        }
+        KeyScheme serving = keys.inGeneration(active);
+        tx.watch(serving.meta());
+        String servingWatermark = redis.hget(serving.meta(), WATERMARK);
+        return servingWatermark == null || batch.watermark().compareTo(servingWatermark) >= 0 ? active : null;
+    }
+
+    @Override
+    public void retry(RowChange change, String projectionName) {
+        List<RedisProjection<?>> retried = projections.stream().filter(projection -> projectionName == null
+                ? projection.tables().contains(change.table()) : projection.name().equals(projectionName)).toList();
+        if (retried.isEmpty()) {
+            throw new NotRetryableException("no read model " + (projectionName == null ? "reads " + change.table()
+                    : "is called '" + projectionName + "'"));
+        }
+        for (RedisProjection<?> projection : retried) {
+            if (projection.whyNotRetryable() != null) {
+                throw new NotRetryableException(projection.whyNotRetryable());
+            }
+        }
+        for (RedisProjection<?> projection : retried) {
+            retry(projection, change);
+        }
+    }
+
+    private <W> void retry(RedisProjection<W> projection, RowChange change) {
+        String position = change.position().sortKey();
+        boolean snapshot = change.position().snapshot();
+        List<Planned<W>> writes = projection.plan(change).stream().map(write -> new Planned<>(write, position, snapshot))
+                .toList();
+        applyAlone(projection, writes);
+        for (Planned<W> planned : writes) {
+            List<String> forget = projection.keysToForgetAfterRetry(planned.write(), keys);
+            if (!forget.isEmpty()) {
+                redis.unlink(forget.toArray(String[]::new));
+            }
+        }
+    }
+
+    /**
+     * Applies writes of one projection in one MULTI/EXEC, without touching the watermark.
+     *
+     * @throws RefusedByRedisException for the first write Redis refused; the others are applied
+     */
+    public <W> void applyAlone(RedisProjection<W> projection, List<Planned<W>> writes) {
+        redis.loadScripts(projection.scripts());
+        try (Transaction tx = redis.transaction()) {
+            tx.multi();
+            List<Refusal> refusals = PlannedBatch.of(projection, writes).queue(tx, keys).refusals(tx.exec());
+            if (!refusals.isEmpty()) {
+                throw new RefusedByRedisException(refusals.get(0).error().getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.boardcqrs.projector.source;
+
+import dev.boardcqrs.projector.apply.ProjectorStatus;
+import dev.boardcqrs.projector.generation.Generation;
+import java.util.function.Consumer;
+
+/**
+ * Where the projector's changes come from: opens the change source that fills a generation, and answers what the
+ * core asks about the source. The embedded Debezium engine is one; a Kafka consumer group can be another. Each
+ * generation has its own stored position, so a rebuild's source runs beside the active one's.
+ */
+public interface ChangeSources {
+
+    /**
+     * The source that fills {@code generation}, unstarted, delivering to {@code handler}; it resumes from the
+     * generation's stored position, or snapshots when there is none. {@code onFailure} hears why it stopped on an
+     * error (on the source's own thread).
+     */
+    ChangeSource open(Generation generation, ChangeHandler handler, ProjectorStatus status,
+                      Consumer<Throwable> onFailure);
+
+    /** Why {@code generation} cannot carry on from where it stopped, or null when it can. */
+    String whyNotResumable(Generation generation);
+
+    /**
+     * The stored position of {@code generation} when the source no longer has what follows it (a purged binlog),
+     * else null. Such a generation cannot resume: it must be rebuilt.
+     */
+    String lostPosition(Generation generation);
+
+    /** Drops what is stored for {@code generation}: its next source snapshots. */
+    void forget(Generation generation);
+
+    /** How many rows a snapshot of the projected tables reads, for progress and ETA. */
+    long rowsToSnapshot();
+
+    /** Where the source ends now, as it names positions, for the operator. */
+    String end();
+
+    /**
+     * Checks that {@code from} names a position of this source, before anything is stopped for a replay.
+     *
+     * @throws IllegalArgumentException saying what a position looks like
+     */
+    void checkPosition(String from);
+
+    /**
+     * Makes {@code generation}'s source start again from {@code from} (its source must be closed meanwhile).
+     *
+     * @throws IllegalArgumentException when no position of this source can be made of {@code from}
+     */
+    void replayFrom(Generation generation, String from);
+}

@@ -1,0 +1,37 @@
+package dev.boardcqrs.projector.source;
+
+/**
+ * One record a change source delivers, in source order: a row change, the start or end of a source transaction,
+ * a record the projector has no use for (a heartbeat, a schema change), or one it could not read. Every event is
+ * acknowledged, so a source can tell what has been applied whatever it was.
+ */
+public record SourceEvent(Kind kind, RowChange change, Unreadable unreadable) {
+
+    public enum Kind { ROW, BEGIN, END, OTHER, UNREADABLE }
+
+    public static final SourceEvent BEGIN = new SourceEvent(Kind.BEGIN, null, null);
+    public static final SourceEvent END = new SourceEvent(Kind.END, null, null);
+    public static final SourceEvent OTHER = new SourceEvent(Kind.OTHER, null, null);
+
+    public SourceEvent {
+        if ((kind == Kind.ROW) != (change != null) || (kind == Kind.UNREADABLE) != (unreadable != null)) {
+            throw new IllegalArgumentException("a " + kind + " event carries " + (change != null ? "a row change"
+                    : unreadable != null ? "an unreadable record" : "nothing"));
+        }
+    }
+
+    public static SourceEvent row(RowChange change) {
+        return new SourceEvent(Kind.ROW, change, null);
+    }
+
+    public static SourceEvent unreadable(Unreadable record) {
+        return new SourceEvent(Kind.UNREADABLE, null, record);
+    }
+
+    /**
+     * A record that could not be read as a row change, with what is known of it: where it came from (a topic or
+     * table), its content and its position as the source printed them, and why it could not be read.
+     */
+    public record Unreadable(String origin, String content, String position, RuntimeException error) {
+    }
+}

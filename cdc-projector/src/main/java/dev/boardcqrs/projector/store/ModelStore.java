@@ -1,0 +1,69 @@
+package dev.boardcqrs.projector.store;
+
+import dev.boardcqrs.projector.source.RowChange;
+import java.util.List;
+
+/**
+ * Where read models are kept, for one generation: Redis today, a search index next. A store commits each batch
+ * together with the position it reached (its watermark) in one step of its own, so after a crash it tells what it
+ * holds and a change delivered again is skipped; the projector acknowledges changes to the source only once every
+ * store has committed them. A store plans the changes with its own projections, so the core knows no model.
+ */
+public interface ModelStore {
+
+    /** For logs, metrics and dead letters: "redis". */
+    String name();
+
+    /** The tables this store's projections read. */
+    List<String> tables();
+
+    /** The position of the last batch this store committed, or null when it holds none (new, or its data lost). */
+    String watermark();
+
+    /**
+     * Empties the generation in this store and marks it as being built, before a snapshot fills it: a snapshot
+     * delivers every row again, so whatever an interrupted earlier snapshot left must go.
+     */
+    void startBuilding();
+
+    /**
+     * Applies the batch and its watermark in one atomic step, if the store still holds the batch's expected
+     * watermark. The changes its projections cannot plan go to {@code unplannable} before anything is written, so
+     * they are kept as dead letters before the batch (and so its position) is committed. Answers the changes the
+     * store refused (the rest is applied); those go to the dead letters too.
+     *
+     * @throws StoreDataLostException the store no longer holds what was committed before: its data was lost
+     * @throws StoreUnavailableException the store cannot be reached now; the batch may be tried again
+     */
+    List<Refusal> commit(StoreBatch batch, Unplannable unplannable) throws InterruptedException;
+
+    /** Hears the changes a store's projections could not plan, before the store writes the batch. */
+    @FunctionalInterface
+    interface Unplannable {
+        void refused(List<Refusal> refusals) throws InterruptedException;
+    }
+
+    /**
+     * Applies one change again outside the source's batches, without touching the watermark: a dead letter being
+     * retried once its cause is fixed. {@code projection} names the read model that refused it (null: every one of
+     * this store's that reads its table). The models' positions still decide, so a change a model already contains
+     * is not applied twice.
+     *
+     * @throws NotRetryableException when that read model cannot apply a change from its stored row images
+     * @throws RuntimeException when it fails again
+     */
+    void retry(RowChange change, String projection);
+
+    /** A dead letter a read model cannot apply again from its stored rows; says what to do instead. */
+    final class NotRetryableException extends RuntimeException {
+        public NotRetryableException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * For a rebuild's generation: takes over from the active one in the commit that brings it level (its snapshot
+     * done, its watermark at or past the active one's), then runs {@code onTakenOver} on the committing thread.
+     */
+    void takeOverWhenLevel(Runnable onTakenOver);
+}

@@ -1,0 +1,29 @@
+package dev.boardcqrs.projector.store;
+
+import dev.boardcqrs.projector.source.RowChange;
+import java.util.List;
+
+/**
+ * One batch for a store: the row changes in source order, each with its position, the watermark the store should
+ * still hold ({@code expected}, null for none) and the one it holds after the batch, and what happens to its
+ * building flag.
+ */
+public record StoreBatch(List<Positioned> changes, String expected, String watermark, Building building) {
+
+    public StoreBatch {
+        changes = List.copyOf(changes);
+    }
+
+    /** A row change and its position as sortable text (see Positions); {@code snapshot} while a snapshot builds. */
+    public record Positioned(RowChange change, String position, boolean snapshot) {
+    }
+
+    /** What the batch does to the store's "being built" mark. */
+    public enum Building {
+        UNCHANGED,
+        /** A snapshot began: the generation is built from nothing, readers use SQL meanwhile. */
+        STARTED,
+        /** The snapshot delivered its last row: the generation is complete. */
+        FINISHED
+    }
+}

@@ -1,0 +1,324 @@
+package dev.boardcqrs.projector.generation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.projector.apply.ProjectorStatus;
+import dev.boardcqrs.projector.deadletter.DeadLetters;
+import dev.boardcqrs.projector.metrics.ProjectorMetrics;
+import dev.boardcqrs.projector.redis.FakeRedis;
+import dev.boardcqrs.projector.source.ChangeHandler;
+import dev.boardcqrs.projector.source.ChangeSource;
+import dev.boardcqrs.projector.source.ChangeSources;
+import dev.boardcqrs.projector.source.PositionLostException;
+import dev.boardcqrs.projector.store.ModelStore;
+import dev.boardcqrs.projector.store.Refusal;
+import dev.boardcqrs.projector.store.StoreBatch;
+import dev.boardcqrs.projector.store.StoreDataLostException;
+import dev.boardcqrs.projector.source.RowChange;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which generation serves, which one is being built and how one takes over, with a fake source and fake stores: a
+ * first start builds in place, a resumable generation resumes, a lost store or position is rebuilt or reported, a
+ * rebuild runs beside the active generation and replaces it when its store takes over, and a rebuild a stop
+ * interrupted starts over.
+ */
+class GenerationLifecycleTest {
+    private static final KeyScheme NAMESPACE = new KeyScheme("life");
+    private static final Duration SOON = Duration.ofSeconds(5);
+
+    private final FakeRedis redis = new FakeRedis();
+    private final FakeSources sources = new FakeSources();
+    private final Map<Generation, FakeStore> stores = new HashMap<>();
+    private final GenerationLifecycle lifecycle = new GenerationLifecycle(new Generations(redis, NAMESPACE.namespace()),
+            sources, generation -> List.of(stores.computeIfAbsent(generation, FakeStore::new)),
+            new DeadLetters(redis, NAMESPACE, Clock.systemUTC()),
+            new ProjectorMetrics(new SimpleMeterRegistry(), () -> null, () -> 0), Clock.systemUTC());
+
+    @AfterEach
+    void close() {
+        lifecycle.close();
+    }
+
+    @Test
+    void shouldBuildTheFirstGenerationInPlace() {
+        lifecycle.start();
+
+        assertThat(lifecycle.active().generation()).isEqualTo(new Generation(1));
+        assertThat(redis.get(NAMESPACE.active())).as("readers use it (SQL until it is built)").isEqualTo("g1");
+        assertThat(sources.started).containsExactly(new Generation(1));
+    }
+
+    @Test
+    void shouldResumeTheActiveGenerationWhenItsSourceAndStoreHoldAPosition() {
+        activeWithPosition(3);
+
+        lifecycle.start();
+
+        assertThat(lifecycle.active().generation()).isEqualTo(new Generation(3));
+        assertThat(sources.started).containsExactly(new Generation(3));
+        assertThat(sources.forgotten).isEmpty();
+    }
+
+    @Test
+    void shouldBuildInPlaceWhenTheStoreLostItsData() {
+        activeWithPosition(3);
+        store(3).watermark = null; // Redis restarted empty; the source still has its offsets
+
+        lifecycle.start();
+
+        assertThat(lifecycle.active().generation()).isEqualTo(new Generation(4));
+        assertThat(redis.get(NAMESPACE.active())).isEqualTo("g4");
+        assertThat(sources.forgotten).as("the old generation's position, and none for the new one")
+                .contains(new Generation(3), new Generation(4));
+    }
+
+    @Test
+    void shouldBuildInPlaceWhenTheSourceHasNoPosition() {
+        activeWithPosition(3);
+        sources.withoutPosition.add(new Generation(3));
+
+        lifecycle.start();
+
+        assertThat(lifecycle.active().generation()).isEqualTo(new Generation(4));
+    }
+
+    @Test
+    void shouldRebuildBesideTheActiveGenerationAndReplaceItWhenItsStoreTakesOver() {
+        activeWithPosition(1);
+        lifecycle.start();
+        redis.hset(NAMESPACE.inGeneration("g1").modelPrefix() + "article:1", "title", "old");
+
+        Generation next = lifecycle.rebuild("test");
+
+        assertThat(next).isEqualTo(new Generation(2));
+        assertThat(lifecycle.active().generation()).as("the old one serves meanwhile").isEqualTo(new Generation(1));
+        assertThat(redis.get(NAMESPACE.rebuilding())).isEqualTo("g2");
+        assertThat(sources.started).containsExactly(new Generation(1), new Generation(2));
+        assertThat(store(2).onTakenOver).as("told to take over when level").isNotNull();
+
+        store(2).onTakenOver.run(); // the batch that brought it level switched readers in Redis
+
+        await().atMost(SOON).untilAsserted(() -> {
+            assertThat(lifecycle.active().generation()).isEqualTo(new Generation(2));
+            assertThat(lifecycle.rebuilding()).isNull();
+            assertThat(sources.closed).contains(new Generation(1));
+            assertThat(sources.forgotten).contains(new Generation(1));
+            assertThat(redis.keys("life:g1:*")).as("the old generation's keys are removed").isEmpty();
+        });
+    }
+
+    @Test
+    void shouldRefuseASecondRebuildWhileOneRuns() {
+        activeWithPosition(1);
+        lifecycle.start();
+        lifecycle.rebuild("first");
+
+        assertThatThrownBy(() -> lifecycle.rebuild("second")).isInstanceOf(RebuildRunningException.class)
+                .hasMessageContaining("g2");
+    }
+
+    @Test
+    void shouldMakeTheNewGenerationActiveAtOnceWhenThereIsNothingToSnapshot() {
+        activeWithPosition(1);
+        lifecycle.start();
+        sources.rows = 0;
+
+        Generation next = lifecycle.rebuild("empty tables");
+
+        assertThat(next).isEqualTo(new Generation(2));
+        assertThat(lifecycle.active().generation()).isEqualTo(next);
+        assertThat(redis.get(NAMESPACE.active())).isEqualTo("g2");
+        assertThat(sources.closed).containsExactly(new Generation(1));
+    }
+
+    @Test
+    void shouldNotStartAGenerationWhoseSourcePositionIsLostAndSayHowToRebuild() {
+        activeWithPosition(1);
+        sources.lost.put(new Generation(1), "bin.000001:4 in offsets-g1.dat");
+
+        lifecycle.start();
+
+        assertThat(sources.started).isEmpty();
+        ProjectorStatus status = lifecycle.active().status();
+        assertThat(status.state()).isEqualTo(ProjectorStatus.State.FAILED);
+        assertThat(String.valueOf(status.toMap().get("failure"))).contains("bin.000001:4", "purged", "rebuild");
+    }
+
+    @Test
+    void shouldReportAPositionTheSourceLostWhileRunning() {
+        activeWithPosition(1);
+        lifecycle.start();
+
+        sources.failure.get(new Generation(1)).accept(new IllegalStateException("engine stopped",
+                new PositionLostException("binlog 000001 is no longer available", null)));
+
+        assertThat(lifecycle.active().status().state()).isEqualTo(ProjectorStatus.State.FAILED);
+        assertThat(lifecycle.active().generation()).as("no rebuild on its own: the operator decides")
+                .isEqualTo(new Generation(1));
+    }
+
+    @Test
+    void shouldBuildInPlaceWhenAStoreReportsItsDataLostWhileStreaming() {
+        activeWithPosition(1);
+        lifecycle.start();
+
+        sources.failure.get(new Generation(1)).accept(new StoreDataLostException("Redis", "w1"));
+
+        await().atMost(SOON).untilAsserted(() -> assertThat(lifecycle.active().generation())
+                .isEqualTo(new Generation(2)));
+        assertThat(redis.get(NAMESPACE.active())).isEqualTo("g2");
+        assertThat(sources.closed).contains(new Generation(1));
+    }
+
+    @Test
+    void shouldStartOverARebuildThatAStopInterrupted() {
+        activeWithPosition(1);
+        redis.set(NAMESPACE.generations(), "2");
+        redis.set(NAMESPACE.rebuilding(), "g2");
+        redis.hset(NAMESPACE.inGeneration("g2").modelPrefix() + "article:1", "title", "half built");
+
+        lifecycle.start();
+
+        assertThat(lifecycle.active().generation()).isEqualTo(new Generation(1));
+        assertThat(lifecycle.rebuilding().generation()).isEqualTo(new Generation(3));
+        assertThat(redis.keys("life:g2:*")).as("what the interrupted rebuild left is removed").isEmpty();
+        assertThat(redis.get(NAMESPACE.rebuilding())).isEqualTo("g3");
+    }
+
+    private void activeWithPosition(long number) {
+        Generation generation = new Generation(number);
+        redis.set(NAMESPACE.active(), generation.name());
+        redis.set(NAMESPACE.generations(), Long.toString(number));
+        store(number).watermark = "w" + number;
+    }
+
+    private FakeStore store(long number) {
+        return stores.computeIfAbsent(new Generation(number), FakeStore::new);
+    }
+
+    /** A source per generation that records what was done to it; its failures are raised by the test. */
+    private static final class FakeSources implements ChangeSources {
+        final List<Generation> started = new ArrayList<>();
+        final List<Generation> closed = new ArrayList<>();
+        final Set<Generation> forgotten = new HashSet<>();
+        final Set<Generation> withoutPosition = new HashSet<>();
+        final Map<Generation, String> lost = new HashMap<>();
+        final Map<Generation, Consumer<Throwable>> failure = new HashMap<>();
+        volatile long rows = 10;
+
+        @Override
+        public synchronized ChangeSource open(Generation generation, ChangeHandler handler, ProjectorStatus status,
+                                              Consumer<Throwable> onFailure) {
+            failure.put(generation, onFailure);
+            return new ChangeSource() {
+                @Override
+                public void start() {
+                    synchronized (FakeSources.this) {
+                        started.add(generation);
+                    }
+                }
+
+                @Override
+                public void close() {
+                    synchronized (FakeSources.this) {
+                        closed.add(generation);
+                    }
+                }
+            };
+        }
+
+        @Override
+        public String whyNotResumable(Generation generation) {
+            return withoutPosition.contains(generation) ? "no offsets" : null;
+        }
+
+        @Override
+        public String lostPosition(Generation generation) {
+            return lost.get(generation);
+        }
+
+        @Override
+        public synchronized void forget(Generation generation) {
+            forgotten.add(generation);
+        }
+
+        @Override
+        public long rowsToSnapshot() {
+            return rows;
+        }
+
+        @Override
+        public String end() {
+            return "end";
+        }
+
+        @Override
+        public void checkPosition(String from) {
+        }
+
+        @Override
+        public void replayFrom(Generation generation, String from) {
+        }
+    }
+
+    /** A store that holds a watermark and remembers whom to tell when it takes over. */
+    private static final class FakeStore implements ModelStore {
+        final Generation generation;
+        volatile String watermark;
+        volatile Runnable onTakenOver;
+
+        FakeStore(Generation generation) {
+            this.generation = generation;
+        }
+
+        @Override
+        public String name() {
+            return "fake";
+        }
+
+        @Override
+        public List<String> tables() {
+            return List.of("article");
+        }
+
+        @Override
+        public String watermark() {
+            return watermark;
+        }
+
+        @Override
+        public void startBuilding() {
+            watermark = null;
+        }
+
+        @Override
+        public List<Refusal> commit(StoreBatch batch, Unplannable unplannable) {
+            watermark = batch.watermark();
+            return List.of();
+        }
+
+        @Override
+        public void retry(RowChange change, String projection) {
+        }
+
+        @Override
+        public void takeOverWhenLevel(Runnable onTakenOver) {
+            this.onTakenOver = onTakenOver;
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package dev.boardcqrs.projector.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.common.redis.LuaScript;
+import dev.boardcqrs.projector.redis.ProjectorRedis.ReplyError;
+import dev.boardcqrs.projector.source.RowChange;
+import dev.boardcqrs.projector.source.SourcePosition;
+import dev.boardcqrs.projector.store.Refusal;
+import dev.boardcqrs.projector.store.StoreBatch;
+import dev.boardcqrs.projector.store.StoreBatch.Building;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The commit protocol of the Redis store, against an in-memory Redis: a batch and its watermark land in one
+ * transaction or not at all; a lost watermark or pointer is data loss; a generation another has replaced writes
+ * nothing; a watched key changing before EXEC means trying again; and a rebuild's generation takes over readers in
+ * the transaction that brings it level with the active one.
+ */
+class RedisStoreTest {
+    private static final KeyScheme NAMESPACE = new KeyScheme("unit");
+    private static final KeyScheme G1 = NAMESPACE.inGeneration("g1");
+    private static final KeyScheme G2 = NAMESPACE.inGeneration("g2");
+
+    private final FakeRedis redis = new FakeRedis();
+
+    @Test
+    void shouldApplyTheWritesAndTheNewWatermarkInOneTransaction() throws Exception {
+        serving(G1, "w1");
+
+        List<Refusal> refused = store(G1).commit(batch("w1", "w3", note(2), note(3)), none());
+
+        assertThat(refused).isEmpty();
+        assertThat(redis.calls).extracting(call -> call.keys().get(0)).containsExactly("unit:g1:note:2", "unit:g1:note:3");
+        assertThat(redis.hget(G1.meta(), "watermark")).isEqualTo("w3");
+        assertThat(redis.execs).isOne();
+    }
+
+    @Test
+    void shouldWriteNothingWhenTheWatermarkIsAlreadyTheNewOne() throws Exception {
+        serving(G1, "w3"); // an earlier attempt was applied, but its answer was lost
+
+        assertThat(store(G1).commit(batch("w1", "w3", note(2)), none())).isEmpty();
+
+        assertThat(redis.calls).isEmpty();
+        assertThat(redis.execs).isZero();
+    }
+
+    @Test
+    void shouldReportDataLostWhenRedisNoLongerHoldsTheWatermarkItWroteLast() {
+        serving(G1, "w1");
+        redis.hdel(G1.meta(), "watermark"); // flushed and written again by someone, or restarted empty
+
+        assertThatThrownBy(() -> store(G1).commit(batch("w1", "w2", note(2)), none()))
+                .isInstanceOf(RedisDataLostException.class).hasMessageContaining("w1");
+        assertThat(redis.calls).isEmpty();
+    }
+
+    @Test
+    void shouldReportDataLostWhenTheActivePointerIsGone() {
+        redis.hset(G1.meta(), "building", "1"); // a new generation, before its first watermark
+        // no active pointer: a FLUSHALL between making the generation active and its first batch
+
+        assertThatThrownBy(() -> store(G1).commit(batch(null, "w1", note(1)), none()))
+                .isInstanceOf(RedisDataLostException.class);
+        assertThat(redis.calls).isEmpty();
+    }
+
+    @Test
+    void shouldWriteNothingOnceAnotherGenerationServesReaders() throws Exception {
+        serving(G2, "w9");
+        redis.hset(G1.meta(), "watermark", "w1");
+
+        assertThat(store(G1).commit(batch("w1", "w2", note(2)), none())).isEmpty();
+
+        assertThat(redis.calls).isEmpty();
+        assertThat(redis.hget(G1.meta(), "watermark")).isEqualTo("w1");
+    }
+
+    @Test
+    void shouldTryAgainWhenAWatchedKeyChangedBeforeExecAndApplyOnce() throws Exception {
+        serving(G1, "w1");
+        AtomicInteger interruptions = new AtomicInteger();
+        redis.beforeExec = () -> {
+            if (interruptions.getAndIncrement() == 0) {
+                redis.set(NAMESPACE.active(), "g1"); // another client writes the watched pointer, value unchanged
+            }
+        };
+
+        store(G1).commit(batch("w1", "w2", note(2)), none());
+
+        assertThat(redis.execs).as("the aborted EXEC and the one that ran").isEqualTo(2);
+        assertThat(redis.calls).hasSize(1);
+        assertThat(redis.hget(G1.meta(), "watermark")).isEqualTo("w2");
+    }
+
+    @Test
+    void shouldSwitchReadersToARebuiltGenerationInTheBatchThatBringsItLevel() throws Exception {
+        serving(G1, "w5");
+        redis.set(NAMESPACE.rebuilding(), "g2");
+        RedisStore rebuilt = store(G2);
+        AtomicBoolean tookOver = new AtomicBoolean();
+        rebuilt.takeOverWhenLevel(() -> tookOver.set(true));
+        redis.hset(G2.meta(), "building", "1");
+
+        rebuilt.commit(new StoreBatch(List.of(positioned(note(1), true)), null, "w0S1", Building.STARTED), none());
+        assertThat(redis.get(NAMESPACE.active())).as("still building").isEqualTo("g1");
+        rebuilt.commit(new StoreBatch(List.of(positioned(note(2), false)), "w0S1", "w4", Building.FINISHED), none());
+        assertThat(redis.get(NAMESPACE.active())).as("built, but behind the active generation").isEqualTo("g1");
+        assertThat(tookOver).isFalse();
+
+        rebuilt.commit(batch("w4", "w5", note(3)), none());
+
+        assertThat(redis.get(NAMESPACE.active())).isEqualTo("g2");
+        assertThat(redis.get(NAMESPACE.rebuilding())).isNull();
+        assertThat(redis.smembers(NAMESPACE.retired())).as("listed for removal in the same step").containsExactly("g1");
+        assertThat(tookOver).isTrue();
+        assertThat(redis.hget(G2.meta(), "building")).isEqualTo("0");
+    }
+
+    @Test
+    void shouldEmptyTheGenerationAndMarkItBuildingBeforeASnapshot() {
+        serving(G1, "w7");
+        redis.hset(G1.modelPrefix() + "note:1", "n", "1");
+        redis.hset(G2.meta(), "watermark", "other generation");
+
+        store(G1).startBuilding();
+
+        assertThat(redis.keys("unit:g1:*")).containsExactly(G1.meta());
+        assertThat(redis.hget(G1.meta(), "building")).isEqualTo("1");
+        assertThat(redis.hget(G1.meta(), "watermark")).isNull();
+        assertThat(redis.hget(G2.meta(), "watermark")).isEqualTo("other generation");
+    }
+
+    @Test
+    void shouldKeepWhatItsProjectionsCannotPlanBeforeWritingAndApplyTheRest() throws Exception {
+        serving(G1, "w1");
+        List<Refusal> heard = new ArrayList<>();
+        AtomicInteger callsWhenHeard = new AtomicInteger(-1);
+
+        List<Refusal> refusedByRedis = store(G1).commit(batch("w1", "w3", note(-1), note(3)), refusals -> {
+            heard.addAll(refusals);
+            callsWhenHeard.set(redis.calls.size());
+        });
+
+        assertThat(heard).singleElement().satisfies(refusal -> {
+            assertThat(refusal.stage()).isEqualTo(Refusal.Stage.PLAN);
+            assertThat(refusal.projection()).isEqualTo("notes");
+            assertThat(refusal.error()).hasMessageContaining("negative");
+        });
+        assertThat(callsWhenHeard).as("told before anything was written").hasValue(0);
+        assertThat(refusedByRedis).isEmpty();
+        assertThat(redis.calls).extracting(call -> call.keys().get(0)).containsExactly("unit:g1:note:3");
+    }
+
+    @Test
+    void shouldAnswerTheWritesRedisRefusedAndApplyTheOthers() throws Exception {
+        serving(G1, "w1");
+        redis.scriptReply = call -> call.keys().get(0).endsWith(":2") ? new ReplyError("WRONGTYPE not a hash") : 1L;
+
+        List<Refusal> refused = store(G1).commit(batch("w1", "w3", note(2), note(3)), none());
+
+        assertThat(refused).singleElement().satisfies(refusal -> {
+            assertThat(refusal.stage()).isEqualTo(Refusal.Stage.APPLY);
+            assertThat(refusal.change().after()).containsEntry("id", 2L);
+            assertThat(refusal.error()).isInstanceOf(RefusedByRedisException.class).hasMessageContaining("WRONGTYPE");
+        });
+        assertThat(redis.hget(G1.meta(), "watermark")).isEqualTo("w3");
+    }
+
+    @Test
+    void shouldRefuseAProjectionThatLeavesWritesUnqueued() {
+        serving(G1, "w1");
+        RedisStore store = new RedisStore(redis, G1, List.of(new Notes() {
+            @Override
+            public void queue(List<Planned<Long>> writes, RedisBatch batch) {
+                // forgets them
+            }
+        }));
+
+        assertThatThrownBy(() -> store.commit(batch("w1", "w2", note(2)), none()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("queued 0 of its 1 writes");
+        assertThat(redis.hget(G1.meta(), "watermark")).isEqualTo("w1");
+    }
+
+    private void serving(KeyScheme generation, String watermark) {
+        redis.set(NAMESPACE.active(), generation.generation());
+        redis.hset(generation.meta(), "watermark", watermark);
+        redis.hset(generation.meta(), "building", "0");
+    }
+
+    private RedisStore store(KeyScheme generation) {
+        return new RedisStore(redis, generation, List.of(new Notes()));
+    }
+
+    private static StoreBatch batch(String expected, String watermark, RowChange... changes) {
+        List<StoreBatch.Positioned> positioned = new ArrayList<>();
+        for (RowChange change : changes) {
+            positioned.add(positioned(change, false));
+        }
+        return new StoreBatch(positioned, expected, watermark, Building.UNCHANGED);
+    }
+
+    private static StoreBatch.Positioned positioned(RowChange change, boolean snapshot) {
+        return new StoreBatch.Positioned(change, change.position().sortKey(), snapshot);
+    }
+
+    private static RowChange note(long id) {
+        return new RowChange("note", RowChange.Operation.CREATE, null, Map.of("id", id),
+                new SourcePosition("bin.000001", 100 + Math.abs(id), 0, 0, null, false, false), 0);
+    }
+
+    private static dev.boardcqrs.projector.store.ModelStore.Unplannable none() {
+        return refusals -> {
+            throw new AssertionError("nothing should be unplannable: " + refusals);
+        };
+    }
+
+    /** A read model of notes: one write per row, one script call per write, under "note:{id}". */
+    private static class Notes implements RedisProjection<Long> {
+        private static final LuaScript SCRIPT = new LuaScript("return 1", "0000");
+
+        @Override
+        public String name() {
+            return "notes";
+        }
+
+        @Override
+        public List<String> tables() {
+            return List.of("note");
+        }
+
+        @Override
+        public List<Long> plan(RowChange change) {
+            long id = (Long) change.after().get("id");
+            if (id < 0) {
+                throw new IllegalArgumentException("a negative id");
+            }
+            return List.of(id);
+        }
+
+        @Override
+        public List<LuaScript> scripts() {
+            return List.of(SCRIPT);
+        }
+
+        @Override
+        public void queue(List<Planned<Long>> writes, RedisBatch batch) {
+            for (Planned<Long> planned : writes) {
+                batch.call(SCRIPT, List.of(batch.generation().modelPrefix() + "note:" + planned.write()),
+                        List.of(planned.position()), 1, ReplyCheck.APPLIED);
+            }
+        }
+
+        @Override
+        public String whyNotRetryable() {
+            return null;
+        }
+
+        @Override
+        public List<String> keysToForgetAfterRetry(Long write, KeyScheme generation) {
+            return List.of();
+        }
+    }
+}

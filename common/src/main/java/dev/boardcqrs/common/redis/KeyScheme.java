@@ -1,0 +1,126 @@
+package dev.boardcqrs.common.redis;
+
+import java.util.Optional;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The Redis keys every read model shares: the namespace's generations and the generation prefix under which each
+ * read model keeps its own keys (see the key classes of each model: {@code BoardKeys}, {@code CatalogKeys}, ...).
+ * Every key starts with the namespace, so two deployments can share one Redis. The query models live in a
+ * generation inside it: a rebuild fills a new generation while the active one keeps serving, then switches
+ * the {@code active} pointer in one step and removes the old generation.
+ *
+ * <pre>
+ * {ns}:active             string the generation readers use (g1, g2, ...); absent: readers use SQL
+ * {ns}:rebuilding         string the generation a rebuild is filling, while it runs
+ * {ns}:generations        string counter naming new generations (INCR)
+ * {ns}:retired            set    generations no longer used whose keys are still being removed
+ * {ns}:deadletters        stream changes the projector could not apply; kept across rebuilds
+ * {ns}:{gen}:meta         hash   watermark (position of the last applied batch), building (1 while a snapshot
+ *                                fills an active generation: readers must use SQL meanwhile)
+ * {ns}:{gen}:...          the read models' own keys; every one of them is removed with its generation
+ * </pre>
+ *
+ * Keys outside the generations that a feature owns (command-api's view counters) sit directly under
+ * {@code {ns}:}. {@code generation} is null for a scheme that only names the namespace's own keys.
+ */
+public record KeyScheme(String namespace, String generation) {
+    public static final String DEFAULT_NAMESPACE = "cqrs";
+
+    public KeyScheme {
+        if (namespace == null || !namespace.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new IllegalArgumentException(
+                    "namespace must be 1-64 letters, digits, '_', '.' or '-', but was '" + namespace + "'");
+        }
+        if (generation != null && !generation.matches("g[0-9]{1,18}")) {
+            throw new IllegalArgumentException("a generation is g1, g2, ..., but was '" + generation + "'");
+        }
+    }
+
+    /** The namespace's own keys (active pointer, dead letters); model keys need {@link #inGeneration}. */
+    public KeyScheme(String namespace) {
+        this(namespace, null);
+    }
+
+    public KeyScheme inGeneration(String generation) {
+        return new KeyScheme(namespace, generation);
+    }
+
+    /** The keys of the generation readers use now; empty before the projector made one. */
+    public Optional<KeyScheme> activeIn(UnifiedJedis redis) {
+        return Optional.ofNullable(redis.get(active())).map(this::inGeneration);
+    }
+
+    public String active() {
+        return namespace + ":active";
+    }
+
+    public String rebuilding() {
+        return namespace + ":rebuilding";
+    }
+
+    public String retired() {
+        return namespace + ":retired";
+    }
+
+    public String generations() {
+        return namespace + ":generations";
+    }
+
+    /** Changes the projector could not apply; belongs to the namespace, not to a generation of the models. */
+    public String deadLetters() {
+        return namespace + ":deadletters";
+    }
+
+    /** A key a feature owns outside the generations: "{ns}:" + {@code suffix}. */
+    public String own(String suffix) {
+        return namespace + ":" + suffix;
+    }
+
+    /** What every model key of the generation starts with: "{ns}:{gen}:". */
+    public String modelPrefix() {
+        if (generation == null) {
+            throw new IllegalStateException("model keys need a generation: use inGeneration()");
+        }
+        return namespace + ":" + generation + ":";
+    }
+
+    public String meta() {
+        return modelPrefix() + "meta";
+    }
+
+    /** A pattern matching every key of this generation, for SCAN. */
+    public String everything() {
+        return modelPrefix() + "*";
+    }
+
+    /** What the model keys of every generation start with: "{ns}:g". */
+    public String generationsPrefix() {
+        return namespace + ":g";
+    }
+
+    /**
+     * What follows "{ns}:{gen}:" in a key of any generation of this namespace ("article:7" for
+     * "cqrs:g3:article:7"); null for any other key. The read models' key classes take it from here.
+     */
+    public String inAnyGeneration(String key) {
+        if (!key.startsWith(generationsPrefix())) {
+            return null;
+        }
+        int generationEnd = key.indexOf(':', namespace.length() + 1);
+        return generationEnd < 0 ? null : key.substring(generationEnd + 1);
+    }
+
+    /** Digits as an id, or null for anything else (empty, too long, another character). */
+    public static Long id(String text) {
+        if (text.isEmpty() || text.length() > 18) {
+            return null;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return null;
+            }
+        }
+        return Long.parseLong(text);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.boardcqrs.query.list;
+
+import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.common.redis.LuaScript;
+import dev.boardcqrs.query.QueryScripts;
+import dev.boardcqrs.query.readthrough.ArticleSource;
+import dev.boardcqrs.query.readthrough.DatabaseGuard;
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Reads an owner's articles (a board's, a writer's) page by page: the ids of the newest come from the owner's
+ * counted list in Redis (kept by the projector, see its lib/counted_list.lua), the older ones, and all of them while
+ * Redis has no list, from SQL with a keyset query, through the {@link DatabaseGuard}. This is a service: no HTTP here.
+ */
+public final class ArticleLists {
+    private static final LuaScript PAGE = QueryScripts.of("lua/list_page.lua");
+
+    private final UnifiedJedis redis;
+    private final KeyScheme keys;
+    private final ArticleSource source;
+    private final DatabaseGuard database;
+
+    public ArticleLists(UnifiedJedis redis, KeyScheme keys, ArticleSource source, DatabaseGuard database) {
+        this.redis = redis;
+        this.keys = keys;
+        this.source = source;
+        this.database = database;
+    }
+
+    /**
+     * Whose articles: the owner's key in a generation ("board:7", the prefix of its list) and the article column that
+     * names it ("board_id"), which needs an index on (column, article_id).
+     */
+    public record Owner(String key, String column, long id) {
+    }
+
+    /** Article ids, newest first, and how many articles the owner has (-1 when Redis did not say). */
+    public record Ids(List<Long> ids, long count) {
+    }
+
+    /** Page {@code page} (from 1) of the owner's article ids, newest first, with the owner's article count. */
+    public Ids page(Owner owner, int page, int pageSize) {
+        long first = (long) (page - 1) * pageSize;
+        ListRead read = read(owner, "page", Long.toString(first), Long.toString(first + pageSize - 1));
+        List<Long> ids = new ArrayList<>(read.ids());
+        if (ids.size() < pageSize && read.incomplete()) {
+            // beyond the list: continue below its oldest article with a keyset query
+            long below = read.listLength() == 0 ? Long.MAX_VALUE : read.lowestListed();
+            long skip = Math.max(0, first - read.listLength());
+            ids.addAll(database.read(() -> source.articleIds(owner.column(), owner.id(), below, skip,
+                    pageSize - ids.size())));
+        }
+        return new Ids(ids, count(owner, read.count()));
+    }
+
+    /**
+     * The {@code pageSize} ids below {@code lastArticleId} (from the newest when it is null); the count only when
+     * Redis holds it.
+     */
+    public Ids after(Owner owner, Long lastArticleId, int pageSize) {
+        ListRead read = read(owner, "after", lastArticleId == null ? "+inf" : lastArticleId.toString(),
+                Integer.toString(pageSize));
+        List<Long> ids = new ArrayList<>(read.ids());
+        if (ids.size() < pageSize && read.incomplete()) {
+            long below = !ids.isEmpty() ? ids.get(ids.size() - 1) : lastArticleId == null ? Long.MAX_VALUE : lastArticleId;
+            ids.addAll(database.read(() -> source.articleIds(owner.column(), owner.id(), below, 0,
+                    pageSize - ids.size())));
+        }
+        return new Ids(ids, read.count());
+    }
+
+    /** {@code known} when it is a count, else the owner's article count from SQL. */
+    public long count(Owner owner, long known) {
+        return known >= 0 ? known : database.read(() -> source.articleCount(owner.column(), owner.id()));
+    }
+
+    private ListRead read(Owner owner, String mode, String from, String to) {
+        List<?> result = (List<?>) PAGE.call(redis, List.of(), List.of(keys.namespace(), mode, from, to, owner.key()));
+        boolean building = (Long) result.get(0) == 1;
+        List<Long> ids = new ArrayList<>(result.size() - 4);
+        for (int i = 4; i < result.size(); i++) {
+            ids.add((Long) result.get(i));
+        }
+        return new ListRead(building, (Long) result.get(1), (Long) result.get(2), (Long) result.get(3), ids);
+    }
+
+    /**
+     * What Redis knows of an owner's list. {@code count} is -1 when Redis has no count (rebuilding, or no such owner
+     * yet); ids are those of the requested part of the list.
+     */
+    private record ListRead(boolean building, long count, long listLength, long lowestListed, List<Long> ids) {
+        /** Whether older articles exist (or may exist) in SQL. */
+        boolean incomplete() {
+            return building || count < 0 || listLength < count;
+        }
+    }
+}
