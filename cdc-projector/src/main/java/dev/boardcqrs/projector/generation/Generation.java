@@ -44,7 +44,8 @@ public record Generation(long number) {
 
     /**
      * Two binlog readers with one server id make the server drop the older one, so the engines of consecutive
-     * generations, which run side by side during a rebuild, differ in the lowest bit of PROJECTOR_SERVER_ID.
+     * generations, which run side by side during a rebuild, prefer ids that differ in the lowest bit of
+     * PROJECTOR_SERVER_ID (the source takes the other one when this one is in use).
      */
     public long serverId(ProjectorConfig config) {
         return config.serverId() ^ (number & 1);

@@ -101,7 +101,7 @@ public final class RedisStore implements ModelStore {
                 case REPLACED:
                     return List.of();
                 case LOST:
-                    throw new RedisDataLostException(batch.expected());
+                    throw new RedisDataLostException(batch.expected(), attempt.found());
                 case WATCHED_KEY_CHANGED:
                     continue;
                 default:
@@ -124,9 +124,10 @@ public final class RedisStore implements ModelStore {
         REPLACED
     }
 
-    private record Attempt(Outcome outcome, List<Refusal> refusals) {
+    /** {@code found}: the watermark Redis holds, when it is not the expected one. */
+    private record Attempt(Outcome outcome, List<Refusal> refusals, String found) {
         static Attempt of(Outcome outcome) {
-            return new Attempt(outcome, List.of());
+            return new Attempt(outcome, List.of(), null);
         }
     }
 
@@ -138,7 +139,7 @@ public final class RedisStore implements ModelStore {
                 return Attempt.of(Outcome.ALREADY_APPLIED);
             }
             if (!Objects.equals(current, batch.expected())) {
-                return Attempt.of(Outcome.LOST);
+                return new Attempt(Outcome.LOST, List.of(), current);
             }
             Runnable takeOver = onTakenOver;
             if (takeOver == null) {
@@ -148,7 +149,7 @@ public final class RedisStore implements ModelStore {
                 tx.watch(namespace.active());
                 String active = redis.get(namespace.active());
                 if (active == null) {
-                    return Attempt.of(Outcome.LOST);
+                    return new Attempt(Outcome.LOST, List.of(), "no active generation");
                 }
                 if (!active.equals(keys.generation())) {
                     return Attempt.of(Outcome.REPLACED);
@@ -185,7 +186,7 @@ public final class RedisStore implements ModelStore {
                 onTakenOver = null;
                 takeOver.run();
             }
-            return new Attempt(Outcome.APPLIED, refusals);
+            return new Attempt(Outcome.APPLIED, refusals, null);
         }
     }
 

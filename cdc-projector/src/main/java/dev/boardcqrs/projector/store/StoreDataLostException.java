@@ -5,7 +5,8 @@ package dev.boardcqrs.projector.store;
  * the generation it held must be built again.
  */
 public class StoreDataLostException extends RuntimeException {
-    public StoreDataLostException(String store, String watermark) {
-        super(store + " lost the query models (the watermark " + watermark + " is gone)");
+    public StoreDataLostException(String store, String watermark, String found) {
+        super(store + " lost the query models (the watermark " + watermark + " is gone; it holds "
+                + (found == null ? "none" : found) + ")");
     }
 }

@@ -177,7 +177,7 @@ class GenerationLifecycleTest {
         activeWithPosition(1);
         lifecycle.start();
 
-        sources.failure.get(new Generation(1)).accept(new StoreDataLostException("Redis", "w1"));
+        sources.failure.get(new Generation(1)).accept(new StoreDataLostException("Redis", "w1", null));
 
         await().atMost(SOON).untilAsserted(() -> assertThat(lifecycle.active().generation())
                 .isEqualTo(new Generation(2)));

@@ -23,12 +23,18 @@ final class DebeziumSource implements ChangeSource {
     private final EngineRunner engine;
     private final ChangeHandler handler;
     private final int fullBatch;
+    private final Runnable onClosed;
     // records delivered and not yet acknowledged, in order: the handler acknowledges a count from the front
     private final ArrayDeque<ChangeEvent<SourceRecord, SourceRecord>> unacknowledged = new ArrayDeque<>();
 
-    /** {@code onFailure} hears why the engine stopped on an error (it runs on the engine's thread). */
-    DebeziumSource(Properties properties, ChangeHandler handler, ProjectorStatus status, Consumer<Throwable> onFailure) {
+    /**
+     * {@code onFailure} hears why the engine stopped on an error (it runs on the engine's thread); {@code onClosed}
+     * runs once it is closed.
+     */
+    DebeziumSource(Properties properties, ChangeHandler handler, ProjectorStatus status, Consumer<Throwable> onFailure,
+                   Runnable onClosed) {
         this.handler = handler;
+        this.onClosed = onClosed;
         this.fullBatch = Integer.parseInt(properties.getProperty("max.batch.size"));
         this.engine = new EngineRunner(properties, this::handleBatch, status, onFailure);
     }
@@ -67,5 +73,6 @@ final class DebeziumSource implements ChangeSource {
         handler.finishInFlight(); // before the engine's last offset commit
         engine.close();
         handler.stop();
+        onClosed.run();
     }
 }

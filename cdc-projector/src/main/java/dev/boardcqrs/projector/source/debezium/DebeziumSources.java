@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Properties;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,12 +29,14 @@ public final class DebeziumSources implements ChangeSources {
     private final List<String> tables;
     private final SourceDatabase database;
     private final ServerKind kind;
+    private final ServerIds serverIds;
 
     private DebeziumSources(ProjectorConfig config, List<String> tables, SourceDatabase database, ServerKind kind) {
         this.config = config;
         this.tables = List.copyOf(tables);
         this.database = database;
         this.kind = kind;
+        this.serverIds = new ServerIds(config.serverId());
     }
 
     /**
@@ -55,7 +58,10 @@ public final class DebeziumSources implements ChangeSources {
     @Override
     public ChangeSource open(Generation generation, ChangeHandler handler, ProjectorStatus status,
                              Consumer<Throwable> onFailure) {
-        return new DebeziumSource(EngineProperties.of(config, kind, generation, tables), handler, status, onFailure);
+        Properties properties = EngineProperties.of(config, kind, generation, tables);
+        long serverId = serverIds.acquire(generation);
+        properties.setProperty("database.server.id", Long.toString(serverId));
+        return new DebeziumSource(properties, handler, status, onFailure, () -> serverIds.release(serverId));
     }
 
     @Override
