@@ -11,7 +11,9 @@ CREATE TABLE IF NOT EXISTS article (
     created_at  DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     modified_at DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     PRIMARY KEY (article_id),
-    INDEX idx_article_board (board_id, article_id DESC)
+    INDEX idx_article_board (board_id, article_id DESC),
+    -- a writer's articles, newest first, beyond what the writer's list in Redis holds
+    INDEX idx_article_writer (writer_id, article_id DESC)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 -- A comment with deleted = TRUE stays in the thread (it has replies) but no longer counts.

@@ -3,6 +3,7 @@ package dev.boardcqrs.projector;
 import dev.boardcqrs.projector.board.BoardProjection;
 import dev.boardcqrs.projector.catalog.CatalogProjection;
 import dev.boardcqrs.projector.redis.RedisProjection;
+import dev.boardcqrs.projector.writer.WriterProjection;
 import java.util.List;
 
 /** The read models this projector keeps. A new read model is its package and one more line here. */
@@ -14,7 +15,8 @@ public final class ReadModels {
     public static List<RedisProjection<?>> redis(ProjectorConfig config) {
         return List.<RedisProjection<?>>of(
                 new BoardProjection(config.modelTtl(), config.boardListLength()),
-                new CatalogProjection());
+                new CatalogProjection(),
+                new WriterProjection(config.boardListLength()));
     }
 
     /** The tables {@code projections} read, each once, in the order they first appear. */

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class BoardPipelineIT {
     private static final Duration VISIBLE_WITHIN = Duration.ofSeconds(15);
     private static final AtomicLong BOARDS = new AtomicLong(100);
+    private static final AtomicLong WRITERS = new AtomicLong(7000);
 
     private static DevStack stack;
     private static JsonHttp command;
@@ -136,6 +137,42 @@ class BoardPipelineIT {
         assertThat(stack.projector().status().streamedChanges()).isPositive();
     }
 
+    @Test
+    void shouldListAWritersArticlesWhateverWroteThemAndFollowAnArticleToItsNewWriter() throws Exception {
+        long writer = WRITERS.incrementAndGet();
+        long other = WRITERS.incrementAndGet();
+        JsonHttp asWriter = command.as(stack.tokenFor(writer));
+        long first = asWriter.post("/articles", toJson(Map.of("boardId", BOARDS.incrementAndGet(), "title", "one",
+                "content", "c"))).json().get("articleId").asLong();
+        long second = stack.mariaDb().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, ?, "
+                + "'two, by hand', 'c')", BOARDS.incrementAndGet(), writer);
+        long third = asWriter.post("/articles", toJson(Map.of("boardId", BOARDS.incrementAndGet(), "title", "three",
+                "content", "c"))).json().get("articleId").asLong();
+        command.as(stack.tokenFor(other)).post("/articles/" + second + "/comments", toJson(Map.of("content", "hi")));
+
+        eventually(() -> {
+            JsonNode page = query.get("/users/" + writer + "/articles").json();
+            assertThat(ids(page)).containsExactly(third, second, first);
+            assertThat(page.get("articleCount").asLong()).isEqualTo(3);
+            assertThat(page.get("articles").get(1)).as("the same fields as GET /articles/{id}")
+                    .isEqualTo(article(second));
+            assertThat(page.get("articles").get(1).get("commentCount").asLong()).isEqualTo(1);
+        });
+        JsonNode firstPage = query.get("/users/" + writer + "/articles?pageSize=2").json();
+        assertThat(ids(firstPage)).containsExactly(third, second);
+        assertThat(ids(query.get("/users/" + writer + "/articles?pageSize=2&lastArticleId=" + second).json()))
+                .containsExactly(first);
+
+        stack.mariaDb().execute("UPDATE article SET writer_id = ? WHERE article_id = ?", other, second);
+        asWriter.delete("/articles/" + first);
+        eventually(() -> {
+            assertThat(ids(query.get("/users/" + writer + "/articles").json())).containsExactly(third);
+            assertThat(query.get("/users/" + writer + "/articles").json().get("articleCount").asLong()).isEqualTo(1);
+            assertThat(ids(query.get("/users/" + other + "/articles").json())).containsExactly(second);
+            assertThat(query.get("/users/" + other + "/articles").json().get("articleCount").asLong()).isEqualTo(1);
+        });
+    }
+
     private static JsonNode article(long articleId) {
         JsonHttp.Response response = query.get("/articles/" + articleId);
         assertThat(response.status()).as("GET /articles/%d: %s", articleId, response.body()).isEqualTo(200);
@@ -143,9 +180,12 @@ class BoardPipelineIT {
     }
 
     private static List<Long> boardIds(long board) {
+        return ids(query.get("/boards/" + board + "/articles?pageSize=100").json());
+    }
+
+    private static List<Long> ids(JsonNode page) {
         List<Long> ids = new ArrayList<>();
-        query.get("/boards/" + board + "/articles?pageSize=100").json().get("articles")
-                .forEach(article -> ids.add(article.get("articleId").asLong()));
+        page.get("articles").forEach(article -> ids.add(article.get("articleId").asLong()));
         return ids;
     }
 

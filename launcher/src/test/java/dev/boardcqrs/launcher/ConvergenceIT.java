@@ -9,6 +9,7 @@ import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.source.Timestamps;
+import dev.boardcqrs.common.writer.WriterKeys;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.projector.generation.Generation;
 import dev.boardcqrs.projector.generation.RebuildRunningException;
@@ -47,6 +48,8 @@ class ConvergenceIT {
     private static final KeyScheme KEYS = new KeyScheme(KeyScheme.DEFAULT_NAMESPACE);
     private static final int LIST_LENGTH = 8;
     private static final long[] BOARDS = {9001, 9002, 9003};
+    /** The users who write; a plain-SQL update may give an article to any of them. */
+    private static final long[] WRITERS = {1, 2, 3, 4, 5};
 
     private static DevStack stack;
     private static JsonHttp command;
@@ -172,8 +175,15 @@ class ConvergenceIT {
         switch (choice) {
             case 0 -> as.post("/articles", toJson(Map.of("boardId", board, "title", "t" + random.nextInt(1000), "content", "c")));
             case 1 -> sql("INSERT INTO article (board_id, writer_id, title, content) VALUES (" + board + ", " + user + ", 'sql', 'c')");
-            case 2 -> sql("UPDATE article SET title = 'renamed " + random.nextInt(1000) + "', board_id = " + board
-                    + " WHERE article_id = " + article);
+            case 2 -> {
+                if (random.nextBoolean()) {
+                    sql("UPDATE article SET title = 'renamed " + random.nextInt(1000) + "', board_id = " + board
+                            + " WHERE article_id = " + article);
+                } else {
+                    sql("UPDATE article SET writer_id = " + WRITERS[random.nextInt(WRITERS.length)]
+                            + " WHERE article_id = " + article);
+                }
+            }
             case 3 -> {
                 if (random.nextBoolean()) {
                     command.as(stack.tokenFor(writerOf(article))).delete("/articles/" + article);
@@ -251,20 +261,36 @@ class ConvergenceIT {
             }
         }
         for (long board : BOARDS) {
-            long count = ids("SELECT article_id FROM article WHERE board_id = " + board).size();
-            String stored = stack.redis().hget(boardKeys().board(board), "count");
-            if (stored != null && Long.parseLong(stored) != count) {
-                differences.add("board " + board + " count " + stored + " but SQL has " + count);
-            }
-            List<Long> newest = ids("SELECT article_id FROM article WHERE board_id = " + board
-                    + " ORDER BY article_id DESC LIMIT " + LIST_LENGTH);
-            List<Long> listed = stack.redis().zrevrange(boardKeys().boardArticles(board), 0, -1).stream().map(Long::valueOf).toList();
-            if (!newest.subList(0, Math.min(listed.size(), newest.size())).equals(listed)) {
-                differences.add("board " + board + " lists " + listed + " but the newest are " + newest);
-            }
+            differences.addAll(listDifferences("board " + board, "board_id = " + board,
+                    stack.redis().hget(boardKeys().board(board), "count"), boardKeys().boardArticles(board)));
+        }
+        WriterKeys writerKeys = WriterKeys.in(generation());
+        for (long writer : WRITERS) {
+            differences.addAll(listDifferences("writer " + writer, "writer_id = " + writer,
+                    stack.redis().hget(writerKeys.writer(writer), "count"), writerKeys.writerArticles(writer)));
         }
         if (!"0".equals(stack.redis().hget(generation().meta(), "building")) && stack.redis().hget(generation().meta(), "building") != null) {
             differences.add("still building");
+        }
+        return differences;
+    }
+
+    /**
+     * An owner's count and list of newest articles (a board's, a writer's) in Redis compared with SQL: the count, when
+     * there is one, equals the owner's articles, and the list holds the newest of them without gaps.
+     */
+    private static List<String> listDifferences(String owner, String where, String storedCount, String listKey)
+            throws SQLException {
+        List<String> differences = new ArrayList<>();
+        long count = ids("SELECT article_id FROM article WHERE " + where).size();
+        if (storedCount != null && Long.parseLong(storedCount) != count) {
+            differences.add(owner + " count " + storedCount + " but SQL has " + count);
+        }
+        List<Long> newest = ids("SELECT article_id FROM article WHERE " + where + " ORDER BY article_id DESC LIMIT "
+                + LIST_LENGTH);
+        List<Long> listed = stack.redis().zrevrange(listKey, 0, -1).stream().map(Long::valueOf).toList();
+        if (!newest.subList(0, Math.min(listed.size(), newest.size())).equals(listed)) {
+            differences.add(owner + " lists " + listed + " but the newest are " + newest);
         }
         return differences;
     }
@@ -290,6 +316,21 @@ class ConvergenceIT {
             }
             if (!paged.equals(all)) {
                 differences.add("board " + board + " pages " + paged + " but SQL has " + all);
+            }
+        }
+        for (long writer : WRITERS) {
+            List<Long> all = ids("SELECT article_id FROM article WHERE writer_id = " + writer + " ORDER BY article_id DESC");
+            List<Long> scrolled = new ArrayList<>();
+            JsonNode page = query.get("/users/" + writer + "/articles?pageSize=5").json();
+            long count = page.path("articleCount").asLong(-1);
+            while (!page.get("articles").isEmpty() && scrolled.size() <= all.size()) {
+                page.get("articles").forEach(a -> scrolled.add(a.get("articleId").asLong()));
+                page = query.get("/users/" + writer + "/articles?pageSize=5&lastArticleId="
+                        + scrolled.get(scrolled.size() - 1)).json();
+            }
+            if (!scrolled.equals(all) || count != all.size()) {
+                differences.add("writer " + writer + " scrolls " + scrolled + " (articleCount " + count + ") but SQL has "
+                        + all);
             }
         }
         return differences;

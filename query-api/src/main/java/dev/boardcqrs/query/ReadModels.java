@@ -2,6 +2,7 @@ package dev.boardcqrs.query;
 
 import dev.boardcqrs.query.article.BoardReadModel;
 import dev.boardcqrs.query.catalog.CatalogReadModel;
+import dev.boardcqrs.query.writer.WriterReadModel;
 import java.util.List;
 
 /** The read models query-api serves. A new read model is its package and one more line here. */
@@ -13,6 +14,7 @@ public final class ReadModels {
         BoardReadModel board = new BoardReadModel(services);
         return List.of(
                 board,
-                new CatalogReadModel(services));
+                new CatalogReadModel(services),
+                new WriterReadModel(services, board.articles()));
     }
 }

@@ -7,6 +7,7 @@ import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.view.ViewKeys;
+import dev.boardcqrs.common.writer.WriterKeys;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.SharedServers;
@@ -35,6 +36,9 @@ class QueryApiIT {
     private static final KeyScheme KEYS = new KeyScheme("q").inGeneration("g1");
     private static final BoardKeys BOARD_KEYS = BoardKeys.in(KEYS);
     private static final ViewKeys VIEWS = new ViewKeys(KEYS.namespace());
+    private static final WriterKeys WRITERS = WriterKeys.in(KEYS);
+    /** Wrote the articles of board 3; its list holds all of them. */
+    private static final long WRITER = 1;
     private static final long BOARD = 3;
 
     private static EmbeddedRedis redisServer;
@@ -54,6 +58,10 @@ class QueryApiIT {
         storeModel(100, 99, 0, 0);
         redis.hset(BOARD_KEYS.board(BOARD), "count", "25");
         redis.hset(BOARD_KEYS.board(99), "count", "1");
+        redis.hset(WRITERS.writer(WRITER), "count", "25");
+        for (long id = 1; id <= 25; id++) {
+            redis.zadd(WRITERS.writerArticles(WRITER), id, Long.toString(id));
+        }
         redis.set(VIEWS.viewCount(7), "42");
         redis.set(VIEWS.viewCount(25), "3");
         database = QueryDatabase.pool(config());
@@ -113,6 +121,36 @@ class QueryApiIT {
         assertThat(ids(start)).containsExactly(25L, 24L, 23L);
         assertThat(ids(next)).containsExactly(22L, 21L, 20L);
         assertThat(ids(end)).containsExactly(1L);
+    }
+
+    @Test
+    void shouldPageAWritersArticlesNewestFirstWithTheSameFieldsAsAnArticle() {
+        JsonNode first = http.get("/users/" + WRITER + "/articles?pageSize=3").json();
+        JsonNode next = http.get("/users/" + WRITER + "/articles?pageSize=3&lastArticleId=23").json();
+
+        assertThat(ids(first)).containsExactly(25L, 24L, 23L);
+        assertThat(first.get("articleCount").asLong()).isEqualTo(25);
+        assertThat(first.get("articles").get(0)).isEqualTo(http.get("/articles/25").json());
+        assertThat(ids(next)).containsExactly(22L, 21L, 20L);
+        assertThat(http.get("/users/" + WRITER + "/articles").json().get("articles")).hasSize(20);
+    }
+
+    @Test
+    void shouldAnswerAnEmptyListForAWriterWithoutArticles() {
+        JsonNode none = http.get("/users/4711/articles").json();
+
+        assertThat(none.get("articles")).isEmpty();
+        assertThat(none.get("articleCount").asLong()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/users/0/articles", "/users/x/articles", "/users/1/articles?pageSize=0",
+            "/users/1/articles?pageSize=101", "/users/1/articles?lastArticleId=-1", "/users/1/articles?lastArticleId=x"})
+    void shouldAnswer400JsonForBadWriterListParameters(String path) {
+        Response response = http.get(path);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("error").asText()).isNotBlank();
     }
 
     @ParameterizedTest

@@ -1,5 +1,7 @@
 package dev.boardcqrs.projector.board;
 
+import static dev.boardcqrs.projector.source.RowChange.number;
+
 import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
@@ -18,7 +20,6 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -169,21 +170,21 @@ public final class BoardProjection implements RedisProjection<BoardWrite> {
         Map<String, Object> after = change.after();
         Map<String, Object> before = change.before();
         if (after == null) {
-            return List.of(new RemoveArticle(id(before, "article_id"), id(before, "board_id")));
+            return List.of(new RemoveArticle(number(before, "article_id"), number(before, "board_id")));
         }
-        long articleId = id(after, "article_id");
-        long boardId = id(after, "board_id");
-        Long previousBoardId = before == null ? null : id(before, "board_id");
+        long articleId = number(after, "article_id");
+        long boardId = number(after, "board_id");
+        Long previousBoardId = before == null ? null : number(before, "board_id");
         boolean created = before == null;
         List<BoardWrite> writes = new ArrayList<>();
-        if (before != null && id(before, "article_id") != articleId) {
+        if (before != null && number(before, "article_id") != articleId) {
             // the primary key itself was changed with plain SQL: the old id is gone, the new one is new
-            writes.add(new RemoveArticle(id(before, "article_id"), previousBoardId));
+            writes.add(new RemoveArticle(number(before, "article_id"), previousBoardId));
             previousBoardId = null;
             created = true;
         }
         writes.add(new PutArticle(articleId, boardId, previousBoardId, created, ArticleModel.rowFields(
-                articleId, boardId, id(after, "writer_id"),
+                articleId, boardId, number(after, "writer_id"),
                 (String) after.get("title"), (String) after.get("content"),
                 time(after, "created_at"), time(after, "modified_at"))));
         return writes;
@@ -198,8 +199,8 @@ public final class BoardProjection implements RedisProjection<BoardWrite> {
                                                Predicate<Map<String, Object>> live) {
         Map<String, Object> before = change.before();
         Map<String, Object> after = change.after();
-        Member was = before != null && live.test(before) ? new Member(id(before, "article_id"), id(before, idColumn)) : null;
-        Member is = after != null && live.test(after) ? new Member(id(after, "article_id"), id(after, idColumn)) : null;
+        Member was = before != null && live.test(before) ? Member.of(before, idColumn) : null;
+        Member is = after != null && live.test(after) ? Member.of(after, idColumn) : null;
         List<BoardWrite> writes = new ArrayList<>(2);
         if (was != null && !was.equals(is)) {
             writes.add(new CountChange(kind, was.articleId(), -1));
@@ -211,6 +212,9 @@ public final class BoardProjection implements RedisProjection<BoardWrite> {
     }
 
     private record Member(long articleId, long memberId) {
+        static Member of(Map<String, Object> row, String idColumn) {
+            return new Member(number(row, "article_id"), number(row, idColumn));
+        }
     }
 
     private static boolean commentIsLive(Map<String, Object> row) {
@@ -219,10 +223,6 @@ public final class BoardProjection implements RedisProjection<BoardWrite> {
         return !(Boolean.TRUE.equals(deleted) || (deleted instanceof Number n && n.longValue() != 0));
     }
 
-    static long id(Map<String, Object> row, String column) {
-        Object value = Objects.requireNonNull(row.get(column), () -> "column " + column + " is null");
-        return ((Number) value).longValue();
-    }
 
     private static String time(Map<String, Object> row, String column) {
         return Timestamps.format((LocalDateTime) row.get(column));

@@ -1,5 +1,7 @@
 package dev.boardcqrs.projector.catalog;
 
+import static dev.boardcqrs.projector.source.RowChange.number;
+
 import dev.boardcqrs.common.catalog.CatalogKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
@@ -13,7 +15,6 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The catalog display model (only catalogs with sellable products are shown). Decides, from one catalog or product
@@ -79,8 +80,8 @@ public final class CatalogProjection implements RedisProjection<CatalogOp> {
         List<CatalogOp> ops = new ArrayList<>(2);
         Map<String, Object> before = change.before();
         Map<String, Object> after = change.after();
-        if (before != null && (after == null || id(before, idColumn) != id(after, idColumn))) {
-            ops.add(removal.apply(id(before, idColumn)));
+        if (before != null && (after == null || number(before, idColumn) != number(after, idColumn))) {
+            ops.add(removal.apply(number(before, idColumn)));
         }
         if (after != null) {
             ops.add(put.apply(after));
@@ -90,18 +91,13 @@ public final class CatalogProjection implements RedisProjection<CatalogOp> {
 
     private static CatalogOp catalog(Map<String, Object> row) {
         Object parent = row.get("parent_id");
-        return new PutCatalog(id(row, "catalog_id"), true, parent == null ? null : ((Number) parent).longValue(),
-                (String) row.get("name"), id(row, "display_order"));
+        return new PutCatalog(number(row, "catalog_id"), true, parent == null ? null : ((Number) parent).longValue(),
+                (String) row.get("name"), number(row, "display_order"));
     }
 
     private static CatalogOp product(Map<String, Object> row) {
-        return new PutProduct(id(row, "product_id"), true, id(row, "catalog_id"), (String) row.get("status"),
-                id(row, "display_order"), (String) row.get("name"), id(row, "price"),
+        return new PutProduct(number(row, "product_id"), true, number(row, "catalog_id"), (String) row.get("status"),
+                number(row, "display_order"), (String) row.get("name"), number(row, "price"),
                 Timestamps.format((LocalDateTime) row.get("updated_at")));
-    }
-
-    private static long id(Map<String, Object> row, String column) {
-        Object value = Objects.requireNonNull(row.get(column), () -> "column " + column + " is null");
-        return ((Number) value).longValue();
     }
 }

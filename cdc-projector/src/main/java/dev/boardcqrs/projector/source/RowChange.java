@@ -1,6 +1,7 @@
 package dev.boardcqrs.projector.source;
 
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One row change read from the binlog (or the snapshot), with the columns before and after it as plain Java
@@ -11,4 +12,14 @@ public record RowChange(String table, Operation operation, Map<String, Object> b
                         SourcePosition position, long sourceTimeMillis) {
 
     public enum Operation { READ, CREATE, UPDATE, DELETE }
+
+    /**
+     * An integer column of a row image (an id, an order).
+     *
+     * @throws NullPointerException naming the column when it is null: a row the read model cannot take
+     */
+    public static long number(Map<String, Object> row, String column) {
+        Object value = Objects.requireNonNull(row.get(column), () -> "column " + column + " is null");
+        return ((Number) value).longValue();
+    }
 }
