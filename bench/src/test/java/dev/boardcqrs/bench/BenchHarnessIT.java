@@ -80,6 +80,7 @@ class BenchHarnessIT {
         freshness.forEach(row -> {
             assertThat(row.path("samples").asLong()).as(row.toString()).isPositive();
             assertThat(row.path("notSeen").asLong()).as(row.toString()).isZero();
+            assertThat(row.path("p50Ms").isNumber()).as("p50Ms in " + row).isTrue();
             assertThat(row.path("p50Ms").asDouble()).as(row.toString()).isGreaterThanOrEqualTo(0);
         });
 

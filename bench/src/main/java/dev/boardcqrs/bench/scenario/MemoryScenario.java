@@ -5,11 +5,10 @@ import dev.boardcqrs.bench.report.Results;
 import dev.boardcqrs.bench.report.Section;
 import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.projector.redis.JedisProjectorRedis;
 import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Memory: MEMORY USAGE of article models (hot and cold samples), the keys and the whole Redis footprint, beside
@@ -74,15 +73,7 @@ public final class MemoryScenario implements Scenario {
     }
 
     private static long countKeys(UnifiedJedis redis, String pattern) {
-        long count = 0;
-        String cursor = ScanParams.SCAN_POINTER_START;
-        ScanParams match = new ScanParams().match(pattern).count(10_000);
-        do {
-            ScanResult<String> page = redis.scan(cursor, match);
-            count += page.getResult().stream().filter(key -> !key.endsWith(":missed")).count();
-            cursor = page.getCursor();
-        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
-        return count;
+        return new JedisProjectorRedis(redis).countMatching(pattern, key -> !key.endsWith(":missed"));
     }
 
     private static long infoNumber(String info, String field) {
