@@ -5,8 +5,9 @@ import org.slf4j.LoggerFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.command.CommandApiConfig;
 import dev.boardcqrs.command.CommandApp;
-import dev.boardcqrs.command.auth.Tokens;
 import dev.boardcqrs.command.db.Database;
+import dev.boardcqrs.common.auth.HmacTokenIssuer;
+import dev.boardcqrs.common.auth.JwtSettings;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.EmbeddedRedis;
@@ -51,13 +52,13 @@ public final class DevStack implements AutoCloseable {
     private final Javalin commandApi;
     private final Javalin queryApi;
     private final ProjectorConfig projectorConfig;
-    private final Tokens tokens;
+    private final HmacTokenIssuer tokens;
     private final String generatedSecret;
     private Projector projector;
 
     private DevStack(EmbeddedMariaDb mariaDb, EmbeddedRedis redisServer, RedisClient redis,
                      HikariDataSource commandPool, HikariDataSource queryPool, Javalin commandApi, Javalin queryApi,
-                     ProjectorConfig projectorConfig, Projector projector, String jwtSecret,
+                     ProjectorConfig projectorConfig, Projector projector, JwtSettings jwt,
                      String generatedSecret) {
         this.mariaDb = mariaDb;
         this.redisServer = redisServer;
@@ -68,7 +69,7 @@ public final class DevStack implements AutoCloseable {
         this.queryApi = queryApi;
         this.projectorConfig = projectorConfig;
         this.projector = projector;
-        this.tokens = new Tokens(jwtSecret, Clock.systemUTC());
+        this.tokens = new HmacTokenIssuer(jwt, Clock.systemUTC());
         this.generatedSecret = generatedSecret;
     }
 
@@ -109,7 +110,7 @@ public final class DevStack implements AutoCloseable {
                 new SqlArticleSource(queryPool, queryConfig.readThroughTimeout())).start();
 
         return new DevStack(mariaDb, redisServer, redis, commandPool, queryPool, commandApi, queryApi, projectorConfig, projector,
-                commandConfig.jwtSecret(), generatedSecret);
+                commandConfig.jwt(), generatedSecret);
     }
 
     private static String randomSecret() {
@@ -187,7 +188,7 @@ public final class DevStack implements AutoCloseable {
 
     /** A bearer token for command-api, valid for an hour. */
     public String tokenFor(long userId) {
-        return tokens.issue(userId, Duration.ofHours(1));
+        return tokens.issue(Long.toString(userId), Duration.ofHours(1));
     }
 
     public String commandApiUrl() {
