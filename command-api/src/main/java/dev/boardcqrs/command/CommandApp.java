@@ -72,7 +72,8 @@ public final class CommandApp {
             });
         }, events -> {
             events.serverStarted(viewBackupJob::start);
-            events.serverStopping(viewBackupJob::close);
+            // once Jetty has answered its last request, so no view is counted after the last backup
+            events.serverStopped(viewBackupJob::close);
         });
     }
 }

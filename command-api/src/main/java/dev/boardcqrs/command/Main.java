@@ -33,7 +33,7 @@ public final class Main {
                 config.databasePassword(), config.poolSize(), config.connectionTimeout());
         RedisClient redis = RedisClient.create(URI.create(config.redisUrl()));
         Javalin app = CommandApp.create(config, pool, redis).start();
-        // HTTP first (its stop runs the last view backup), then the clients it used
+        // HTTP first: once it has stopped serving, it backs up every unsaved view counter; then the clients it used
         GracefulShutdown.install("command-api", () -> {
             app.stop();
             redis.close();

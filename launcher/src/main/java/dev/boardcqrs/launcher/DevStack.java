@@ -85,6 +85,14 @@ public final class DevStack implements AutoCloseable {
     public static DevStack start(Map<String, String> environment, Seed seed) throws SQLException {
         EmbeddedMariaDb mariaDb = EmbeddedMariaDb.startWithBoardDatabase();
         seed.fill(mariaDb);
+        return startOn(environment, mariaDb);
+    }
+
+    /**
+     * Starts everything but the database, on a MariaDB with the board database (its binlog on) that is running
+     * already: one this stack then stops last, or one of a test's that outlives the stack ({@link EmbeddedMariaDb#attach}).
+     */
+    public static DevStack startOn(Map<String, String> environment, EmbeddedMariaDb mariaDb) throws SQLException {
         EmbeddedRedis redisServer = EmbeddedRedis.start();
         Map<String, String> variables = embedded(environment, mariaDb, redisServer);
         // a dev stack needs no secret configured: it makes one per run and prints it
@@ -242,12 +250,16 @@ public final class DevStack implements AutoCloseable {
         void fill(EmbeddedMariaDb database) throws SQLException;
     }
 
-    /** Stops in dependency order: the projector first, then the APIs, then the clients and the servers. */
+    /**
+     * Stops along the data's way: command-api first (it stops taking writes, then backs up its unsaved view
+     * counters, which needs Redis and the database), the projector (it applies what is in the binlog and commits
+     * its offsets), query-api, then the clients and last the servers they all used.
+     */
     @Override
     public void close() {
+        commandApi.stop();
         projector.close();
         queryApi.stop();
-        commandApi.stop();
         commandPool.close();
         queryPool.close();
         redis.close();
