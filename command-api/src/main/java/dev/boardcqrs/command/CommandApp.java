@@ -21,6 +21,7 @@ import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.metrics.ServiceMetrics;
 import dev.boardcqrs.common.web.ApiException;
 import dev.boardcqrs.common.web.HttpApps;
+import dev.boardcqrs.common.web.OpenApiDocument;
 import io.javalin.Javalin;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -64,6 +65,7 @@ public final class CommandApp {
             routes.put("/products/{productId}/status", catalogs::changeProductStatus);
             routes.put("/products/{productId}/catalog", catalogs::moveProduct);
             routes.delete("/products/{productId}", catalogs::deleteProduct);
+            OpenApiDocument.route(routes, "openapi/command-api.json");
             routes.get("/health", ctx -> {
                 if (!database.isReachable()) {
                     throw ApiException.unavailable("database is not reachable");

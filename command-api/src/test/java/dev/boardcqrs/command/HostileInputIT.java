@@ -137,7 +137,7 @@ class HostileInputIT {
             Javalin small = CommandApp.create(TestConfig.commandApi(Map.of("REDIS_NAMESPACE", "hostile")), onePool, redis)
                     .start();
             try (Connection held = onePool.getConnection()) { // a slow request holding the only connection
-                Response response = new JsonHttp("http://127.0.0.1:" + small.port()).as(TestConfig.token(WRITER))
+                Response response = TestApp.http(small).as(TestConfig.token(WRITER))
                         .post("/articles", toJson(Map.of("boardId", 1, "title", "t", "content", "c")));
 
                 assertThat(response.status()).isEqualTo(503);

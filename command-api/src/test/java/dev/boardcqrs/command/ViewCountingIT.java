@@ -59,8 +59,8 @@ class ViewCountingIT {
                 pool, redis).start();
         timedApp = CommandApp.create(TestConfig.commandApi(Map.of("VIEW_BACKUP_INTERVAL", "200ms",
                 "REDIS_NAMESPACE", "timed")), pool, redis).start();
-        http = new JsonHttp("http://127.0.0.1:" + app.port());
-        timedHttp = new JsonHttp("http://127.0.0.1:" + timedApp.port());
+        http = TestApp.http(app);
+        timedHttp = TestApp.http(timedApp);
     }
 
     @AfterAll
