@@ -5,7 +5,7 @@ import dev.boardcqrs.common.auth.InvalidTokenException;
 import io.javalin.http.Context;
 import java.util.regex.Pattern;
 
-/** Finds the caller of a write: the user whose id is the subject of the request's bearer token. Handlers call it first. */
+/** Finds the caller of a write: the user whose id is the request's bearer token's subject. Handlers call it first. */
 public final class Authenticator {
     private static final Pattern USER_ID = Pattern.compile("[1-9][0-9]{0,17}");
 

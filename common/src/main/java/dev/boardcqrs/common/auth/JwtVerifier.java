@@ -5,6 +5,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
@@ -15,7 +16,6 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.boardcqrs.common.config.Env;
@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class JwtVerifier implements TokenVerifier {
     private static final Logger log = LoggerFactory.getLogger(JwtVerifier.class);
-    private static final Set<JWSAlgorithm> PUBLIC_KEY_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
+    private static final List<JWSAlgorithm> PUBLIC_KEY_ALGORITHMS = List.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
     // clocks of the issuer and of this service may differ a little
     private static final int CLOCK_SKEW_SECONDS = 30;
     // how long requests wait for a key set fetch already under way before they fail
@@ -61,18 +61,13 @@ public final class JwtVerifier implements TokenVerifier {
                 : new JWSVerificationKeySelector<>(JWSAlgorithm.HS256,
                         new ImmutableSecret<>(settings.secret().getBytes(StandardCharsets.UTF_8)));
         JWSKeySelector<SecurityContext> jwks = settings.jwksUrl() == null ? null
-                : new JWSVerificationKeySelector<>(PUBLIC_KEY_ALGORITHMS, JWKSourceBuilder.<SecurityContext>create(url(settings))
-                        .cache(settings.jwksCacheTtl().toMillis(), JWKS_FETCH_WAIT_MILLIS)
-                        .refreshAheadCache(false)
-                        .rateLimited(settings.jwksMinRefreshInterval().toMillis())
-                        .outageTolerant(true)
-                        .build());
+                : new JWSVerificationKeySelector<>(Set.copyOf(PUBLIC_KEY_ALGORITHMS), identityProviderKeys(settings));
         Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
         if (hmac != null) {
             algorithms.add(JWSAlgorithm.HS256);
         }
         if (jwks != null) {
-            algorithms.addAll(List.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256));
+            algorithms.addAll(PUBLIC_KEY_ALGORITHMS);
         }
         this.accepted = Set.copyOf(algorithms);
         this.accepting = algorithms.stream().map(JWSAlgorithm::getName).collect(Collectors.joining(", "));
@@ -108,9 +103,8 @@ public final class JwtVerifier implements TokenVerifier {
             return new VerifiedPrincipal(claims.getSubject(), roles(claims));
         } catch (BadJWSException e) {
             throw new InvalidTokenException("bearer token signature is invalid");
-        } catch (BadJWTException e) {
-            throw new InvalidTokenException("bearer token rejected: " + e.getMessage());
         } catch (BadJOSEException e) {
+            // the claims (expired, not yet valid, issuer, audience, missing), the type, or no key for the key id
             throw new InvalidTokenException("bearer token rejected: " + e.getMessage());
         } catch (RateLimitReachedException e) {
             // the key set was fetched again moments ago and did not have this key either
@@ -121,6 +115,15 @@ public final class JwtVerifier implements TokenVerifier {
         } catch (JOSEException e) {
             throw new InvalidTokenException("bearer token cannot be verified: " + e.getMessage());
         }
+    }
+
+    private static JWKSource<SecurityContext> identityProviderKeys(JwtSettings settings) {
+        return JWKSourceBuilder.<SecurityContext>create(url(settings))
+                .cache(settings.jwksCacheTtl().toMillis(), JWKS_FETCH_WAIT_MILLIS)
+                .refreshAheadCache(false)
+                .rateLimited(settings.jwksMinRefreshInterval().toMillis())
+                .outageTolerant(true)
+                .build();
     }
 
     private static Set<String> roles(JWTClaimsSet claims) {
