@@ -1,10 +1,9 @@
 package dev.boardcqrs.command;
 
-import dev.boardcqrs.command.auth.Tokens;
+import dev.boardcqrs.common.auth.JwtSettings;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** Everything command-api can be told, read once from the environment and validated at start-up. */
@@ -21,13 +20,10 @@ public record CommandApiConfig(
         Duration viewWindow,
         int viewBackupEvery,
         Duration viewBackupInterval,
-        String jwtSecret,
+        JwtSettings jwt,
         Duration tokenTtl) {
 
     public CommandApiConfig {
-        if (jwtSecret.getBytes(StandardCharsets.UTF_8).length < Tokens.MIN_SECRET_BYTES) {
-            throw new ConfigException("JWT_SECRET must be at least " + Tokens.MIN_SECRET_BYTES + " bytes long");
-        }
         new KeyScheme(namespace); // validates the namespace
         if (viewWindow.toMillis() < 1) {
             throw new ConfigException("VIEW_WINDOW must be at least 1ms, but was " + viewWindow);
@@ -51,7 +47,7 @@ public record CommandApiConfig(
                 env.duration("VIEW_WINDOW", Duration.ofMinutes(10)),
                 env.integer("VIEW_BACKUP_EVERY", 100, 1, 1_000_000),
                 env.duration("VIEW_BACKUP_INTERVAL", Duration.ofSeconds(60)),
-                env.required("JWT_SECRET", "the HS256 secret that signs bearer tokens, at least 32 bytes"),
+                JwtSettings.fromEnv(env),
                 env.duration("JWT_TOKEN_TTL", Duration.ofHours(1)));
     }
 
@@ -61,6 +57,6 @@ public record CommandApiConfig(
         return "CommandApiConfig[host=" + host + ", port=" + port + ", databaseUrl=" + Env.redacted(databaseUrl)
                 + ", databaseUser=" + databaseUser + ", poolSize=" + poolSize + ", redisUrl=" + Env.redacted(redisUrl)
                 + ", namespace=" + namespace + ", viewWindow=" + viewWindow + ", viewBackupEvery=" + viewBackupEvery
-                + ", viewBackupInterval=" + viewBackupInterval + "]";
+                + ", viewBackupInterval=" + viewBackupInterval + ", jwt=" + jwt + ", tokenTtl=" + tokenTtl + "]";
     }
 }

@@ -3,7 +3,6 @@ package dev.boardcqrs.command;
 import dev.boardcqrs.command.article.ArticleController;
 import dev.boardcqrs.command.article.ArticleService;
 import dev.boardcqrs.command.auth.Authenticator;
-import dev.boardcqrs.command.auth.Tokens;
 import dev.boardcqrs.command.catalog.CatalogController;
 import dev.boardcqrs.command.catalog.CatalogService;
 import dev.boardcqrs.command.catalog.ProductService;
@@ -16,12 +15,14 @@ import dev.boardcqrs.command.view.ViewBackupJob;
 import dev.boardcqrs.command.view.ViewBackupStore;
 import dev.boardcqrs.command.view.ViewController;
 import dev.boardcqrs.command.view.ViewService;
+import dev.boardcqrs.common.auth.BearerAuthentication;
+import dev.boardcqrs.common.auth.JwtVerifier;
 import dev.boardcqrs.common.view.ViewKeys;
 import dev.boardcqrs.common.metrics.ServiceMetrics;
 import dev.boardcqrs.common.web.ApiException;
 import dev.boardcqrs.common.web.HttpApps;
+import dev.boardcqrs.common.web.OpenApiDocument;
 import io.javalin.Javalin;
-import java.time.Clock;
 import java.util.Map;
 import javax.sql.DataSource;
 import redis.clients.jedis.UnifiedJedis;
@@ -34,7 +35,7 @@ public final class CommandApp {
     public static Javalin create(CommandApiConfig config, DataSource dataSource, UnifiedJedis redis) {
         Database database = new Database(dataSource);
         ViewKeys keys = new ViewKeys(config.namespace());
-        Authenticator auth = new Authenticator(new Tokens(config.jwtSecret(), Clock.systemUTC()));
+        Authenticator auth = new Authenticator(new BearerAuthentication(new JwtVerifier(config.jwt())));
         ArticleController articles = new ArticleController(new ArticleService(database), auth);
         CommentController comments = new CommentController(new CommentService(database), auth);
         LikeController likes = new LikeController(new LikeService(database), auth);
@@ -64,6 +65,7 @@ public final class CommandApp {
             routes.put("/products/{productId}/status", catalogs::changeProductStatus);
             routes.put("/products/{productId}/catalog", catalogs::moveProduct);
             routes.delete("/products/{productId}", catalogs::deleteProduct);
+            OpenApiDocument.route(routes, "openapi/command-api.json");
             routes.get("/health", ctx -> {
                 if (!database.isReachable()) {
                     throw ApiException.unavailable("database is not reachable");
@@ -72,7 +74,8 @@ public final class CommandApp {
             });
         }, events -> {
             events.serverStarted(viewBackupJob::start);
-            events.serverStopping(viewBackupJob::close);
+            // once Jetty has answered its last request, so no view is counted after the last backup
+            events.serverStopped(viewBackupJob::close);
         });
     }
 }

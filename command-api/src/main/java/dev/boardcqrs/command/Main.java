@@ -1,8 +1,8 @@
 package dev.boardcqrs.command;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.boardcqrs.command.auth.Tokens;
 import dev.boardcqrs.command.db.Database;
+import dev.boardcqrs.common.auth.HmacTokenIssuer;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.common.process.GracefulShutdown;
 import io.javalin.Javalin;
@@ -21,7 +21,7 @@ public final class Main {
 
     /**
      * {@code command-api} serves; {@code command-api token USER_ID} prints a bearer token for that user,
-     * signed with JWT_SECRET and valid for JWT_TOKEN_TTL.
+     * signed with JWT_SECRET (with JWT_ISSUER and JWT_AUDIENCE when they are set) and valid for JWT_TOKEN_TTL.
      */
     public static void main(String[] args) {
         CommandApiConfig config = Env.loadOrExit("command-api", CommandApiConfig::fromEnv);
@@ -33,7 +33,7 @@ public final class Main {
                 config.databasePassword(), config.poolSize(), config.connectionTimeout());
         RedisClient redis = RedisClient.create(URI.create(config.redisUrl()));
         Javalin app = CommandApp.create(config, pool, redis).start();
-        // HTTP first (its stop runs the last view backup), then the clients it used
+        // HTTP first: once it has stopped serving, it backs up every unsaved view counter; then the clients it used
         GracefulShutdown.install("command-api", () -> {
             app.stop();
             redis.close();
@@ -47,7 +47,12 @@ public final class Main {
             System.err.println("usage: command-api token USER_ID   (USER_ID a positive integer)");
             System.exit(2);
         }
-        Tokens tokens = new Tokens(config.jwtSecret(), Clock.systemUTC());
-        System.out.println(tokens.issue(Long.parseLong(args[1]), config.tokenTtl()));
+        if (config.jwt().secret() == null) {
+            System.err.println("command-api: the token command signs with JWT_SECRET; set it (an identity provider "
+                    + "issues the tokens for JWT_JWKS_URL)");
+            System.exit(2);
+        }
+        HmacTokenIssuer tokens = new HmacTokenIssuer(config.jwt(), Clock.systemUTC());
+        System.out.println(tokens.issue(args[1], config.tokenTtl()));
     }
 }

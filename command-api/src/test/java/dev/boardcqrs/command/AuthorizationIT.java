@@ -3,7 +3,9 @@ package dev.boardcqrs.command;
 import static dev.boardcqrs.embedded.JsonHttp.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.boardcqrs.command.auth.Tokens;
+import dev.boardcqrs.common.auth.HostileTokens;
+import dev.boardcqrs.common.auth.HostileTokens.HostileToken;
+import dev.boardcqrs.common.auth.TestIdentityProvider;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.JsonHttp.Response;
@@ -16,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -24,13 +28,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Writes need a valid bearer token; the user comes from its subject; only writers change what they wrote. */
+/**
+ * Writes need a valid bearer token; the user comes from its subject; only writers change what they wrote. Tokens
+ * come from the HS256 secret or from an identity provider's key set (a local JWKS endpoint with rotated keys).
+ */
 class AuthorizationIT {
+    private static final String ARTICLE = toJson(Map.of("boardId", 1, "title", "t", "content", "c"));
+
     private static EmbeddedMariaDb mariaDb;
     private static TestApp app;
     private static JsonHttp anonymous;
     private static JsonHttp writer;
     private static JsonHttp stranger;
+    private static TestIdentityProvider idp;
+    // accepts the identity provider's RS256/ES256 tokens and, beside them, HS256 tokens of the test secret
+    private static TestApp idpApp;
 
     @BeforeAll
     static void start() {
@@ -39,17 +51,21 @@ class AuthorizationIT {
         anonymous = app.http();
         writer = anonymous.as(TestConfig.token(7));
         stranger = anonymous.as(TestConfig.token(8));
+        idp = TestIdentityProvider.start();
+        idpApp = TestApp.start(idp.settings(), 2);
     }
 
     @AfterAll
     static void stop() {
         app.close();
+        idpApp.close();
+        idp.close();
     }
 
     static Stream<String> badAuthorizations() {
-        String expired = new Tokens(TestConfig.JWT_SECRET, Clock.fixed(Instant.now().minus(Duration.ofHours(3)), ZoneOffset.UTC))
-                .issue(7, Duration.ofHours(1));
-        String forged = new Tokens("another-secret-of-at-least-32-bytes!!", Clock.systemUTC()).issue(7, Duration.ofHours(1));
+        String expired = TestConfig.issuer(TestConfig.JWT_SECRET, Clock.fixed(Instant.now().minus(Duration.ofHours(3)), ZoneOffset.UTC))
+                .issue("7", Duration.ofHours(1));
+        String forged = TestConfig.issuer("another-secret-of-at-least-32-bytes!!", Clock.systemUTC()).issue("7", Duration.ofHours(1));
         String valid = TestConfig.token(7);
         String unsigned = encode("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + valid.split("\\.")[1] + ".";
         String otherAlgorithm = encode("{\"alg\":\"HS512\"}") + "." + valid.split("\\.")[1] + "." + valid.split("\\.")[2];
@@ -72,6 +88,96 @@ class AuthorizationIT {
         assertThat(response.status()).isEqualTo(401);
         assertThat(response.json().get("error").asText()).isNotBlank();
         assertThat(count("article")).isEqualTo(before);
+    }
+
+    static List<HostileToken> badIdentityProviderTokens() {
+        return HostileTokens.against(idp, "7");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badIdentityProviderTokens")
+    void shouldAnswer401JsonAndWriteNothingForATokenTheIdentityProviderDidNotIssueAsItIs(HostileToken token) throws Exception {
+        String before = count("article");
+
+        Response response = idpApp.http().as(token.token()).post("/articles", ARTICLE);
+
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(response.header("WWW-Authenticate")).isEqualTo("Bearer");
+        assertThat(response.json().get("error").asText()).isNotBlank();
+        assertThat(count("article")).isEqualTo(before);
+    }
+
+    @Test
+    void shouldAcceptRs256AndEs256TokensOfTheIdentityProviderWithTheWriterFromTheirSubject() {
+        Response rsa = idpApp.http().as(idp.token("rsa-1", "31")).post("/articles", ARTICLE);
+        Response ec = idpApp.http().as(idp.token("ec-1", "32")).post("/articles", ARTICLE);
+
+        assertThat(rsa.status()).isEqualTo(201);
+        assertThat(rsa.json().get("writerId").asLong()).isEqualTo(31);
+        assertThat(ec.status()).isEqualTo(201);
+        assertThat(ec.json().get("writerId").asLong()).isEqualTo(32);
+    }
+
+    @Test
+    void shouldRefuseAnIdentityProviderSubjectThatIsNotAUserId() {
+        Response response = idpApp.http().as(idp.token("rsa-1", "f81d4fae-7dec-11d0-a765-00a0c91e6bf6"))
+                .post("/articles", ARTICLE);
+
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(response.json().get("error").asText())
+                .isEqualTo("bearer token subject must be a user id (a positive integer)");
+    }
+
+    @Test
+    void shouldFetchTheKeySetAgainForAnUnknownKeyButNotOnceMorePerMadeUpKey() {
+        try (TestIdentityProvider own = TestIdentityProvider.start(); TestApp ownApp = TestApp.start(rarelyRefreshed(own), 1)) {
+            JsonHttp http = ownApp.http();
+            assertThat(http.as(own.token("rsa-1", "7")).post("/articles", ARTICLE).status()).isEqualTo(201);
+            assertThat(own.fetches()).isEqualTo(1);
+
+            Response unknown = http.as(TestIdentityProvider.sign(TestIdentityProvider.rsaKey("rsa-unknown"),
+                    TestIdentityProvider.claims("7").build())).post("/articles", ARTICLE);
+            assertThat(unknown.status()).isEqualTo(401);
+            assertThat(own.fetches()).as("fetched again for the key it did not have").isEqualTo(2);
+
+            for (int i = 0; i < 50; i++) {
+                String madeUp = TestIdentityProvider.sign(TestIdentityProvider.ecKey("made-up-" + i),
+                        TestIdentityProvider.claims("7").build());
+                assertThat(http.as(madeUp).post("/articles", ARTICLE).status()).isEqualTo(401);
+            }
+            assertThat(own.fetches()).as("a flood of made-up key ids does not reach the identity provider").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void shouldAcceptAKeyRotatedInAtTheIdentityProviderAndRefuseTheRetiredOneOnceFetchedAgain() {
+        try (TestIdentityProvider own = TestIdentityProvider.start(); TestApp ownApp = TestApp.start(rarelyRefreshed(own), 1)) {
+            JsonHttp http = ownApp.http();
+            String retired = own.token("rsa-1", "7");
+            assertThat(http.as(retired).post("/articles", ARTICLE).status()).isEqualTo(201);
+
+            own.publish(TestIdentityProvider.rsaKey("rsa-2"), own.key("ec-1"));
+            Response rotated = http.as(own.token("rsa-2", "7")).post("/articles", ARTICLE);
+
+            assertThat(rotated.status()).isEqualTo(201);
+            assertThat(own.fetches()).isEqualTo(2);
+            assertThat(http.as(retired).post("/articles", ARTICLE).status()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void shouldAnswer503WhenTheIdentityProviderCannotBeReached() {
+        TestIdentityProvider gone = TestIdentityProvider.start();
+        String token = gone.token("rsa-1", "7");
+        gone.close();
+        try (TestApp goneApp = TestApp.start(gone.settings(), 1)) {
+            Response response = goneApp.http().as(token).post("/articles", ARTICLE);
+
+            assertThat(response.status()).isEqualTo(503);
+            assertThat(response.header("Retry-After")).isEqualTo("1");
+            assertThat(response.json().get("error").asText())
+                    .isEqualTo("the identity provider's keys are unavailable, try again later");
+        }
     }
 
     @Test
@@ -116,6 +222,14 @@ class AuthorizationIT {
         assertThat(writer.delete("/articles/" + articleId + "/likes/8").status()).isEqualTo(403);
         assertThat(query("SELECT COUNT(*) FROM article_like WHERE article_id = " + articleId)).isEqualTo("1");
         assertThat(stranger.delete("/articles/" + articleId + "/likes/8").status()).isEqualTo(204);
+    }
+
+    // fetched again at most twice an hour: whatever a test sees fetched is what the verifier asked for itself
+    private static Map<String, String> rarelyRefreshed(TestIdentityProvider own) {
+        Map<String, String> settings = new HashMap<>(own.settings());
+        settings.put("JWT_JWKS_MIN_REFRESH_INTERVAL", "1h");
+        settings.put("JWT_JWKS_CACHE_TTL", "2h");
+        return settings;
     }
 
     private static long createArticle() {

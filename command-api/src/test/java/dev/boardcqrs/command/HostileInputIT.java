@@ -4,8 +4,10 @@ import static dev.boardcqrs.embedded.JsonHttp.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.boardcqrs.command.auth.Tokens;
 import dev.boardcqrs.command.db.Database;
+import dev.boardcqrs.common.auth.HostileTokens;
+import dev.boardcqrs.common.auth.HostileTokens.HostileToken;
+import dev.boardcqrs.common.auth.TestIdentityProvider;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.JsonHttp.Response;
@@ -21,10 +23,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.IntPredicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,6 +45,9 @@ class HostileInputIT {
     private static RedisClient redis;
     private static TestApp app;
     private static JsonHttp anonymous;
+    private static TestIdentityProvider idp;
+    // also accepts the identity provider's RS256/ES256 tokens, on the same tables and Redis namespace
+    private static TestApp idpApp;
     private static long articleId;
     private static long commentId;
 
@@ -56,11 +63,17 @@ class HostileInputIT {
         commentId = writer.post("/articles/" + articleId + "/comments", toJson(Map.of("content", "c")))
                 .json().get("commentId").asLong();
         writer.post("/articles/" + articleId + "/likes", "");
+        idp = TestIdentityProvider.start();
+        Map<String, String> idpSettings = new HashMap<>(idp.settings());
+        idpSettings.put("REDIS_NAMESPACE", "hostile");
+        idpApp = TestApp.start(idpSettings, 2);
     }
 
     @AfterAll
     static void stop() {
         app.close();
+        idpApp.close();
+        idp.close();
     }
 
     @Test
@@ -73,22 +86,48 @@ class HostileInputIT {
         String databaseBefore = databaseChecksum();
         String redisBefore = redisChecksum();
 
-        List<String> wrong = new ArrayList<>();
-        for (BadRequest request : requests) {
-            Response response;
-            try {
-                response = anonymous.send(request.method(), request.path(), request.body(), request.headers());
-            } catch (RuntimeException e) {
-                throw new AssertionError("no answer to " + request.describe(), e);
-            }
-            if (response.status() < 400 || response.status() >= 500 || !isJsonError(response)) {
-                wrong.add(request.describe() + " -> " + response.status() + " " + abbreviate(response.body()));
-            }
-        }
+        List<String> wrong = wronglyAnswered(anonymous, requests, status -> status >= 400 && status < 500);
 
         assertThat(wrong).as("requests not answered with a 4xx JSON error").isEmpty();
         assertThat(databaseChecksum()).isEqualTo(databaseBefore);
         assertThat(redisChecksum()).isEqualTo(redisBefore);
+    }
+
+    @Test
+    void shouldAnswerEveryTokenTheIdentityProviderDidNotIssueAsItIsWith401JsonAndChangeNothing() throws Exception {
+        List<HostileToken> tokens = HostileTokens.against(idp, Long.toString(WRITER));
+        List<BadRequest> requests = new ArrayList<>();
+        for (Endpoint endpoint : endpoints()) {
+            for (HostileToken token : tokens) {
+                requests.add(new BadRequest(endpoint.method(), endpoint.path(String.valueOf(articleId),
+                        String.valueOf(commentId)), endpoint.validBody(), "Authorization", "Bearer " + token.token()));
+            }
+        }
+        String databaseBefore = databaseChecksum();
+        String redisBefore = redisChecksum();
+
+        List<String> wrong = wronglyAnswered(idpApp.http(), requests, status -> status == 401);
+
+        assertThat(wrong).as("tokens not answered with a 401 JSON error").isEmpty();
+        assertThat(databaseChecksum()).isEqualTo(databaseBefore);
+        assertThat(redisChecksum()).isEqualTo(redisBefore);
+    }
+
+    /** Sends every request; returns those answered with a status {@code expected} refuses or without a JSON error. */
+    private static List<String> wronglyAnswered(JsonHttp client, List<BadRequest> requests, IntPredicate expected) {
+        List<String> wrong = new ArrayList<>();
+        for (BadRequest request : requests) {
+            Response response;
+            try {
+                response = client.send(request.method(), request.path(), request.body(), request.headers());
+            } catch (RuntimeException e) {
+                throw new AssertionError("no answer to " + request.describe(), e);
+            }
+            if (!expected.test(response.status()) || !isJsonError(response)) {
+                wrong.add(request.describe() + " -> " + response.status() + " " + abbreviate(response.body()));
+            }
+        }
+        return wrong;
     }
 
     @Test
@@ -98,7 +137,7 @@ class HostileInputIT {
             Javalin small = CommandApp.create(TestConfig.commandApi(Map.of("REDIS_NAMESPACE", "hostile")), onePool, redis)
                     .start();
             try (Connection held = onePool.getConnection()) { // a slow request holding the only connection
-                Response response = new JsonHttp("http://127.0.0.1:" + small.port()).as(TestConfig.token(WRITER))
+                Response response = TestApp.http(small).as(TestConfig.token(WRITER))
                         .post("/articles", toJson(Map.of("boardId", 1, "title", "t", "content", "c")));
 
                 assertThat(response.status()).isEqualTo(503);
@@ -114,9 +153,10 @@ class HostileInputIT {
     private static List<BadRequest> badAuthentication() {
         String valid = TestConfig.token(WRITER);
         String[] parts = valid.split("\\.");
-        String expired = new Tokens(TestConfig.JWT_SECRET,
-                Clock.fixed(Instant.now().minus(Duration.ofDays(1)), ZoneOffset.UTC)).issue(WRITER, Duration.ofHours(1));
-        String forged = new Tokens("not-the-secret-but-long-enough-for-hs256", Clock.systemUTC()).issue(WRITER, Duration.ofHours(1));
+        String expired = TestConfig.issuer(TestConfig.JWT_SECRET,
+                Clock.fixed(Instant.now().minus(Duration.ofDays(1)), ZoneOffset.UTC)).issue(Long.toString(WRITER), Duration.ofHours(1));
+        String forged = TestConfig.issuer("not-the-secret-but-long-enough-for-hs256", Clock.systemUTC())
+                .issue(Long.toString(WRITER), Duration.ofHours(1));
         List<String[]> headerSets = List.of(
                 new String[0],
                 new String[] {"Authorization", "Basic d3JpdGVyOnNlY3JldA=="},

@@ -2,6 +2,7 @@ package dev.boardcqrs.command;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.command.db.Database;
+import dev.boardcqrs.common.web.OpenApiContract;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.SharedServers;
@@ -11,8 +12,13 @@ import java.time.Duration;
 import java.util.Map;
 import redis.clients.jedis.RedisClient;
 
-/** command-api on the shared MariaDB and Redis, started the way Main starts it, for one test class. */
+/**
+ * command-api on the shared MariaDB and Redis, started the way Main starts it, for one test class. Its clients hold
+ * every answer to the OpenAPI document command-api serves, so every API test also tests the contract.
+ */
 final class TestApp implements AutoCloseable {
+    static final OpenApiContract CONTRACT = OpenApiContract.load("openapi/command-api.json");
+
     private final HikariDataSource pool;
     private final RedisClient redis;
     private final Javalin app;
@@ -35,7 +41,17 @@ final class TestApp implements AutoCloseable {
 
     /** A client without credentials; {@code .as(token)} adds them. */
     JsonHttp http() {
-        return new JsonHttp("http://127.0.0.1:" + app.port());
+        return http(app);
+    }
+
+    /** A client of any command-api app that checks every answer against the OpenAPI document. */
+    static JsonHttp http(Javalin app) {
+        return new JsonHttp("http://127.0.0.1:" + app.port()).checkedBy((method, path, response) ->
+                CONTRACT.check(method, path, response.status(), response.headers(), response.body()));
+    }
+
+    Javalin javalin() {
+        return app;
     }
 
     RedisClient redis() {

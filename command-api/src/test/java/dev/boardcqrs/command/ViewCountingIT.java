@@ -2,11 +2,14 @@ package dev.boardcqrs.command;
 
 import static dev.boardcqrs.embedded.JsonHttp.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.command.db.Database;
+import dev.boardcqrs.command.view.ViewBackupJob;
+import dev.boardcqrs.command.view.ViewBackupStore;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.view.ViewKeys;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
@@ -57,8 +60,8 @@ class ViewCountingIT {
                 pool, redis).start();
         timedApp = CommandApp.create(TestConfig.commandApi(Map.of("VIEW_BACKUP_INTERVAL", "200ms",
                 "REDIS_NAMESPACE", "timed")), pool, redis).start();
-        http = new JsonHttp("http://127.0.0.1:" + app.port());
-        timedHttp = new JsonHttp("http://127.0.0.1:" + timedApp.port());
+        http = TestApp.http(app);
+        timedHttp = TestApp.http(timedApp);
     }
 
     @AfterAll
@@ -152,6 +155,31 @@ class ViewCountingIT {
                 .until(() -> !redis.sismember(TIMED_KEYS.viewsUnsaved(), Long.toString(articleId)));
 
         assertThat(backup(articleId)).isEqualTo(500);
+    }
+
+    @Test
+    void shouldKeepTheMarksOfEveryArticleARefusedBackupLeftAndSaveThemOnTheNextRun() throws Exception {
+        ViewKeys keys = new ViewKeys("refused");
+        List<String> articles = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String articleId = Long.toString(createArticle());
+            redis.set(keys.viewCount(Long.parseLong(articleId)), "4");
+            redis.sadd(keys.viewsUnsaved(), articleId);
+            articles.add(articleId);
+        }
+        HikariDataSource down = Database.pool(mariaDb.jdbcUrl(), EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD,
+                1, Duration.ofSeconds(1));
+        down.close(); // as a database that went away
+
+        ViewBackupJob refused = new ViewBackupJob(redis, keys, new ViewBackupStore(new Database(down)), Duration.ofHours(1));
+        assertThatThrownBy(refused::backUpUnsaved).isInstanceOf(RuntimeException.class);
+
+        assertThat(redis.smembers(keys.viewsUnsaved())).containsExactlyInAnyOrderElementsOf(articles);
+        ViewBackupJob next = new ViewBackupJob(redis, keys, new ViewBackupStore(new Database(pool)), Duration.ofHours(1));
+        assertThat(next.backUpUnsaved()).isEqualTo(3);
+        for (String articleId : articles) {
+            assertThat(backup(Long.parseLong(articleId))).isEqualTo(4);
+        }
     }
 
     @Test

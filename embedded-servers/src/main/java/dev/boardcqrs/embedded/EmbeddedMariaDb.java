@@ -35,7 +35,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedMariaDb.class);
 
-    private final DB db;
+    private final DB db; // null for a server this object did not start
     private final int port;
 
     private EmbeddedMariaDb(DB db, int port) {
@@ -96,6 +96,14 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             unpackEmbeddedDb();
             install();
         }
+    }
+
+    /**
+     * The board database of a server another process started on this port (a test's, say) with
+     * {@link #startWithBoardDatabase()}: nothing to start here, and {@link #close()} leaves it running.
+     */
+    public static EmbeddedMariaDb attach(int port) {
+        return new EmbeddedMariaDb(null, port);
     }
 
     private static Path temporaryDirectory() {
@@ -212,6 +220,9 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     /** Stops the server and starts it again on the same port and data, as an operator's restart would. */
     public void restart() {
+        if (db == null) {
+            throw new IllegalStateException("MariaDB on port " + port + " was started elsewhere; restart it there");
+        }
         try {
             db.stop();
             db.start();
@@ -222,6 +233,9 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     @Override
     public void close() {
+        if (db == null) {
+            return; // whoever started it stops it
+        }
         try {
             db.stop();
         } catch (ManagedProcessException e) {

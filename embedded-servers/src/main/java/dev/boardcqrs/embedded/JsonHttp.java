@@ -21,19 +21,26 @@ public final class JsonHttp {
 
     private final String baseUrl;
     private final String bearerToken;
+    private final AnswerCheck check;
 
     public JsonHttp(String baseUrl) {
-        this(baseUrl, null);
+        this(baseUrl, null, (method, path, response) -> { });
     }
 
-    private JsonHttp(String baseUrl, String bearerToken) {
+    private JsonHttp(String baseUrl, String bearerToken, AnswerCheck check) {
         this.baseUrl = baseUrl;
         this.bearerToken = bearerToken;
+        this.check = check;
     }
 
     /** The same client sending {@code Authorization: Bearer <token>} with every request. */
     public JsonHttp as(String token) {
-        return new JsonHttp(baseUrl, token);
+        return new JsonHttp(baseUrl, token, check);
+    }
+
+    /** The same client handing every answer to {@code check} (a test's API contract, say) before returning it. */
+    public JsonHttp checkedBy(AnswerCheck check) {
+        return new JsonHttp(baseUrl, bearerToken, check);
     }
 
     public Response get(String path) {
@@ -71,6 +78,12 @@ public final class JsonHttp {
 
     private Response send(HttpRequest.Builder request) {
         HttpRequest built = request.build();
+        Response response = sendWithRetry(built);
+        check.check(built.method(), built.uri().getRawPath(), response);
+        return response;
+    }
+
+    private Response sendWithRetry(HttpRequest built) {
         try {
             return sendOnce(built);
         } catch (IOException e) {
@@ -96,6 +109,12 @@ public final class JsonHttp {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /** Looks at an answer as it arrives; throws (an AssertionError, in a test) when it is not acceptable. */
+    @FunctionalInterface
+    public interface AnswerCheck {
+        void check(String method, String path, Response response);
     }
 
     /** A status and a body; {@link #json()} parses the body. */

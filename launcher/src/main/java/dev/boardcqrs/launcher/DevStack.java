@@ -5,8 +5,9 @@ import org.slf4j.LoggerFactory;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.command.CommandApiConfig;
 import dev.boardcqrs.command.CommandApp;
-import dev.boardcqrs.command.auth.Tokens;
 import dev.boardcqrs.command.db.Database;
+import dev.boardcqrs.common.auth.HmacTokenIssuer;
+import dev.boardcqrs.common.auth.JwtSettings;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
 import dev.boardcqrs.embedded.EmbeddedRedis;
@@ -51,13 +52,13 @@ public final class DevStack implements AutoCloseable {
     private final Javalin commandApi;
     private final Javalin queryApi;
     private final ProjectorConfig projectorConfig;
-    private final Tokens tokens;
+    private final HmacTokenIssuer tokens;
     private final String generatedSecret;
     private Projector projector;
 
     private DevStack(EmbeddedMariaDb mariaDb, EmbeddedRedis redisServer, RedisClient redis,
                      HikariDataSource commandPool, HikariDataSource queryPool, Javalin commandApi, Javalin queryApi,
-                     ProjectorConfig projectorConfig, Projector projector, String jwtSecret,
+                     ProjectorConfig projectorConfig, Projector projector, JwtSettings jwt,
                      String generatedSecret) {
         this.mariaDb = mariaDb;
         this.redisServer = redisServer;
@@ -68,7 +69,7 @@ public final class DevStack implements AutoCloseable {
         this.queryApi = queryApi;
         this.projectorConfig = projectorConfig;
         this.projector = projector;
-        this.tokens = new Tokens(jwtSecret, Clock.systemUTC());
+        this.tokens = new HmacTokenIssuer(jwt, Clock.systemUTC());
         this.generatedSecret = generatedSecret;
     }
 
@@ -84,6 +85,14 @@ public final class DevStack implements AutoCloseable {
     public static DevStack start(Map<String, String> environment, Seed seed) throws SQLException {
         EmbeddedMariaDb mariaDb = EmbeddedMariaDb.startWithBoardDatabase();
         seed.fill(mariaDb);
+        return startOn(environment, mariaDb);
+    }
+
+    /**
+     * Starts everything but the database, on a MariaDB with the board database (its binlog on) that is running
+     * already: one this stack then stops last, or one of a test's that outlives the stack ({@link EmbeddedMariaDb#attach}).
+     */
+    public static DevStack startOn(Map<String, String> environment, EmbeddedMariaDb mariaDb) throws SQLException {
         EmbeddedRedis redisServer = EmbeddedRedis.start();
         Map<String, String> variables = embedded(environment, mariaDb, redisServer);
         // a dev stack needs no secret configured: it makes one per run and prints it
@@ -109,7 +118,7 @@ public final class DevStack implements AutoCloseable {
                 new SqlArticleSource(queryPool, queryConfig.readThroughTimeout())).start();
 
         return new DevStack(mariaDb, redisServer, redis, commandPool, queryPool, commandApi, queryApi, projectorConfig, projector,
-                commandConfig.jwtSecret(), generatedSecret);
+                commandConfig.jwt(), generatedSecret);
     }
 
     private static String randomSecret() {
@@ -187,7 +196,7 @@ public final class DevStack implements AutoCloseable {
 
     /** A bearer token for command-api, valid for an hour. */
     public String tokenFor(long userId) {
-        return tokens.issue(userId, Duration.ofHours(1));
+        return tokens.issue(Long.toString(userId), Duration.ofHours(1));
     }
 
     public String commandApiUrl() {
@@ -241,12 +250,16 @@ public final class DevStack implements AutoCloseable {
         void fill(EmbeddedMariaDb database) throws SQLException;
     }
 
-    /** Stops in dependency order: the projector first, then the APIs, then the clients and the servers. */
+    /**
+     * Stops along the data's way: command-api first (it stops taking writes, then backs up its unsaved view
+     * counters, which needs Redis and the database), the projector (it applies what is in the binlog and commits
+     * its offsets), query-api, then the clients and last the servers they all used.
+     */
     @Override
     public void close() {
+        commandApi.stop();
         projector.close();
         queryApi.stop();
-        commandApi.stop();
         commandPool.close();
         queryPool.close();
         redis.close();

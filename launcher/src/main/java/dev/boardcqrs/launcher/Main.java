@@ -22,6 +22,11 @@ public final class Main {
             System.exit(2);
             return;
         }
+        run(stack);
+    }
+
+    /** Prints the endpoints and runs until the process is asked to stop (SIGTERM, Ctrl-C), then stops the stack. */
+    static void run(DevStack stack) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         GracefulShutdown.install("board-cqrs", () -> {
             stack.close();

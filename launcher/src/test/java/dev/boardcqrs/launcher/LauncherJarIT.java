@@ -5,16 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.boardcqrs.embedded.JsonHttp;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -28,14 +22,10 @@ class LauncherJarIT {
     void shouldPrintItsEndpointsAndCarryAWriteToTheQueryApi() throws Exception {
         Path jar = Path.of("target", "launcher.jar");
         assertThat(jar).as("run after `mvn package`").exists();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString()).redirectErrorStream(true);
-        builder.environment().putAll(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0"));
-        Process process = builder.start();
-        Map<String, String> endpoints = new ConcurrentHashMap<>();
-        Thread reader = new Thread(() -> readEndpoints(process, endpoints), "launcher-output");
-        reader.setDaemon(true);
-        reader.start();
+        StackProcess launcher = StackProcess.start(
+                Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0"), "-jar", jar.toString());
+        Process process = launcher.process();
+        Map<String, String> endpoints = launcher.endpoints();
         try {
             await().atMost(Duration.ofSeconds(120)).until(() -> endpoints.keySet().containsAll(
                     List.of("command-api", "query-api", "database", "redis", "token-user-1")) || !process.isAlive());
@@ -54,22 +44,6 @@ class LauncherJarIT {
             process.destroy(); // SIGTERM, like Ctrl-C: the shutdown hook stops everything
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s of SIGTERM").isTrue();
             assertThat(process.exitValue()).as("a requested stop is not a failure").isZero();
-        }
-    }
-
-    private static void readEndpoints(Process process, Map<String, String> endpoints) {
-        try (BufferedReader out = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                String[] parts = line.split(" ");
-                if (parts.length == 2 && List.of("command-api", "query-api", "cdc-projector", "database", "redis",
-                        "jwt-secret", "token-user-1").contains(parts[0])) {
-                    endpoints.put(parts[0], parts[1]);
-                }
-            }
-        } catch (IOException e) {
-            // the process ended
         }
     }
 }

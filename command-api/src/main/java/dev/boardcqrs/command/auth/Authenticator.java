@@ -1,31 +1,25 @@
 package dev.boardcqrs.command.auth;
 
+import dev.boardcqrs.common.auth.BearerAuthentication;
+import dev.boardcqrs.common.auth.InvalidTokenException;
 import io.javalin.http.Context;
+import java.util.regex.Pattern;
 
-/** Finds the caller of a write: the subject of the request's bearer token. Handlers call it first. */
+/** Finds the caller of a write: the user whose id is the request's bearer token's subject. Handlers call it first. */
 public final class Authenticator {
-    private static final String PREFIX = "Bearer ";
-    // a real token is a few hundred bytes; anything far larger is not worth decoding
-    private static final int MAX_TOKEN_LENGTH = 4096;
+    private static final Pattern USER_ID = Pattern.compile("[1-9][0-9]{0,17}");
 
-    private final Tokens tokens;
+    private final BearerAuthentication bearer;
 
-    public Authenticator(Tokens tokens) {
-        this.tokens = tokens;
+    public Authenticator(BearerAuthentication bearer) {
+        this.bearer = bearer;
     }
 
     public long userId(Context ctx) {
-        String header = ctx.header("Authorization");
-        if (header == null || header.isBlank()) {
-            throw Tokens.unauthorized("a bearer token is required (Authorization: Bearer <token>)");
+        String subject = bearer.principal(ctx).subject();
+        if (subject == null || !USER_ID.matcher(subject).matches()) {
+            throw new InvalidTokenException("bearer token subject must be a user id (a positive integer)");
         }
-        if (!header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-            throw Tokens.unauthorized("Authorization must use the Bearer scheme");
-        }
-        String token = header.substring(PREFIX.length()).trim();
-        if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
-            throw Tokens.unauthorized("malformed bearer token");
-        }
-        return tokens.verify(token);
+        return Long.parseLong(subject);
     }
 }

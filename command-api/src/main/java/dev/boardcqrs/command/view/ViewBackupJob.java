@@ -2,6 +2,7 @@ package dev.boardcqrs.command.view;
 
 import dev.boardcqrs.common.view.ViewKeys;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,6 +18,7 @@ import redis.clients.jedis.UnifiedJedis;
 public final class ViewBackupJob implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ViewBackupJob.class);
     private static final int BATCH = 500;
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     private final UnifiedJedis redis;
     private final ViewKeys keys;
@@ -56,8 +58,15 @@ public final class ViewBackupJob implements AutoCloseable {
         Set<String> ids;
         // SPOP takes the marks away atomically: a view counted after this re-marks its article for the next run
         while (!(ids = redis.spop(keys.viewsUnsaved(), BATCH)).isEmpty()) {
-            for (String id : ids) {
-                backUp(Long.parseLong(id));
+            List<String> batch = List.copyOf(ids);
+            for (int i = 0; i < batch.size(); i++) {
+                try {
+                    backUp(Long.parseLong(batch.get(i)));
+                } catch (RuntimeException e) {
+                    // this article and the rest of the batch keep their marks for the next run
+                    redis.sadd(keys.viewsUnsaved(), batch.subList(i, batch.size()).toArray(String[]::new));
+                    throw e;
+                }
                 saved++;
             }
         }
@@ -65,21 +74,32 @@ public final class ViewBackupJob implements AutoCloseable {
     }
 
     private void backUp(long articleId) {
-        try {
-            String count = redis.get(keys.viewCount(articleId));
-            if (count != null) {
-                backups.save(articleId, Long.parseLong(count));
-            }
-        } catch (RuntimeException e) {
-            redis.sadd(keys.viewsUnsaved(), Long.toString(articleId)); // keep the mark for the next run
-            throw e;
+        String count = redis.get(keys.viewCount(articleId));
+        if (count != null) {
+            backups.save(articleId, Long.parseLong(count));
         }
     }
 
-    /** Stops the timer and makes one last backup run, so a clean shutdown loses no counted views. */
+    /**
+     * Stops the timer, lets a run in progress finish, and backs up every counter still unsaved, so a clean stop loses
+     * no counted view. Call it while Redis and the database are still there, after the last request was answered.
+     */
     @Override
     public void close() {
-        scheduler.shutdownNow();
-        runSafely();
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(STOP_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                log.warn("a view count backup run still goes on after {} s; making the last one beside it",
+                        STOP_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            log.info("backed up the view counts of {} articles before stopping", backUpUnsaved());
+        } catch (RuntimeException e) {
+            log.error("last view count backup failed; views counted since the previous backup are in Redis only, "
+                    + "marked for the next start's backup: {}", e.toString());
+        }
     }
 }

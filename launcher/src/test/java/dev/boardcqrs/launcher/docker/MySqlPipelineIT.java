@@ -7,8 +7,8 @@ import static org.awaitility.Awaitility.await;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.command.CommandApiConfig;
 import dev.boardcqrs.command.CommandApp;
-import dev.boardcqrs.command.auth.Tokens;
 import dev.boardcqrs.command.db.Database;
+import dev.boardcqrs.common.auth.HmacTokenIssuer;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.JsonHttp;
@@ -112,7 +112,7 @@ class MySqlPipelineIT {
         queryPool = QueryDatabase.pool(queryConfig);
         queryApi = QueryApp.create(queryConfig, redis, new SqlArticleSource(queryPool, queryConfig.readThroughTimeout()))
                 .start();
-        token = new Tokens(commandConfig.jwtSecret(), Clock.systemUTC()).issue(1, Duration.ofHours(1));
+        token = new HmacTokenIssuer(commandConfig.jwt(), Clock.systemUTC()).issue("1", Duration.ofHours(1));
     }
 
     @AfterAll
