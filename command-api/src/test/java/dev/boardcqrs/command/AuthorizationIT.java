@@ -4,7 +4,7 @@ import static dev.boardcqrs.embedded.JsonHttp.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.boardcqrs.command.auth.Tokens;
-import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.JsonHttp.Response;
 import dev.boardcqrs.embedded.SharedServers;
@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Writes need a valid bearer token; the user comes from its subject; only writers change what they wrote. */
 class AuthorizationIT {
-    private static EmbeddedMariaDb mariaDb;
+    private static EmbeddedDatabase database;
     private static TestApp app;
     private static JsonHttp anonymous;
     private static JsonHttp writer;
@@ -34,7 +34,7 @@ class AuthorizationIT {
 
     @BeforeAll
     static void start() {
-        mariaDb = SharedServers.mariaDb();
+        database = SharedServers.database();
         app = TestApp.start(Map.of(), 4);
         anonymous = app.http();
         writer = anonymous.as(TestConfig.token(7));
@@ -132,7 +132,7 @@ class AuthorizationIT {
     }
 
     private static String query(String sql) throws Exception {
-        try (Connection connection = mariaDb.connectAsRoot();
+        try (Connection connection = database.connectAsRoot();
              ResultSet rs = connection.createStatement().executeQuery(sql)) {
             rs.next();
             return rs.getString(1);

@@ -3,7 +3,7 @@ package dev.boardcqrs.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.FreePort;
 import dev.boardcqrs.embedded.JsonHttp;
 import java.nio.file.Path;
@@ -29,9 +29,9 @@ final class ProjectorProcess {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString());
         builder.environment().putAll(Map.of(
-                "DATABASE_URL", stack.mariaDb().jdbcUrl(),
-                "CDC_DATABASE_USER", EmbeddedMariaDb.CDC_USER,
-                "CDC_DATABASE_PASSWORD", EmbeddedMariaDb.CDC_PASSWORD,
+                "DATABASE_URL", stack.database().jdbcUrl(),
+                "CDC_DATABASE_USER", EmbeddedDatabase.CDC_USER,
+                "CDC_DATABASE_PASSWORD", EmbeddedDatabase.CDC_PASSWORD,
                 "REDIS_URL", "redis://127.0.0.1:" + stack.redisPort(),
                 "PROJECTOR_PORT", Integer.toString(port),
                 "PROJECTOR_OFFSET_FILE", stack.projectorConfig().offsetFile().toString(),

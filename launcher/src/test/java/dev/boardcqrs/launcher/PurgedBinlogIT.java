@@ -31,7 +31,7 @@ class PurgedBinlogIT {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = DevStack.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0"));
+        stack = TestStacks.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0"));
     }
 
     @AfterAll
@@ -41,14 +41,14 @@ class PurgedBinlogIT {
 
     @Test
     void shouldStopWithOneLineNamingTheRebuildAndRecoverWhenItRuns() throws Exception {
-        long article = stack.mariaDb().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (1, 1, 't', 'c')");
-        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'one')", article);
+        long article = stack.database().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (1, 1, 't', 'c')");
+        stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'one')", article);
         JsonHttp query = new JsonHttp(stack.queryApiUrl());
         await().atMost(WITHIN).ignoreExceptions().untilAsserted(() ->
                 assertThat(query.get("/articles/" + article).json().get("commentCount").asLong()).isEqualTo(1));
 
         stack.projector().close();
-        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'while stopped')", article);
+        stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'while stopped')", article);
         purgeAllButTheNewestBinlog();
         stack.restartProjector();
 
@@ -64,13 +64,13 @@ class PurgedBinlogIT {
 
         assertThat(projector.get("/health").status()).as("healthy once the rebuilt generation serves").isEqualTo(200);
         assertThat(query.get("/articles/" + article).json().get("commentCount").asLong()).isEqualTo(2);
-        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after')", article);
+        stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after')", article);
         await().atMost(WITHIN).untilAsserted(() ->
                 assertThat(query.get("/articles/" + article).json().get("commentCount").asLong()).isEqualTo(3));
     }
 
     private static void purgeAllButTheNewestBinlog() throws Exception {
-        try (Connection connection = stack.mariaDb().connectAsRoot(); Statement statement = connection.createStatement()) {
+        try (Connection connection = stack.database().connectAsRoot(); Statement statement = connection.createStatement()) {
             statement.execute("FLUSH BINARY LOGS");
             // the server keeps a file while the stopped projector's dump thread still holds it: try until gone
             await().atMost(WITHIN).pollInterval(Duration.ofMillis(200)).until(() -> {

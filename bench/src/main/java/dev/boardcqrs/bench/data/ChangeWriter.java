@@ -55,6 +55,6 @@ public final class ChangeWriter {
     }
 
     private static String seq(long from, long last) {
-        return "seq_" + from + "_to_" + Math.min(last, from + CHUNK - 1);
+        return Numbers.rows(from, Math.min(last, from + CHUNK - 1));
     }
 }
