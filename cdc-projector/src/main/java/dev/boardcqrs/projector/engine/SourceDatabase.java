@@ -1,5 +1,6 @@
 package dev.boardcqrs.projector.engine;
 
+import dev.boardcqrs.common.binlog.BinlogStatus;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -71,18 +72,10 @@ public final class SourceDatabase {
     public String binlogEnd() {
         try (Connection connection = DriverManager.getConnection(url, user, password);
              Statement statement = connection.createStatement();
-             ResultSet rs = binlogStatus(statement)) {
+             ResultSet rs = statement.executeQuery(BinlogStatus.statement(connection.getMetaData().getDatabaseProductVersion()))) {
             return rs.next() ? rs.getString("File") + ":" + rs.getLong("Position") : "binlog disabled";
         } catch (SQLException e) {
             return "unknown (" + e.getMessage() + ")";
-        }
-    }
-
-    private static ResultSet binlogStatus(Statement statement) throws SQLException {
-        try {
-            return statement.executeQuery("SHOW BINARY LOG STATUS"); // MySQL 8.4, MariaDB 10.5.2+
-        } catch (SQLException e) {
-            return statement.executeQuery("SHOW MASTER STATUS");
         }
     }
 }
