@@ -14,6 +14,7 @@ import dev.boardcqrs.projector.deadletter.DeadLetters;
 import dev.boardcqrs.projector.engine.CdcEngine;
 import dev.boardcqrs.projector.engine.EngineProperties;
 import dev.boardcqrs.projector.engine.OffsetFile;
+import dev.boardcqrs.projector.engine.ReconnectDelay;
 import dev.boardcqrs.projector.engine.ServerKind;
 import dev.boardcqrs.projector.engine.SourceDatabase;
 import dev.boardcqrs.projector.generation.Generation;
@@ -27,11 +28,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +64,7 @@ public final class Projector implements AutoCloseable {
             new Thread(runnable, "projector-generations"));
     private final DeadLetters deadLetters;
     private final ProjectorMetrics metrics;
+    private final ReconnectDelay reconnectDelay = new ReconnectDelay(Clock.systemUTC());
     private ServerKind kind;
     private volatile Pipeline current;
     private volatile Pipeline rebuild;
@@ -297,6 +301,40 @@ public final class Projector implements AutoCloseable {
             String position = OffsetFile.storedPosition(generation.offsetFile(config), EngineProperties.topicPrefix(generation));
             purged(generation, String.valueOf(position),
                     (rebuild != null && rebuild.generation().equals(generation) ? rebuild : current).status());
+        } else if (rootCause(error) instanceof IOException || !source.reachable()) {
+            housekeeping.execute(() -> reconnect(generation));
+        }
+    }
+
+    /**
+     * Debezium's MySQL connector (3.5) stops for good when the server closes the binlog connection, as a restart
+     * of the server does (MariaDB's reconnects by itself): once the database answers again, start the active
+     * generation's engine again from its offsets, waiting longer each time it is still away. A rebuild's engine
+     * is left failed.
+     */
+    private void reconnect(Generation generation) {
+        Duration delay = reconnectDelay.next();
+        log.warn("generation {} lost its database connection; trying again in {} ms", generation, delay.toMillis());
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (!source.reachable()) {
+            try {
+                housekeeping.execute(() -> reconnect(generation));
+            } catch (RejectedExecutionException stopping) {
+                // the projector is closing
+            }
+            return;
+        }
+        synchronized (this) {
+            if (closed || !current.generation().equals(generation)) {
+                return;
+            }
+            current.close();
+            current = pipeline(generation, current.status());
         }
     }
 
@@ -369,6 +407,14 @@ public final class Projector implements AutoCloseable {
             }
         }
         return message;
+    }
+
+    private static Throwable rootCause(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {

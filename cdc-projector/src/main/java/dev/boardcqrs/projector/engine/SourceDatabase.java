@@ -68,6 +68,18 @@ public final class SourceDatabase {
         }
     }
 
+    /**
+     * Whether the server answers: false only when no connection can be made (SQLSTATE class 08: refused, reset,
+     * timed out), not when it refuses the login or a query.
+     */
+    public boolean reachable() {
+        try (Connection ignored = DriverManager.getConnection(url, user, password)) {
+            return true;
+        } catch (SQLException e) {
+            return e.getSQLState() == null || !e.getSQLState().startsWith("08");
+        }
+    }
+
     /** "file:position" of the end of the server's binlog. */
     public String binlogEnd() {
         try (Connection connection = DriverManager.getConnection(url, user, password);
