@@ -379,13 +379,19 @@ public final class Projector implements AutoCloseable {
     }
 
     private Map<String, Object> statusBody() {
-        Pipeline active = current;
+        // both at once: read apart, a switch in between showed the old generation without its rebuild, which
+        // the rebuild command took for an abandoned rebuild (MySQL's slower binlogEnd below widened the gap)
+        Pipeline active;
+        Pipeline building;
+        synchronized (this) {
+            active = current;
+            building = rebuild;
+        }
         Map<String, Object> body = new LinkedHashMap<>(active.status().toMap());
         body.put("sourceBinlogEnd", source.binlogEnd());
         body.put("generation", active.generation().name());
         body.put("watermark", active.writer().watermark());
         body.put("deadLetters", deadLetters.count());
-        Pipeline building = rebuild;
         if (building != null) {
             Map<String, Object> progress = new LinkedHashMap<>();
             progress.put("generation", building.generation().name());
