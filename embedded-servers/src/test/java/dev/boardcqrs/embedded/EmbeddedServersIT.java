@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EmbeddedServersIT {
@@ -33,6 +34,11 @@ class EmbeddedServersIT {
                 count.next();
                 assertThat(count.getInt(1)).isEqualTo(1);
             }
+            ResultSet numbers = root.createStatement().executeQuery(
+                    "SELECT COUNT(*), MIN(seq), MAX(seq), COUNT(DISTINCT seq) FROM " + SqlNumbers.rows(3, 12_345));
+            numbers.next();
+            assertThat(List.of(numbers.getLong(1), numbers.getLong(2), numbers.getLong(3), numbers.getLong(4)))
+                    .as("SqlNumbers on this server").containsExactly(12_343L, 3L, 12_345L, 12_343L);
         }
     }
 

@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.embedded.SqlNumbers;
 import dev.boardcqrs.projector.cli.OperatorCommands;
 import dev.boardcqrs.projector.generation.Generation;
 import dev.boardcqrs.query.QueryApiConfig;
@@ -200,7 +201,7 @@ class ExactnessIT {
         long article = articleWithComments(board, 2);
         // enough rows that the rebuild's snapshot takes a while, with writes landing during it
         stack.database().execute("INSERT INTO comment (article_id, writer_id, content) SELECT " + article
-                + ", 1, CONCAT('bulk ', seq) FROM seq_1_to_20000");
+                + ", 1, CONCAT('bulk ', seq) FROM " + SqlNumbers.rows(1, 20_000));
         eventually(() -> assertThat(article(article).get("commentCount").asLong()).isEqualTo(20_002));
         String before = stack.redis().get(KEYS.active());
         List<ActiveState> seen = Collections.synchronizedList(new ArrayList<>());

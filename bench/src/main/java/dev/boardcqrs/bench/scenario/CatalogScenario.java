@@ -1,6 +1,5 @@
 package dev.boardcqrs.bench.scenario;
 
-import dev.boardcqrs.bench.data.Numbers;
 import dev.boardcqrs.bench.load.IdPicker;
 import dev.boardcqrs.bench.load.LoadRun;
 import dev.boardcqrs.bench.report.Results;
@@ -8,6 +7,7 @@ import dev.boardcqrs.bench.report.Section;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.embedded.SqlNumbers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,14 +47,14 @@ public final class CatalogScenario implements Scenario {
 
         long started = System.nanoTime();
         db.execute("INSERT INTO catalog (catalog_id, parent_id, name, display_order) SELECT seq, IF(seq = 1, NULL, "
-                + "(seq - 2) DIV " + CHILDREN + " + 1), CONCAT('catalog ', seq), seq % 7 FROM " + Numbers.rows(1, catalogs));
+                + "(seq - 2) DIV " + CHILDREN + " + 1), CONCAT('catalog ', seq), seq % 7 FROM " + SqlNumbers.rows(1, catalogs));
         // in transactions of 10,000 rows: the projector applies a source transaction in one MULTI/EXEC, and one
         // of 100,000 catalog changes kept Redis busy for longer than its clients' 2 s read timeout
         for (long from = 1; from <= products; from += 10_000) {
             long to = Math.min(products, from + 9_999);
             db.execute("INSERT INTO product (product_id, catalog_id, name, price, status, display_order) SELECT seq, "
                     + firstLeaf + " + seq % " + leaves + ", CONCAT('product ', seq), seq % 1000, "
-                    + "IF(seq % 10 = 0, 'SOLD_OUT', 'ON_SALE'), seq % 13 FROM " + Numbers.rows(from, to));
+                    + "IF(seq % 10 = 0, 'SOLD_OUT', 'ON_SALE'), seq % 13 FROM " + SqlNumbers.rows(from, to));
         }
         long onSale = db.count("SELECT COUNT(*) FROM product WHERE status = 'ON_SALE'");
         String root = models(context, redis).catalog(1);
