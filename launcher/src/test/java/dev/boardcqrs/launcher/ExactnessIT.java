@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.common.board.KeyScheme;
 import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.embedded.DatabaseKind;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.SqlNumbers;
 import dev.boardcqrs.projector.cli.OperatorCommands;
@@ -273,7 +274,7 @@ class ExactnessIT {
         stack.database().insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 3)", article);
         eventually(() -> assertThat(article(article).get("likeCount").asLong()).isEqualTo(1));
         long skippedBefore = stack.projector().status().duplicates();
-        String position = thirdTransactionPosition();
+        String position = boardHistoryStart();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         OperatorCommands commands = new OperatorCommands(stack.projectorConfig(), stack.redis(),
                 new PrintStream(output, true, StandardCharsets.UTF_8), "http://127.0.0.1:" + stack.projector().port());
@@ -283,7 +284,7 @@ class ExactnessIT {
 
         eventually(() -> assertThat(stack.projector().status().duplicates() - skippedBefore).isGreaterThanOrEqualTo(4));
         long skippedAfterPosition = stack.projector().status().duplicates();
-        assertThat(commands.run("replay", "--from", "gtid:0-1-2")).as(output.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(commands.run("replay", "--from", "gtid:" + gtidsBeforeTheBoardTables())).as(output.toString(StandardCharsets.UTF_8)).isZero();
         eventually(() -> assertThat(stack.projector().status().duplicates() - skippedAfterPosition).isGreaterThanOrEqualTo(4));
         stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after replay')", article);
         eventually(() -> assertThat(article(article).get("commentCount").asLong()).isEqualTo(3));
@@ -291,23 +292,52 @@ class ExactnessIT {
         assertThat(output.toString(StandardCharsets.UTF_8)).contains("replay refused: --from must be FILE:POSITION");
     }
 
-    /** FILE:POSITION of the third transaction (GTID event) in the first binlog file. */
-    private static String thirdTransactionPosition() throws Exception {
+    /**
+     * FILE:POSITION of a transaction (GTID event) before the board's tables, so all of their history lies after
+     * it: on MariaDB the one that created the board database (the third: the init file's two come first); on
+     * MySQL the one after it, because MySQL's connector cannot resume from before the server's first GTID (its
+     * initialisation wrote none).
+     */
+    private static String boardHistoryStart() throws Exception {
         try (Connection connection = stack.database().connectAsRoot(); Statement statement = connection.createStatement()) {
-            String file;
+            List<String> files = new ArrayList<>();
             try (ResultSet logs = statement.executeQuery("SHOW BINARY LOGS")) {
-                logs.next();
-                file = logs.getString(1);
+                while (logs.next()) {
+                    files.add(logs.getString(1));
+                }
             }
-            int seen = 0;
-            try (ResultSet events = statement.executeQuery("SHOW BINLOG EVENTS IN '" + file + "'")) {
-                while (events.next()) {
-                    if ("Gtid".equals(events.getString("Event_type")) && ++seen == 3) {
-                        return file + ":" + events.getLong("Pos");
+            boolean created = false;
+            for (String file : files) {
+                long transaction = -1;
+                try (ResultSet events = statement.executeQuery("SHOW BINLOG EVENTS IN '" + file + "'")) {
+                    while (events.next()) {
+                        if ("Gtid".equals(events.getString("Event_type"))) {
+                            transaction = events.getLong("Pos");
+                            if (created) {
+                                return file + ":" + transaction;
+                            }
+                        } else if (transaction >= 0 && events.getString("Info").contains("CREATE DATABASE")) {
+                            if (stack.database().kind() == DatabaseKind.MARIADB) {
+                                return file + ":" + transaction;
+                            }
+                            created = true;
+                        }
                     }
                 }
             }
-            throw new IllegalStateException("fewer than three transactions in " + file);
+            throw new IllegalStateException("no transaction before the board's tables in " + files);
+        }
+    }
+
+    /** The GTID set of the transactions before the board's tables, as the server's kind writes it. */
+    private static String gtidsBeforeTheBoardTables() throws Exception {
+        if (stack.database().kind() == DatabaseKind.MARIADB) {
+            return "0-1-2";
+        }
+        try (Connection connection = stack.database().connectAsRoot(); Statement statement = connection.createStatement();
+             ResultSet uuid = statement.executeQuery("SELECT @@server_uuid")) {
+            uuid.next();
+            return uuid.getString(1) + ":1"; // CREATE DATABASE board; MySQL's initialisation wrote no GTIDs
         }
     }
 

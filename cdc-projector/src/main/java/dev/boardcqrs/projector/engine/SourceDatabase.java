@@ -35,14 +35,21 @@ public final class SourceDatabase {
         }
     }
 
-    /** MariaDB's GTID state at a binlog file and position (an event boundary); empty if there is none. */
+    /**
+     * The GTID state at a binlog file and position (an event boundary): MariaDB's (empty if there is none), or
+     * MySQL's set of the transactions before it; null on a MySQL that writes no GTIDs.
+     */
     public String gtidAt(String file, long position) {
-        try (Connection connection = DriverManager.getConnection(url, user, password);
-             PreparedStatement statement = connection.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
-            statement.setString(1, file);
-            statement.setLong(2, position);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() && rs.getString(1) != null ? rs.getString(1) : "";
+        try (Connection connection = DriverManager.getConnection(url, user, password)) {
+            if (ServerKind.fromVersion(connection.getMetaData().getDatabaseProductVersion()) == ServerKind.MYSQL) {
+                return MySqlGtids.enabled(connection) ? MySqlGtids.at(connection, file, position) : null;
+            }
+            try (PreparedStatement statement = connection.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
+                statement.setString(1, file);
+                statement.setLong(2, position);
+                try (ResultSet rs = statement.executeQuery()) {
+                    return rs.next() && rs.getString(1) != null ? rs.getString(1) : "";
+                }
             }
         } catch (SQLException e) {
             throw new IllegalArgumentException("cannot find the GTID at " + file + ":" + position + ": " + e.getMessage(), e);
