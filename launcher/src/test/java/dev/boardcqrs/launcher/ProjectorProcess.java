@@ -37,7 +37,8 @@ final class ProjectorProcess {
                 "PROJECTOR_OFFSET_FILE", stack.projectorConfig().offsetFile().toString(),
                 "PROJECTOR_SCHEMA_HISTORY_FILE", stack.projectorConfig().schemaHistoryFile().toString()));
         builder.environment().putAll(settings);
-        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        // its log, for when a test fails: target/projector-process-PORT.log
+        builder.redirectErrorStream(true).redirectOutput(Path.of("target", "projector-process-" + port + ".log").toFile());
         Process process = builder.start();
         JsonHttp health = new JsonHttp("http://127.0.0.1:" + port);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> !process.isAlive()

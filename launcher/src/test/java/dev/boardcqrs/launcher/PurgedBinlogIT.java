@@ -3,6 +3,7 @@ package dev.boardcqrs.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.boardcqrs.embedded.DatabaseKind;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.projector.cli.OperatorCommands;
 import java.io.ByteArrayOutputStream;
@@ -15,7 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +70,33 @@ class PurgedBinlogIT {
         stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after')", article);
         await().atMost(WITHIN).untilAsserted(() ->
                 assertThat(query.get("/articles/" + article).json().get("commentCount").asLong()).isEqualTo(3));
+    }
+
+    /**
+     * MySQL's connector resumes by GTID set, and a server can hold a binlog file yet have purged transactions the
+     * set lacks (here added to gtid_purged, as restoring another server's backup does): the connector finds
+     * that, and the projector must stop the same way, naming the rebuild.
+     */
+    @Test
+    void shouldStopOnMySqlWhenTheServerPurgedTransactionsItNeverApplied() throws Exception {
+        Assumptions.assumeTrue(stack.database().kind() == DatabaseKind.MYSQL, "GTIDs in gtid_purged are MySQL's");
+        long article = stack.database().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (2, 1, 't', 'c')");
+        JsonHttp query = new JsonHttp(stack.queryApiUrl());
+        await().atMost(WITHIN).ignoreExceptions().until(() -> query.get("/articles/" + article).status() == 200);
+
+        stack.stopProjector();
+        stack.database().execute("SET @@GLOBAL.gtid_purged = '+" + UUID.randomUUID() + ":1-5'");
+        stack.startProjectorAgain();
+
+        JsonHttp projector = new JsonHttp("http://127.0.0.1:" + stack.projector().port());
+        await().atMost(WITHIN).untilAsserted(() -> assertThat(projector.get("/health").status()).isEqualTo(503));
+        assertThat(projector.get("/health").body()).contains("purged").contains("cdc-projector.jar rebuild");
+
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        OperatorCommands commands = new OperatorCommands(stack.projectorConfig(), stack.redis(),
+                new PrintStream(output, true, StandardCharsets.UTF_8), "http://127.0.0.1:" + stack.projector().port());
+        assertThat(commands.run("rebuild")).as(output.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(projector.get("/health").status()).isEqualTo(200);
     }
 
     private static void purgeAllButTheNewestBinlog() throws Exception {
