@@ -2,6 +2,7 @@ package dev.boardcqrs.bench;
 
 import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.embedded.DatabaseKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -22,7 +23,8 @@ public record BenchConfig(
         Duration freshnessDuration,
         long streamChanges,
         Path resultsDir,
-        Set<String> scenarios) {
+        Set<String> scenarios,
+        DatabaseKind database) {
 
     public static final Set<String> ALL_SCENARIOS = Set.of("projector", "read", "freshness", "rebuild", "memory", "catalog");
 
@@ -43,7 +45,9 @@ public record BenchConfig(
                 positive(env, "BENCH_FRESHNESS_DURATION", Duration.ofSeconds(10)),
                 streamChanges,
                 Path.of(env.string("BENCH_RESULTS_DIR", "bench/results")),
-                scenarios(env));
+                scenarios(env),
+                DatabaseKind.parse("BENCH_DATABASE", env.oneOf("BENCH_DATABASE", DatabaseKind.MARIADB.id(),
+                        Set.of(DatabaseKind.MARIADB.id(), DatabaseKind.MYSQL.id()))));
     }
 
     private static double decimal(Env env, String name, double defaultValue) {

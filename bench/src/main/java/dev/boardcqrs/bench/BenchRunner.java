@@ -12,7 +12,8 @@ import dev.boardcqrs.bench.scenario.ProjectorScenario;
 import dev.boardcqrs.bench.scenario.ReadScenario;
 import dev.boardcqrs.bench.scenario.RebuildScenario;
 import dev.boardcqrs.bench.scenario.Scenario;
-import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.DatabaseKind;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.launcher.DevStack;
 import dev.boardcqrs.projector.apply.ProjectorStatus;
 import java.nio.file.Files;
@@ -59,7 +60,9 @@ public final class BenchRunner {
         results.settings().put("concurrency", config.concurrencies());
         results.settings().put("write rates", config.writeRates() + " per s, then max, "
                 + config.freshnessDuration().toSeconds() + " s each");
+        results.settings().put("database", config.database().id());
         Map<String, String> variables = new HashMap<>(environment);
+        variables.put("EMBEDDED_DATABASE", config.database().id());
         // free ports, so a benchmark never collides with a stack someone runs on the default ones
         variables.putIfAbsent("COMMAND_API_PORT", "0");
         variables.putIfAbsent("QUERY_API_PORT", "0");
@@ -77,7 +80,7 @@ public final class BenchRunner {
             ProjectorStatus status = stack.projector().status();
             Progress.Measured snapshot = Progress.await(status::snapshotRows,
                     () -> ((Number) status.toMap().get("completedSnapshots")).longValue() >= 1, Duration.ofHours(1));
-            dataSection(results, data, stack.mariaDb(), seedNanos[0] / 1e9, status.snapshotRows());
+            dataSection(results, data, stack.database(), seedNanos[0] / 1e9, status.snapshotRows());
             BenchContext context = new BenchContext(config, data, stack, snapshot, RedisCpu.seconds(stack.redis()), work);
             for (Scenario scenario : SCENARIOS) {
                 if (config.scenarios().contains(scenario.name())) {
@@ -88,11 +91,11 @@ public final class BenchRunner {
         }
         results.machine().put("load average at the end", Machine.loadAverage());
         String name = "bench-" + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                + "-scale-" + config.scale();
+                + (config.database() == DatabaseKind.MARIADB ? "" : "-" + config.database().id()) + "-scale-" + config.scale();
         return results.write(config.resultsDir(), name);
     }
 
-    private static void dataSection(Results results, Dataset data, EmbeddedMariaDb db, double seedSeconds,
+    private static void dataSection(Results results, Dataset data, EmbeddedDatabase db, double seedSeconds,
                                     long projectorSnapshotRows) throws Exception {
         long articles = db.count("SELECT COUNT(*) FROM article");
         long comments = db.count("SELECT COUNT(*) FROM comment");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.embedded.SharedServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -34,6 +35,7 @@ class BenchHarnessIT {
                 "BENCH_WRITE_RATES", "50",
                 "BENCH_FRESHNESS_DURATION", "1s",
                 "BENCH_RESULTS_DIR", results.toString()));
+        environment.put("BENCH_DATABASE", SharedServers.databaseKind().id());
         BenchConfig config = BenchConfig.fromEnv(new Env(environment));
 
         List<Path> files = new BenchRunner(config, environment).run();

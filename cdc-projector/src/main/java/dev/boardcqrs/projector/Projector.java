@@ -107,14 +107,15 @@ public final class Projector implements AutoCloseable {
 
     /** What /status answers: the active generation's progress, where the source ends, a rebuild's progress. */
     public Map<String, Object> statusBody() {
-        Pipeline active = generations.active();
+        GenerationLifecycle.Pipelines pipelines = generations.pipelines();
+        Pipeline active = pipelines.active();
         Map<String, Object> body = new LinkedHashMap<>(active.status().toMap());
         body.put("sourceBinlogEnd", sources.end());
         body.put("generation", active.generation().name());
         body.put("watermark", active.watermark());
         body.put("deadLetters", deadLetters.count());
         body.put("readModels", projections.stream().map(RedisProjection::name).toList());
-        Pipeline building = generations.rebuilding();
+        Pipeline building = pipelines.rebuilding();
         if (building != null) {
             Map<String, Object> progress = new LinkedHashMap<>();
             progress.put("generation", building.generation().name());

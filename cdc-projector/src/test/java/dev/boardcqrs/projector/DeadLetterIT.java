@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.config.Env;
-import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.PrometheusText;
 import dev.boardcqrs.embedded.SharedServers;
@@ -38,10 +38,10 @@ class DeadLetterIT {
 
     @Test
     void shouldKeepPoisonChangesAsDeadLettersGoOnAndRetryThemOnceFixed() throws Exception {
-        EmbeddedMariaDb mariaDb = SharedServers.mariaDb();
+        EmbeddedDatabase database = SharedServers.database();
         Path data = Files.createTempDirectory("projector-dead");
         ProjectorConfig config = ProjectorConfig.fromEnv(new Env(Map.of(
-                "DATABASE_URL", mariaDb.jdbcUrl(),
+                "DATABASE_URL", database.jdbcUrl(),
                 "REDIS_URL", SharedServers.redis().url(),
                 "REDIS_NAMESPACE", KEYS.namespace(),
                 "PROJECTOR_PORT", "0",
@@ -50,18 +50,18 @@ class DeadLetterIT {
         try (RedisClient redis = RedisClient.create(URI.create(SharedServers.redis().url()));
              Projector projector = new Projector(config, redis).start()) {
             assertThat(projector.status().awaitStarted(Duration.ofSeconds(60))).isTrue();
-            long healthy = mariaDb.insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (5151, 1, 'a', 'c')");
-            long clobbered = mariaDb.insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (5151, 1, 'b', 'c')");
+            long healthy = database.insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (5151, 1, 'a', 'c')");
+            long clobbered = database.insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (5151, 1, 'b', 'c')");
             await().atMost(Duration.ofSeconds(30)).until(() -> redis.exists(models(redis).article(clobbered)));
 
             // a row that breaks the read model's assumption: another system made comment.article_id optional
-            mariaDb.execute("ALTER TABLE comment MODIFY article_id BIGINT NULL");
-            long orphan = mariaDb.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (NULL, 2, 'orphan')");
+            database.execute("ALTER TABLE comment MODIFY article_id BIGINT NULL");
+            long orphan = database.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (NULL, 2, 'orphan')");
             // a change Redis refuses: something else wrote a string where the article's model hash belongs
             redis.del(models(redis).article(clobbered));
             redis.set(models(redis).article(clobbered), "not a model");
-            mariaDb.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'refused')", clobbered);
-            mariaDb.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'after the poison')", healthy);
+            database.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'refused')", clobbered);
+            database.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'after the poison')", healthy);
 
             await().atMost(Duration.ofSeconds(30)).until(() -> "1".equals(redis.hget(models(redis).article(healthy), "commentCount")));
             DeadLetters deadLetters = new DeadLetters(new JedisProjectorRedis(redis), KEYS, Clock.systemUTC());
@@ -102,8 +102,8 @@ class DeadLetterIT {
             assertThat(redis.type(models(redis).article(clobbered))).as("left to be built from SQL on its next read").isEqualTo("none");
             assertThat(http.get("/status").json().path("deadLetters").asLong()).isEqualTo(1);
         } finally {
-            mariaDb.execute("DELETE FROM comment WHERE article_id IS NULL");
-            mariaDb.execute("ALTER TABLE comment MODIFY article_id BIGINT NOT NULL");
+            database.execute("DELETE FROM comment WHERE article_id IS NULL");
+            database.execute("ALTER TABLE comment MODIFY article_id BIGINT NOT NULL");
         }
     }
 

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.config.Env;
-import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.FreePort;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.SharedServers;
@@ -85,7 +85,7 @@ class GracefulShutdownIT {
             data = Files.createTempDirectory("projector-" + namespace);
             log = data.resolve("projector.log");
             environment = new HashMap<>(Map.of(
-                    "DATABASE_URL", SharedServers.mariaDb().jdbcUrl(),
+                    "DATABASE_URL", SharedServers.database().jdbcUrl(),
                     "REDIS_URL", SharedServers.redis().url(),
                     "REDIS_NAMESPACE", keys.namespace(),
                     "PROJECTOR_PORT", Integer.toString(FreePort.find()),
@@ -98,10 +98,10 @@ class GracefulShutdownIT {
     }
 
     private static long articleWithFiveComments(RedisClient redis, KeyScheme keys) throws Exception {
-        EmbeddedMariaDb mariaDb = SharedServers.mariaDb();
-        long articleId = mariaDb.insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (4242, 1, 't', 'c')");
+        EmbeddedDatabase database = SharedServers.database();
+        long articleId = database.insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (4242, 1, 't', 'c')");
         for (int i = 0; i < 5; i++) {
-            mariaDb.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'small')", articleId);
+            database.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'small')", articleId);
         }
         await().ignoreExceptions().atMost(Duration.ofSeconds(30)).until(() -> "5".equals(
                 redis.hget(keys.activeIn(redis).map(BoardKeys::in).orElseThrow().article(articleId), "commentCount")));
@@ -122,9 +122,9 @@ class GracefulShutdownIT {
      */
     private static void assertNextStartResumesExactly(RedisClient redis, Stopped stopped, long articleId,
                                                       long commentsBefore) throws Exception {
-        EmbeddedMariaDb mariaDb = SharedServers.mariaDb();
+        EmbeddedDatabase database = SharedServers.database();
         Projector next = new Projector(ProjectorConfig.fromEnv(new Env(Map.of(
-                "DATABASE_URL", mariaDb.jdbcUrl(),
+                "DATABASE_URL", database.jdbcUrl(),
                 "REDIS_URL", SharedServers.redis().url(),
                 "REDIS_NAMESPACE", stopped.keys.namespace(),
                 "PROJECTOR_PORT", "0",
@@ -132,7 +132,7 @@ class GracefulShutdownIT {
                 "PROJECTOR_SCHEMA_HISTORY_FILE", stopped.environment.get("PROJECTOR_SCHEMA_HISTORY_FILE")))), redis);
         try {
             next.start();
-            mariaDb.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'after restart')", articleId);
+            database.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'after restart')", articleId);
             await().ignoreExceptions().atMost(Duration.ofSeconds(60)).until(() -> Long.toString(commentsBefore + 1)
                     .equals(redis.hget(stopped.keys.activeIn(redis).map(BoardKeys::in).orElseThrow().article(articleId), "commentCount")));
             assertThat(next.status().duplicates()).as("changes delivered again after the restart").isZero();
@@ -166,7 +166,7 @@ class GracefulShutdownIT {
     }
 
     private static void insertCommentsOneByOne(long articleId) throws Exception {
-        try (Connection connection = SharedServers.mariaDb().connectAsRoot();
+        try (Connection connection = SharedServers.database().connectAsRoot();
              PreparedStatement insert = connection.prepareStatement(
                      "INSERT INTO comment (article_id, writer_id, content) VALUES (?, 3, 'one of many')")) {
             for (int i = 0; i < SMALL_TRANSACTIONS; i++) { // autocommit: a transaction each
@@ -177,7 +177,7 @@ class GracefulShutdownIT {
     }
 
     private static void insertCommentsInOneTransaction(long articleId) throws Exception {
-        try (Connection connection = SharedServers.mariaDb().connectAsRoot();
+        try (Connection connection = SharedServers.database().connectAsRoot();
              PreparedStatement insert = connection.prepareStatement(
                      "INSERT INTO comment (article_id, writer_id, content) VALUES (?, 3, 'big')")) {
             connection.setAutoCommit(false);

@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.PrometheusText;
+import dev.boardcqrs.embedded.SharedServers;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,7 @@ import redis.clients.jedis.RedisClient;
 class ProjectorIT {
     private static final KeyScheme KEYS = new KeyScheme("it");
 
-    private static EmbeddedMariaDb mariaDb;
+    private static EmbeddedDatabase database;
     private static EmbeddedRedis redisServer;
     private static RedisClient redis;
     private static ProjectorConfig config;
@@ -33,12 +35,12 @@ class ProjectorIT {
 
     @BeforeAll
     static void start() throws Exception {
-        mariaDb = EmbeddedMariaDb.startWithBoardDatabase();
+        database = EmbeddedDatabase.start(SharedServers.databaseKind());
         redisServer = EmbeddedRedis.start();
         redis = RedisClient.create(URI.create(redisServer.url()));
         Path dir = Files.createTempDirectory("projector-it");
         config = ProjectorConfig.fromEnv(new dev.boardcqrs.common.config.Env(Map.of(
-                "DATABASE_URL", mariaDb.jdbcUrl(),
+                "DATABASE_URL", database.jdbcUrl(),
                 "REDIS_URL", redisServer.url(),
                 "REDIS_NAMESPACE", "it",
                 "PROJECTOR_PORT", "0",
@@ -53,7 +55,7 @@ class ProjectorIT {
         projector.close();
         redis.close();
         redisServer.close();
-        mariaDb.close();
+        database.close();
     }
 
     @Test
@@ -90,7 +92,7 @@ class ProjectorIT {
     }
 
     private static void sql(String statement) throws Exception {
-        try (Connection connection = mariaDb.connectAsRoot(); Statement s = connection.createStatement()) {
+        try (Connection connection = database.connectAsRoot(); Statement s = connection.createStatement()) {
             s.execute(statement);
         }
     }

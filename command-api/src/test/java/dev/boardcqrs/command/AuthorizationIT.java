@@ -7,6 +7,7 @@ import dev.boardcqrs.common.auth.HostileTokens;
 import dev.boardcqrs.common.auth.HostileTokens.HostileToken;
 import dev.boardcqrs.common.auth.TestIdentityProvider;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.JsonHttp.Response;
 import dev.boardcqrs.embedded.SharedServers;
@@ -35,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AuthorizationIT {
     private static final String ARTICLE = toJson(Map.of("boardId", 1, "title", "t", "content", "c"));
 
-    private static EmbeddedMariaDb mariaDb;
+    private static EmbeddedDatabase database;
     private static TestApp app;
     private static JsonHttp anonymous;
     private static JsonHttp writer;
@@ -46,7 +47,7 @@ class AuthorizationIT {
 
     @BeforeAll
     static void start() {
-        mariaDb = SharedServers.mariaDb();
+        database = SharedServers.database();
         app = TestApp.start(Map.of(), 4);
         anonymous = app.http();
         writer = anonymous.as(TestConfig.token(7));
@@ -246,7 +247,7 @@ class AuthorizationIT {
     }
 
     private static String query(String sql) throws Exception {
-        try (Connection connection = mariaDb.connectAsRoot();
+        try (Connection connection = database.connectAsRoot();
              ResultSet rs = connection.createStatement().executeQuery(sql)) {
             rs.next();
             return rs.getString(1);

@@ -4,7 +4,7 @@ import static dev.boardcqrs.embedded.JsonHttp.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.JsonHttp.Response;
 import dev.boardcqrs.embedded.SharedServers;
@@ -18,13 +18,13 @@ import org.junit.jupiter.api.Test;
 
 /** The catalog rules of command-api: products on leaves only, no cycles, no deleting a catalog that holds something. */
 class CatalogApiIT {
-    private static EmbeddedMariaDb mariaDb;
+    private static EmbeddedDatabase database;
     private static TestApp app;
     private static JsonHttp http;
 
     @BeforeAll
     static void start() {
-        mariaDb = SharedServers.mariaDb();
+        database = SharedServers.database();
         app = TestApp.start(Map.of(), 4);
         http = app.http().as(TestConfig.token(5));
     }
@@ -48,7 +48,7 @@ class CatalogApiIT {
         Response toRoot = http.put("/catalogs/" + child + "/parent", "{\"parentId\": null}");
         assertThat(toRoot.status()).isEqualTo(200);
         assertThat(toRoot.json().get("parentId").isNull()).isTrue();
-        assertThat(mariaDb.count("SELECT COUNT(*) FROM catalog WHERE parent_id IS NULL AND catalog_id = " + child))
+        assertThat(database.count("SELECT COUNT(*) FROM catalog WHERE parent_id IS NULL AND catalog_id = " + child))
                 .isEqualTo(1);
         assertThat(http.put("/catalogs/" + child + "/parent", toJson(Map.of("parentId", root))).json()
                 .get("parentId").asLong()).isEqualTo(root);
@@ -65,7 +65,7 @@ class CatalogApiIT {
             assertThat(cycle.status()).isEqualTo(409);
             assertThat(cycle.json().get("error").asText()).contains("inside it");
         }
-        assertThat(mariaDb.count("SELECT COUNT(*) FROM catalog WHERE parent_id IS NULL AND catalog_id = " + a))
+        assertThat(database.count("SELECT COUNT(*) FROM catalog WHERE parent_id IS NULL AND catalog_id = " + a))
                 .as("nothing written").isEqualTo(1);
     }
 
@@ -80,7 +80,7 @@ class CatalogApiIT {
                     () -> http.put("/catalogs/" + b + "/parent", toJson(Map.of("parentId", a))));
 
             assertThat(List.of(aUnderB.get().status(), bUnderA.get().status())).containsExactlyInAnyOrder(200, 409);
-            assertThat(mariaDb.count("SELECT COUNT(*) FROM catalog WHERE parent_id IS NULL AND catalog_id IN ("
+            assertThat(database.count("SELECT COUNT(*) FROM catalog WHERE parent_id IS NULL AND catalog_id IN ("
                     + a + ", " + b + ")")).isEqualTo(1);
         }
     }
@@ -103,7 +103,7 @@ class CatalogApiIT {
         assertThat(moveOntoStocked.status()).isEqualTo(409);
         Response productToInner = http.put("/products/" + product + "/catalog", toJson(Map.of("catalogId", root)));
         assertThat(productToInner.status()).isEqualTo(409);
-        assertThat(mariaDb.count("SELECT COUNT(*) FROM product WHERE catalog_id = " + leaf)).isEqualTo(1);
+        assertThat(database.count("SELECT COUNT(*) FROM product WHERE catalog_id = " + leaf)).isEqualTo(1);
     }
 
     @Test
@@ -122,7 +122,7 @@ class CatalogApiIT {
                 .get("catalogId").asLong()).isEqualTo(second);
 
         assertThat(http.delete("/products/" + product).status()).isEqualTo(204);
-        assertThat(mariaDb.count("SELECT COUNT(*) FROM product WHERE product_id = " + product)).isZero();
+        assertThat(database.count("SELECT COUNT(*) FROM product WHERE product_id = " + product)).isZero();
         assertThat(http.delete("/products/" + product).status()).isEqualTo(404);
     }
 
@@ -138,15 +138,15 @@ class CatalogApiIT {
         assertThat(http.delete("/products/" + product).status()).isEqualTo(204);
         assertThat(http.delete("/catalogs/" + leaf).status()).isEqualTo(204);
         assertThat(http.delete("/catalogs/" + root).status()).isEqualTo(204);
-        assertThat(mariaDb.count("SELECT COUNT(*) FROM catalog WHERE catalog_id IN (" + root + ", " + leaf + ")"))
+        assertThat(database.count("SELECT COUNT(*) FROM catalog WHERE catalog_id IN (" + root + ", " + leaf + ")"))
                 .isZero();
     }
 
     @Test
     void shouldAnswer400ForBadInputAnd404ForUnknownIdsWritingNothing() throws Exception {
         long leaf = catalog(null, "Drinks");
-        long catalogs = mariaDb.count("SELECT COUNT(*) FROM catalog");
-        long products = mariaDb.count("SELECT COUNT(*) FROM product");
+        long catalogs = database.count("SELECT COUNT(*) FROM catalog");
+        long products = database.count("SELECT COUNT(*) FROM product");
 
         assertThat(http.post("/catalogs", toJson(Map.of("name", " "))).status()).isEqualTo(400);
         assertThat(http.post("/catalogs", toJson(Map.of("name", "x", "displayOrder", -1))).status()).isEqualTo(400);
@@ -161,8 +161,8 @@ class CatalogApiIT {
         assertThat(http.put("/catalogs/999999/name", toJson(Map.of("name", "x"))).status()).isEqualTo(404);
         assertThat(app.http().post("/catalogs", toJson(Map.of("name", "x"))).status()).as("no token").isEqualTo(401);
 
-        assertThat(mariaDb.count("SELECT COUNT(*) FROM catalog")).isEqualTo(catalogs);
-        assertThat(mariaDb.count("SELECT COUNT(*) FROM product")).isEqualTo(products);
+        assertThat(database.count("SELECT COUNT(*) FROM catalog")).isEqualTo(catalogs);
+        assertThat(database.count("SELECT COUNT(*) FROM product")).isEqualTo(products);
     }
 
     private static long catalog(Long parentId, String name) {

@@ -4,7 +4,7 @@ import static dev.boardcqrs.embedded.JsonHttp.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.SharedServers;
 import dev.boardcqrs.embedded.JsonHttp.Response;
@@ -20,13 +20,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class CommandApiIT {
-    private static EmbeddedMariaDb mariaDb;
+    private static EmbeddedDatabase database;
     private static TestApp app;
     private static JsonHttp http;
 
     @BeforeAll
     static void start() {
-        mariaDb = SharedServers.mariaDb();
+        database = SharedServers.database();
         app = TestApp.start(Map.of(), 4);
         http = app.http().as(TestConfig.token(7));
     }
@@ -191,7 +191,7 @@ class CommandApiIT {
     }
 
     private static String query(String sql) throws Exception {
-        try (Connection connection = mariaDb.connectAsRoot();
+        try (Connection connection = database.connectAsRoot();
              ResultSet rs = connection.createStatement().executeQuery(sql)) {
             rs.next();
             return rs.getString(1);

@@ -9,6 +9,7 @@ import dev.boardcqrs.common.auth.HostileTokens;
 import dev.boardcqrs.common.auth.HostileTokens.HostileToken;
 import dev.boardcqrs.common.auth.TestIdentityProvider;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.JsonHttp.Response;
 import dev.boardcqrs.embedded.SharedServers;
@@ -41,7 +42,7 @@ import redis.clients.jedis.RedisClient;
 class HostileInputIT {
     private static final long WRITER = 7;
 
-    private static EmbeddedMariaDb mariaDb;
+    private static EmbeddedDatabase database;
     private static RedisClient redis;
     private static TestApp app;
     private static JsonHttp anonymous;
@@ -53,7 +54,7 @@ class HostileInputIT {
 
     @BeforeAll
     static void start() {
-        mariaDb = SharedServers.mariaDb();
+        database = SharedServers.database();
         app = TestApp.start(Map.of("REDIS_NAMESPACE", "hostile"), 4);
         redis = app.redis();
         anonymous = app.http();
@@ -132,8 +133,8 @@ class HostileInputIT {
 
     @Test
     void shouldAnswer503WithRetryAfterInsteadOfQueueingWhenThePoolIsExhausted() throws Exception {
-        try (HikariDataSource onePool = Database.pool(mariaDb.jdbcUrl(), EmbeddedMariaDb.APP_USER,
-                EmbeddedMariaDb.APP_PASSWORD, 1, Duration.ofMillis(300))) {
+        try (HikariDataSource onePool = Database.pool(database.jdbcUrl(), EmbeddedDatabase.APP_USER,
+                EmbeddedDatabase.APP_PASSWORD, 1, Duration.ofMillis(300))) {
             Javalin small = CommandApp.create(TestConfig.commandApi(Map.of("REDIS_NAMESPACE", "hostile")), onePool, redis)
                     .start();
             try (Connection held = onePool.getConnection()) { // a slow request holding the only connection
@@ -322,7 +323,7 @@ class HostileInputIT {
 
     private static String databaseChecksum() throws Exception {
         StringBuilder checksum = new StringBuilder();
-        try (Connection connection = mariaDb.connectAsRoot();
+        try (Connection connection = database.connectAsRoot();
              ResultSet rs = connection.createStatement().executeQuery(
                      "CHECKSUM TABLE article, comment, article_like, article_view_count, catalog, product")) {
             while (rs.next()) {

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.command.db.Database;
 import dev.boardcqrs.common.web.OpenApiContract;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.SharedServers;
 import io.javalin.Javalin;
@@ -31,9 +32,9 @@ final class TestApp implements AutoCloseable {
 
     /** {@code settings}: environment variables on top of {@link TestConfig}'s. */
     static TestApp start(Map<String, String> settings, int poolSize) {
-        EmbeddedMariaDb mariaDb = SharedServers.mariaDb();
+        EmbeddedDatabase database = SharedServers.database();
         RedisClient redis = RedisClient.create(URI.create(SharedServers.redis().url()));
-        HikariDataSource pool = Database.pool(mariaDb.jdbcUrl(), EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD,
+        HikariDataSource pool = Database.pool(database.jdbcUrl(), EmbeddedDatabase.APP_USER, EmbeddedDatabase.APP_PASSWORD,
                 poolSize, Duration.ofSeconds(5));
         Javalin app = CommandApp.create(TestConfig.commandApi(settings), pool, redis).start();
         return new TestApp(pool, redis, app);

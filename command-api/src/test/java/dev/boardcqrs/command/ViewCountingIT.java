@@ -12,7 +12,7 @@ import dev.boardcqrs.command.view.ViewBackupJob;
 import dev.boardcqrs.command.view.ViewBackupStore;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.view.ViewKeys;
-import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.SharedServers;
@@ -39,7 +39,7 @@ class ViewCountingIT {
     // the app with a fast timer gets its own namespace, so its timer cannot back up the other app's views
     private static final ViewKeys TIMED_KEYS = new ViewKeys("timed");
 
-    private static EmbeddedMariaDb mariaDb;
+    private static EmbeddedDatabase database;
     private static EmbeddedRedis redisServer;
     private static RedisClient redis;
     private static HikariDataSource pool;
@@ -50,10 +50,10 @@ class ViewCountingIT {
 
     @BeforeAll
     static void start() {
-        mariaDb = SharedServers.mariaDb();
+        database = SharedServers.database();
         redisServer = SharedServers.redis();
         redis = RedisClient.create(URI.create(redisServer.url()));
-        pool = Database.pool(mariaDb.jdbcUrl(), EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD, 16,
+        pool = Database.pool(database.jdbcUrl(), EmbeddedDatabase.APP_USER, EmbeddedDatabase.APP_PASSWORD, 16,
                 Duration.ofSeconds(5));
         // the timer is effectively off here, so only the every-100 rule writes backups
         app = CommandApp.create(TestConfig.commandApi(Map.of("VIEW_WINDOW", "1s", "VIEW_BACKUP_INTERVAL", "1h")),
@@ -167,7 +167,7 @@ class ViewCountingIT {
             redis.sadd(keys.viewsUnsaved(), articleId);
             articles.add(articleId);
         }
-        HikariDataSource down = Database.pool(mariaDb.jdbcUrl(), EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD,
+        HikariDataSource down = Database.pool(database.jdbcUrl(), EmbeddedDatabase.APP_USER, EmbeddedDatabase.APP_PASSWORD,
                 1, Duration.ofSeconds(1));
         down.close(); // as a database that went away
 
@@ -204,14 +204,14 @@ class ViewCountingIT {
 
     /** The backed-up count, or -1 when there is no backup row. */
     private static long backup(long articleId) throws Exception {
-        try (Connection connection = mariaDb.connectAsRoot(); Statement statement = connection.createStatement();
+        try (Connection connection = database.connectAsRoot(); Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT view_count FROM article_view_count WHERE article_id = " + articleId)) {
             return rs.next() ? rs.getLong(1) : -1;
         }
     }
 
     private static void sql(String statement) throws Exception {
-        try (Connection connection = mariaDb.connectAsRoot(); Statement s = connection.createStatement()) {
+        try (Connection connection = database.connectAsRoot(); Statement s = connection.createStatement()) {
             s.execute(statement);
         }
     }

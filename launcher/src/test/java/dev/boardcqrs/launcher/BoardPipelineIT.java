@@ -31,7 +31,7 @@ class BoardPipelineIT {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = DevStack.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0"));
+        stack = TestStacks.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0"));
         command = new JsonHttp(stack.commandApiUrl()).as(stack.tokenFor(1));
         query = new JsonHttp(stack.queryApiUrl());
     }
@@ -81,12 +81,12 @@ class BoardPipelineIT {
     @Test
     void shouldShowPlainSqlWritesExactlyLikeCommandApiWrites() throws Exception {
         long board = BOARDS.incrementAndGet();
-        long first = stack.mariaDb().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 'sql', 'by hand')", board);
-        long second = stack.mariaDb().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 'two', 'x')", board);
-        long c1 = stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'a')", first);
-        long c2 = stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'b')", first);
-        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'c')", first);
-        stack.mariaDb().insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 9)", first);
+        long first = stack.database().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 'sql', 'by hand')", board);
+        long second = stack.database().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 'two', 'x')", board);
+        long c1 = stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'a')", first);
+        long c2 = stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'b')", first);
+        stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'c')", first);
+        stack.database().insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 9)", first);
 
         eventually(() -> {
             assertThat(article(first).get("commentCount").asLong()).isEqualTo(3);
@@ -94,10 +94,10 @@ class BoardPipelineIT {
             assertThat(boardIds(board)).containsExactly(second, first);
         });
 
-        stack.mariaDb().execute("UPDATE comment SET deleted = TRUE WHERE comment_id = ?", c1);   // soft delete: no longer counts
-        stack.mariaDb().execute("UPDATE comment SET article_id = ? WHERE comment_id = ?", second, c2); // moved to another article
-        stack.mariaDb().execute("DELETE FROM article_like WHERE article_id = ?", first);
-        stack.mariaDb().execute("UPDATE article SET title = 'renamed' WHERE article_id = ?", first);
+        stack.database().execute("UPDATE comment SET deleted = TRUE WHERE comment_id = ?", c1);   // soft delete: no longer counts
+        stack.database().execute("UPDATE comment SET article_id = ? WHERE comment_id = ?", second, c2); // moved to another article
+        stack.database().execute("DELETE FROM article_like WHERE article_id = ?", first);
+        stack.database().execute("UPDATE article SET title = 'renamed' WHERE article_id = ?", first);
         eventually(() -> {
             JsonNode article = article(first);
             assertThat(article.get("title").asText()).isEqualTo("renamed");
@@ -106,8 +106,8 @@ class BoardPipelineIT {
             assertThat(article(second).get("commentCount").asLong()).isEqualTo(1);
         });
 
-        stack.mariaDb().execute("UPDATE comment SET deleted = FALSE WHERE comment_id = ?", c1);   // undeleted: counts again
-        stack.mariaDb().execute("DELETE FROM article WHERE article_id = ?", second);
+        stack.database().execute("UPDATE comment SET deleted = FALSE WHERE comment_id = ?", c1);   // undeleted: counts again
+        stack.database().execute("DELETE FROM article WHERE article_id = ?", second);
         eventually(() -> {
             assertThat(article(first).get("commentCount").asLong()).isEqualTo(2);
             assertThat(query.get("/articles/" + second).status()).isEqualTo(404);
@@ -119,14 +119,14 @@ class BoardPipelineIT {
     @Test
     void shouldResumeAfterARestartWithoutANewSnapshotOrDoubleCounting() throws Exception {
         long board = BOARDS.incrementAndGet();
-        long articleId = stack.mariaDb().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 'r', 'r')", board);
-        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'a')", articleId);
-        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'b')", articleId);
+        long articleId = stack.database().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 'r', 'r')", board);
+        stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'a')", articleId);
+        stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'b')", articleId);
         eventually(() -> assertThat(article(articleId).get("commentCount").asLong()).isEqualTo(2));
 
         stack.projector().close();
-        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'while down')", articleId);
-        stack.mariaDb().insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 3)", articleId);
+        stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'while down')", articleId);
+        stack.database().insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 3)", articleId);
         stack.restartProjector();
 
         eventually(() -> {

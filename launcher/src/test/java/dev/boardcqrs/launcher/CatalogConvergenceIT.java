@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.boardcqrs.common.redis.KeyScheme;
-import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.projector.generation.RebuildRunningException;
 import java.sql.Connection;
@@ -47,14 +47,14 @@ class CatalogConvergenceIT {
     private static DevStack stack;
     private static JsonHttp command;
     private static JsonHttp query;
-    private static EmbeddedMariaDb db;
+    private static EmbeddedDatabase db;
 
     @BeforeAll
     static void start() throws Exception {
-        stack = DevStack.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0"));
+        stack = TestStacks.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0"));
         command = new JsonHttp(stack.commandApiUrl()).as(stack.tokenFor(1));
         query = new JsonHttp(stack.queryApiUrl());
-        db = stack.mariaDb();
+        db = stack.database();
     }
 
     @AfterAll

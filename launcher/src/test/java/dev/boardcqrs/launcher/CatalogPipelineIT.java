@@ -31,7 +31,7 @@ class CatalogPipelineIT {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = DevStack.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0"));
+        stack = TestStacks.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0"));
         command = new JsonHttp(stack.commandApiUrl()).as(stack.tokenFor(1));
         query = new JsonHttp(stack.queryApiUrl());
     }
@@ -113,11 +113,11 @@ class CatalogPipelineIT {
         long root = base;
         long child = base + 1;
         // the product and the child arrive before the catalogs they hang under
-        stack.mariaDb().execute("INSERT INTO product (catalog_id, name, price, status, display_order) "
+        stack.database().execute("INSERT INTO product (catalog_id, name, price, status, display_order) "
                 + "VALUES (?, 'Early', 10, 'ON_SALE', 1)", child);
-        stack.mariaDb().execute("INSERT INTO catalog (catalog_id, parent_id, name) VALUES (?, ?, 'Child')", child, root);
+        stack.database().execute("INSERT INTO catalog (catalog_id, parent_id, name) VALUES (?, ?, 'Child')", child, root);
         eventually(() -> assertThat(root(root)).isNull());
-        stack.mariaDb().execute("INSERT INTO catalog (catalog_id, parent_id, name) VALUES (?, NULL, 'Root')", root);
+        stack.database().execute("INSERT INTO catalog (catalog_id, parent_id, name) VALUES (?, NULL, 'Root')", root);
         eventually(() -> {
             assertThat(root(root).get("sellableCount").asLong()).isEqualTo(1);
             assertThat(root(root).get("name").asText()).isEqualTo("Root");
@@ -125,18 +125,18 @@ class CatalogPipelineIT {
         });
 
         // a cycle made with plain SQL cannot be shown; the model keeps its tree and the projector carries on
-        stack.mariaDb().execute("UPDATE catalog SET parent_id = ? WHERE catalog_id = ?", child, root);
-        stack.mariaDb().execute("UPDATE product SET name = 'After cycle' WHERE catalog_id = ?", child);
+        stack.database().execute("UPDATE catalog SET parent_id = ? WHERE catalog_id = ?", child, root);
+        stack.database().execute("UPDATE product SET name = 'After cycle' WHERE catalog_id = ?", child);
         eventually(() -> assertThat(productNames(child, 1, 20)).containsExactly("After cycle"));
 
         // deleting a catalog with plain SQL hides what hangs under it, as the SQL tree does
-        stack.mariaDb().execute("UPDATE catalog SET parent_id = NULL WHERE catalog_id = ?", root);
-        stack.mariaDb().execute("DELETE FROM catalog WHERE catalog_id = ?", root);
+        stack.database().execute("UPDATE catalog SET parent_id = NULL WHERE catalog_id = ?", root);
+        stack.database().execute("DELETE FROM catalog WHERE catalog_id = ?", root);
         eventually(() -> {
             assertThat(root(root)).isNull();
             assertThat(query.get("/catalogs/" + child + "/products").status()).isEqualTo(404);
         });
-        stack.mariaDb().execute("INSERT INTO catalog (catalog_id, parent_id, name) VALUES (?, NULL, 'Back')", root);
+        stack.database().execute("INSERT INTO catalog (catalog_id, parent_id, name) VALUES (?, NULL, 'Back')", root);
         eventually(() -> assertThat(root(root).get("sellableCount").asLong()).isEqualTo(1));
     }
 

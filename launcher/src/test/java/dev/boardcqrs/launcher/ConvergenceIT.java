@@ -57,7 +57,7 @@ class ConvergenceIT {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = DevStack.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0",
+        stack = TestStacks.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0",
                 "BOARD_LIST_LENGTH", Integer.toString(LIST_LENGTH)));
         command = new JsonHttp(stack.commandApiUrl());
         query = new JsonHttp(stack.queryApiUrl());
@@ -341,7 +341,7 @@ class ConvergenceIT {
         String sql = "SELECT a.article_id, a.board_id, a.writer_id, a.title, a.content, a.created_at, a.modified_at, "
                 + "(SELECT COUNT(*) FROM comment c WHERE c.article_id = a.article_id AND c.deleted = FALSE), "
                 + "(SELECT COUNT(*) FROM article_like l WHERE l.article_id = a.article_id) FROM article a";
-        try (Connection connection = stack.mariaDb().connectAsRoot(); Statement statement = connection.createStatement();
+        try (Connection connection = stack.database().connectAsRoot(); Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery(sql)) {
             while (rs.next()) {
                 truth.put(rs.getLong(1), new ArticleModel(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getString(4),
@@ -359,7 +359,7 @@ class ConvergenceIT {
     }
 
     private static List<Long> ids(String sql) throws SQLException {
-        return stack.mariaDb().ids(sql);
+        return stack.database().ids(sql);
     }
 
     private static void sql(String statement) throws SQLException {
@@ -367,7 +367,7 @@ class ConvergenceIT {
     }
 
     private static void sqlTransaction(String... statements) throws SQLException {
-        stack.mariaDb().executeInTransaction(statements);
+        stack.database().executeInTransaction(statements);
     }
 
     /** The keys of the generation readers use now. */

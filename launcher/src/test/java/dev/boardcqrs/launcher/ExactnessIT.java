@@ -8,7 +8,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.embedded.DatabaseKind;
 import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.embedded.SqlNumbers;
 import dev.boardcqrs.projector.cli.OperatorCommands;
 import dev.boardcqrs.projector.redis.JedisProjectorRedis;
 import dev.boardcqrs.projector.generation.Generation;
@@ -58,7 +60,7 @@ class ExactnessIT {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = DevStack.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0",
+        stack = TestStacks.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0",
                 "BOARD_LIST_LENGTH", "5"));
         query = new JsonHttp(stack.queryApiUrl());
     }
@@ -80,7 +82,7 @@ class ExactnessIT {
         });
         assertThat(stack.redis().ttl(board().article(article))).isPositive();
 
-        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after rebuild')", article);
+        stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after rebuild')", article);
         eventually(() -> assertThat(article(article).get("commentCount").asLong()).isEqualTo(4));
     }
 
@@ -90,7 +92,7 @@ class ExactnessIT {
         stack.redis().del(board().article(article));
         PausingSource source = new PausingSource();
         QueryApiConfig config = QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0",
-                "QUERY_DATABASE_URL", stack.mariaDb().jdbcUrl())));
+                "QUERY_DATABASE_URL", stack.database().jdbcUrl())));
         try (HikariDataSource pool = QueryDatabase.pool(config)) {
             source.real = new SqlArticleSource(pool, Duration.ofSeconds(5));
             Javalin racing = QueryApp.create(config, stack.redis(), source).start();
@@ -100,7 +102,7 @@ class ExactnessIT {
                         () -> racingQuery.get("/articles/" + article).json());
                 assertThat(source.readDone.await(10, TimeUnit.SECONDS)).isTrue();
                 // the SQL read saw one comment; a second one commits and reaches the projector before the store
-                stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'racing')", article);
+                stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'racing')", article);
                 await().atMost(WITHIN).until(() -> stack.redis().exists(board().articleMissed(article)));
                 source.release.countDown();
 
@@ -113,7 +115,7 @@ class ExactnessIT {
             }
         }
         assertThat(article(article).get("commentCount").asLong()).isEqualTo(2);
-        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'later')", article);
+        stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'later')", article);
         eventually(() -> assertThat(article(article).get("commentCount").asLong()).isEqualTo(3));
     }
 
@@ -126,10 +128,10 @@ class ExactnessIT {
         Path older = Files.createTempFile("offsets", ".dat");
         Files.copy(offsets, older, StandardCopyOption.REPLACE_EXISTING);
         stack.restartProjector();
-        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'two')", article);
-        stack.mariaDb().insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 5)", article);
-        stack.mariaDb().execute("DELETE FROM comment WHERE article_id = ? ORDER BY comment_id LIMIT 1", article);
-        stack.mariaDb().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 'second', 'x')", board);
+        stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'two')", article);
+        stack.database().insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 5)", article);
+        stack.database().execute("DELETE FROM comment WHERE article_id = ? ORDER BY comment_id LIMIT 1", article);
+        stack.database().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 'second', 'x')", board);
         eventually(() -> assertThat(article(article).get("likeCount").asLong()).isEqualTo(1));
         // the new article is the last write and may come in a later batch than the like: wait for it too
         eventually(() -> assertThat(query.get("/boards/" + board + "/articles").json().get("articleCount").asLong())
@@ -139,7 +141,7 @@ class ExactnessIT {
         stack.projector().close();
         Files.copy(older, offsets, StandardCopyOption.REPLACE_EXISTING); // as after a crash before committing
         stack.restartProjector();
-        stack.mariaDb().insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 6)", article);
+        stack.database().insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 6)", article);
 
         eventually(() -> assertThat(article(article).get("likeCount").asLong()).isEqualTo(2));
         assertThat(stack.projector().status().duplicates()).as("changes delivered again").isGreaterThanOrEqualTo(4);
@@ -151,9 +153,9 @@ class ExactnessIT {
         long board = BOARDS.incrementAndGet();
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            ids.add(stack.mariaDb().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 't', 'c')", board));
+            ids.add(stack.database().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 't', 'c')", board));
         }
-        stack.mariaDb().execute("DELETE FROM article WHERE article_id = ?", ids.get(10)); // one of the listed ones
+        stack.database().execute("DELETE FROM article WHERE article_id = ?", ids.get(10)); // one of the listed ones
         List<Long> newestFirst = new ArrayList<>(ids);
         newestFirst.remove(10);
         Collections.reverse(newestFirst);
@@ -183,7 +185,7 @@ class ExactnessIT {
 
         stack.redis().flushAll();
         assertThat(article(article).get("commentCount").asLong()).as("read from SQL meanwhile").isEqualTo(2);
-        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after flush')", article);
+        stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after flush')", article);
 
         eventually(() -> {
             assertThat(stack.redis().hget(generation().meta(), "watermark")).isNotNull();
@@ -201,8 +203,8 @@ class ExactnessIT {
         long board = BOARDS.incrementAndGet();
         long article = articleWithComments(board, 2);
         // enough rows that the rebuild's snapshot takes a while, with writes landing during it
-        stack.mariaDb().execute("INSERT INTO comment (article_id, writer_id, content) SELECT " + article
-                + ", 1, CONCAT('bulk ', seq) FROM seq_1_to_20000");
+        stack.database().execute("INSERT INTO comment (article_id, writer_id, content) SELECT " + article
+                + ", 1, CONCAT('bulk ', seq) FROM " + SqlNumbers.rows(1, 20_000));
         eventually(() -> assertThat(article(article).get("commentCount").asLong()).isEqualTo(20_002));
         String before = stack.redis().get(KEYS.active());
         List<ActiveState> seen = Collections.synchronizedList(new ArrayList<>());
@@ -219,7 +221,7 @@ class ExactnessIT {
         CompletableFuture<Void> writes = CompletableFuture.runAsync(() -> {
             for (int i = 0; i < 20; i++) {
                 try {
-                    stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'during')",
+                    stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'during')",
                             article);
                 } catch (SQLException e) {
                     throw new IllegalStateException(e);
@@ -271,10 +273,10 @@ class ExactnessIT {
     void shouldChangeNothingWhenReplayingAppliedHistory() throws Exception {
         long board = BOARDS.incrementAndGet();
         long article = articleWithComments(board, 2);
-        stack.mariaDb().insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 3)", article);
+        stack.database().insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 3)", article);
         eventually(() -> assertThat(article(article).get("likeCount").asLong()).isEqualTo(1));
         long skippedBefore = stack.projector().status().duplicates();
-        String position = thirdTransactionPosition();
+        String position = boardHistoryStart();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         OperatorCommands commands = new OperatorCommands(stack.projectorConfig(), new JedisProjectorRedis(stack.redis()),
                 new PrintStream(output, true, StandardCharsets.UTF_8), "http://127.0.0.1:" + stack.projector().port());
@@ -284,31 +286,60 @@ class ExactnessIT {
 
         eventually(() -> assertThat(stack.projector().status().duplicates() - skippedBefore).isGreaterThanOrEqualTo(4));
         long skippedAfterPosition = stack.projector().status().duplicates();
-        assertThat(commands.run("replay", "--from", "gtid:0-1-2")).as(output.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(commands.run("replay", "--from", "gtid:" + gtidsBeforeTheBoardTables())).as(output.toString(StandardCharsets.UTF_8)).isZero();
         eventually(() -> assertThat(stack.projector().status().duplicates() - skippedAfterPosition).isGreaterThanOrEqualTo(4));
-        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after replay')", article);
+        stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after replay')", article);
         eventually(() -> assertThat(article(article).get("commentCount").asLong()).isEqualTo(3));
         assertTruth(article, board);
         assertThat(output.toString(StandardCharsets.UTF_8)).contains("replay refused: --from must be FILE:POSITION");
     }
 
-    /** FILE:POSITION of the third transaction (GTID event) in the first binlog file. */
-    private static String thirdTransactionPosition() throws Exception {
-        try (Connection connection = stack.mariaDb().connectAsRoot(); Statement statement = connection.createStatement()) {
-            String file;
+    /**
+     * FILE:POSITION of a transaction (GTID event) before the board's tables, so all of their history lies after
+     * it: on MariaDB the one that created the board database (the third: the init file's two come first); on
+     * MySQL the one after it, because MySQL's connector cannot resume from before the server's first GTID (its
+     * initialisation wrote none).
+     */
+    private static String boardHistoryStart() throws Exception {
+        try (Connection connection = stack.database().connectAsRoot(); Statement statement = connection.createStatement()) {
+            List<String> files = new ArrayList<>();
             try (ResultSet logs = statement.executeQuery("SHOW BINARY LOGS")) {
-                logs.next();
-                file = logs.getString(1);
+                while (logs.next()) {
+                    files.add(logs.getString(1));
+                }
             }
-            int seen = 0;
-            try (ResultSet events = statement.executeQuery("SHOW BINLOG EVENTS IN '" + file + "'")) {
-                while (events.next()) {
-                    if ("Gtid".equals(events.getString("Event_type")) && ++seen == 3) {
-                        return file + ":" + events.getLong("Pos");
+            boolean created = false;
+            for (String file : files) {
+                long transaction = -1;
+                try (ResultSet events = statement.executeQuery("SHOW BINLOG EVENTS IN '" + file + "'")) {
+                    while (events.next()) {
+                        if ("Gtid".equals(events.getString("Event_type"))) {
+                            transaction = events.getLong("Pos");
+                            if (created) {
+                                return file + ":" + transaction;
+                            }
+                        } else if (transaction >= 0 && events.getString("Info").contains("CREATE DATABASE")) {
+                            if (stack.database().kind() == DatabaseKind.MARIADB) {
+                                return file + ":" + transaction;
+                            }
+                            created = true;
+                        }
                     }
                 }
             }
-            throw new IllegalStateException("fewer than three transactions in " + file);
+            throw new IllegalStateException("no transaction before the board's tables in " + files);
+        }
+    }
+
+    /** The GTID set of the transactions before the board's tables, as the server's kind writes it. */
+    private static String gtidsBeforeTheBoardTables() throws Exception {
+        if (stack.database().kind() == DatabaseKind.MARIADB) {
+            return "0-1-2";
+        }
+        try (Connection connection = stack.database().connectAsRoot(); Statement statement = connection.createStatement();
+             ResultSet uuid = statement.executeQuery("SELECT @@server_uuid")) {
+            uuid.next();
+            return uuid.getString(1) + ":1"; // CREATE DATABASE board; MySQL's initialisation wrote no GTIDs
         }
     }
 
@@ -317,8 +348,8 @@ class ExactnessIT {
         long board = BOARDS.incrementAndGet();
         long article = articleWithComments(board, 1);
 
-        stack.mariaDb().restart();
-        stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after restart')", article);
+        stack.database().restart();
+        stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 1, 'after restart')", article);
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
                 assertThat(stack.redis().hget(board().article(article), "commentCount")).isEqualTo("2"));
@@ -355,9 +386,9 @@ class ExactnessIT {
     }
 
     private static long articleWithComments(long board, int comments) throws Exception {
-        long article = stack.mariaDb().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 't', 'c')", board);
+        long article = stack.database().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, 1, 't', 'c')", board);
         for (int i = 0; i < comments; i++) {
-            stack.mariaDb().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'c')", article);
+            stack.database().insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 2, 'c')", article);
         }
         eventually(() -> assertThat(stack.redis().hget(board().article(article), "commentCount"))
                 .isEqualTo(Integer.toString(comments)));
@@ -367,10 +398,10 @@ class ExactnessIT {
     private static void assertTruth(long article, long board) throws Exception {
         JsonNode model = article(article);
         assertThat(model.get("commentCount").asLong())
-                .isEqualTo(stack.mariaDb().count("SELECT COUNT(*) FROM comment WHERE deleted = FALSE AND article_id = " + article));
-        assertThat(model.get("likeCount").asLong()).isEqualTo(stack.mariaDb().count("SELECT COUNT(*) FROM article_like WHERE article_id = " + article));
+                .isEqualTo(stack.database().count("SELECT COUNT(*) FROM comment WHERE deleted = FALSE AND article_id = " + article));
+        assertThat(model.get("likeCount").asLong()).isEqualTo(stack.database().count("SELECT COUNT(*) FROM article_like WHERE article_id = " + article));
         assertThat(query.get("/boards/" + board + "/articles").json().get("articleCount").asLong())
-                .isEqualTo(stack.mariaDb().count("SELECT COUNT(*) FROM article WHERE board_id = " + board));
+                .isEqualTo(stack.database().count("SELECT COUNT(*) FROM article WHERE board_id = " + board));
         assertThat(stack.redis().hget(board().article(article), "commentCount"))
                 .isEqualTo(Long.toString(model.get("commentCount").asLong()));
     }

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.embedded.SharedServers;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's run command, as a person runs it: the packaged launcher jar in its own JVM. It must print one
- * line per endpoint and carry an article from command-api to query-api, then stop cleanly on SIGTERM, exit code 0.
+ * line per endpoint, carry an article from command-api to query-api and a comment written with plain SQL to the
+ * article's commentCount within a second, then stop cleanly on SIGTERM, exit code 0.
  */
 class LauncherJarIT {
 
@@ -22,8 +27,8 @@ class LauncherJarIT {
     void shouldPrintItsEndpointsAndCarryAWriteToTheQueryApi() throws Exception {
         Path jar = Path.of("target", "launcher.jar");
         assertThat(jar).as("run after `mvn package`").exists();
-        StackProcess launcher = StackProcess.start(
-                Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0"), "-jar", jar.toString());
+        StackProcess launcher = StackProcess.start(TestStacks.withDatabase(
+                Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0")), "-jar", jar.toString());
         Process process = launcher.process();
         Map<String, String> endpoints = launcher.endpoints();
         try {
@@ -31,7 +36,8 @@ class LauncherJarIT {
                     List.of("command-api", "query-api", "database", "redis", "token-user-1")) || !process.isAlive());
             assertThat(process.isAlive()).as("launcher is running").isTrue();
             assertThat(endpoints.get("command-api")).matches("http://127\\.0\\.0\\.1:\\d+");
-            assertThat(endpoints.get("database")).matches("jdbc:mariadb://127\\.0\\.0\\.1:\\d+/board\\?user=root");
+            assertThat(endpoints.get("database")).matches("jdbc:" + SharedServers.databaseKind().id()
+                    + "://127\\.0\\.0\\.1:\\d+/board\\?user=root");
             assertThat(endpoints.get("redis")).matches("redis://127\\.0\\.0\\.1:\\d+");
 
             long articleId = new JsonHttp(endpoints.get("command-api")).as(endpoints.get("token-user-1")).post("/articles",
@@ -40,6 +46,14 @@ class LauncherJarIT {
             JsonHttp query = new JsonHttp(endpoints.get("query-api"));
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                     assertThat(query.get("/articles/" + articleId).json().path("title").asText()).isEqualTo("round trip"));
+
+            // the README's promise: a comment written with a plain SQL client shows in query-api within a second
+            try (Connection sql = DriverManager.getConnection(endpoints.get("database"));
+                 Statement statement = sql.createStatement()) {
+                statement.execute("INSERT INTO comment (article_id, writer_id, content) VALUES (" + articleId + ", 9, 'by hand')");
+            }
+            await().atMost(Duration.ofSeconds(1)).untilAsserted(() ->
+                    assertThat(query.get("/articles/" + articleId).json().path("commentCount").asLong()).isEqualTo(1));
         } finally {
             process.destroy(); // SIGTERM, like Ctrl-C: the shutdown hook stops everything
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s of SIGTERM").isTrue();

@@ -3,7 +3,7 @@ package dev.boardcqrs.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.FreePort;
 import dev.boardcqrs.embedded.JsonHttp;
 import java.nio.file.Path;
@@ -29,15 +29,16 @@ final class ProjectorProcess {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString());
         builder.environment().putAll(Map.of(
-                "DATABASE_URL", stack.mariaDb().jdbcUrl(),
-                "CDC_DATABASE_USER", EmbeddedMariaDb.CDC_USER,
-                "CDC_DATABASE_PASSWORD", EmbeddedMariaDb.CDC_PASSWORD,
+                "DATABASE_URL", stack.database().jdbcUrl(),
+                "CDC_DATABASE_USER", EmbeddedDatabase.CDC_USER,
+                "CDC_DATABASE_PASSWORD", EmbeddedDatabase.CDC_PASSWORD,
                 "REDIS_URL", "redis://127.0.0.1:" + stack.redisPort(),
                 "PROJECTOR_PORT", Integer.toString(port),
                 "PROJECTOR_OFFSET_FILE", stack.projectorConfig().offsetFile().toString(),
                 "PROJECTOR_SCHEMA_HISTORY_FILE", stack.projectorConfig().schemaHistoryFile().toString()));
         builder.environment().putAll(settings);
-        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        // its log, for when a test fails: target/projector-process-PORT.log
+        builder.redirectErrorStream(true).redirectOutput(Path.of("target", "projector-process-" + port + ".log").toFile());
         Process process = builder.start();
         JsonHttp health = new JsonHttp("http://127.0.0.1:" + port);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> !process.isAlive()

@@ -28,7 +28,7 @@ class TransactionAtomicityIT {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = DevStack.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0",
+        stack = TestStacks.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0",
                 "PROJECTOR_MAX_BATCH_SIZE", "2", "PROJECTOR_MAX_QUEUE_SIZE", "4"));
     }
 
@@ -39,7 +39,7 @@ class TransactionAtomicityIT {
 
     @Test
     void shouldNeverShowHalfOfASourceTransaction() throws Exception {
-        long article = stack.mariaDb().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (1, 1, 't', 'c')");
+        long article = stack.database().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (1, 1, 't', 'c')");
         await().atMost(Duration.ofSeconds(30)).until(() -> stack.redis().exists(board().article(article)));
         Set<List<String>> seen = ConcurrentHashMap.newKeySet();
         AtomicBoolean watching = new AtomicBoolean(true);
@@ -50,7 +50,7 @@ class TransactionAtomicityIT {
         }, "model-watcher");
         reader.start();
 
-        try (Connection connection = stack.mariaDb().connectAsRoot(); Statement statement = connection.createStatement()) {
+        try (Connection connection = stack.database().connectAsRoot(); Statement statement = connection.createStatement()) {
             connection.setAutoCommit(false);
             for (int i = 0; i < 9; i++) {
                 statement.executeUpdate("INSERT INTO comment (article_id, writer_id, content) VALUES (" + article + ", 2, 'c')");

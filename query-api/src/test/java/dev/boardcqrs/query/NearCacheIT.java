@@ -64,7 +64,7 @@ class NearCacheIT {
         QueryApiConfig config = QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0",
                 "REDIS_URL", redisServer.url(), "REDIS_NAMESPACE", NAMESPACE.namespace(),
                 "QUERY_NEAR_CACHE_MB", "16", "VIEW_COUNT_CACHE_TTL", "200ms",
-                "QUERY_DATABASE_URL", SharedServers.mariaDb().jdbcUrl())));
+                "QUERY_DATABASE_URL", SharedServers.database().jdbcUrl())));
         database = QueryDatabase.pool(config);
         app = QueryApp.create(config, redis, new SqlArticleSource(database, Duration.ofSeconds(2))).start();
         http = new JsonHttp("http://127.0.0.1:" + app.port());
@@ -168,7 +168,7 @@ class NearCacheIT {
         try (RedisClient restricted = RedisClient.create(URI.create(
                 "redis://no-tracking:secret@127.0.0.1:" + redisServer.port()))) {
             Javalin refused = QueryApp.create(QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0",
-                    "REDIS_NAMESPACE", NAMESPACE.namespace(), "QUERY_DATABASE_URL", SharedServers.mariaDb().jdbcUrl()))),
+                    "REDIS_NAMESPACE", NAMESPACE.namespace(), "QUERY_DATABASE_URL", SharedServers.database().jdbcUrl()))),
                     restricted, new SqlArticleSource(database, Duration.ofSeconds(2))).start();
             try {
                 JsonHttp refusedHttp = new JsonHttp("http://127.0.0.1:" + refused.port());

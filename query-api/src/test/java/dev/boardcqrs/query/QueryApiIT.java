@@ -206,7 +206,7 @@ class QueryApiIT {
 
     private static QueryApiConfig config() {
         return QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0", "REDIS_NAMESPACE", "q",
-                "QUERY_DATABASE_URL", SharedServers.mariaDb().jdbcUrl())));
+                "QUERY_DATABASE_URL", SharedServers.database().jdbcUrl())));
     }
 
     private static SqlArticleSource source() {

@@ -50,7 +50,7 @@ class ReadThroughIT {
         redisServer = SharedServers.redis();
         redis = RedisClient.create(URI.create(redisServer.url()));
         database = QueryDatabase.pool(config(Map.of()));
-        try (Connection root = SharedServers.mariaDb().connectAsRoot();
+        try (Connection root = SharedServers.database().connectAsRoot();
              PreparedStatement insert = root.prepareStatement(
                      "INSERT INTO article (board_id, writer_id, title, content) VALUES (77, 1, 'cold', 'c')",
                      Statement.RETURN_GENERATED_KEYS)) {
@@ -208,7 +208,7 @@ class ReadThroughIT {
 
     private static QueryApiConfig config(Map<String, String> overrides) {
         Map<String, String> variables = new HashMap<>(Map.of("QUERY_API_PORT", "0",
-                "QUERY_DATABASE_URL", SharedServers.mariaDb().jdbcUrl()));
+                "QUERY_DATABASE_URL", SharedServers.database().jdbcUrl()));
         variables.putAll(overrides);
         return QueryApiConfig.fromEnv(new Env(variables));
     }

@@ -1,5 +1,6 @@
 package dev.boardcqrs.bench.data;
 
+import dev.boardcqrs.embedded.SqlNumbers;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -55,6 +56,6 @@ public final class ChangeWriter {
     }
 
     private static String seq(long from, long last) {
-        return "seq_" + from + "_to_" + Math.min(last, from + CHUNK - 1);
+        return SqlNumbers.rows(from, Math.min(last, from + CHUNK - 1));
     }
 }

@@ -1,5 +1,6 @@
 package dev.boardcqrs.bench.data;
 
+import dev.boardcqrs.embedded.SqlNumbers;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -7,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fills the board tables with bulk INSERT ... SELECT over MariaDB's sequence tables (seq_1_to_N), 100,000 rows
+ * Fills the board tables with bulk INSERT ... SELECT over {@link SqlNumbers}, 100,000 rows
  * per statement: a million rows take seconds instead of the minutes row-by-row inserts would. The id
  * arithmetic mirrors {@link Dataset#hotId} and {@link Dataset#coldId}; (article, user) pairs of likes are
  * unique by construction.
@@ -31,17 +32,17 @@ public final class Seeder {
         chunked(data.articles(), (from, to) -> "INSERT INTO article (article_id, board_id, writer_id, title, content, "
                 + "created_at, modified_at) SELECT seq, 1 + (seq - 1) % " + data.boards() + ", 1 + seq % 1000, "
                 + "CONCAT('Article ', seq), " + CONTENT + ", TIMESTAMP'2026-01-01 00:00:00' + INTERVAL seq SECOND, "
-                + "TIMESTAMP'2026-01-01 00:00:00' + INTERVAL seq SECOND FROM seq_" + from + "_to_" + to);
+                + "TIMESTAMP'2026-01-01 00:00:00' + INTERVAL seq SECOND FROM " + SqlNumbers.rows(from, to));
         long hotComments = data.comments() / 2;
         chunked(hotComments, (from, to) -> "INSERT INTO comment (article_id, writer_id, content) SELECT "
-                + hot("seq") + ", 1 + seq % 10000, CONCAT('Comment ', seq) FROM seq_" + from + "_to_" + to);
+                + hot("seq") + ", 1 + seq % 10000, CONCAT('Comment ', seq) FROM " + SqlNumbers.rows(from, to));
         chunked(data.comments() - hotComments, (from, to) -> "INSERT INTO comment (article_id, writer_id, content) "
-                + "SELECT " + cold("seq") + ", 1 + seq % 10000, CONCAT('Comment ', seq) FROM seq_" + from + "_to_" + to);
+                + "SELECT " + cold("seq") + ", 1 + seq % 10000, CONCAT('Comment ', seq) FROM " + SqlNumbers.rows(from, to));
         long hotLikes = data.likes() / 2;
         chunked(hotLikes, (from, to) -> "INSERT INTO article_like (article_id, user_id) SELECT " + hot("seq")
-                + ", 1 + (seq - 1) DIV " + data.hotArticles() + " FROM seq_" + from + "_to_" + to);
+                + ", 1 + (seq - 1) DIV " + data.hotArticles() + " FROM " + SqlNumbers.rows(from, to));
         chunked(data.likes() - hotLikes, (from, to) -> "INSERT INTO article_like (article_id, user_id) SELECT "
-                + cold("seq") + ", 1 + (seq - 1) DIV " + data.coldArticles() + " FROM seq_" + from + "_to_" + to);
+                + cold("seq") + ", 1 + (seq - 1) DIV " + data.coldArticles() + " FROM " + SqlNumbers.rows(from, to));
         log.info("seeded {} articles, {} comments, {} likes in {} ms", data.articles(), data.comments(), data.likes(),
                 (System.nanoTime() - started) / 1_000_000);
     }

@@ -7,7 +7,9 @@ import dev.boardcqrs.bench.report.Section;
 import dev.boardcqrs.common.catalog.CatalogKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.embedded.SqlNumbers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +40,7 @@ public final class CatalogScenario implements Scenario {
 
     @Override
     public void run(BenchContext context, Results results) throws Exception {
-        EmbeddedMariaDb db = context.stack().mariaDb();
+        EmbeddedDatabase db = context.stack().database();
         UnifiedJedis redis = context.stack().redis();
         long catalogs = Math.max(40, Math.round(10_000 * context.config().scale()));
         long products = Math.max(200, Math.round(1_000_000 * context.config().scale()));
@@ -47,14 +49,14 @@ public final class CatalogScenario implements Scenario {
 
         long started = System.nanoTime();
         db.execute("INSERT INTO catalog (catalog_id, parent_id, name, display_order) SELECT seq, IF(seq = 1, NULL, "
-                + "(seq - 2) DIV " + CHILDREN + " + 1), CONCAT('catalog ', seq), seq % 7 FROM seq_1_to_" + catalogs);
+                + "(seq - 2) DIV " + CHILDREN + " + 1), CONCAT('catalog ', seq), seq % 7 FROM " + SqlNumbers.rows(1, catalogs));
         // in transactions of 10,000 rows: the projector applies a source transaction in one MULTI/EXEC, and one
         // of 100,000 catalog changes kept Redis busy for longer than its clients' 2 s read timeout
         for (long from = 1; from <= products; from += 10_000) {
             long to = Math.min(products, from + 9_999);
             db.execute("INSERT INTO product (product_id, catalog_id, name, price, status, display_order) SELECT seq, "
                     + firstLeaf + " + seq % " + leaves + ", CONCAT('product ', seq), seq % 1000, "
-                    + "IF(seq % 10 = 0, 'SOLD_OUT', 'ON_SALE'), seq % 13 FROM seq_" + from + "_to_" + to);
+                    + "IF(seq % 10 = 0, 'SOLD_OUT', 'ON_SALE'), seq % 13 FROM " + SqlNumbers.rows(from, to));
         }
         long onSale = db.count("SELECT COUNT(*) FROM product WHERE status = 'ON_SALE'");
         String root = models(context, redis).catalog(1);

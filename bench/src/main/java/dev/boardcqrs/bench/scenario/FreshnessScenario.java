@@ -77,7 +77,7 @@ public final class FreshnessScenario implements Scenario {
     }
 
     private static WriteLoad load(BenchContext context, int phase) {
-        return new WriteLoad(context.stack().mariaDb(), context.data(), Integer.toString(phase));
+        return new WriteLoad(context.stack().database(), context.data(), Integer.toString(phase));
     }
 
     private static Map<String, Object> row(Section section, String rateName, int rate, WriteLoad.Written written,
@@ -104,7 +104,7 @@ public final class FreshnessScenario implements Scenario {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         for (int attempt = 0; System.nanoTime() < deadline; attempt++) {
             String title = "fresh-probe-" + phase + "-" + attempt;
-            context.stack().mariaDb().execute("UPDATE article SET title = ? WHERE article_id = ?", title, articleId);
+            context.stack().database().execute("UPDATE article SET title = ? WHERE article_id = ?", title, articleId);
             long probeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
             while (System.nanoTime() < probeDeadline) {
                 if (counter.titlesSeenAtNanos().containsKey(title)) {

@@ -42,7 +42,7 @@ public final class MemoryScenario implements Scenario {
         long usedMemory = infoNumber(redis.info("memory"), "used_memory");
         long dataset = infoNumber(redis.info("memory"), "used_memory_dataset");
         long keyCount = redis.dbSize();
-        long innoDb = context.stack().mariaDb().count("SELECT SUM(data_length + index_length) FROM "
+        long innoDb = context.stack().database().count("SELECT SUM(data_length + index_length) FROM "
                 + "information_schema.tables WHERE table_schema = 'board' AND table_name IN "
                 + "('article', 'comment', 'article_like')");
 

@@ -9,7 +9,7 @@ import dev.boardcqrs.bench.report.Format;
 import dev.boardcqrs.bench.report.Results;
 import dev.boardcqrs.bench.report.Section;
 import dev.boardcqrs.bench.report.TargetCheck;
-import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.projector.apply.ProjectorStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ public final class ProjectorScenario implements Scenario {
         Section section = results.add(Section.of(name(), "Projector throughput vs a count-only Debezium consumer",
                 "phase", "run", "rows", "projector rows/s", "count-only rows/s", "ratio",
                 "Redis CPU s per projector s"));
-        long sourceRows = sourceRows(context.stack().mariaDb());
+        long sourceRows = sourceRows(context.stack().database());
         Measured projectorSnapshot = context.initialSnapshot();
         context.stack().stopProjector();
         Path offsets = context.newDirectory("count-only");
@@ -69,7 +69,7 @@ public final class ProjectorScenario implements Scenario {
         List<Long> projectorCounts = new ArrayList<>();
         List<Long> baselineCounts = new ArrayList<>();
         long changes = context.config().streamChanges();
-        try (Connection connection = context.stack().mariaDb().connectAsRoot()) {
+        try (Connection connection = context.stack().database().connectAsRoot()) {
             ChangeWriter writer = new ChangeWriter(connection, context.data());
             for (int run = 1; run <= context.config().runs(); run++) {
                 context.stack().stopProjector();
@@ -138,7 +138,7 @@ public final class ProjectorScenario implements Scenario {
                         && status.snapshotRows() >= sourceRows, TIMEOUT);
     }
 
-    private static long sourceRows(EmbeddedMariaDb database) throws java.sql.SQLException {
+    private static long sourceRows(EmbeddedDatabase database) throws java.sql.SQLException {
         return database.count("SELECT (SELECT COUNT(*) FROM article) + (SELECT COUNT(*) FROM comment) "
                 + "+ (SELECT COUNT(*) FROM article_like)");
     }

@@ -11,7 +11,7 @@ import dev.boardcqrs.bench.report.Format;
 import dev.boardcqrs.bench.report.Results;
 import dev.boardcqrs.bench.report.Section;
 import dev.boardcqrs.bench.report.TargetCheck;
-import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.PrometheusText;
 import java.io.IOException;
 import java.time.Duration;
@@ -64,9 +64,9 @@ public final class ReadScenario implements Scenario {
         Map<Workload, Map<String, List<LoadRun.Result>>> measured = new LinkedHashMap<>();
         Map<Workload, List<Double>> nearCacheHits = new LinkedHashMap<>();
         List<Double> redisBusy = new ArrayList<>();
-        EmbeddedMariaDb db = context.stack().mariaDb();
+        EmbeddedDatabase db = context.stack().database();
         try (BareServer bare = new BareServer(articleBody, pageBody);
-             SqlServer sql = new SqlServer(db.jdbcUrl(), EmbeddedMariaDb.APP_USER, EmbeddedMariaDb.APP_PASSWORD)) {
+             SqlServer sql = new SqlServer(db.jdbcUrl(), EmbeddedDatabase.APP_USER, EmbeddedDatabase.APP_PASSWORD)) {
             Map<String, Integer> ports = Map.of("query-api", queryPort, "bare Javalin", bare.port(), "SQL", sql.port());
             warmUp(context, workloads, ports);
             for (int round = 0; round < context.config().runs(); round++) {

@@ -1,7 +1,7 @@
 package dev.boardcqrs.bench.scenario;
 
 import dev.boardcqrs.bench.data.Dataset;
-import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -31,11 +31,11 @@ final class WriteLoad {
     record Written(long writes, double ratePerSecond, long lastArticleId, String lastTitle) {
     }
 
-    private final EmbeddedMariaDb database;
+    private final EmbeddedDatabase database;
     private final Dataset data;
     private final String runId;
 
-    WriteLoad(EmbeddedMariaDb database, Dataset data, String runId) {
+    WriteLoad(EmbeddedDatabase database, Dataset data, String runId) {
         this.database = database;
         this.data = data;
         this.runId = runId;

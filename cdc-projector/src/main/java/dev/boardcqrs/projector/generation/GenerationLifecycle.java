@@ -9,13 +9,16 @@ import dev.boardcqrs.projector.metrics.ProjectorMetrics;
 import dev.boardcqrs.projector.source.ChangeSource;
 import dev.boardcqrs.projector.source.ChangeSources;
 import dev.boardcqrs.projector.source.PositionLostException;
+import dev.boardcqrs.projector.source.SourceUnreachableException;
 import dev.boardcqrs.projector.store.ModelStore;
 import dev.boardcqrs.projector.store.StoreDataLostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,7 @@ public final class GenerationLifecycle implements AutoCloseable {
     private final DeadLetters deadLetters;
     private final ProjectorMetrics metrics;
     private final Clock clock;
+    private final ReconnectDelay reconnectDelay;
     // switches and removals of generations, off the sources' threads (a source cannot stop itself)
     private final ExecutorService housekeeping = Executors.newSingleThreadExecutor(runnable ->
             new Thread(runnable, "projector-generations"));
@@ -51,6 +55,7 @@ public final class GenerationLifecycle implements AutoCloseable {
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.clock = clock;
+        this.reconnectDelay = new ReconnectDelay(clock);
     }
 
     /**
@@ -199,13 +204,44 @@ public final class GenerationLifecycle implements AutoCloseable {
         metrics.error("engine");
         if (causedBy(error, StoreDataLostException.class)) {
             housekeeping.execute(() -> dataLost(generation));
-        } else {
-            PositionLostException lost = cause(error, PositionLostException.class);
-            if (lost != null) {
-                Pipeline failed = rebuild != null && rebuild.generation().equals(generation) ? rebuild : current;
-                positionLost("the source no longer has the changes after generation " + generation + "'s position "
-                        + "(purged): " + lost.getMessage(), failed.status());
+        } else if (causedBy(error, PositionLostException.class)) {
+            Pipeline failed = rebuild != null && rebuild.generation().equals(generation) ? rebuild : current;
+            positionLost("the source no longer has the changes after generation " + generation + "'s position "
+                    + "(purged): " + cause(error, PositionLostException.class).getMessage(), failed.status());
+        } else if (causedBy(error, SourceUnreachableException.class) || !sources.reachable()) {
+            housekeeping.execute(() -> reconnect(generation));
+        }
+    }
+
+    /**
+     * Debezium's MySQL connector (3.5) stops for good when the server closes the binlog connection, as a restart of
+     * the server does (MariaDB's reconnects by itself): once the database answers again, open the active
+     * generation's source again from its stored position, waiting longer each time it is still away. A rebuild's
+     * source is left failed (`rebuild` again).
+     */
+    private void reconnect(Generation generation) {
+        Duration delay = reconnectDelay.next();
+        log.warn("generation {} lost its database connection; trying again in {} ms", generation, delay.toMillis());
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (!sources.reachable()) {
+            try {
+                housekeeping.execute(() -> reconnect(generation));
+            } catch (RejectedExecutionException stopping) {
+                // the projector is closing
             }
+            return;
+        }
+        synchronized (this) {
+            if (closed || !current.generation().equals(generation)) {
+                return;
+            }
+            current.close();
+            current = pipeline(generation, current.status(), null);
         }
     }
 
@@ -267,6 +303,18 @@ public final class GenerationLifecycle implements AutoCloseable {
     /** The generation readers use, with its stores, source and status. */
     public Pipeline active() {
         return current;
+    }
+
+    /**
+     * The active generation and the one a rebuild fills (null when none), read together: read apart, a switch in
+     * between shows the old generation without its rebuild, which the rebuild command takes for an abandoned one.
+     */
+    public synchronized Pipelines pipelines() {
+        return new Pipelines(current, rebuild);
+    }
+
+    /** The active generation's pipeline and a rebuild's (null when none runs). */
+    public record Pipelines(Pipeline active, Pipeline rebuilding) {
     }
 
     /** The generation a rebuild is filling, or null. */

@@ -34,6 +34,12 @@ public interface ChangeSources {
     /** How many rows a snapshot of the projected tables reads, for progress and ETA. */
     long rowsToSnapshot();
 
+    /**
+     * Whether the source's database answers now: false only when no connection can be made (refused, reset, timed
+     * out), not when it refuses a login or a query.
+     */
+    boolean reachable();
+
     /** Where the source ends now, as it names positions, for the operator. */
     String end();
 

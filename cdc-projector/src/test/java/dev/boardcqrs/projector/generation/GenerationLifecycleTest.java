@@ -13,6 +13,7 @@ import dev.boardcqrs.projector.source.ChangeHandler;
 import dev.boardcqrs.projector.source.ChangeSource;
 import dev.boardcqrs.projector.source.ChangeSources;
 import dev.boardcqrs.projector.source.PositionLostException;
+import dev.boardcqrs.projector.source.SourceUnreachableException;
 import dev.boardcqrs.projector.store.ModelStore;
 import dev.boardcqrs.projector.store.Refusal;
 import dev.boardcqrs.projector.store.StoreBatch;
@@ -186,6 +187,23 @@ class GenerationLifecycleTest {
     }
 
     @Test
+    void shouldOpenTheActiveGenerationsSourceAgainOnceTheDatabaseIsBack() {
+        activeWithPosition(1);
+        lifecycle.start();
+        sources.reachable = false;
+
+        sources.failure.get(new Generation(1)).accept(new SourceUnreachableException("connection reset", null));
+
+        // the first try comes after a second: for longer than that, nothing is opened while the database is away
+        await().during(Duration.ofMillis(1500)).atMost(SOON).until(() -> sources.started.size() == 1);
+        sources.reachable = true;
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(sources.started)
+                .containsExactly(new Generation(1), new Generation(1)));
+        assertThat(lifecycle.active().generation()).as("the same generation, from its stored position")
+                .isEqualTo(new Generation(1));
+    }
+
+    @Test
     void shouldStartOverARebuildThatAStopInterrupted() {
         activeWithPosition(1);
         redis.set(NAMESPACE.generations(), "2");
@@ -220,6 +238,7 @@ class GenerationLifecycleTest {
         final Map<Generation, String> lost = new HashMap<>();
         final Map<Generation, Consumer<Throwable>> failure = new HashMap<>();
         volatile long rows = 10;
+        volatile boolean reachable = true;
 
         @Override
         public synchronized ChangeSource open(Generation generation, ChangeHandler handler, ProjectorStatus status,
@@ -260,6 +279,11 @@ class GenerationLifecycleTest {
         @Override
         public long rowsToSnapshot() {
             return rows;
+        }
+
+        @Override
+        public boolean reachable() {
+            return reachable;
         }
 
         @Override

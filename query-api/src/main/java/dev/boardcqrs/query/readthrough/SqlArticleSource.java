@@ -1,5 +1,6 @@
 package dev.boardcqrs.query.readthrough;
 
+import dev.boardcqrs.common.binlog.BinlogStatus;
 import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.source.Positions;
 import dev.boardcqrs.common.source.Timestamps;
@@ -24,7 +25,8 @@ import javax.sql.DataSource;
  * <ul>
  * <li>MariaDB: a consistent snapshot, whose position the server reports as binlog_snapshot_file/position.</li>
  * <li>MySQL: locking reads (FOR SHARE) hold off every change to the rows read, then the binlog position is
- *     read while the locks are held: all changes before it are in the read, all after it come later.</li>
+ *     read while the locks are held (SHOW MASTER STATUS before 8.2, SHOW BINARY LOG STATUS after): all changes
+ *     before it are in the read, all after it come later.</li>
  * </ul>
  */
 public final class SqlArticleSource implements ArticleSource {
@@ -85,19 +87,11 @@ public final class SqlArticleSource implements ArticleSource {
     private Snapshot lockingRead(Connection connection, String ids) throws SQLException {
         Map<Long, ArticleModel> articles = query(connection, String.format(ARTICLES, " FOR SHARE", ids));
         try (Statement statement = connection.createStatement();
-             ResultSet rs = binlogStatus(statement)) {
+             ResultSet rs = statement.executeQuery(BinlogStatus.statement(connection.getMetaData().getDatabaseProductVersion()))) {
             if (!rs.next()) {
                 throw new SQLException("the server reports no binlog position: is the binlog enabled?");
             }
             return new Snapshot(Positions.readAt(rs.getString("File"), rs.getLong("Position")), articles);
-        }
-    }
-
-    private static ResultSet binlogStatus(Statement statement) throws SQLException {
-        try {
-            return statement.executeQuery("SHOW BINARY LOG STATUS"); // MySQL 8.4
-        } catch (SQLException e) {
-            return statement.executeQuery("SHOW MASTER STATUS"); // MySQL 8.0
         }
     }
 

@@ -105,6 +105,11 @@ public final class DebeziumSources implements ChangeSources {
     }
 
     @Override
+    public boolean reachable() {
+        return database.reachable();
+    }
+
+    @Override
     public String end() {
         return database.binlogEnd();
     }

@@ -20,17 +20,20 @@ public final class OffsetFile {
 
     /**
      * {@code from}: "FILE:POSITION" (mariadb-bin.000003:4) or "gtid:SET" (gtid:0-1-1200). MariaDB's connector
-     * resumes by GTID only, so there a position is turned into the GTID state at it by {@code gtidAt}.
+     * resumes by GTID only, and MySQL's by GTID whenever the server writes them (a file and position alone fail
+     * to connect there), so a position is turned into the GTID state at it by {@code gtidAt}.
      */
     public static void resumeFrom(Path file, String topicPrefix, String from, ServerKind kind, SourceDatabase source) {
         Map<String, Object> offset = new HashMap<>(parse(from));
-        if (kind == ServerKind.MARIADB && !offset.containsKey("gtids")) {
+        if (!offset.containsKey("gtids")) {
             String gtids = source.gtidAt((String) offset.get("file"), (Long) offset.get("pos"));
-            if (gtids.isEmpty()) {
-                throw new IllegalArgumentException("no GTID is known at " + from + " (the start of the first binlog "
-                        + "file?); give the position of a GTID event or use gtid:SET");
+            if (gtids != null && gtids.isEmpty()) { // neither connector resumes from an empty set
+                throw new IllegalArgumentException("no GTID is known at " + from + " (before the server's first "
+                        + "transaction?); give the position of a later GTID event or use gtid:SET");
             }
-            offset.put("gtids", gtids);
+            if (gtids != null) {
+                offset.put("gtids", gtids);
+            }
         }
         JsonConverter converter = converter();
         FileOffsetBackingStore store = store(file, converter);

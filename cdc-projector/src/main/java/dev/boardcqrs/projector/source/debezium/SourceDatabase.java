@@ -1,5 +1,6 @@
 package dev.boardcqrs.projector.source.debezium;
 
+import dev.boardcqrs.common.binlog.BinlogStatus;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -40,14 +41,21 @@ public final class SourceDatabase {
         }
     }
 
-    /** MariaDB's GTID state at a binlog file and position (an event boundary); empty if there is none. */
+    /**
+     * The GTID state at a binlog file and position (an event boundary): MariaDB's (empty if there is none), or
+     * MySQL's set of the transactions before it; null on a MySQL that writes no GTIDs.
+     */
     public String gtidAt(String file, long position) {
-        try (Connection connection = DriverManager.getConnection(url, user, password);
-             PreparedStatement statement = connection.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
-            statement.setString(1, file);
-            statement.setLong(2, position);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() && rs.getString(1) != null ? rs.getString(1) : "";
+        try (Connection connection = DriverManager.getConnection(url, user, password)) {
+            if (ServerKind.fromVersion(connection.getMetaData().getDatabaseProductVersion()) == ServerKind.MYSQL) {
+                return MySqlGtids.enabled(connection) ? MySqlGtids.at(connection, file, position) : null;
+            }
+            try (PreparedStatement statement = connection.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
+                statement.setString(1, file);
+                statement.setLong(2, position);
+                try (ResultSet rs = statement.executeQuery()) {
+                    return rs.next() && rs.getString(1) != null ? rs.getString(1) : "";
+                }
             }
         } catch (SQLException e) {
             throw new IllegalArgumentException("cannot find the GTID at " + file + ":" + position + ": " + e.getMessage(), e);
@@ -73,22 +81,26 @@ public final class SourceDatabase {
         }
     }
 
+    /**
+     * Whether the server answers: false only when no connection can be made (SQLSTATE class 08: refused, reset,
+     * timed out), not when it refuses the login or a query.
+     */
+    public boolean reachable() {
+        try (Connection ignored = DriverManager.getConnection(url, user, password)) {
+            return true;
+        } catch (SQLException e) {
+            return e.getSQLState() == null || !e.getSQLState().startsWith("08");
+        }
+    }
+
     /** "file:position" of the end of the server's binlog. */
     public String binlogEnd() {
         try (Connection connection = DriverManager.getConnection(url, user, password);
              Statement statement = connection.createStatement();
-             ResultSet rs = binlogStatus(statement)) {
+             ResultSet rs = statement.executeQuery(BinlogStatus.statement(connection.getMetaData().getDatabaseProductVersion()))) {
             return rs.next() ? rs.getString("File") + ":" + rs.getLong("Position") : "binlog disabled";
         } catch (SQLException e) {
             return "unknown (" + e.getMessage() + ")";
-        }
-    }
-
-    private static ResultSet binlogStatus(Statement statement) throws SQLException {
-        try {
-            return statement.executeQuery("SHOW BINARY LOG STATUS"); // MySQL 8.4, MariaDB 10.5.2+
-        } catch (SQLException e) {
-            return statement.executeQuery("SHOW MASTER STATUS");
         }
     }
 }
