@@ -12,6 +12,7 @@ import dev.boardcqrs.query.readthrough.ReadThrough;
 import dev.boardcqrs.query.view.ViewCounts;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,14 +126,9 @@ public final class ArticleQueries {
                 metrics.nearCacheMiss();
             }
         }
-        List<String> args = new ArrayList<>(2 + ids.size() + countsToRead.size());
-        args.add(keys.namespace());
-        args.add(Integer.toString(ids.size()));
-        ids.forEach(id -> args.add(Long.toString(id)));
-        countsToRead.forEach(id -> args.add(Long.toString(id)));
         List<?> read;
         try {
-            read = (List<?>) READ_ARTICLES.call(redis, List.of(), args);
+            read = read(ids, countsToRead);
         } catch (RuntimeException e) {
             counts.failed(e);
             throw e;
@@ -154,7 +150,31 @@ public final class ArticleQueries {
         metrics.misses(notInRedis.size());
         if (!notInRedis.isEmpty()) {
             // not kept: what SQL answers may be newer or older than what Redis will hold
-            models.putAll(readThrough.load(notInRedis));
+            models.putAll(readThrough.load(notInRedis, this::stored));
+        }
+        return models;
+    }
+
+    /** The models of {@code ids} and the counts of {@code countsOf}, as one reply of read_articles.lua. */
+    private List<?> read(Collection<Long> ids, List<Long> countsOf) {
+        List<String> args = new ArrayList<>(2 + ids.size() + countsOf.size());
+        args.add(keys.namespace());
+        args.add(Integer.toString(ids.size()));
+        ids.forEach(id -> args.add(Long.toString(id)));
+        countsOf.forEach(id -> args.add(Long.toString(id)));
+        return (List<?>) READ_ARTICLES.call(redis, List.of(), args);
+    }
+
+    /** The models Redis holds now of {@code ids}. */
+    private Map<Long, ArticleModel> stored(Collection<Long> ids) {
+        List<Long> ordered = List.copyOf(ids);
+        List<?> read = read(ordered, List.of());
+        Map<Long, ArticleModel> models = new HashMap<>();
+        for (int i = 0; i < ordered.size(); i++) {
+            ArticleModel model = ArticleModel.fromHash(toMap((List<?>) read.get(i)));
+            if (model != null) {
+                models.put(ordered.get(i), model);
+            }
         }
         return models;
     }

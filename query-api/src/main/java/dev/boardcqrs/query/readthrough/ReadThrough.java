@@ -52,8 +52,19 @@ public final class ReadThrough {
         this.ttlSeconds = Math.max(1, modelTtl.toSeconds());
     }
 
-    /** The models of these articles; an article the database does not have is absent from the answer. */
-    public Map<Long, ArticleModel> load(Collection<Long> articleIds) {
+    /** What Redis holds now of a set of articles' models. */
+    @FunctionalInterface
+    public interface StoredModels {
+        Map<Long, ArticleModel> of(Collection<Long> articleIds);
+    }
+
+    /**
+     * The models of these articles; an article the database does not have is absent from the answer.
+     * {@code stored} is asked first: a miss that reaches here just after another reader's shared read stored the
+     * model (it read Redis before the store, and came after the shared read ended) finds it there instead of
+     * reading SQL again.
+     */
+    public Map<Long, ArticleModel> load(Collection<Long> articleIds, StoredModels stored) {
         Map<Long, CompletableFuture<Optional<ArticleModel>>> waiting = new LinkedHashMap<>();
         Map<Long, CompletableFuture<Optional<ArticleModel>>> mine = new LinkedHashMap<>();
         for (long id : articleIds) {
@@ -66,7 +77,7 @@ public final class ReadThrough {
             waiting.put(id, current);
         }
         if (!mine.isEmpty()) {
-            readAndStore(mine);
+            readAndStore(mine, stored);
         }
         Map<Long, ArticleModel> models = new HashMap<>();
         for (Map.Entry<Long, CompletableFuture<Optional<ArticleModel>>> entry : waiting.entrySet()) {
@@ -75,18 +86,32 @@ public final class ReadThrough {
         return models;
     }
 
-    private void readAndStore(Map<Long, CompletableFuture<Optional<ArticleModel>>> mine) {
+    private void readAndStore(Map<Long, CompletableFuture<Optional<ArticleModel>>> mine, StoredModels stored) {
+        Map<Long, CompletableFuture<Optional<ArticleModel>>> toRead = new LinkedHashMap<>(mine);
         try {
-            ArticleSource.Snapshot snapshot = database.read(() -> source.articles(mine.keySet()));
+            storedNow(mine.keySet(), stored).forEach((id, model) -> toRead.remove(id).complete(Optional.of(model)));
+            if (toRead.isEmpty()) {
+                return;
+            }
+            ArticleSource.Snapshot snapshot = database.read(() -> source.articles(toRead.keySet()));
             store(snapshot);
             metrics.rebuilt(snapshot.articles().size());
-            mine.forEach((id, future) -> future.complete(Optional.ofNullable(snapshot.articles().get(id))));
+            toRead.forEach((id, future) -> future.complete(Optional.ofNullable(snapshot.articles().get(id))));
         } catch (RuntimeException e) {
             metrics.fallbackError(e);
-            log.warn("read-through of articles {} failed: {}", mine.keySet(), e.toString());
-            mine.values().forEach(future -> future.completeExceptionally(e));
+            log.warn("read-through of articles {} failed: {}", toRead.keySet(), e.toString());
+            toRead.values().forEach(future -> future.completeExceptionally(e));
         } finally {
-            mine.forEach(inFlight::remove);
+            mine.keySet().forEach(inFlight::remove);
+        }
+    }
+
+    // a reader that cannot ask Redis reads SQL, as before
+    private static Map<Long, ArticleModel> storedNow(Collection<Long> ids, StoredModels stored) {
+        try {
+            return stored.of(ids);
+        } catch (RuntimeException e) {
+            return Map.of();
         }
     }
 
