@@ -31,6 +31,14 @@ public interface EmbeddedDatabase extends AutoCloseable {
         };
     }
 
+    /** A handle to a server of {@code kind} another process started on {@code port}: it never stops it. */
+    static EmbeddedDatabase attach(DatabaseKind kind, int port) {
+        return switch (kind) {
+            case MARIADB -> EmbeddedMariaDb.attach(port);
+            case MYSQL -> EmbeddedMySql.attach(port);
+        };
+    }
+
     DatabaseKind kind();
 
     int port();

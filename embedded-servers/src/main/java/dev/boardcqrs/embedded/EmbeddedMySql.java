@@ -40,7 +40,14 @@ public final class EmbeddedMySql implements EmbeddedDatabase {
     private EmbeddedMySql(Path home, int port) {
         this.home = home;
         this.port = port;
-        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        if (home != null) {
+            Runtime.getRuntime().addShutdownHook(stopOnExit);
+        }
+    }
+
+    /** A handle to a server another process started on {@code port}: it never stops or restarts it. */
+    public static EmbeddedMySql attach(int port) {
+        return new EmbeddedMySql(null, port);
     }
 
     /** Starts a fresh server with the board database, schema and users of sql/ (grants-mysql.sql too). */
@@ -215,6 +222,9 @@ public final class EmbeddedMySql implements EmbeddedDatabase {
 
     @Override
     public synchronized void restart() {
+        if (home == null) {
+            throw new IllegalStateException("MySQL on port " + port + " was started elsewhere; restart it there");
+        }
         stopProcess();
         try {
             startProcess();
@@ -243,8 +253,8 @@ public final class EmbeddedMySql implements EmbeddedDatabase {
 
     @Override
     public synchronized void close() {
-        if (!Files.exists(home)) {
-            return;
+        if (home == null || !Files.exists(home)) {
+            return; // started elsewhere, or stopped already
         }
         try {
             Runtime.getRuntime().removeShutdownHook(stopOnExit);

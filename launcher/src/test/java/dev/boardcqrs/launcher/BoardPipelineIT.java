@@ -144,7 +144,7 @@ class BoardPipelineIT {
         JsonHttp asWriter = command.as(stack.tokenFor(writer));
         long first = asWriter.post("/articles", toJson(Map.of("boardId", BOARDS.incrementAndGet(), "title", "one",
                 "content", "c"))).json().get("articleId").asLong();
-        long second = stack.mariaDb().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, ?, "
+        long second = stack.database().insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, ?, "
                 + "'two, by hand', 'c')", BOARDS.incrementAndGet(), writer);
         long third = asWriter.post("/articles", toJson(Map.of("boardId", BOARDS.incrementAndGet(), "title", "three",
                 "content", "c"))).json().get("articleId").asLong();
@@ -163,7 +163,7 @@ class BoardPipelineIT {
         assertThat(ids(query.get("/users/" + writer + "/articles?pageSize=2&lastArticleId=" + second).json()))
                 .containsExactly(first);
 
-        stack.mariaDb().execute("UPDATE article SET writer_id = ? WHERE article_id = ?", other, second);
+        stack.database().execute("UPDATE article SET writer_id = ? WHERE article_id = ?", other, second);
         asWriter.delete("/articles/" + first);
         eventually(() -> {
             assertThat(ids(query.get("/users/" + writer + "/articles").json())).containsExactly(third);

@@ -95,7 +95,7 @@ class PurgedBinlogIT {
         assertThat(projector.get("/health").body()).contains("purged").contains("cdc-projector.jar rebuild");
 
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        OperatorCommands commands = new OperatorCommands(stack.projectorConfig(), stack.redis(),
+        OperatorCommands commands = new OperatorCommands(stack.projectorConfig(), new JedisProjectorRedis(stack.redis()),
                 new PrintStream(output, true, StandardCharsets.UTF_8), "http://127.0.0.1:" + stack.projector().port());
         assertThat(commands.run("rebuild")).as(output.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(projector.get("/health").status()).isEqualTo(200);

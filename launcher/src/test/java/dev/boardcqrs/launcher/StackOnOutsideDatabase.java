@@ -1,11 +1,12 @@
 package dev.boardcqrs.launcher;
 
 import dev.boardcqrs.common.logging.Logging;
-import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.DatabaseKind;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 
 /**
- * The launcher's Main on the board database of a MariaDB that a test runs (its port is the argument), for
- * {@link StackStopIT}: the launcher's own MariaDB stops with it, so nothing would be left to read what the stack
+ * The launcher's Main on the board database of a server that a test runs (its kind and port are the arguments),
+ * for {@link StackStopIT}: the launcher's own database stops with it, so nothing would be left to read what the stack
  * wrote on its way down. Its Redis, command-api, projector and query-api are the launcher's, in this JVM.
  */
 final class StackOnOutsideDatabase {
@@ -14,6 +15,7 @@ final class StackOnOutsideDatabase {
 
     public static void main(String[] args) throws Exception {
         Logging.routeJavaUtilLogging();
-        Main.run(DevStack.startOn(System.getenv(), EmbeddedMariaDb.attach(Integer.parseInt(args[0]))));
+        DatabaseKind kind = DatabaseKind.parse("kind", args[0]);
+        Main.run(DevStack.startOn(System.getenv(), EmbeddedDatabase.attach(kind, Integer.parseInt(args[1]))));
     }
 }

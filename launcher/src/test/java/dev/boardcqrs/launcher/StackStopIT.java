@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.boardcqrs.common.auth.HmacTokenIssuer;
 import dev.boardcqrs.common.auth.JwtSettings;
 import dev.boardcqrs.common.config.Env;
-import dev.boardcqrs.embedded.EmbeddedMariaDb;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.SharedServers;
 import java.io.File;
@@ -31,14 +31,14 @@ class StackStopIT {
     void shouldBackUpEveryUnsavedViewCountToTheDatabaseWhenStoppedWithSigterm() throws Exception {
         Path jar = Path.of("target", "launcher.jar");
         assertThat(jar).as("run after `mvn package`").exists();
-        EmbeddedMariaDb mariaDb = SharedServers.mariaDb();
-        long articleId = mariaDb.insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (1, 1, 't', 'c')");
+        EmbeddedDatabase database = SharedServers.database();
+        long articleId = database.insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (1, 1, 't', 'c')");
         StackProcess stack = StackProcess.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0",
                         "PROJECTOR_PORT", "0", "JWT_SECRET", SECRET,
                         // no backup on the way: every view below is unsaved when the stop begins
                         "VIEW_BACKUP_EVERY", "1000000", "VIEW_BACKUP_INTERVAL", "1h"),
                 "-cp", jar + File.pathSeparator + Path.of("target", "test-classes"),
-                StackOnOutsideDatabase.class.getName(), Integer.toString(mariaDb.port()));
+                StackOnOutsideDatabase.class.getName(), database.kind().id(), Integer.toString(database.port()));
         Process process = stack.process();
         try {
             await().atMost(Duration.ofSeconds(120)).until(() -> stack.endpoints().containsKey("token-user-1")
@@ -52,7 +52,7 @@ class StackStopIT {
                         .post("/articles/" + articleId + "/views", "");
                 assertThat(view.json().get("counted").asBoolean()).isTrue();
             }
-            assertThat(savedViews(mariaDb, articleId)).as("views are unsaved before the stop").isEmpty();
+            assertThat(savedViews(database, articleId)).as("views are unsaved before the stop").isEmpty();
         } finally {
             // SIGTERM, like docker stop; unlike Process.destroy(), it leaves the pipe open that echoes the stack's
             // warnings and errors on its way down into this test's report
@@ -61,10 +61,10 @@ class StackStopIT {
         }
 
         assertThat(process.exitValue()).as("a requested stop is not a failure").isZero();
-        assertThat(savedViews(mariaDb, articleId)).as("views backed up before Redis stopped").containsExactly((long) VIEWERS);
+        assertThat(savedViews(database, articleId)).as("views backed up before Redis stopped").containsExactly((long) VIEWERS);
     }
 
-    private static List<Long> savedViews(EmbeddedMariaDb mariaDb, long articleId) throws Exception {
-        return mariaDb.ids("SELECT view_count FROM article_view_count WHERE article_id = " + articleId);
+    private static List<Long> savedViews(EmbeddedDatabase database, long articleId) throws Exception {
+        return database.ids("SELECT view_count FROM article_view_count WHERE article_id = " + articleId);
     }
 }
