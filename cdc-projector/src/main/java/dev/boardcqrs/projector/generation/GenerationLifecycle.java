@@ -150,9 +150,10 @@ public final class GenerationLifecycle implements AutoCloseable {
         retire(old.generation());
     }
 
-    /** Stops using {@code generation}: its keys and source files go. Readers no longer use it. */
+    /** Stops using {@code generation}: its keys, its stores' data and source files go. Readers no longer use it. */
     private void retire(Generation generation) {
         try {
+            stores.open(generation).forEach(ModelStore::remove);
             generations.remove(generation);
             sources.forget(generation);
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.boardcqrs.projector.store;
 
 import dev.boardcqrs.projector.source.RowChange;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where read models are kept, for one generation: Redis today, a search index next. A store commits each batch
@@ -66,4 +67,16 @@ public interface ModelStore {
      * done, its watermark at or past the active one's), then runs {@code onTakenOver} on the committing thread.
      */
     void takeOverWhenLevel(Runnable onTakenOver);
+
+    /**
+     * Removes what this store keeps of its generation, which is retired (replaced by a rebuild, or abandoned). Redis'
+     * generations are removed by key pattern elsewhere ({@code Generations}); a store with more to remove does it here.
+     */
+    default void remove() {
+    }
+
+    /** What /status shows of this store for its generation. */
+    default Map<String, Object> status() {
+        return Map.of("watermark", String.valueOf(watermark()));
+    }
 }

@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * Where the search engine (OpenSearch 2.x) is, read from the environment by cdc-projector and query-api:
- * {@code SEARCH_ENABLED} ({@code true}, or {@code false} to run without search), {@code SEARCH_URL},
+ * {@code SEARCH_ENABLED} (by default {@code true} exactly when {@code SEARCH_URL} is set, so a deployment without a
+ * search engine runs as before; the launcher turns it on and starts a node), {@code SEARCH_URL},
  * {@code SEARCH_USER} / {@code SEARCH_PASSWORD} (HTTP basic, both or neither) and {@code SEARCH_TIMEOUT}.
  */
 public record SearchSettings(boolean enabled, URI url, String user, String password, Duration timeout) {
@@ -35,11 +36,13 @@ public record SearchSettings(boolean enabled, URI url, String user, String passw
     }
 
     public static SearchSettings fromEnv(Env env) {
-        boolean enabled = Boolean.parseBoolean(env.oneOf("SEARCH_ENABLED", "true", Set.of("true", "false")));
+        String url = env.string("SEARCH_URL", null);
+        boolean enabled = Boolean.parseBoolean(env.oneOf("SEARCH_ENABLED", Boolean.toString(url != null),
+                Set.of("true", "false")));
         if (!enabled) {
             return disabled();
         }
-        return new SearchSettings(true, url(env.string("SEARCH_URL", "http://127.0.0.1:9200")),
+        return new SearchSettings(true, url(url == null ? "http://127.0.0.1:9200" : url),
                 env.string("SEARCH_USER", null), env.string("SEARCH_PASSWORD", null),
                 env.duration("SEARCH_TIMEOUT", Duration.ofSeconds(5)));
     }
