@@ -2,6 +2,7 @@ package dev.boardcqrs.query;
 
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.common.search.SearchSettings;
 import java.time.Duration;
 
 /** Everything query-api can be told, read once from the environment and validated at start-up. */
@@ -18,7 +19,8 @@ public record QueryApiConfig(
         Duration readThroughTimeout,
         Duration modelTtl,
         int redisPoolSize,
-        int nearCacheMegabytes) {
+        int nearCacheMegabytes,
+        SearchSettings search) {
 
     public QueryApiConfig {
         new KeyScheme(namespace); // validates the namespace
@@ -39,7 +41,8 @@ public record QueryApiConfig(
                 env.duration("READ_THROUGH_TIMEOUT", Duration.ofSeconds(2)),
                 env.duration("QUERY_MODEL_TTL", Duration.ofDays(1)),
                 env.integer("REDIS_POOL_SIZE", 64, 1, 1024),
-                env.integer("QUERY_NEAR_CACHE_MB", defaultNearCacheMegabytes(), 0, 1_000_000));
+                env.integer("QUERY_NEAR_CACHE_MB", defaultNearCacheMegabytes(), 0, 1_000_000),
+                SearchSettings.fromEnv(env));
     }
 
     /** A tenth of the heap this JVM may grow to: room for the hot articles without crowding the rest out. */
@@ -54,6 +57,7 @@ public record QueryApiConfig(
                 + ", namespace=" + namespace + ", viewCountCacheTtl=" + viewCountCacheTtl + ", databaseUrl="
                 + Env.redacted(databaseUrl) + ", databaseUser=" + databaseUser + ", readThroughConcurrency="
                 + readThroughConcurrency + ", readThroughTimeout=" + readThroughTimeout + ", modelTtl=" + modelTtl
-                + ", redisPoolSize=" + redisPoolSize + ", nearCacheMegabytes=" + nearCacheMegabytes + "]";
+                + ", redisPoolSize=" + redisPoolSize + ", nearCacheMegabytes=" + nearCacheMegabytes + ", search=" + search
+                + "]";
     }
 }

@@ -3,6 +3,7 @@ package dev.boardcqrs.query;
 import dev.boardcqrs.common.metrics.ServiceMetrics;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.RedisClients;
+import dev.boardcqrs.common.search.HttpSearchClient;
 import dev.boardcqrs.common.web.HttpApps;
 import dev.boardcqrs.query.list.ArticleLists;
 import dev.boardcqrs.query.metrics.QueryMetrics;
@@ -29,7 +30,8 @@ public final class QueryApp {
         QueryMetrics queryMetrics = new QueryMetrics(metrics.registry());
         DatabaseGuard database = new DatabaseGuard(config.readThroughConcurrency(), config.readThroughTimeout());
         ReadServices services = new ReadServices(config, redis, keys, articles, database,
-                new ArticleLists(redis, keys, articles, database), queryMetrics);
+                new ArticleLists(redis, keys, articles, database), queryMetrics,
+                config.search().enabled() ? new HttpSearchClient(config.search()) : null);
         List<ReadModel> models = ReadModels.all(services);
         // without it the near caches never serve: every read goes to Redis
         InvalidationListener invalidations = config.nearCacheMegabytes() > 0 ? new InvalidationListener(
