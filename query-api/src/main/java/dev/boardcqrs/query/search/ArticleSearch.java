@@ -1,6 +1,8 @@
 package dev.boardcqrs.query.search;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.boardcqrs.common.search.ArticleSearchIndex;
 import dev.boardcqrs.common.search.SearchClient;
 import dev.boardcqrs.common.search.SearchIndexes;
@@ -21,6 +23,9 @@ import java.util.Map;
  * longer have (deleted a moment ago) is left out. This is a service: no HTTP here.
  */
 public final class ArticleSearch {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, Object>> FIELDS_TYPE = new TypeReference<>() {
+    };
     private static final List<String> FIELDS = List.of(ArticleSearchIndex.TITLE + "^2", ArticleSearchIndex.CONTENT);
 
     private final SearchClient client;
@@ -33,8 +38,12 @@ public final class ArticleSearch {
         this.articles = articles;
     }
 
-    /** A page of found articles, how many match in all, and the cursor of the next page (null after the last). */
-    public record SearchPage(List<FoundArticle> articles, long total, String next) {
+    /**
+     * A page of found articles, how many match in all, and the cursor of the next page (null after the last). Each
+     * article has the fields GET /articles/{id} answers plus {@code highlights}: its title and best passage of its
+     * content with the matched words in {@code <em>} (HTML-escaped otherwise, so they can be shown as HTML).
+     */
+    public record SearchPage(List<Map<String, Object>> articles, long total, String next) {
     }
 
     /** {@code boardId}: only that board's articles (null: every board); {@code after}: null for the first page. */
@@ -48,11 +57,15 @@ public final class ArticleSearch {
             ids.add(id);
             highlights.put(id, hit.path("highlight"));
         }
-        List<FoundArticle> found = new ArrayList<>(ids.size());
+        List<Map<String, Object>> found = new ArrayList<>(ids.size());
         for (ArticleView article : articles.articles(ids)) {
             JsonNode highlight = highlights.get(article.articleId());
-            found.add(FoundArticle.of(article, first(highlight, ArticleSearchIndex.TITLE),
-                    first(highlight, ArticleSearchIndex.CONTENT)));
+            Map<String, Object> snippets = new LinkedHashMap<>();
+            snippets.put(ArticleSearchIndex.TITLE, first(highlight, ArticleSearchIndex.TITLE));
+            snippets.put(ArticleSearchIndex.CONTENT, first(highlight, ArticleSearchIndex.CONTENT));
+            Map<String, Object> fields = JSON.convertValue(article, FIELDS_TYPE);
+            fields.put("highlights", snippets);
+            found.add(fields);
         }
         String next = null;
         if (hits.size() == pageSize) {
