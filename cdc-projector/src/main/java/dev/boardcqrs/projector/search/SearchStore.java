@@ -129,6 +129,11 @@ public final class SearchStore implements ModelStore {
             throw new StoreDataLostException(name(), batch.expected(), current);
         }
         Runnable takeOver = onTakenOver;
+        if (takeOver == null && current == null && batch.building() != Building.STARTED) {
+            // built in place from a snapshot that read no rows (empty tables): startBuilding never ran
+            createMissingIndices();
+            moveAliases();
+        }
         if (takeOver == null && !readersUseThisGeneration()) {
             return List.of(); // a rebuild took over: nobody reads this generation, it is about to be removed
         }
@@ -267,8 +272,33 @@ public final class SearchStore implements ModelStore {
                 });
     }
 
-    /** Points every model's alias at this generation's index, in one _aliases call (atomic for readers). */
+    private void createMissingIndices() {
+        for (SearchProjection projection : projections) {
+            if (available(() -> client.get("/" + index(projection))).isEmpty()) {
+                available(() -> client.send("PUT", "/" + index(projection), projection.definition()));
+            }
+        }
+    }
+
+    /**
+     * Points every model's alias at this generation's index, in one _aliases call (atomic for readers). The old
+     * index may be deleted between reading the alias and moving it (its generation retired once Redis took over in
+     * the same batch): then the alias went with it, and the move is made again without it.
+     */
     private void moveAliases() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                moveAliasesOnce();
+                return;
+            } catch (SearchRefusedException e) {
+                if (!"index_not_found_exception".equals(e.type()) || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void moveAliasesOnce() {
         List<Object> actions = new ArrayList<>();
         for (SearchProjection projection : projections) {
             String alias = indexes.alias(projection.index());
