@@ -151,6 +151,15 @@ public final class GenerationLifecycle implements AutoCloseable {
         log.info("generation {} is active: its rebuild caught up with generation {} at {}; removing {}",
                 built.generation(), old.generation(), built.watermark(), old.generation());
         old.close();
+        for (ModelStore store : built.stores()) {
+            try {
+                store.becameActive();
+            } catch (RuntimeException e) {
+                // its next batch finds the old generation gone and follows then
+                log.warn("{} did not switch its readers to generation {} yet: {}", store.name(),
+                        built.generation(), e.toString());
+            }
+        }
         retire(old.generation());
     }
 

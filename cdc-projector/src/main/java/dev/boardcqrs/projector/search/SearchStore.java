@@ -101,7 +101,7 @@ public final class SearchStore implements ModelStore {
         putMeta(null, true);
         if (onTakenOver == null) {
             // built in place: readers follow at once (they see the index fill), as Redis readers use SQL meanwhile
-            moveAliases();
+            replaceServedIndices();
         }
     }
 
@@ -132,7 +132,7 @@ public final class SearchStore implements ModelStore {
         if (takeOver == null && current == null && batch.building() != Building.STARTED) {
             // built in place from a snapshot that read no rows (empty tables): startBuilding never ran
             createMissingIndices();
-            moveAliases();
+            replaceServedIndices();
         }
         if (takeOver == null && !readersUseThisGeneration()) {
             return List.of(); // a rebuild took over: nobody reads this generation, it is about to be removed
@@ -272,6 +272,15 @@ public final class SearchStore implements ModelStore {
                 });
     }
 
+    /**
+     * Points the aliases here and deletes the indices they named: a generation is built in place when the one before
+     * cannot be resumed, and when Redis lost its data the generations it listed are forgotten, so nothing else would
+     * ever remove their indices.
+     */
+    private void replaceServedIndices() {
+        moveAliases().forEach(this::deleteIfExists);
+    }
+
     private void createMissingIndices() {
         for (SearchProjection projection : projections) {
             if (available(() -> client.get("/" + index(projection))).isEmpty()) {
@@ -285,28 +294,43 @@ public final class SearchStore implements ModelStore {
      * index may be deleted between reading the alias and moving it (its generation retired once Redis took over in
      * the same batch): then the alias went with it, and the move is made again without it.
      */
-    private void moveAliases() {
+    private List<String> moveAliases() {
         for (int attempt = 1; ; attempt++) {
             try {
-                moveAliasesOnce();
-                return;
+                return moveAliasesOnce();
             } catch (SearchRefusedException e) {
-                if (!"index_not_found_exception".equals(e.type()) || attempt == 3) {
+                // the index, or its alias, went while the move was being made (see above)
+                boolean gone = "index_not_found_exception".equals(e.type())
+                        || "aliases_not_found_exception".equals(e.type());
+                if (!gone || attempt == 3) {
                     throw e;
                 }
             }
         }
     }
 
-    private void moveAliasesOnce() {
+    /** Answers the indices the aliases named before. */
+    private List<String> moveAliasesOnce() {
         List<Object> actions = new ArrayList<>();
+        List<String> replaced = new ArrayList<>();
         for (SearchProjection projection : projections) {
             String alias = indexes.alias(projection.index());
-            aliasTarget(projection).filter(old -> !old.equals(index(projection))).ifPresent(old ->
-                    actions.add(Map.of("remove", Map.of("index", old, "alias", alias))));
+            aliasTarget(projection).filter(old -> !old.equals(index(projection))).ifPresent(old -> {
+                actions.add(Map.of("remove", Map.of("index", old, "alias", alias)));
+                replaced.add(old);
+            });
             actions.add(Map.of("add", Map.of("index", index(projection), "alias", alias)));
         }
         available(() -> client.send("POST", "/_aliases", Map.of("actions", actions)));
+        return replaced;
+    }
+
+    @Override
+    public void becameActive() {
+        if (onTakenOver != null) {
+            onTakenOver = null;
+            moveAliases();
+        }
     }
 
     @Override

@@ -69,6 +69,14 @@ public interface ModelStore {
     void takeOverWhenLevel(Runnable onTakenOver);
 
     /**
+     * This store's generation has become the one readers use: another store took over in the batch that brought it
+     * level, perhaps before this one found itself level (the active generation moved on meanwhile). A store whose
+     * readers do not follow yet makes them follow now, before the old generation is removed. Safe to repeat.
+     */
+    default void becameActive() {
+    }
+
+    /**
      * Removes what this store keeps of its generation, which is retired (replaced by a rebuild, or abandoned). Redis'
      * generations are removed by key pattern elsewhere ({@code Generations}); a store with more to remove does it here.
      */

@@ -113,6 +113,18 @@ class SearchStoreIT {
         assertThat(active.watermark()).isNull();
     }
 
+    @Test
+    void shouldDeleteTheIndexAGenerationBuiltInPlaceTakesTheAliasFrom() throws Exception {
+        SearchIndexes indexes = new SearchIndexes("inplace");
+        activeWith(indexes, Positions.stream(5, 100, 1, 0), change(Operation.CREATE, null, article(12, "a"), 100));
+
+        // as after Redis lost its data: a new generation is built in place, and nothing remembers g1
+        store(indexes, "g2").startBuilding();
+
+        assertThat(aliasTarget(indexes)).isEqualTo(indexes.index("articles", "g2"));
+        assertThat(client.get("/" + indexes.index("articles", "g1"))).isEmpty();
+    }
+
     /** Generation g1, built in place (readers use it), holding {@code change} with {@code watermark}. */
     private static SearchStore activeWith(SearchIndexes indexes, String watermark, RowChange change)
             throws InterruptedException {

@@ -112,7 +112,7 @@ public final class ArticleSearch {
         request.put("track_total_hits", true);
         request.put("query", Map.of("bool", bool));
         request.put("sort", List.of(sort == SearchSort.RECENT
-                        ? Map.of(ArticleSearchIndex.CREATED_AT, Map.of("order", "desc", "format", "epoch_millis"))
+                        ? Map.of(ArticleSearchIndex.CREATED_AT, "desc") // its sort value: epoch milliseconds
                         : Map.of("_score", "desc"),
                 Map.of(ArticleSearchIndex.ARTICLE_ID, "desc")));
         if (after != null) {
