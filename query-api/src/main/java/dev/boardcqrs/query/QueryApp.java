@@ -35,8 +35,9 @@ public final class QueryApp {
         DatabaseGuard database = new DatabaseGuard(config.readThroughConcurrency(), config.readThroughTimeout());
         // one thread for every read that waits for the projector; 2 ms between looks costs Redis 500 small script
         // calls a second while anyone waits, and nothing while nobody does
-        ProgressWatcher watcher = new ProgressWatcher(new RedisApplied(redis, keys), Duration.ofMillis(2));
-        ReadAfter readAfter = new ReadAfter(new RedisApplied(redis, keys), watcher,
+        RedisApplied applied = new RedisApplied(redis, keys);
+        ProgressWatcher watcher = new ProgressWatcher(applied, Duration.ofMillis(2));
+        ReadAfter readAfter = new ReadAfter(applied, watcher,
                 new KnownOrigins(articles::origins, System::nanoTime), config.readAfterTimeout());
         ReadServices services = new ReadServices(config, redis, keys, articles, database,
                 new ArticleLists(redis, keys, articles, database), queryMetrics, readAfter);
