@@ -38,7 +38,7 @@ public final class QueryApp {
         RedisApplied applied = new RedisApplied(redis, keys);
         ProgressWatcher watcher = new ProgressWatcher(applied, Duration.ofMillis(2));
         ReadAfter readAfter = new ReadAfter(applied, watcher,
-                new KnownOrigins(articles::origins, System::nanoTime), config.readAfterTimeout());
+                new KnownOrigins(articles::origins, System::nanoTime), config.readAfterTimeout(), queryMetrics);
         ReadServices services = new ReadServices(config, redis, keys, articles, database,
                 new ArticleLists(redis, keys, articles, database), queryMetrics, readAfter);
         List<ReadModel> models = ReadModels.all(services);

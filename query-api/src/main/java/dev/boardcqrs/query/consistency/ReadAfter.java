@@ -4,6 +4,7 @@ import dev.boardcqrs.common.consistency.GtidSet;
 import dev.boardcqrs.common.consistency.MalformedGtidSetException;
 import dev.boardcqrs.common.consistency.ReadYourWrites;
 import dev.boardcqrs.common.web.ApiException;
+import dev.boardcqrs.query.metrics.QueryMetrics;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -24,12 +25,15 @@ public final class ReadAfter {
     private final ProgressWatcher watcher;
     private final KnownOrigins origins;
     private final Duration timeout;
+    private final QueryMetrics metrics;
 
-    public ReadAfter(AppliedSource applied, ProgressWatcher watcher, KnownOrigins origins, Duration timeout) {
+    public ReadAfter(AppliedSource applied, ProgressWatcher watcher, KnownOrigins origins, Duration timeout,
+                     QueryMetrics metrics) {
         this.applied = applied;
         this.watcher = watcher;
         this.origins = origins;
         this.timeout = timeout;
+        this.metrics = metrics;
     }
 
     /** Where this request's answer may come from; marks the answer when it must come from SQL. */
@@ -60,9 +64,12 @@ public final class ReadAfter {
         Applied now = applied.now();
         requireOwnOrigins(token, now);
         if (now.covers(token)) {
+            metrics.readAfter("redis");
             return ReadMode.FRESH;
         }
-        return covered(token) ? ReadMode.FRESH : ReadMode.DATABASE;
+        boolean covered = covered(token);
+        metrics.readAfter(covered ? "waited" : "database");
+        return covered ? ReadMode.FRESH : ReadMode.DATABASE;
     }
 
     private void requireOwnOrigins(GtidSet token, Applied now) {

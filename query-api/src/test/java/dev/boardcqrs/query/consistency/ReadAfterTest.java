@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.boardcqrs.common.consistency.GtidSet;
 import dev.boardcqrs.common.web.ApiException;
+import dev.boardcqrs.query.metrics.QueryMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,13 +16,14 @@ import org.junit.jupiter.api.Test;
 
 class ReadAfterTest {
     private static final Duration TIMEOUT = Duration.ofMillis(200);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final AtomicReference<Applied> applied = new AtomicReference<>(new Applied(false, GtidSet.parse("0-1-10")));
     private final AtomicInteger databaseAsked = new AtomicInteger();
     private final ProgressWatcher watcher = new ProgressWatcher(applied::get, Duration.ofMillis(1));
     private final ReadAfter readAfter = new ReadAfter(applied::get, watcher, new KnownOrigins(() -> {
         databaseAsked.incrementAndGet();
         return List.of(new GtidSet.Origin("0", "1"), new GtidSet.Origin("0", "2"));
-    }, System::nanoTime), TIMEOUT);
+    }, System::nanoTime), TIMEOUT, new QueryMetrics(registry));
 
     @AfterEach
     void close() {
@@ -31,6 +34,7 @@ class ReadAfterTest {
     void shouldAnswerFromRedisWithoutTheNearCacheWhenTheTokenIsCovered() {
         assertThat(readAfter.mode("0-1-10")).isEqualTo(ReadMode.FRESH);
         assertThat(readAfter.mode("0-1-3")).isEqualTo(ReadMode.FRESH);
+        assertThat(registry.get("query.readafter").tag("outcome", "redis").counter().count()).isEqualTo(2);
     }
 
     @Test
@@ -58,6 +62,7 @@ class ReadAfterTest {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertThat(took).isGreaterThanOrEqualTo(TIMEOUT).isLessThan(TIMEOUT.plusSeconds(2)); // a loaded machine adds some
         assertThat(watcher.waiting()).isLessThanOrEqualTo(1); // dropped on the watcher's next round
+        assertThat(registry.get("query.readafter").tag("outcome", "database").counter().count()).isEqualTo(1);
     }
 
     @Test
