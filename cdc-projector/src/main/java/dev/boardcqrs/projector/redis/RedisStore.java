@@ -27,7 +27,7 @@ import java.util.Objects;
 public final class RedisStore implements ModelStore {
     static final String WATERMARK = "watermark";
     static final String BUILDING = "building";
-    static final String APPLIED = KeyScheme.APPLIED_GTIDS;
+    static final String GTIDS = KeyScheme.APPLIED_GTIDS;
 
     private final ProjectorRedis redis;
     private final KeyScheme keys;
@@ -75,7 +75,7 @@ public final class RedisStore implements ModelStore {
 
     @Override
     public String applied() {
-        return redis.hget(keys.meta(), APPLIED);
+        return redis.hget(keys.meta(), GTIDS);
     }
 
     @Override
@@ -84,7 +84,7 @@ public final class RedisStore implements ModelStore {
         // that the wipe could miss
         redis.hset(keys.meta(), BUILDING, "1");
         redis.hdel(keys.meta(), WATERMARK);
-        redis.hdel(keys.meta(), APPLIED);
+        redis.hdel(keys.meta(), GTIDS);
         redis.unlinkMatching(keys.everything(), keys.meta()::equals);
     }
 
@@ -173,7 +173,7 @@ public final class RedisStore implements ModelStore {
             tx.hset(keys.meta(), WATERMARK, batch.watermark());
             if (batch.applied() != null) {
                 // with the models it describes: a reader that sees it sees them (read-your-writes)
-                tx.hset(keys.meta(), APPLIED, batch.applied());
+                tx.hset(keys.meta(), GTIDS, batch.applied());
             }
             if (batch.building() != Building.UNCHANGED) {
                 tx.hset(keys.meta(), BUILDING, batch.building() == Building.STARTED ? "1" : "0");
