@@ -10,7 +10,12 @@ import dev.boardcqrs.query.metrics.QueryMetrics;
 import dev.boardcqrs.query.nearcache.InvalidationListener;
 import dev.boardcqrs.query.readthrough.ArticleSource;
 import dev.boardcqrs.query.readthrough.DatabaseGuard;
+import dev.boardcqrs.query.consistency.KnownOrigins;
+import dev.boardcqrs.query.consistency.ProgressWatcher;
+import dev.boardcqrs.query.consistency.ReadAfter;
+import dev.boardcqrs.query.consistency.RedisApplied;
 import io.javalin.Javalin;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.RedisClient;
@@ -29,8 +34,14 @@ public final class QueryApp {
         ServiceMetrics metrics = new ServiceMetrics("query-api");
         QueryMetrics queryMetrics = new QueryMetrics(metrics.registry());
         DatabaseGuard database = new DatabaseGuard(config.readThroughConcurrency(), config.readThroughTimeout());
+        // one thread for every read that waits for the projector; 2 ms between looks costs Redis 500 small script
+        // calls a second while anyone waits, and nothing while nobody does
+        RedisApplied applied = new RedisApplied(redis, keys);
+        ProgressWatcher watcher = new ProgressWatcher(applied, Duration.ofMillis(2));
+        ReadAfter readAfter = new ReadAfter(applied, watcher,
+                new KnownOrigins(articles::origins, System::nanoTime), config.readAfterTimeout(), queryMetrics);
         ReadServices services = new ReadServices(config, redis, keys, articles, database,
-                new ArticleLists(redis, keys, articles, database), queryMetrics,
+                new ArticleLists(redis, keys, articles, database), queryMetrics, readAfter,
                 config.search().enabled() ? new HttpSearchClient(config.search()) : null);
         List<ReadModel> models = ReadModels.all(services);
         // without it the near caches never serve: every read goes to Redis
@@ -44,6 +55,7 @@ public final class QueryApp {
                 ctx.json(Map.of("status", "UP", "nearCache", invalidations == null ? "off" : invalidations.state()));
             });
         }, events -> {
+            events.serverStopping(watcher::close);
             if (invalidations != null) {
                 events.serverStarted(invalidations::start);
                 events.serverStopping(invalidations::close);

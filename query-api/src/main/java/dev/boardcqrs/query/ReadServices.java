@@ -2,6 +2,7 @@ package dev.boardcqrs.query;
 
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.search.SearchClient;
+import dev.boardcqrs.query.consistency.ReadAfter;
 import dev.boardcqrs.query.list.ArticleLists;
 import dev.boardcqrs.query.metrics.QueryMetrics;
 import dev.boardcqrs.query.readthrough.ArticleSource;
@@ -10,11 +11,13 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * What query-api gives every read model: its config, Redis and the namespace's keys, the article table's SQL source
- * behind the guard that bounds database reads, owners' article lists, metrics, the search engine (null without
- * SEARCH_ENABLED), and the memory each near cache may use.
+ * behind the guard that bounds database reads, owners' article lists, metrics, the memory each near cache may use,
+ * where each read may be answered from after a consistency token ({@link ReadAfter}), and the search engine (null
+ * without SEARCH_ENABLED).
  */
 public record ReadServices(QueryApiConfig config, UnifiedJedis redis, KeyScheme keys, ArticleSource articles,
-                           DatabaseGuard database, ArticleLists lists, QueryMetrics metrics, SearchClient search) {
+                           DatabaseGuard database, ArticleLists lists, QueryMetrics metrics, ReadAfter readAfter,
+                           SearchClient search) {
 
     /** How much memory a near cache may use (0: the near caches are off). */
     public long nearCacheBytes() {
