@@ -295,6 +295,11 @@ public final class SearchStore implements ModelStore {
      * the same batch): then the alias went with it, and the move is made again without it.
      */
     private List<String> moveAliases() {
+        // what the batches wrote becomes searchable at the next refresh: make it so before readers switch, or a
+        // rebuilt index would miss its last writes for up to index.refresh_interval after the switch
+        for (SearchProjection projection : projections) {
+            available(() -> client.send("POST", "/" + index(projection) + "/_refresh", null));
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 return moveAliasesOnce();
