@@ -1,6 +1,8 @@
 package dev.boardcqrs.query;
 
 import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.query.catalog.CatalogSource;
+import dev.boardcqrs.query.degrade.RedisBreaker;
 import dev.boardcqrs.query.list.ArticleLists;
 import dev.boardcqrs.query.metrics.QueryMetrics;
 import dev.boardcqrs.query.readthrough.ArticleSource;
@@ -9,10 +11,12 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * What query-api gives every read model: its config, Redis and the namespace's keys, the article table's SQL source
- * behind the guard that bounds database reads, owners' article lists, metrics, and the memory each near cache may use.
+ * behind the guard that bounds database reads, owners' article lists, metrics, the breaker that sends reads to the
+ * database while Redis is down, the catalog tables' SQL source, and the memory each near cache may use.
  */
 public record ReadServices(QueryApiConfig config, UnifiedJedis redis, KeyScheme keys, ArticleSource articles,
-                           DatabaseGuard database, ArticleLists lists, QueryMetrics metrics) {
+                           DatabaseGuard database, ArticleLists lists, QueryMetrics metrics, RedisBreaker breaker,
+                           CatalogSource catalogs) {
 
     /** How much memory a near cache may use (0: the near caches are off). */
     public long nearCacheBytes() {

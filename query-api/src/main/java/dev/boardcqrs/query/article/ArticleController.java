@@ -19,20 +19,21 @@ public final class ArticleController {
 
     public void article(Context ctx) {
         long articleId = Params.positiveId(ctx, "articleId");
-        ctx.json(queries.find(articleId)
+        ctx.json(queries.find(articleId).answer(ctx)
                 .orElseThrow(() -> ApiException.notFound("article " + articleId + " does not exist")));
     }
 
     public void page(Context ctx) {
         long boardId = Params.positiveId(ctx, "boardId");
         int page = (int) Params.queryNumber(ctx, "page", 1, MAX_PAGE);
-        ctx.json(queries.page(boardId, page, pageSize(ctx)));
+        ctx.json(queries.page(boardId, page, pageSize(ctx)).answer(ctx));
     }
 
     public void scroll(Context ctx) {
         long boardId = Params.positiveId(ctx, "boardId");
         long lastArticleId = Params.queryNumber(ctx, "lastArticleId", 0, Long.MAX_VALUE);
-        ctx.json(Map.of("articles", queries.scroll(boardId, pageSize(ctx), lastArticleId == 0 ? null : lastArticleId)));
+        ctx.json(Map.of("articles",
+                queries.scroll(boardId, pageSize(ctx), lastArticleId == 0 ? null : lastArticleId).answer(ctx)));
     }
 
     private static int pageSize(Context ctx) {

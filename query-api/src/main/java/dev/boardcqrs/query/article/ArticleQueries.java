@@ -5,6 +5,8 @@ import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.query.QueryScripts;
+import dev.boardcqrs.query.degrade.RedisBreaker;
+import dev.boardcqrs.query.degrade.Served;
 import dev.boardcqrs.query.list.ArticleLists;
 import dev.boardcqrs.query.metrics.QueryMetrics;
 import dev.boardcqrs.query.nearcache.NearCache;
@@ -26,7 +28,8 @@ import redis.clients.jedis.UnifiedJedis;
  * expired models, or everything while no generation of the models is ready. Its view count comes from
  * {@link ViewCounts}. What the caches lack is read in one round trip. A page's ids come from the board's counted
  * list ({@link ArticleLists}). Other read models that answer with articles (a writer's list) read them here too.
- * This is a service: no HTTP here.
+ * While Redis cannot be asked ({@link RedisBreaker}), everything comes from the database alone
+ * ({@link ArticlesFromDatabase}). This is a service: no HTTP here.
  */
 public final class ArticleQueries {
     private static final LuaScript READ_ARTICLES = QueryScripts.of("lua/read_articles.lua");
@@ -38,9 +41,12 @@ public final class ArticleQueries {
     private final ArticleLists lists;
     private final QueryMetrics metrics;
     private final NearCache<Long, ArticleModel> nearCache;
+    private final RedisBreaker breaker;
+    private final ArticlesFromDatabase database;
 
     public ArticleQueries(UnifiedJedis redis, KeyScheme keys, ViewCounts views, ReadThrough readThrough,
-                          ArticleLists lists, QueryMetrics metrics, NearCache<Long, ArticleModel> nearCache) {
+                          ArticleLists lists, QueryMetrics metrics, NearCache<Long, ArticleModel> nearCache,
+                          RedisBreaker breaker, ArticlesFromDatabase database) {
         this.redis = redis;
         this.keys = keys;
         this.views = views;
@@ -48,6 +54,8 @@ public final class ArticleQueries {
         this.lists = lists;
         this.metrics = metrics;
         this.nearCache = nearCache;
+        this.breaker = breaker;
+        this.database = database;
     }
 
     /**
@@ -64,27 +72,45 @@ public final class ArticleQueries {
         return text == null ? 0 : text.length();
     }
 
-    public Optional<ArticleView> find(long articleId) {
-        List<ArticleView> found = articles(List.of(articleId));
+    public Served<Optional<ArticleView>> find(long articleId) {
+        return breaker.read(() -> first(articles(List.of(articleId))),
+                () -> first(database.articles(List.of(articleId))));
+    }
+
+    private static Optional<ArticleView> first(List<ArticleView> found) {
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
     /** Page {@code page} (from 1) of the board's articles, newest first, with the board's article count. */
-    public ArticlePage page(long boardId, int page, int pageSize) {
-        ArticleLists.Ids ids = lists.page(board(boardId), page, pageSize);
-        return new ArticlePage(articles(ids.ids()), ids.count());
+    public Served<ArticlePage> page(long boardId, int page, int pageSize) {
+        return breaker.read(() -> {
+            ArticleLists.Ids ids = lists.page(board(boardId), page, pageSize);
+            return new ArticlePage(articles(ids.ids()), ids.count());
+        }, () -> {
+            ArticleLists.Ids ids = lists.pageFromDatabase(board(boardId), page, pageSize);
+            return new ArticlePage(database.articles(ids.ids()), ids.count());
+        });
     }
 
     /** The {@code pageSize} articles below {@code lastArticleId} (from the newest when it is null). */
-    public List<ArticleView> scroll(long boardId, int pageSize, Long lastArticleId) {
-        return articles(lists.after(board(boardId), lastArticleId, pageSize).ids());
+    public Served<List<ArticleView>> scroll(long boardId, int pageSize, Long lastArticleId) {
+        return breaker.read(() -> articles(lists.after(board(boardId), lastArticleId, pageSize).ids()),
+                () -> database.articles(lists.afterFromDatabase(board(boardId), lastArticleId, pageSize).ids()));
+    }
+
+    /** The article reads from the database alone, for read models that answer without Redis. */
+    public ArticlesFromDatabase fromDatabase() {
+        return database;
     }
 
     private static ArticleLists.Owner board(long boardId) {
         return new ArticleLists.Owner(BoardKeys.BOARD + boardId, "board_id", boardId);
     }
 
-    /** The articles with these ids that exist, in this order, each with its view count. */
+    /**
+     * The articles with these ids that exist, in this order, each with its view count, from the read model: a caller
+     * asks through the {@link RedisBreaker}, with {@link #fromDatabase} as the way round.
+     */
     public List<ArticleView> articles(List<Long> ids) {
         Map<Long, ArticleModel> models = new HashMap<>();
         List<Long> notKept = new ArrayList<>();

@@ -15,7 +15,7 @@ public final class CatalogController {
     }
 
     public void tree(Context ctx) {
-        ctx.contentType(ContentType.APPLICATION_JSON).result(queries.treeJson());
+        ctx.contentType(ContentType.APPLICATION_JSON).result(queries.treeJson().answer(ctx));
     }
 
     public void products(Context ctx) {

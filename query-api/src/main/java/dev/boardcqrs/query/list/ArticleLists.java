@@ -12,7 +12,8 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * Reads an owner's articles (a board's, a writer's) page by page: the ids of the newest come from the owner's
  * counted list in Redis (kept by the projector, see its lib/counted_list.lua), the older ones, and all of them while
- * Redis has no list, from SQL with a keyset query, through the {@link DatabaseGuard}. This is a service: no HTTP here.
+ * Redis has no list, from SQL with a keyset query, through the {@link DatabaseGuard}; all of them from SQL while Redis
+ * is down ({@code ...FromDatabase}). This is a service: no HTTP here.
  */
 public final class ArticleLists {
     private static final LuaScript PAGE = QueryScripts.of("lua/list_page.lua");
@@ -69,6 +70,23 @@ public final class ArticleLists {
                     pageSize - ids.size())));
         }
         return new Ids(ids, read.count());
+    }
+
+    /**
+     * {@link #page} from the database alone, for while Redis cannot be asked: the ids with a keyset query and the
+     * count, in one guarded read.
+     */
+    public Ids pageFromDatabase(Owner owner, int page, int pageSize) {
+        long first = (long) (page - 1) * pageSize;
+        return database.read(() -> new Ids(source.articleIds(owner.column(), owner.id(), Long.MAX_VALUE, first,
+                pageSize), source.articleCount(owner.column(), owner.id())));
+    }
+
+    /** {@link #after} from the database alone, with the owner's count, in one guarded read. */
+    public Ids afterFromDatabase(Owner owner, Long lastArticleId, int pageSize) {
+        long below = lastArticleId == null ? Long.MAX_VALUE : lastArticleId;
+        return database.read(() -> new Ids(source.articleIds(owner.column(), owner.id(), below, 0, pageSize),
+                source.articleCount(owner.column(), owner.id())));
     }
 
     /** {@code known} when it is a count, else the owner's article count from SQL. */

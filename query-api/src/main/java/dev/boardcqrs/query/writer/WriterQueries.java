@@ -3,27 +3,37 @@ package dev.boardcqrs.query.writer;
 import dev.boardcqrs.common.writer.WriterKeys;
 import dev.boardcqrs.query.article.ArticleQueries;
 import dev.boardcqrs.query.article.ArticleView;
+import dev.boardcqrs.query.degrade.RedisBreaker;
+import dev.boardcqrs.query.degrade.Served;
 import dev.boardcqrs.query.list.ArticleLists;
 import java.util.List;
 
 /**
  * Reads a writer's articles, newest first: ids from the writer's counted list (and SQL below it), the articles with
- * their counts from the article reads, as a board page does. This is a service: no HTTP here.
+ * their counts from the article reads, as a board page does; all from the database while Redis is down. This is a
+ * service: no HTTP here.
  */
 public final class WriterQueries {
     private final ArticleLists lists;
     private final ArticleQueries articles;
+    private final RedisBreaker breaker;
 
-    public WriterQueries(ArticleLists lists, ArticleQueries articles) {
+    public WriterQueries(ArticleLists lists, ArticleQueries articles, RedisBreaker breaker) {
         this.lists = lists;
         this.articles = articles;
+        this.breaker = breaker;
     }
 
     /** The {@code pageSize} articles of the writer below {@code lastArticleId} (from the newest when null). */
-    public WriterPage articles(long writerId, int pageSize, Long lastArticleId) {
+    public Served<WriterPage> articles(long writerId, int pageSize, Long lastArticleId) {
         ArticleLists.Owner writer = new ArticleLists.Owner(WriterKeys.WRITER + writerId, "writer_id", writerId);
-        ArticleLists.Ids ids = lists.after(writer, lastArticleId, pageSize);
-        return new WriterPage(articles.articles(ids.ids()), lists.count(writer, ids.count()));
+        return breaker.read(() -> {
+            ArticleLists.Ids ids = lists.after(writer, lastArticleId, pageSize);
+            return new WriterPage(articles.articles(ids.ids()), lists.count(writer, ids.count()));
+        }, () -> {
+            ArticleLists.Ids ids = lists.afterFromDatabase(writer, lastArticleId, pageSize);
+            return new WriterPage(articles.fromDatabase().articles(ids.ids()), ids.count());
+        });
     }
 
     /** A page of a writer's articles and how many the writer has. */

@@ -20,7 +20,7 @@ public final class WriterReadModel implements ReadModel {
 
     /** {@code articles}: the board model's article reads. */
     public WriterReadModel(ReadServices services, ArticleQueries articles) {
-        this.queries = new WriterQueries(services.lists(), articles);
+        this.queries = new WriterQueries(services.lists(), articles, services.breaker());
     }
 
     @Override
@@ -32,7 +32,7 @@ public final class WriterReadModel implements ReadModel {
         long userId = Params.positiveId(ctx, "userId");
         int pageSize = (int) Params.queryNumber(ctx, "pageSize", 20, ArticleController.MAX_PAGE_SIZE);
         long lastArticleId = Params.queryNumber(ctx, "lastArticleId", 0, Long.MAX_VALUE);
-        ctx.json(queries.articles(userId, pageSize, lastArticleId == 0 ? null : lastArticleId));
+        ctx.json(queries.articles(userId, pageSize, lastArticleId == 0 ? null : lastArticleId).answer(ctx));
     }
 
     @Override
