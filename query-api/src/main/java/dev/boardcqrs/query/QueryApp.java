@@ -11,7 +11,6 @@ import dev.boardcqrs.query.metrics.QueryMetrics;
 import dev.boardcqrs.query.nearcache.InvalidationListener;
 import dev.boardcqrs.query.readthrough.ArticleSource;
 import dev.boardcqrs.query.readthrough.DatabaseGuard;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.javalin.Javalin;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,12 +65,13 @@ public final class QueryApp {
 
     /**
      * UP, or DEGRADED while Redis is down and the database answers instead (still 200: the service serves, and a
-     * restart would not bring Redis back); 503 while Redis is down and the fallback is off. Redis is pinged only while
-     * the breaker is closed, so a Redis that times out does not make the health check wait as well.
+     * restart would not bring Redis back); 503 while Redis is down and the fallback is off. Redis is pinged through the
+     * breaker: not while it is open, so a Redis that times out does not make the health check wait as well, and as a
+     * probe once it is half-open, so a health check brings traffic back to a Redis that returned when no reader does.
      */
     private static Map<String, Object> health(RedisClient redis, RedisBreaker breaker, DatabaseGuard database,
                                               String nearCache) {
-        String redisState = breaker.state() == CircuitBreaker.State.CLOSED ? ping(redis) : "down";
+        String redisState = breaker.answers(redis::ping) ? "up" : "down";
         if (!redisState.equals("up") && !breaker.fallbackOn()) {
             throw new JedisConnectionException("Redis is unavailable and REDIS_DOWN_FALLBACK is none");
         }
@@ -84,14 +84,5 @@ public final class QueryApp {
                 "waiting", database.waiting(), "refused", database.refused()));
         health.put("nearCache", nearCache);
         return health;
-    }
-
-    private static String ping(RedisClient redis) {
-        try {
-            redis.ping();
-            return "up";
-        } catch (JedisConnectionException e) {
-            return "down";
-        }
     }
 }

@@ -89,6 +89,28 @@ public final class RedisBreaker {
         return Served.byReadModel(value);
     }
 
+    /**
+     * Whether Redis answers {@code ping}, asked as a read is (so a health check probes a Redis that came back even
+     * when no reader does); false without asking while the breaker is open.
+     */
+    public boolean answers(Runnable ping) {
+        if (!breaker.tryAcquirePermission()) {
+            return false;
+        }
+        long start = System.nanoTime();
+        try {
+            ping.run();
+        } catch (RuntimeException e) {
+            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            if (redisMissing(e)) {
+                return false;
+            }
+            throw e;
+        }
+        breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        return true;
+    }
+
     private <T> Served<T> fromDatabase(Supplier<T> fromDatabase) {
         rate.byDatabase();
         metrics.databaseFallback();
