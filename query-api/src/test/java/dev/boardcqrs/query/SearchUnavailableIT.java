@@ -69,5 +69,10 @@ class SearchUnavailableIT {
         public long articleCount(String column, long owner) {
             throw new UnsupportedOperationException();
         }
+
+        @Override
+        public Map<Long, Long> backedUpViewCounts(Collection<Long> articleIds) {
+            throw new UnsupportedOperationException();
+        }
     }
 }
