@@ -3,6 +3,9 @@ package dev.boardcqrs.projector;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.common.metrics.ServiceMetrics;
 import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.common.search.HttpSearchClient;
+import dev.boardcqrs.common.search.SearchClient;
+import dev.boardcqrs.common.search.SearchIndexes;
 import dev.boardcqrs.common.web.HttpApps;
 import dev.boardcqrs.projector.admin.AdminRoutes;
 import dev.boardcqrs.projector.apply.ProjectorStatus;
@@ -16,11 +19,15 @@ import dev.boardcqrs.projector.redis.JedisProjectorRedis;
 import dev.boardcqrs.projector.redis.ProjectorRedis;
 import dev.boardcqrs.projector.redis.RedisProjection;
 import dev.boardcqrs.projector.redis.RedisStore;
+import dev.boardcqrs.projector.search.SearchProjection;
+import dev.boardcqrs.projector.search.SearchStore;
 import dev.boardcqrs.projector.source.ChangeSources;
+import dev.boardcqrs.projector.store.ModelStore;
 import dev.boardcqrs.projector.source.debezium.DebeziumSources;
 import io.javalin.Javalin;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +37,7 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * cdc-projector, built from its dependencies: the change source (the embedded Debezium engine) feeding the
- * registered read models ({@link ReadModels}) into Redis, in generations ({@link GenerationLifecycle}), plus a
+ * registered read models ({@link ReadModels}) into Redis and the search engine (SEARCH_ENABLED), in generations ({@link GenerationLifecycle}), plus a
  * small HTTP endpoint for /health, /status and the operator commands ({@link AdminRoutes}). Main and the tests
  * build the same thing.
  */
@@ -40,6 +47,8 @@ public final class Projector implements AutoCloseable {
     private final ProjectorConfig config;
     private final ProjectorRedis redis;
     private final List<RedisProjection<?>> projections;
+    private final List<SearchProjection> searchProjections;
+    private final SearchClient search; // null without SEARCH_ENABLED
     private final DeadLetters deadLetters;
     private final ProjectorMetrics metrics;
     private final Javalin http;
@@ -55,6 +64,8 @@ public final class Projector implements AutoCloseable {
         this.config = config;
         this.redis = redis;
         this.projections = List.copyOf(projections);
+        this.search = config.search().enabled() ? new HttpSearchClient(config.search()) : null;
+        this.searchProjections = search == null ? List.of() : ReadModels.search();
         this.deadLetters = new DeadLetters(redis, new KeyScheme(config.namespace()), Clock.systemUTC());
         ServiceMetrics serviceMetrics = new ServiceMetrics("cdc-projector");
         this.metrics = new ProjectorMetrics(serviceMetrics.registry(), this::status, deadLetters::count);
@@ -64,22 +75,37 @@ public final class Projector implements AutoCloseable {
 
     /** Connects to the database to pick the connector, then starts the source and the HTTP endpoint. */
     public Projector start() throws SQLException {
-        DebeziumSources debezium = DebeziumSources.connect(config, ReadModels.tables(projections));
+        List<String> tables = new ArrayList<>(ReadModels.tables(projections));
+        searchProjections.stream().flatMap(projection -> projection.tables().stream())
+                .filter(table -> !tables.contains(table)).distinct().forEach(tables::add);
+        DebeziumSources debezium = DebeziumSources.connect(config, tables);
         sources = debezium;
         generations = new GenerationLifecycle(new Generations(redis, config.namespace()), sources,
-                generation -> List.of(store(generation)), deadLetters, metrics, Clock.systemUTC());
+                this::stores, deadLetters, metrics, Clock.systemUTC());
         generations.start();
         http.start();
         log.info(
                 "cdc-projector reading {} with the {} connector into {} (namespace '{}', generation {}, read models {}),"
                         + " offsets in {}", Env.redacted(config.databaseUrl()), debezium.kind(),
                 Env.redacted(config.redisUrl()), config.namespace(), activeGeneration(),
-                projections.stream().map(RedisProjection::name).toList(), activeGeneration().offsetFile(config));
+                readModels(), activeGeneration().offsetFile(config));
         return this;
     }
 
-    private RedisStore store(Generation generation) {
-        return new RedisStore(redis, generation.keys(config.namespace()), projections);
+    /** The stores of a generation: Redis first (it holds the generations' pointers), then the search engine. */
+    private List<ModelStore> stores(Generation generation) {
+        RedisStore redisStore = new RedisStore(redis, generation.keys(config.namespace()), projections);
+        if (search == null) {
+            return List.of(redisStore);
+        }
+        return List.of(redisStore, new SearchStore(search, new SearchIndexes(config.namespace()), generation.name(),
+                searchProjections));
+    }
+
+    private List<String> readModels() {
+        List<String> names = new ArrayList<>(projections.stream().map(RedisProjection::name).toList());
+        searchProjections.forEach(projection -> names.add(projection.name()));
+        return names;
     }
 
     /**
@@ -114,7 +140,16 @@ public final class Projector implements AutoCloseable {
         body.put("generation", active.generation().name());
         body.put("watermark", active.watermark());
         body.put("deadLetters", deadLetters.count());
-        body.put("readModels", projections.stream().map(RedisProjection::name).toList());
+        body.put("readModels", readModels());
+        Map<String, Object> stores = new LinkedHashMap<>();
+        for (ModelStore store : active.stores()) {
+            try {
+                stores.put(store.name(), store.status());
+            } catch (RuntimeException e) {
+                stores.put(store.name(), Map.of("error", e.getMessage()));
+            }
+        }
+        body.put("stores", stores);
         Pipeline building = pipelines.rebuilding();
         if (building != null) {
             Map<String, Object> progress = new LinkedHashMap<>();

@@ -2,7 +2,9 @@ package dev.boardcqrs.projector;
 
 import dev.boardcqrs.projector.board.BoardProjection;
 import dev.boardcqrs.projector.catalog.CatalogProjection;
+import dev.boardcqrs.projector.articlesearch.ArticleSearchProjection;
 import dev.boardcqrs.projector.redis.RedisProjection;
+import dev.boardcqrs.projector.search.SearchProjection;
 import dev.boardcqrs.projector.writer.WriterProjection;
 import java.util.List;
 
@@ -17,6 +19,11 @@ public final class ReadModels {
                 new BoardProjection(config.modelTtl(), config.boardListLength()),
                 new CatalogProjection(),
                 new WriterProjection(config.boardListLength()));
+    }
+
+    /** The read models kept in the search engine (when SEARCH_ENABLED). */
+    public static List<SearchProjection> search() {
+        return List.of(new ArticleSearchProjection());
     }
 
     /** The tables {@code projections} read, each once, in the order they first appear. */

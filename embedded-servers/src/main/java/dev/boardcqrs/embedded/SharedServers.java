@@ -1,7 +1,7 @@
 package dev.boardcqrs.embedded;
 
 /**
- * One embedded database and one Redis per JVM, started on first use and stopped when the JVM exits, so the
+ * One embedded database, one Redis and (for the suites that search) one OpenSearch node per JVM, started on first use and stopped when the JVM exits, so the
  * integration test classes of a module share them instead of each paying for a server start.
  * Tests that share them keep apart by using their own ids, boards or key namespaces.
  * The system property {@code it.database} ({@code mariadb}, the default, or {@code mysql}) picks the database:
@@ -12,6 +12,7 @@ public final class SharedServers {
 
     private static EmbeddedDatabase database;
     private static EmbeddedRedis redis;
+    private static EmbeddedSearch search;
 
     private SharedServers() {
     }
@@ -35,5 +36,14 @@ public final class SharedServers {
             Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "shared-redis-stop"));
         }
         return redis;
+    }
+
+    /** Only the suites that search ask for it: a node costs a JVM of 512 MB and 10 to 50 s to start. */
+    public static synchronized EmbeddedSearch search() {
+        if (search == null) {
+            search = EmbeddedSearch.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(search::close, "shared-search-stop"));
+        }
+        return search;
     }
 }

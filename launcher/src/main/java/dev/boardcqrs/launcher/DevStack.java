@@ -12,6 +12,8 @@ import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.DatabaseKind;
 import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.EmbeddedRedis;
+import dev.boardcqrs.embedded.EmbeddedSearch;
+import dev.boardcqrs.common.search.SearchSettings;
 import dev.boardcqrs.projector.Projector;
 import dev.boardcqrs.projector.apply.ProjectorStatus;
 import dev.boardcqrs.projector.ProjectorConfig;
@@ -41,7 +43,9 @@ import redis.clients.jedis.RedisClient;
 /**
  * The whole stack in one JVM: an embedded database (MariaDB, or MySQL with EMBEDDED_DATABASE=mysql) and Redis,
  * then command-api, cdc-projector and query-api built exactly as their own mains build them, configured by the
- * same environment variables except that the database and Redis are the embedded ones.
+ * same environment variables except that the database and Redis are the embedded ones. With SEARCH_ENABLED=true and
+ * no SEARCH_URL it starts an embedded OpenSearch node too (the launcher's default; tests that do not search leave it
+ * off, as a node costs a JVM of 512 MB and 10 to 50 s).
  */
 public final class DevStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DevStack.class);
@@ -49,6 +53,8 @@ public final class DevStack implements AutoCloseable {
 
     private final EmbeddedDatabase database;
     private final EmbeddedRedis redisServer;
+    private final EmbeddedSearch searchNode; // null: none started here
+    private final SearchSettings search;
     private final RedisClient redis;
     private final HikariDataSource commandPool;
     private final HikariDataSource queryPool;
@@ -59,12 +65,15 @@ public final class DevStack implements AutoCloseable {
     private final String generatedSecret;
     private Projector projector;
 
-    private DevStack(EmbeddedDatabase database, EmbeddedRedis redisServer, RedisClient redis,
+    private DevStack(EmbeddedDatabase database, EmbeddedRedis redisServer, EmbeddedSearch searchNode,
+                     SearchSettings search, RedisClient redis,
                      HikariDataSource commandPool, HikariDataSource queryPool, Javalin commandApi, Javalin queryApi,
                      ProjectorConfig projectorConfig, Projector projector, JwtSettings jwt,
                      String generatedSecret) {
         this.database = database;
         this.redisServer = redisServer;
+        this.searchNode = searchNode;
+        this.search = search;
         this.redis = redis;
         this.commandPool = commandPool;
         this.queryPool = queryPool;
@@ -99,6 +108,11 @@ public final class DevStack implements AutoCloseable {
     public static DevStack startOn(Map<String, String> environment, EmbeddedDatabase database) throws SQLException {
         EmbeddedRedis redisServer = EmbeddedRedis.start();
         Map<String, String> variables = embedded(environment, database, redisServer);
+        EmbeddedSearch searchNode = null;
+        if ("true".equals(variables.get("SEARCH_ENABLED")) && !variables.containsKey("SEARCH_URL")) {
+            searchNode = EmbeddedSearch.start();
+            variables.put("SEARCH_URL", searchNode.url());
+        }
         // a dev stack needs no secret configured: it makes one per run and prints it
         String generatedSecret = variables.containsKey("JWT_SECRET") ? null : randomSecret();
         if (generatedSecret != null) {
@@ -122,8 +136,8 @@ public final class DevStack implements AutoCloseable {
                 new SqlArticleSource(queryPool, queryConfig.readThroughTimeout()),
                 new SqlCatalogSource(queryPool, queryConfig.readThroughTimeout())).start();
 
-        return new DevStack(database, redisServer, redis, commandPool, queryPool, commandApi, queryApi, projectorConfig, projector,
-                commandConfig.jwt(), generatedSecret);
+        return new DevStack(database, redisServer, searchNode, projectorConfig.search(), redis, commandPool,
+                queryPool, commandApi, queryApi, projectorConfig, projector, commandConfig.jwt(), generatedSecret);
     }
 
     /** EMBEDDED_DATABASE: mariadb (the default) or mysql. */
@@ -199,6 +213,9 @@ public final class DevStack implements AutoCloseable {
                 "cdc-projector http://127.0.0.1:" + projector.port(),
                 "database " + database.jdbcUrl() + "?user=" + EmbeddedDatabase.ROOT_USER,
                 "redis " + redisServer.url()));
+        if (search.enabled()) {
+            lines.add("search " + Env.redacted(search.url().toString()));
+        }
         if (generatedSecret != null) {
             lines.add("jwt-secret " + generatedSecret);
         }
@@ -276,6 +293,9 @@ public final class DevStack implements AutoCloseable {
         queryPool.close();
         redis.close();
         redisServer.close();
+        if (searchNode != null) {
+            searchNode.close();
+        }
         database.close();
     }
 }

@@ -3,6 +3,8 @@ package dev.boardcqrs.launcher;
 import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.logging.Logging;
 import dev.boardcqrs.common.process.GracefulShutdown;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -16,7 +18,10 @@ public final class Main {
         Logging.routeJavaUtilLogging();
         DevStack stack;
         try {
-            stack = DevStack.start(System.getenv());
+            Map<String, String> environment = new HashMap<>(System.getenv());
+            // the stack a person runs searches, on an embedded node unless SEARCH_URL names one
+            environment.putIfAbsent("SEARCH_ENABLED", "true");
+            stack = DevStack.start(environment);
         } catch (ConfigException e) {
             System.err.println("board-cqrs: " + e.getMessage());
             System.exit(2);

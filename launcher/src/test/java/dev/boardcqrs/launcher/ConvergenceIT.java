@@ -8,9 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.common.search.ArticleSearchIndex;
+import dev.boardcqrs.common.search.SearchIndexes;
 import dev.boardcqrs.common.source.Timestamps;
 import dev.boardcqrs.common.writer.WriterKeys;
 import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.embedded.SharedServers;
 import dev.boardcqrs.projector.generation.Generation;
 import dev.boardcqrs.projector.generation.RebuildRunningException;
 import java.nio.file.Files;
@@ -23,11 +26,13 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +43,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A seeded, reproducible run of random writes, through command-api and as plain SQL, while the projector is
  * restarted, sent old offsets (as after a crash before committing), Redis is flushed, models expire and
- * readers trigger read-throughs. At the end every query model and board list must equal the truth in SQL.
+ * readers trigger read-throughs. At the end every query model and board list must equal the truth in SQL, and the
+ * search index must hold exactly one live document per article with the SQL row's fields (no deleted one back).
  * <p>
  * CI runs a short version. A long one: {@code mvn -B verify -pl launcher -am -Dit.test=ConvergenceIT
  * -Dconvergence.operations=20000 -Dconvergence.seed=42} (the seed of every run is printed).
@@ -58,7 +64,7 @@ class ConvergenceIT {
     @BeforeAll
     static void start() throws Exception {
         stack = TestStacks.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0",
-                "BOARD_LIST_LENGTH", Integer.toString(LIST_LENGTH)));
+                "BOARD_LIST_LENGTH", Integer.toString(LIST_LENGTH), "SEARCH_URL", SharedServers.search().url()));
         command = new JsonHttp(stack.commandApiUrl());
         query = new JsonHttp(stack.queryApiUrl());
     }
@@ -272,6 +278,38 @@ class ConvergenceIT {
         if (!"0".equals(stack.redis().hget(generation().meta(), "building")) && stack.redis().hget(generation().meta(), "building") != null) {
             differences.add("still building");
         }
+        differences.addAll(searchDifferences(truth));
+        return differences;
+    }
+
+    /** Every live document of the search index compared with SQL: one per article, with the row's fields. */
+    private static List<String> searchDifferences(Map<Long, ArticleModel> truth) {
+        JsonHttp engine = new JsonHttp(SharedServers.search().url());
+        String alias = new SearchIndexes(KEYS.namespace()).alias(ArticleSearchIndex.NAME);
+        engine.post("/" + alias + "/_refresh", "");
+        JsonNode hits = engine.post("/" + alias + "/_search", toJson(Map.of("size", 10_000, "query",
+                Map.of("bool", Map.of("must_not", List.of(Map.of("term", Map.of("deleted", true))))))))
+                .json().path("hits").path("hits");
+        List<String> differences = new ArrayList<>();
+        Set<Long> found = new HashSet<>();
+        for (JsonNode hit : hits) {
+            long id = Long.parseLong(hit.path("_id").asText());
+            found.add(id);
+            ArticleModel expected = truth.get(id);
+            JsonNode document = hit.path("_source");
+            if (expected == null) {
+                differences.add("search holds article " + id + ", which SQL does not: " + document);
+            } else if (document.path("boardId").asLong() != expected.boardId()
+                    || document.path("writerId").asLong() != expected.writerId()
+                    || !document.path("title").asText().equals(expected.title())
+                    || !document.path("content").asText().equals(expected.content())
+                    || !document.path("createdAt").asText().equals(expected.createdAt())
+                    || !document.path("modifiedAt").asText().equals(expected.modifiedAt())) {
+                differences.add("search holds " + document + " but SQL has " + expected);
+            }
+        }
+        truth.keySet().stream().filter(id -> !found.contains(id))
+                .forEach(id -> differences.add("search misses article " + id));
         return differences;
     }
 

@@ -33,13 +33,16 @@ class LauncherJarIT {
         Map<String, String> endpoints = launcher.endpoints();
         AssertionError failed = null;
         try {
-            await().atMost(Duration.ofSeconds(120)).until(() -> endpoints.keySet().containsAll(
-                    List.of("command-api", "query-api", "database", "redis", "token-user-1")) || !process.isAlive());
+            // the embedded OpenSearch node alone took 10 to 60 s to start on a shared 2-vCPU machine
+            await().atMost(Duration.ofSeconds(240)).until(() -> endpoints.keySet().containsAll(
+                    List.of("command-api", "query-api", "database", "redis", "search", "token-user-1"))
+                    || !process.isAlive());
             assertThat(process.isAlive()).as("launcher is running").isTrue();
             assertThat(endpoints.get("command-api")).matches("http://127\\.0\\.0\\.1:\\d+");
             assertThat(endpoints.get("database")).matches("jdbc:" + SharedServers.databaseKind().id()
                     + "://127\\.0\\.0\\.1:\\d+/board\\?user=root");
             assertThat(endpoints.get("redis")).matches("redis://127\\.0\\.0\\.1:\\d+");
+            assertThat(endpoints.get("search")).matches("http://127\\.0\\.0\\.1:\\d+");
 
             long articleId = new JsonHttp(endpoints.get("command-api")).as(endpoints.get("token-user-1")).post("/articles",
                     toJson(Map.of("boardId", 1, "title", "round trip", "content", "c")))
@@ -47,6 +50,10 @@ class LauncherJarIT {
             JsonHttp query = new JsonHttp(endpoints.get("query-api"));
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                     assertThat(query.get("/articles/" + articleId).json().path("title").asText()).isEqualTo("round trip"));
+            // searchable too, through the node the launcher started in a JVM of its own
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
+                    query.get("/search/articles?q=round").json().path("articles").path(0).path("articleId").asLong())
+                    .isEqualTo(articleId));
 
             // the README's promise: a comment written with a plain SQL client shows in query-api within a second
             try (Connection sql = DriverManager.getConnection(endpoints.get("database"));

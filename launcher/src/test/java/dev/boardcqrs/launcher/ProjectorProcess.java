@@ -36,6 +36,9 @@ final class ProjectorProcess {
                 "PROJECTOR_PORT", Integer.toString(port),
                 "PROJECTOR_OFFSET_FILE", stack.projectorConfig().offsetFile().toString(),
                 "PROJECTOR_SCHEMA_HISTORY_FILE", stack.projectorConfig().schemaHistoryFile().toString()));
+        if (stack.projectorConfig().search().enabled()) {
+            builder.environment().put("SEARCH_URL", stack.projectorConfig().search().url().toString());
+        }
         builder.environment().putAll(settings);
         // its log, for when a test fails: target/projector-process-PORT.log
         builder.redirectErrorStream(true).redirectOutput(Path.of("target", "projector-process-" + port + ".log").toFile());

@@ -3,6 +3,7 @@ package dev.boardcqrs.query;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.common.search.SearchSettings;
 import java.time.Duration;
 import java.util.Set;
 
@@ -28,7 +29,8 @@ public record QueryApiConfig(
         int breakerWindow,
         Duration breakerOpenFor,
         int breakerProbes,
-        Duration catalogFallbackTtl) {
+        Duration catalogFallbackTtl,
+        SearchSettings search) {
 
     /** Longest wait a consistency token may cause before the read goes to SQL. */
     static final Duration MAX_READ_AFTER_TIMEOUT = Duration.ofSeconds(30);
@@ -68,7 +70,8 @@ public record QueryApiConfig(
                 env.integer("REDIS_BREAKER_WINDOW", 20, 2, 1000),
                 env.duration("REDIS_BREAKER_OPEN_FOR", Duration.ofSeconds(2)),
                 env.integer("REDIS_BREAKER_PROBES", 3, 1, 100),
-                env.duration("CATALOG_FALLBACK_TTL", Duration.ofSeconds(1)));
+                env.duration("CATALOG_FALLBACK_TTL", Duration.ofSeconds(1)),
+                SearchSettings.fromEnv(env));
     }
 
     /** A tenth of the heap this JVM may grow to: room for the hot articles without crowding the rest out. */
@@ -88,6 +91,6 @@ public record QueryApiConfig(
                 + ", readThroughWaiting=" + readThroughWaiting + ", databaseFallback=" + databaseFallback
                 + ", breakerFailureRate=" + breakerFailureRate + ", breakerWindow=" + breakerWindow
                 + ", breakerOpenFor=" + breakerOpenFor + ", breakerProbes=" + breakerProbes
-                + ", catalogFallbackTtl=" + catalogFallbackTtl + "]";
+                + ", catalogFallbackTtl=" + catalogFallbackTtl + ", search=" + search + "]";
     }
 }

@@ -3,6 +3,7 @@ package dev.boardcqrs.query;
 import dev.boardcqrs.common.metrics.ServiceMetrics;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.RedisClients;
+import dev.boardcqrs.common.search.HttpSearchClient;
 import dev.boardcqrs.common.web.HttpApps;
 import dev.boardcqrs.query.catalog.CatalogSource;
 import dev.boardcqrs.query.degrade.RedisBreaker;
@@ -56,7 +57,8 @@ public final class QueryApp {
         ReadAfter readAfter = new ReadAfter(applied, watcher,
                 new KnownOrigins(articles::origins, System::nanoTime), config.readAfterTimeout(), queryMetrics);
         ReadServices services = new ReadServices(config, redis, keys, articles, database,
-                new ArticleLists(redis, keys, articles, database), queryMetrics, readAfter, breaker, catalogs);
+                new ArticleLists(redis, keys, articles, database), queryMetrics, readAfter, breaker, catalogs,
+                config.search().enabled() ? new HttpSearchClient(config.search()) : null);
         List<ReadModel> models = ReadModels.all(services);
         // without it the near caches never serve: every read goes to Redis
         InvalidationListener invalidations = config.nearCacheMegabytes() > 0 ? new InvalidationListener(

@@ -2,6 +2,7 @@ package dev.boardcqrs.query;
 
 import dev.boardcqrs.query.article.BoardReadModel;
 import dev.boardcqrs.query.catalog.CatalogReadModel;
+import dev.boardcqrs.query.search.SearchReadModel;
 import dev.boardcqrs.query.writer.WriterReadModel;
 import java.util.List;
 
@@ -15,6 +16,7 @@ public final class ReadModels {
         return List.of(
                 board,
                 new CatalogReadModel(services),
-                new WriterReadModel(services, board.articles()));
+                new WriterReadModel(services, board.articles()),
+                new SearchReadModel(services, board.articles()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.boardcqrs.query;
 
 import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.common.search.SearchClient;
 import dev.boardcqrs.query.catalog.CatalogSource;
 import dev.boardcqrs.query.consistency.ReadAfter;
 import dev.boardcqrs.query.degrade.RedisBreaker;
@@ -14,11 +15,13 @@ import redis.clients.jedis.UnifiedJedis;
  * What query-api gives every read model: its config, Redis and the namespace's keys, the article table's SQL source
  * behind the guard that bounds database reads, owners' article lists, metrics, where each read may be answered from
  * after a consistency token ({@link ReadAfter}), the breaker that sends reads to the database while Redis is down,
- * the catalog tables' SQL source, and the memory each near cache may use.
+ * the catalog tables' SQL source, the search engine (null without SEARCH_ENABLED), and the memory each near cache
+ * may use.
  */
 public record ReadServices(QueryApiConfig config, UnifiedJedis redis, KeyScheme keys, ArticleSource articles,
                            DatabaseGuard database, ArticleLists lists, QueryMetrics metrics, ReadAfter readAfter,
-                           RedisBreaker breaker, CatalogSource catalogs) {
+                           RedisBreaker breaker, CatalogSource catalogs,
+                           SearchClient search) {
 
     /** How much memory a near cache may use (0: the near caches are off). */
     public long nearCacheBytes() {

@@ -151,12 +151,22 @@ public final class GenerationLifecycle implements AutoCloseable {
         log.info("generation {} is active: its rebuild caught up with generation {} at {}; removing {}",
                 built.generation(), old.generation(), built.watermark(), old.generation());
         old.close();
+        for (ModelStore store : built.stores()) {
+            try {
+                store.becameActive();
+            } catch (RuntimeException e) {
+                // its next batch finds the old generation gone and follows then
+                log.warn("{} did not switch its readers to generation {} yet: {}", store.name(),
+                        built.generation(), e.toString());
+            }
+        }
         retire(old.generation());
     }
 
-    /** Stops using {@code generation}: its keys and source files go. Readers no longer use it. */
+    /** Stops using {@code generation}: its keys, its stores' data and source files go. Readers no longer use it. */
     private void retire(Generation generation) {
         try {
+            stores.open(generation).forEach(ModelStore::remove);
             generations.remove(generation);
             sources.forget(generation);
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.boardcqrs.projector.store;
 
 import dev.boardcqrs.projector.source.RowChange;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where read models are kept, for one generation: Redis today, a search index next. A store commits each batch
@@ -71,4 +72,24 @@ public interface ModelStore {
      * done, its watermark at or past the active one's), then runs {@code onTakenOver} on the committing thread.
      */
     void takeOverWhenLevel(Runnable onTakenOver);
+
+    /**
+     * This store's generation has become the one readers use: another store took over in the batch that brought it
+     * level, perhaps before this one found itself level (the active generation moved on meanwhile). A store whose
+     * readers do not follow yet makes them follow now, before the old generation is removed. Safe to repeat.
+     */
+    default void becameActive() {
+    }
+
+    /**
+     * Removes what this store keeps of its generation, which is retired (replaced by a rebuild, or abandoned). Redis'
+     * generations are removed by key pattern elsewhere ({@code Generations}); a store with more to remove does it here.
+     */
+    default void remove() {
+    }
+
+    /** What /status shows of this store for its generation. */
+    default Map<String, Object> status() {
+        return Map.of("watermark", String.valueOf(watermark()));
+    }
 }

@@ -1,0 +1,402 @@
+package dev.boardcqrs.projector.search;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.boardcqrs.common.search.SearchClient;
+import dev.boardcqrs.common.search.SearchIndexes;
+import dev.boardcqrs.common.search.SearchRefusedException;
+import dev.boardcqrs.common.search.SearchUnavailableException;
+import dev.boardcqrs.projector.source.RowChange;
+import dev.boardcqrs.projector.store.ModelStore;
+import dev.boardcqrs.projector.store.Refusal;
+import dev.boardcqrs.projector.store.StoreBatch;
+import dev.boardcqrs.projector.store.StoreBatch.Building;
+import dev.boardcqrs.projector.store.StoreDataLostException;
+import dev.boardcqrs.projector.store.StoreUnavailableException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * One generation of the search read models in the search engine (OpenSearch). The engine has no transaction over
+ * many documents, so exactness comes from versions instead: every document is written with an external version
+ * derived from its change's position ({@link SearchVersions}), and the engine refuses an older one. A batch goes
+ * as _bulk requests; only once the engine acknowledged all of them is the generation's watermark written (a
+ * document of {@code NS-search-meta}), and only then does the projector acknowledge the batch to the source. A
+ * crash in between delivers the batch again, and the versions make that harmless.
+ * <p>
+ * Deletes are written as tombstones, documents with {@code deleted: true} and the delete's version, not as
+ * deletes: the engine forgets a delete's version after {@code index.gc_deletes} (60 s), after which a replayed older
+ * insert would bring the document back. A tombstone keeps its version for as long as the index lives; queries
+ * leave tombstones out, and a rebuild's fresh index holds none.
+ * <p>
+ * Each generation has its own index behind the model's alias. A rebuild's generation moves the alias to its index
+ * in one _aliases call in the batch that brings it level with the active one; the old index is deleted when its
+ * generation is retired ({@link #remove()}).
+ */
+public final class SearchStore implements ModelStore {
+    static final String WATERMARK = "watermark";
+    static final String BUILDING = "building";
+    /** Bulk bodies above this are split: a snapshot batch of 2048 articles of 64 KiB would be 128 MiB. */
+    private static final int BULK_BYTES = 4 * 1024 * 1024;
+
+    private final SearchClient client;
+    private final SearchIndexes indexes;
+    private final String generation;
+    private final List<SearchProjection> projections;
+    private final List<String> tables;
+    // set while this generation is a rebuild waiting to take over; run once it has
+    private volatile Runnable onTakenOver;
+
+    public SearchStore(SearchClient client, SearchIndexes indexes, String generation,
+                       List<SearchProjection> projections) {
+        this.client = client;
+        this.indexes = indexes;
+        this.generation = generation;
+        this.projections = List.copyOf(projections);
+        LinkedHashSet<String> read = new LinkedHashSet<>();
+        projections.forEach(projection -> read.addAll(projection.tables()));
+        this.tables = List.copyOf(read);
+    }
+
+    @Override
+    public String name() {
+        return "search";
+    }
+
+    @Override
+    public List<String> tables() {
+        return tables;
+    }
+
+    @Override
+    public String watermark() {
+        return meta().map(meta -> meta.path(WATERMARK).textValue()).orElse(null);
+    }
+
+    // GET is real-time in the engine: it sees the last write without a refresh
+    private Optional<JsonNode> meta() {
+        return available(() -> client.get("/" + indexes.meta() + "/_doc/" + generation))
+                .filter(answer -> answer.path("found").asBoolean()).map(answer -> answer.path("_source"));
+    }
+
+    private void putMeta(String watermark, boolean building) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put(WATERMARK, watermark);
+        meta.put(BUILDING, building);
+        available(() -> client.send("PUT", "/" + indexes.meta() + "/_doc/" + generation, meta));
+    }
+
+    @Override
+    public void startBuilding() {
+        for (SearchProjection projection : projections) {
+            String index = index(projection);
+            deleteIfExists(index);
+            available(() -> client.send("PUT", "/" + index, projection.definition()));
+        }
+        putMeta(null, true);
+        if (onTakenOver == null) {
+            // built in place: readers follow at once (they see the index fill), as Redis readers use SQL meanwhile
+            replaceServedIndices();
+        }
+    }
+
+    @Override
+    public void takeOverWhenLevel(Runnable onTakenOver) {
+        this.onTakenOver = onTakenOver;
+    }
+
+    @Override
+    public List<Refusal> commit(StoreBatch batch, Unplannable unplannable) throws InterruptedException {
+        List<Planned> planned = new ArrayList<>();
+        List<Refusal> unplanned = new ArrayList<>();
+        for (StoreBatch.Positioned positioned : batch.changes()) {
+            plan(positioned.change(), positioned.position(), planned, unplanned);
+        }
+        if (!unplanned.isEmpty()) {
+            unplannable.refused(unplanned);
+        }
+        Optional<JsonNode> meta = meta();
+        String current = meta.map(m -> m.path(WATERMARK).textValue()).orElse(null);
+        if (batch.watermark() != null && batch.watermark().equals(current)) {
+            return List.of(); // applied before its answer was lost
+        }
+        if (!Objects.equals(current, batch.expected())) {
+            throw new StoreDataLostException(name(), batch.expected(), current);
+        }
+        Runnable takeOver = onTakenOver;
+        if (takeOver == null && current == null && batch.building() != Building.STARTED) {
+            // built in place from a snapshot that read no rows (empty tables): startBuilding never ran
+            createMissingIndices();
+            replaceServedIndices();
+        }
+        if (takeOver == null && !readersUseThisGeneration()) {
+            return List.of(); // a rebuild took over: nobody reads this generation, it is about to be removed
+        }
+        List<Refusal> refusals = write(planned);
+        boolean building = switch (batch.building()) {
+            case STARTED -> true;
+            case FINISHED -> false;
+            case UNCHANGED -> meta.map(m -> m.path(BUILDING).asBoolean()).orElse(false);
+        };
+        putMeta(batch.watermark(), building);
+        if (takeOver != null && !building && levelWithActive(batch.watermark())) {
+            moveAliases();
+            onTakenOver = null;
+            takeOver.run();
+        }
+        return refusals;
+    }
+
+    /** A document to write, with its version and the change (and read model) it comes from. */
+    private record Planned(SearchProjection projection, RowChange change, SearchWrite write, long version) {
+    }
+
+    private void plan(RowChange change, String position, List<Planned> planned, List<Refusal> unplanned) {
+        for (SearchProjection projection : projections) {
+            if (!projection.tables().contains(change.table())) {
+                continue;
+            }
+            try {
+                long version = SearchVersions.of(position);
+                for (SearchWrite write : projection.plan(change)) {
+                    planned.add(new Planned(projection, change, write, version));
+                }
+            } catch (RuntimeException e) {
+                unplanned.add(new Refusal(change, projection.name(), Refusal.Stage.PLAN, e));
+            }
+        }
+    }
+
+    /** Sends the documents in _bulk requests of bounded size; answers the writes the engine refused. */
+    private List<Refusal> write(List<Planned> planned) {
+        List<Refusal> refusals = new ArrayList<>();
+        List<Object> lines = new ArrayList<>();
+        List<Planned> sent = new ArrayList<>();
+        int bytes = 0;
+        for (Planned write : planned) {
+            Map<String, Object> action = Map.of("index", Map.of("_index", index(write.projection()),
+                    "_id", write.write().id(), "version", write.version(), "version_type", "external_gte"));
+            Object document = write.write().isDelete() ? Map.of("deleted", true) : write.write().document();
+            lines.add(action);
+            lines.add(document);
+            sent.add(write);
+            bytes += estimate(write);
+            if (bytes >= BULK_BYTES) {
+                refusals.addAll(bulk(lines, sent));
+                lines = new ArrayList<>();
+                sent = new ArrayList<>();
+                bytes = 0;
+            }
+        }
+        if (!sent.isEmpty()) {
+            refusals.addAll(bulk(lines, sent));
+        }
+        return refusals;
+    }
+
+    private static int estimate(Planned write) {
+        return write.write().isDelete() ? 64 : 2 * write.write().document().toString().length() + 128;
+    }
+
+    // No refresh: the answer comes once the engine has the writes in its translog (durable), and they become
+    // searchable at its next refresh (index.refresh_interval, 1 s); waiting for that would stall the projector.
+    private List<Refusal> bulk(List<Object> lines, List<Planned> sent) {
+        JsonNode answer = available(() -> client.bulk("/_bulk", lines));
+        List<Refusal> refusals = new ArrayList<>();
+        if (!answer.path("errors").asBoolean()) {
+            return refusals;
+        }
+        JsonNode items = answer.path("items");
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode result = items.get(i).path("index");
+            JsonNode error = result.path("error");
+            if (error.isMissingNode()) {
+                continue;
+            }
+            String type = error.path("type").asText();
+            int status = result.path("status").asInt();
+            if ("version_conflict_engine_exception".equals(type)) {
+                continue; // the document holds a newer change already: this one is rightly refused
+            }
+            if (status == 429 || status >= 500) {
+                // the engine is overloaded or a shard is away: the whole batch is tried again (versions make the
+                // documents written already harmless to write again)
+                throw new StoreUnavailableException("search engine refused a bulk item for now: " + type + " "
+                        + error.path("reason").asText(), null);
+            }
+            Planned write = sent.get(i);
+            refusals.add(new Refusal(write.change(), write.projection().name(), Refusal.Stage.APPLY,
+                    new SearchRefusedException(status, type, error.path("reason").asText())));
+        }
+        return refusals;
+    }
+
+    /** The generation's index of each model is what its alias names (checked on the first model's). */
+    private boolean readersUseThisGeneration() {
+        Optional<String> served = aliasTarget(projections.get(0));
+        if (served.isEmpty()) {
+            throw new StoreDataLostException(name(), "the alias " + indexes.alias(projections.get(0).index()),
+                    "no alias");
+        }
+        return served.get().equals(index(projections.get(0)));
+    }
+
+    /**
+     * For a rebuild's generation, complete after this batch: whether it is at least as new as the generation readers
+     * use (or none is served).
+     */
+    private boolean levelWithActive(String watermark) {
+        Optional<String> served = aliasTarget(projections.get(0));
+        if (served.isEmpty()) {
+            return true;
+        }
+        String servedGeneration = served.get().substring(served.get().lastIndexOf('-') + 1);
+        if (servedGeneration.equals(generation)) {
+            return true;
+        }
+        String servedWatermark = available(() -> client.get("/" + indexes.meta() + "/_doc/" + servedGeneration))
+                .map(answer -> answer.path("_source").path(WATERMARK).textValue()).orElse(null);
+        return servedWatermark == null || watermark.compareTo(servedWatermark) >= 0;
+    }
+
+    private Optional<String> aliasTarget(SearchProjection projection) {
+        return available(() -> client.get("/_alias/" + indexes.alias(projection.index())))
+                .flatMap(answer -> {
+                    var names = answer.fieldNames();
+                    return names.hasNext() ? Optional.of(names.next()) : Optional.empty();
+                });
+    }
+
+    /**
+     * Points the aliases here and deletes the indices they named: a generation is built in place when the one before
+     * cannot be resumed, and when Redis lost its data the generations it listed are forgotten, so nothing else would
+     * ever remove their indices.
+     */
+    private void replaceServedIndices() {
+        moveAliases().forEach(this::deleteIfExists);
+    }
+
+    private void createMissingIndices() {
+        for (SearchProjection projection : projections) {
+            if (available(() -> client.get("/" + index(projection))).isEmpty()) {
+                available(() -> client.send("PUT", "/" + index(projection), projection.definition()));
+            }
+        }
+    }
+
+    /**
+     * Points every model's alias at this generation's index, in one _aliases call (atomic for readers). The old
+     * index may be deleted between reading the alias and moving it (its generation retired once Redis took over in
+     * the same batch): then the alias went with it, and the move is made again without it.
+     */
+    private List<String> moveAliases() {
+        // what the batches wrote becomes searchable at the next refresh: make it so before readers switch, or a
+        // rebuilt index would miss its last writes for up to index.refresh_interval after the switch
+        for (SearchProjection projection : projections) {
+            available(() -> client.send("POST", "/" + index(projection) + "/_refresh", null));
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return moveAliasesOnce();
+            } catch (SearchRefusedException e) {
+                // the index, or its alias, went while the move was being made (see above)
+                boolean gone = "index_not_found_exception".equals(e.type())
+                        || "aliases_not_found_exception".equals(e.type());
+                if (!gone || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Answers the indices the aliases named before. */
+    private List<String> moveAliasesOnce() {
+        List<Object> actions = new ArrayList<>();
+        List<String> replaced = new ArrayList<>();
+        for (SearchProjection projection : projections) {
+            String alias = indexes.alias(projection.index());
+            aliasTarget(projection).filter(old -> !old.equals(index(projection))).ifPresent(old -> {
+                actions.add(Map.of("remove", Map.of("index", old, "alias", alias)));
+                replaced.add(old);
+            });
+            actions.add(Map.of("add", Map.of("index", index(projection), "alias", alias)));
+        }
+        available(() -> client.send("POST", "/_aliases", Map.of("actions", actions)));
+        return replaced;
+    }
+
+    @Override
+    public void becameActive() {
+        if (onTakenOver != null) {
+            onTakenOver = null;
+            moveAliases();
+        }
+    }
+
+    @Override
+    public void retry(RowChange change, String projectionName) {
+        List<Planned> planned = new ArrayList<>();
+        List<Refusal> unplanned = new ArrayList<>();
+        plan(change, change.position().sortKey(), planned, unplanned);
+        planned.removeIf(write -> projectionName != null && !write.projection().name().equals(projectionName));
+        if (!unplanned.isEmpty()) {
+            throw unplanned.get(0).error();
+        }
+        List<Refusal> refusals = write(planned);
+        if (!refusals.isEmpty()) {
+            throw refusals.get(0).error();
+        }
+    }
+
+    /** Deletes this generation's indices and watermark: it is retired (replaced, or abandoned half built). */
+    @Override
+    public void remove() {
+        projections.forEach(projection -> deleteIfExists(index(projection)));
+        try {
+            available(() -> client.send("DELETE", "/" + indexes.meta() + "/_doc/" + generation, null));
+        } catch (SearchRefusedException absent) {
+            // nothing to delete
+        }
+    }
+
+    @Override
+    public Map<String, Object> status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("watermark", watermark());
+        for (SearchProjection projection : projections) {
+            String index = index(projection);
+            long documents = available(() -> client.get("/" + index + "/_count?q=NOT%20deleted:true"))
+                    .map(answer -> answer.path("count").asLong()).orElse(-1L);
+            status.put(projection.index(), Map.of("index", index, "documents", documents));
+        }
+        return status;
+    }
+
+    private void deleteIfExists(String index) {
+        try {
+            available(() -> client.send("DELETE", "/" + index, null));
+        } catch (SearchRefusedException e) {
+            if (!"index_not_found_exception".equals(e.type())) {
+                throw e;
+            }
+        }
+    }
+
+    private String index(SearchProjection projection) {
+        return indexes.index(projection.index(), generation);
+    }
+
+    /** The engine unreachable is the store unavailable: the projector waits and tries the batch again. */
+    private static <T> T available(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (SearchUnavailableException e) {
+            throw new StoreUnavailableException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.boardcqrs.projector.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.boardcqrs.common.search.HttpSearchClient;
+import dev.boardcqrs.common.search.SearchClient;
+import dev.boardcqrs.common.search.SearchIndexes;
+import dev.boardcqrs.common.search.SearchSettings;
+import dev.boardcqrs.common.source.Positions;
+import dev.boardcqrs.embedded.SharedServers;
+import dev.boardcqrs.projector.articlesearch.ArticleSearchProjection;
+import dev.boardcqrs.projector.source.RowChange;
+import dev.boardcqrs.projector.source.RowChange.Operation;
+import dev.boardcqrs.projector.source.SourcePosition;
+import dev.boardcqrs.projector.store.StoreBatch;
+import dev.boardcqrs.projector.store.StoreBatch.Building;
+import dev.boardcqrs.projector.store.StoreDataLostException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The search store against a real OpenSearch node: versions, tombstones, watermark, generations. */
+class SearchStoreIT {
+    private static SearchClient client;
+
+    @BeforeAll
+    static void engine() {
+        client = new HttpSearchClient(new SearchSettings(true, URI.create(SharedServers.search().url()), null, null,
+                Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void shouldNotLetAReplayedInsertBringADeletedArticleBackAfterTheEngineForgotTheDelete() throws Exception {
+        SearchIndexes indexes = new SearchIndexes("replay");
+        String inserted = Positions.stream(1, 1000, 1, 0);
+        String deleted = Positions.stream(1, 2000, 1, 0);
+        SearchStore store = activeWith(indexes, inserted, change(Operation.CREATE, null, article(7, "검색엔진을"), 1000));
+        commit(store, inserted, deleted, Building.UNCHANGED, change(Operation.DELETE, article(7, "검색엔진을"), null, 2000));
+
+        // the engine forgets a delete's version after index.gc_deletes; make that now, and prune on refresh
+        String index = indexes.index("articles", "g1");
+        client.send("PUT", "/" + index + "/_settings", Map.of("index", Map.of("gc_deletes", "0ms")));
+        client.send("POST", "/" + index + "/_refresh", null);
+
+        // the old insert again: as a dead letter retried late, and in a batch replayed from an old offset
+        store.retry(change(Operation.CREATE, null, article(7, "검색엔진을"), 1000), null);
+        commit(store, deleted, Positions.stream(1, 3000, 1, 0), Building.UNCHANGED,
+                change(Operation.CREATE, null, article(7, "검색엔진을"), 1000));
+        client.send("POST", "/" + index + "/_refresh", null);
+
+        JsonNode document = client.get("/" + index + "/_doc/7").orElseThrow();
+        assertThat(document.path("_source").path("deleted").asBoolean()).as("still the tombstone: " + document)
+                .isTrue();
+        assertThat(liveDocuments(index)).isZero();
+    }
+
+    @Test
+    void shouldRefuseAnOlderChangeAndApplyANewerOne() throws Exception {
+        SearchIndexes indexes = new SearchIndexes("versions");
+        SearchStore store = store(indexes, "g1");
+        store.startBuilding();
+        String second = Positions.stream(2, 600, 1, 0);
+        commit(store, null, second, Building.UNCHANGED, change(Operation.UPDATE, article(8, "old"), article(8, "newer"), 600));
+        commit(store, second, Positions.stream(2, 700, 0, 0), Building.UNCHANGED,
+                change(Operation.UPDATE, article(8, "x"), article(8, "older"), 500));
+
+        assertThat(client.get("/" + indexes.index("articles", "g1") + "/_doc/8").orElseThrow()
+                .path("_source").path("title").asText()).isEqualTo("newer");
+        assertThat(store.watermark()).isEqualTo(Positions.stream(2, 700, 0, 0));
+    }
+
+    @Test
+    void shouldReportItsDataLostWhenItsWatermarkIsGone() throws Exception {
+        SearchIndexes indexes = new SearchIndexes("lost");
+        String first = Positions.stream(3, 100, 1, 0);
+        SearchStore store = activeWith(indexes, first, change(Operation.CREATE, null, article(9, "a"), 100));
+        client.send("DELETE", "/" + indexes.meta(), null);
+
+        assertThatThrownBy(() -> commit(store, first, Positions.stream(3, 200, 1, 0), Building.UNCHANGED,
+                change(Operation.CREATE, null, article(10, "b"), 200))).isInstanceOf(StoreDataLostException.class);
+    }
+
+    @Test
+    void shouldMoveTheAliasToARebuiltGenerationOnceItIsLevelAndRemoveTheOldIndex() throws Exception {
+        SearchIndexes indexes = new SearchIndexes("rebuild");
+        SearchStore active = activeWith(indexes, Positions.stream(4, 900, 1, 0),
+                change(Operation.CREATE, null, article(11, "a"), 900));
+        assertThat(aliasTarget(indexes)).isEqualTo(indexes.index("articles", "g1"));
+
+        SearchStore rebuilt = store(indexes, "g2");
+        AtomicInteger tookOver = new AtomicInteger();
+        rebuilt.takeOverWhenLevel(tookOver::incrementAndGet);
+        rebuilt.startBuilding();
+        String snapshot = Positions.snapshot(4, 800);
+        commit(rebuilt, null, Positions.snapshotRow(snapshot, 1), Building.STARTED,
+                change(Operation.READ, null, article(11, "a"), 800));
+        assertThat(aliasTarget(indexes)).as("not level yet: still building").isEqualTo(indexes.index("articles", "g1"));
+        commit(rebuilt, Positions.snapshotRow(snapshot, 1), Positions.stream(4, 950, 1, 0), Building.FINISHED,
+                change(Operation.UPDATE, article(11, "a"), article(11, "b"), 950));
+
+        assertThat(aliasTarget(indexes)).isEqualTo(indexes.index("articles", "g2"));
+        assertThat(tookOver).hasValue(1);
+        active.remove();
+        assertThat(client.get("/" + indexes.index("articles", "g1"))).isEmpty();
+        assertThat(active.watermark()).isNull();
+    }
+
+    @Test
+    void shouldDeleteTheIndexAGenerationBuiltInPlaceTakesTheAliasFrom() throws Exception {
+        SearchIndexes indexes = new SearchIndexes("inplace");
+        activeWith(indexes, Positions.stream(5, 100, 1, 0), change(Operation.CREATE, null, article(12, "a"), 100));
+
+        // as after Redis lost its data: a new generation is built in place, and nothing remembers g1
+        store(indexes, "g2").startBuilding();
+
+        assertThat(aliasTarget(indexes)).isEqualTo(indexes.index("articles", "g2"));
+        assertThat(client.get("/" + indexes.index("articles", "g1"))).isEmpty();
+    }
+
+    /** Generation g1, built in place (readers use it), holding {@code change} with {@code watermark}. */
+    private static SearchStore activeWith(SearchIndexes indexes, String watermark, RowChange change)
+            throws InterruptedException {
+        SearchStore store = store(indexes, "g1");
+        store.startBuilding();
+        commit(store, null, watermark, Building.UNCHANGED, change);
+        return store;
+    }
+
+    private static SearchStore store(SearchIndexes indexes, String generation) {
+        return new SearchStore(client, indexes, generation, List.of(new ArticleSearchProjection()));
+    }
+
+    private static void commit(SearchStore store, String expected, String watermark, Building building,
+                               RowChange change) throws InterruptedException {
+        List<?> refused = store.commit(new StoreBatch(List.of(new StoreBatch.Positioned(change,
+                change.position().sortKey(), change.position().snapshot())), expected, watermark, building),
+                refusals -> {
+                    throw new AssertionError("unplannable: " + refusals);
+                });
+        assertThat(refused).isEmpty();
+    }
+
+    private static String aliasTarget(SearchIndexes indexes) {
+        return client.get("/_alias/" + indexes.alias("articles")).orElseThrow().fieldNames().next();
+    }
+
+    private static long liveDocuments(String index) {
+        return client.get("/" + index + "/_count?q=NOT%20deleted:true").orElseThrow().path("count").asLong();
+    }
+
+    private static Map<String, Object> article(long id, String title) {
+        Map<String, Object> row = new HashMap<>();
+        row.put("article_id", id);
+        row.put("board_id", 1L);
+        row.put("writer_id", 2L);
+        row.put("title", title);
+        row.put("content", "content of " + id);
+        row.put("created_at", LocalDateTime.parse("2026-12-01T10:00:00.000"));
+        row.put("modified_at", LocalDateTime.parse("2026-12-01T10:00:00.000"));
+        return row;
+    }
+
+    private static RowChange change(Operation operation, Map<String, Object> before, Map<String, Object> after,
+                                    long position) {
+        boolean snapshot = operation == Operation.READ;
+        return new RowChange("article", operation, before, after,
+                new SourcePosition("bin.000001", position, snapshot ? 0 : 1, 0, null, snapshot, false), 0);
+    }
+}
