@@ -5,6 +5,7 @@ import dev.boardcqrs.common.metrics.ServiceMetrics;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.web.HttpApps;
 import dev.boardcqrs.projector.admin.AdminRoutes;
+import dev.boardcqrs.projector.admin.OperatorAuthorization;
 import dev.boardcqrs.projector.apply.ProjectorStatus;
 import dev.boardcqrs.projector.deadletter.DeadLetters;
 import dev.boardcqrs.projector.generation.Generation;
@@ -59,7 +60,7 @@ public final class Projector implements AutoCloseable {
         ServiceMetrics serviceMetrics = new ServiceMetrics("cdc-projector");
         this.metrics = new ProjectorMetrics(serviceMetrics.registry(), this::status, deadLetters::count);
         this.http = HttpApps.create(config.host(), config.port(), serviceMetrics,
-                routes -> AdminRoutes.register(routes, this));
+                routes -> AdminRoutes.register(routes, this, new OperatorAuthorization(config.access())));
     }
 
     /** Connects to the database to pick the connector, then starts the source and the HTTP endpoint. */

@@ -3,6 +3,7 @@ package dev.boardcqrs.projector;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.projector.admin.OperatorAccess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -34,7 +35,8 @@ public record ProjectorConfig(
         String snapshotMode,
         Duration modelTtl,
         int boardListLength,
-        Map<String, String> engineOverrides) {
+        Map<String, String> engineOverrides,
+        OperatorAccess access) {
 
     public static final String ENGINE_PREFIX = "DEBEZIUM_";
 
@@ -67,7 +69,8 @@ public record ProjectorConfig(
                 env.oneOf("PROJECTOR_SNAPSHOT_MODE", "initial", Set.of("initial", "no_data", "when_needed", "never")),
                 env.duration("QUERY_MODEL_TTL", Duration.ofDays(1)),
                 env.integer("BOARD_LIST_LENGTH", 1000, 1, 100_000),
-                engineOverrides(env.asMap()));
+                engineOverrides(env.asMap()),
+                OperatorAccess.fromEnv(env));
     }
 
     static Map<String, String> engineOverrides(Map<String, String> variables) {
@@ -87,6 +90,7 @@ public record ProjectorConfig(
         return "ProjectorConfig[databaseUrl=" + Env.redacted(databaseUrl) + ", databaseUser=" + databaseUser + ", redisUrl="
                 + Env.redacted(redisUrl) + ", namespace=" + namespace + ", connector="
                 + connector + ", offsetFile=" + offsetFile + ", pollInterval=" + pollInterval + ", maxBatchSize="
-                + maxBatchSize + ", snapshotMode=" + snapshotMode + ", engineOverrides=" + engineOverrides.keySet() + "]";
+                + maxBatchSize + ", snapshotMode=" + snapshotMode + ", engineOverrides=" + engineOverrides.keySet()
+                + ", access=" + access + "]";
     }
 }
