@@ -4,6 +4,7 @@ import dev.boardcqrs.common.metrics.ServiceMetrics;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.RedisClients;
 import dev.boardcqrs.common.web.HttpApps;
+import dev.boardcqrs.common.web.OpenApiDocument;
 import dev.boardcqrs.query.list.ArticleLists;
 import dev.boardcqrs.query.metrics.QueryMetrics;
 import dev.boardcqrs.query.nearcache.InvalidationListener;
@@ -16,7 +17,8 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * Builds query-api from its dependencies and returns it unstarted; Main and the tests build the same. The routes
- * are those of the registered read models ({@link ReadModels}), plus /health and /metrics.
+ * are those of the registered read models ({@link ReadModels}), plus /health, /metrics and /openapi.json (a
+ * description kept by hand in resources/openapi/query-api.json; ApiContractIT holds it to the router).
  */
 public final class QueryApp {
     private QueryApp() {
@@ -41,6 +43,7 @@ public final class QueryApp {
                 redis.ping();
                 ctx.json(Map.of("status", "UP", "nearCache", invalidations == null ? "off" : invalidations.state()));
             });
+            OpenApiDocument.route(routes, "openapi/query-api.json");
         }, events -> {
             if (invalidations != null) {
                 events.serverStarted(invalidations::start);
