@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * the active one keeps serving; the batch that brings the new one level switches readers to it (in the stores), and
  * the old one is stopped and removed. When the active generation cannot be resumed (first start, a store lost its
  * data, the source's position gone), a new generation is built in place: readers use SQL until its snapshot is done.
+ *
+ * <p>One class of about 350 lines on purpose: every transition (start, rebuild, switch, reconnect, data lost, replay,
+ * close) reads and replaces the same two pipelines under this object's lock, and the failure handlers pick the
+ * transition. Split by transition, each part would need the others' state and lock.
  */
 public final class GenerationLifecycle implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GenerationLifecycle.class);

@@ -8,7 +8,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
+import redis.clients.jedis.BuilderFactory;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.CommandObject;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -116,15 +122,32 @@ public final class JedisProjectorRedis implements ProjectorRedis {
 
     @Override
     public void loadScripts(Collection<LuaScript> scripts) {
+        loadScriptsAndRead(scripts, List.of());
+    }
+
+    @Override
+    public List<String> loadScriptsAndRead(Collection<LuaScript> scripts, List<Read> reads) {
         List<LuaScript> list = List.copyOf(scripts);
-        call(() -> {
-            List<Boolean> known = redis.scriptExists(list.stream().map(LuaScript::sha).toList());
-            for (int i = 0; i < list.size(); i++) {
-                if (!known.get(i)) {
+        return call(() -> {
+            Response<List<Boolean>> known = null;
+            List<Response<String>> values = new ArrayList<>(reads.size());
+            try (AbstractPipeline pipeline = redis.pipelined()) {
+                if (!list.isEmpty()) {
+                    known = pipeline.executeCommand(new CommandObject<>(new CommandArguments(Protocol.Command.SCRIPT)
+                            .add(Protocol.Keyword.EXISTS).addObjects(list.stream().map(LuaScript::sha).toList()),
+                            BuilderFactory.BOOLEAN_LIST));
+                }
+                for (Read read : reads) {
+                    values.add(read.field() == null ? pipeline.get(read.key()) : pipeline.hget(read.key(), read.field()));
+                }
+                pipeline.sync();
+            }
+            for (int i = 0; known != null && i < list.size(); i++) {
+                if (!known.get().get(i)) {
                     redis.scriptLoad(list.get(i).source());
                 }
             }
-            return null;
+            return values.stream().map(Response::get).toList();
         });
     }
 

@@ -50,6 +50,24 @@ public interface ProjectorRedis {
     /** Makes sure Redis knows the scripts, so an EVALSHA queued in a transaction cannot fail with NOSCRIPT. */
     void loadScripts(Collection<LuaScript> scripts);
 
+    /**
+     * {@link #loadScripts} and reads the values named, in one round trip when Redis knows every script: committing
+     * a batch needs both before its MULTI/EXEC, and for a small batch each round trip costs as much as the writes.
+     * Answers the values in the order of {@code reads}, null for a missing one.
+     */
+    List<String> loadScriptsAndRead(Collection<LuaScript> scripts, List<Read> reads);
+
+    /** A value to read: a field of a hash, or a string key when {@code field} is null. */
+    record Read(String key, String field) {
+        public static Read hashField(String key, String field) {
+            return new Read(key, field);
+        }
+
+        public static Read string(String key) {
+            return new Read(key, null);
+        }
+    }
+
     /** Starts an optimistic transaction on a connection of its own: WATCH, then MULTI ... EXEC. */
     Transaction transaction();
 

@@ -2,6 +2,7 @@ package dev.boardcqrs.projector.redis;
 
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
+import dev.boardcqrs.projector.redis.ProjectorRedis.Read;
 import dev.boardcqrs.projector.redis.ProjectorRedis.ReplyError;
 import dev.boardcqrs.projector.redis.ProjectorRedis.Transaction;
 import dev.boardcqrs.projector.redis.RedisProjection.Planned;
@@ -91,7 +92,6 @@ public final class RedisStore implements ModelStore {
         if (!plan.refusals().isEmpty()) {
             unplannable.refused(plan.refusals());
         }
-        redis.loadScripts(scripts); // EVALSHA of an unknown script fails inside MULTI without undoing the rest
         while (true) {
             Attempt attempt = attempt(plan, batch);
             switch (attempt.outcome()) {
@@ -133,8 +133,15 @@ public final class RedisStore implements ModelStore {
 
     private Attempt attempt(PlannedBatch plan, StoreBatch batch) {
         try (Transaction tx = redis.transaction()) {
-            tx.watch(keys.meta());
-            String current = redis.hget(keys.meta(), WATERMARK);
+            // three round trips for a batch: WATCH, the reads (and the scripts' check: an EVALSHA of an unknown
+            // script fails inside MULTI without undoing the rest), MULTI/EXEC. Read after the WATCH, on any
+            // connection: a change after it aborts the EXEC, one before it is what the reads see.
+            tx.watch(keys.meta(), namespace.active());
+            List<String> found = redis.loadScriptsAndRead(scripts, List.of(Read.hashField(keys.meta(), WATERMARK),
+                    Read.hashField(keys.meta(), BUILDING), Read.string(namespace.active())));
+            String current = found.get(0);
+            String building = found.get(1);
+            String active = found.get(2);
             if (batch.watermark() != null && batch.watermark().equals(current)) {
                 return Attempt.of(Outcome.ALREADY_APPLIED);
             }
@@ -146,8 +153,6 @@ public final class RedisStore implements ModelStore {
                 // the generation readers use: its pointer must still name it. Gone: Redis lost its data (perhaps
                 // before this generation wrote a watermark). Naming another: a rebuild took over; nobody reads
                 // this generation any more and it is about to be stopped, so there is nothing to write.
-                tx.watch(namespace.active());
-                String active = redis.get(namespace.active());
                 if (active == null) {
                     return new Attempt(Outcome.LOST, List.of(), "no active generation");
                 }
@@ -155,7 +160,7 @@ public final class RedisStore implements ModelStore {
                     return Attempt.of(Outcome.REPLACED);
                 }
             }
-            String replaced = takeOver == null ? null : levelWithActive(tx, batch);
+            String replaced = takeOver == null ? null : levelWithActive(tx, batch, building, active);
             tx.multi();
             PlannedBatch.Queued queued = plan.queue(tx, keys);
             tx.hset(keys.meta(), WATERMARK, batch.watermark());
@@ -192,18 +197,16 @@ public final class RedisStore implements ModelStore {
 
     /**
      * For a rebuild's generation: the generation it replaces ("" for none) when, after the batch, it is complete
-     * and at least as new as the active one; else null. The active pointer and the active generation's meta are
-     * watched, so a batch the active generation applies meanwhile aborts this transaction and the comparison is
-     * made again.
+     * and at least as new as the active one; else null. {@code building} and {@code active} were read under WATCH;
+     * the active generation's meta is watched too, so a batch the active generation applies meanwhile aborts this
+     * transaction and the comparison is made again.
      */
-    private String levelWithActive(Transaction tx, StoreBatch batch) {
+    private String levelWithActive(Transaction tx, StoreBatch batch, String building, String active) {
         boolean built = batch.building() == Building.FINISHED
-                || (batch.building() == Building.UNCHANGED && "0".equals(redis.hget(keys.meta(), BUILDING)));
+                || (batch.building() == Building.UNCHANGED && "0".equals(building));
         if (!built || batch.watermark() == null) {
             return null;
         }
-        tx.watch(namespace.active());
-        String active = redis.get(namespace.active());
         if (active == null || active.equals(keys.generation())) {
             return active == null ? "" : active;
         }

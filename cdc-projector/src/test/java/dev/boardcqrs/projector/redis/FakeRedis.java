@@ -31,6 +31,8 @@ public final class FakeRedis implements ProjectorRedis {
     public final List<ScriptCall> calls = new ArrayList<>();
     /** EXECs attempted, aborted or not. */
     public int execs;
+    /** Round trips a client would make for the reads, script checks, WATCHes and EXECs (MULTI..EXEC is one). */
+    public int roundTrips;
     public java.util.function.Function<ScriptCall, Object> scriptReply = call -> 1L;
     public Runnable beforeExec = () -> { };
 
@@ -48,6 +50,7 @@ public final class FakeRedis implements ProjectorRedis {
 
     @Override
     public synchronized String get(String key) {
+        roundTrips++;
         return strings.get(key);
     }
 
@@ -75,6 +78,7 @@ public final class FakeRedis implements ProjectorRedis {
 
     @Override
     public synchronized String hget(String key, String field) {
+        roundTrips++;
         Map<String, String> hash = hashes.get(key);
         return hash == null ? null : hash.get(field);
     }
@@ -149,7 +153,19 @@ public final class FakeRedis implements ProjectorRedis {
     }
 
     @Override
-    public void loadScripts(Collection<LuaScript> scripts) {
+    public synchronized void loadScripts(Collection<LuaScript> scripts) {
+        roundTrips++;
+    }
+
+    @Override
+    public synchronized List<String> loadScriptsAndRead(Collection<LuaScript> scripts, List<Read> reads) {
+        roundTrips++;
+        List<String> values = new ArrayList<>();
+        for (Read read : reads) {
+            Map<String, String> hash = hashes.get(read.key());
+            values.add(read.field() == null ? strings.get(read.key()) : hash == null ? null : hash.get(read.field()));
+        }
+        return values;
     }
 
     @Override
@@ -191,6 +207,7 @@ public final class FakeRedis implements ProjectorRedis {
         @Override
         public void watch(String... keys) {
             synchronized (FakeRedis.this) {
+                roundTrips++;
                 for (String key : keys) {
                     watched.putIfAbsent(key, version(key));
                 }
@@ -253,6 +270,7 @@ public final class FakeRedis implements ProjectorRedis {
         @Override
         public List<Object> exec() {
             execs++;
+            roundTrips++;
             beforeExec.run();
             synchronized (FakeRedis.this) {
                 for (Map.Entry<String, Long> watch : watched.entrySet()) {

@@ -44,6 +44,18 @@ class RedisStoreTest {
     }
 
     @Test
+    void shouldCommitABatchOfTheActiveGenerationInThreeRoundTrips() throws Exception {
+        serving(G1, "w1");
+        redis.roundTrips = 0;
+
+        store(G1).commit(batch("w1", "w2", note(2)), none());
+
+        // WATCH, the reads with the scripts' check, MULTI/EXEC: a small batch costs its round trips
+        assertThat(redis.roundTrips).isEqualTo(3);
+        assertThat(redis.hget(G1.meta(), "watermark")).isEqualTo("w2");
+    }
+
+    @Test
     void shouldWriteNothingWhenTheWatermarkIsAlreadyTheNewOne() throws Exception {
         serving(G1, "w3"); // an earlier attempt was applied, but its answer was lost
 
