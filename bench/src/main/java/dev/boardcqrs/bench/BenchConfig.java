@@ -26,7 +26,8 @@ public record BenchConfig(
         Set<String> scenarios,
         DatabaseKind database) {
 
-    public static final Set<String> ALL_SCENARIOS = Set.of("projector", "read", "freshness", "rebuild", "memory", "catalog");
+    public static final Set<String> ALL_SCENARIOS = Set.of("projector", "read", "freshness", "rebuild", "memory", "catalog",
+            "readyourwrites");
 
     public static BenchConfig fromEnv(Env env) {
         double scale = decimal(env, "BENCH_SCALE", 1.0);

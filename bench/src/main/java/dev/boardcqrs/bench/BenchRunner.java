@@ -10,6 +10,7 @@ import dev.boardcqrs.bench.scenario.FreshnessScenario;
 import dev.boardcqrs.bench.scenario.MemoryScenario;
 import dev.boardcqrs.bench.scenario.ProjectorScenario;
 import dev.boardcqrs.bench.scenario.ReadScenario;
+import dev.boardcqrs.bench.scenario.ReadYourWritesScenario;
 import dev.boardcqrs.bench.scenario.RebuildScenario;
 import dev.boardcqrs.bench.scenario.Scenario;
 import dev.boardcqrs.embedded.DatabaseKind;
@@ -37,7 +38,8 @@ public final class BenchRunner {
     private static final Logger log = LoggerFactory.getLogger(BenchRunner.class);
     /** In this order: the projector scenario stops and restarts the projector around the seeded data first. */
     private static final List<Scenario> SCENARIOS = List.of(new ProjectorScenario(), new ReadScenario(),
-            new FreshnessScenario(), new MemoryScenario(), new RebuildScenario(), new CatalogScenario());
+            new FreshnessScenario(), new MemoryScenario(), new RebuildScenario(), new CatalogScenario(),
+            new ReadYourWritesScenario());
 
     private final BenchConfig config;
     private final Map<String, String> environment;

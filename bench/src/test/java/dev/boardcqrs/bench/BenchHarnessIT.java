@@ -47,7 +47,8 @@ class BenchHarnessIT {
         JsonNode json = MAPPER.readTree(files.get(1).toFile());
         Map<String, JsonNode> sections = new HashMap<>();
         json.path("sections").forEach(section -> sections.put(section.path("scenario").asText(), section.path("data")));
-        assertThat(sections).containsOnlyKeys("data", "projector", "read", "freshness", "memory", "rebuild", "catalog");
+        assertThat(sections).containsOnlyKeys("data", "projector", "read", "freshness", "memory", "rebuild", "catalog",
+                "readyourwrites");
 
         // 100 articles, 1,000 comments (half on the hot 1%), 1,000 likes: 2,100 rows, all snapshotted by both
         JsonNode data = sections.get("data");
@@ -87,6 +88,10 @@ class BenchHarnessIT {
         });
 
         assertThat(sections.get("memory").path("articleModelKeys").asLong()).isEqualTo(100);
+        JsonNode pairs = sections.get("readyourwrites").path("measurements");
+        assertThat(pairs.path("withToken").path("pairs").asLong()).isPositive();
+        assertThat(pairs.path("withToken").path("stale").asLong()).as("stale reads with the token").isZero();
+        assertThat(pairs.path("withoutToken").path("pairs").asLong()).isPositive();
         assertThat(sections.get("memory").path("coldModelBytesMedian").asDouble()).isGreaterThan(500);
 
         // the rebuild reads the seeded rows plus the comments (100) and likes (50) inserted while streaming

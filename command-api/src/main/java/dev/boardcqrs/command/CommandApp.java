@@ -8,6 +8,7 @@ import dev.boardcqrs.command.catalog.CatalogService;
 import dev.boardcqrs.command.catalog.ProductService;
 import dev.boardcqrs.command.comment.CommentController;
 import dev.boardcqrs.command.comment.CommentService;
+import dev.boardcqrs.command.consistency.LastCommit;
 import dev.boardcqrs.command.db.Database;
 import dev.boardcqrs.command.like.LikeController;
 import dev.boardcqrs.command.like.LikeService;
@@ -33,7 +34,8 @@ public final class CommandApp {
     }
 
     public static Javalin create(CommandApiConfig config, DataSource dataSource, UnifiedJedis redis) {
-        Database database = new Database(dataSource);
+        LastCommit commits = new LastCommit();
+        Database database = new Database(dataSource, commits);
         ViewKeys keys = new ViewKeys(config.namespace());
         Authenticator auth = new Authenticator(new BearerAuthentication(new JwtVerifier(config.jwt())));
         ArticleController articles = new ArticleController(new ArticleService(database), auth);
@@ -47,24 +49,24 @@ public final class CommandApp {
         ViewBackupJob viewBackupJob = new ViewBackupJob(redis, keys, viewBackups, config.viewBackupInterval());
 
         return HttpApps.create(config.host(), config.port(), new ServiceMetrics("command-api"), routes -> {
-            routes.post("/articles", articles::create);
-            routes.put("/articles/{articleId}", articles::update);
-            routes.delete("/articles/{articleId}", articles::delete);
-            routes.post("/articles/{articleId}/comments", comments::create);
-            routes.delete("/comments/{commentId}", comments::delete);
-            routes.post("/articles/{articleId}/likes", likes::like);
-            routes.delete("/articles/{articleId}/likes/{userId}", likes::unlike);
+            routes.post("/articles", commits.answeringToken(articles::create));
+            routes.put("/articles/{articleId}", commits.answeringToken(articles::update));
+            routes.delete("/articles/{articleId}", commits.answeringToken(articles::delete));
+            routes.post("/articles/{articleId}/comments", commits.answeringToken(comments::create));
+            routes.delete("/comments/{commentId}", commits.answeringToken(comments::delete));
+            routes.post("/articles/{articleId}/likes", commits.answeringToken(likes::like));
+            routes.delete("/articles/{articleId}/likes/{userId}", commits.answeringToken(likes::unlike));
             routes.post("/articles/{articleId}/views", views::view);
-            routes.post("/catalogs", catalogs::createCatalog);
-            routes.put("/catalogs/{catalogId}/name", catalogs::renameCatalog);
-            routes.put("/catalogs/{catalogId}/order", catalogs::reorderCatalog);
-            routes.put("/catalogs/{catalogId}/parent", catalogs::moveCatalog);
-            routes.delete("/catalogs/{catalogId}", catalogs::deleteCatalog);
-            routes.post("/products", catalogs::createProduct);
-            routes.put("/products/{productId}", catalogs::updateProduct);
-            routes.put("/products/{productId}/status", catalogs::changeProductStatus);
-            routes.put("/products/{productId}/catalog", catalogs::moveProduct);
-            routes.delete("/products/{productId}", catalogs::deleteProduct);
+            routes.post("/catalogs", commits.answeringToken(catalogs::createCatalog));
+            routes.put("/catalogs/{catalogId}/name", commits.answeringToken(catalogs::renameCatalog));
+            routes.put("/catalogs/{catalogId}/order", commits.answeringToken(catalogs::reorderCatalog));
+            routes.put("/catalogs/{catalogId}/parent", commits.answeringToken(catalogs::moveCatalog));
+            routes.delete("/catalogs/{catalogId}", commits.answeringToken(catalogs::deleteCatalog));
+            routes.post("/products", commits.answeringToken(catalogs::createProduct));
+            routes.put("/products/{productId}", commits.answeringToken(catalogs::updateProduct));
+            routes.put("/products/{productId}/status", commits.answeringToken(catalogs::changeProductStatus));
+            routes.put("/products/{productId}/catalog", commits.answeringToken(catalogs::moveProduct));
+            routes.delete("/products/{productId}", commits.answeringToken(catalogs::deleteProduct));
             OpenApiDocument.route(routes, "openapi/command-api.json");
             routes.get("/health", ctx -> {
                 if (!database.isReachable()) {

@@ -47,6 +47,21 @@ final class ProjectorProcess {
         return new ProjectorProcess(process);
     }
 
+    /** SIGSTOP: the projector stops applying changes without knowing it, as a long GC pause or a stuck host would. */
+    void pause() throws Exception {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    void resume() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -%s", signal).isZero();
+    }
+
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();

@@ -1,6 +1,7 @@
 package dev.boardcqrs.query;
 
 import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
 import java.time.Duration;
 
@@ -18,10 +19,18 @@ public record QueryApiConfig(
         Duration readThroughTimeout,
         Duration modelTtl,
         int redisPoolSize,
-        int nearCacheMegabytes) {
+        int nearCacheMegabytes,
+        Duration readAfterTimeout) {
+
+    /** Longest wait a consistency token may cause before the read goes to SQL. */
+    static final Duration MAX_READ_AFTER_TIMEOUT = Duration.ofSeconds(30);
 
     public QueryApiConfig {
         new KeyScheme(namespace); // validates the namespace
+        if (readAfterTimeout.isNegative() || readAfterTimeout.compareTo(MAX_READ_AFTER_TIMEOUT) > 0) {
+            throw new ConfigException("READ_AFTER_TIMEOUT must be between 0s and " + MAX_READ_AFTER_TIMEOUT.toSeconds()
+                    + "s, but was " + readAfterTimeout);
+        }
     }
 
     public static QueryApiConfig fromEnv(Env env) {
@@ -39,7 +48,8 @@ public record QueryApiConfig(
                 env.duration("READ_THROUGH_TIMEOUT", Duration.ofSeconds(2)),
                 env.duration("QUERY_MODEL_TTL", Duration.ofDays(1)),
                 env.integer("REDIS_POOL_SIZE", 64, 1, 1024),
-                env.integer("QUERY_NEAR_CACHE_MB", defaultNearCacheMegabytes(), 0, 1_000_000));
+                env.integer("QUERY_NEAR_CACHE_MB", defaultNearCacheMegabytes(), 0, 1_000_000),
+                env.duration("READ_AFTER_TIMEOUT", Duration.ofSeconds(1)));
     }
 
     /** A tenth of the heap this JVM may grow to: room for the hot articles without crowding the rest out. */
@@ -54,6 +64,7 @@ public record QueryApiConfig(
                 + ", namespace=" + namespace + ", viewCountCacheTtl=" + viewCountCacheTtl + ", databaseUrl="
                 + Env.redacted(databaseUrl) + ", databaseUser=" + databaseUser + ", readThroughConcurrency="
                 + readThroughConcurrency + ", readThroughTimeout=" + readThroughTimeout + ", modelTtl=" + modelTtl
-                + ", redisPoolSize=" + redisPoolSize + ", nearCacheMegabytes=" + nearCacheMegabytes + "]";
+                + ", redisPoolSize=" + redisPoolSize + ", nearCacheMegabytes=" + nearCacheMegabytes
+                + ", readAfterTimeout=" + readAfterTimeout + "]";
     }
 }

@@ -10,7 +10,12 @@ import dev.boardcqrs.query.metrics.QueryMetrics;
 import dev.boardcqrs.query.nearcache.InvalidationListener;
 import dev.boardcqrs.query.readthrough.ArticleSource;
 import dev.boardcqrs.query.readthrough.DatabaseGuard;
+import dev.boardcqrs.query.consistency.KnownOrigins;
+import dev.boardcqrs.query.consistency.ProgressWatcher;
+import dev.boardcqrs.query.consistency.ReadAfter;
+import dev.boardcqrs.query.consistency.RedisApplied;
 import io.javalin.Javalin;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.RedisClient;
@@ -30,8 +35,14 @@ public final class QueryApp {
         ServiceMetrics metrics = new ServiceMetrics("query-api");
         QueryMetrics queryMetrics = new QueryMetrics(metrics.registry());
         DatabaseGuard database = new DatabaseGuard(config.readThroughConcurrency(), config.readThroughTimeout());
+        // one thread for every read that waits for the projector; 2 ms between looks costs Redis 500 small script
+        // calls a second while anyone waits, and nothing while nobody does
+        RedisApplied applied = new RedisApplied(redis, keys);
+        ProgressWatcher watcher = new ProgressWatcher(applied, Duration.ofMillis(2));
+        ReadAfter readAfter = new ReadAfter(applied, watcher,
+                new KnownOrigins(articles::origins, System::nanoTime), config.readAfterTimeout(), queryMetrics);
         ReadServices services = new ReadServices(config, redis, keys, articles, database,
-                new ArticleLists(redis, keys, articles, database), queryMetrics);
+                new ArticleLists(redis, keys, articles, database), queryMetrics, readAfter);
         List<ReadModel> models = ReadModels.all(services);
         // without it the near caches never serve: every read goes to Redis
         InvalidationListener invalidations = config.nearCacheMegabytes() > 0 ? new InvalidationListener(
@@ -45,6 +56,7 @@ public final class QueryApp {
             });
             OpenApiDocument.route(routes, "openapi/query-api.json");
         }, events -> {
+            events.serverStopping(watcher::close);
             if (invalidations != null) {
                 events.serverStarted(invalidations::start);
                 events.serverStopping(invalidations::close);

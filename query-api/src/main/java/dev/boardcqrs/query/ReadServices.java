@@ -1,6 +1,7 @@
 package dev.boardcqrs.query;
 
 import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.query.consistency.ReadAfter;
 import dev.boardcqrs.query.list.ArticleLists;
 import dev.boardcqrs.query.metrics.QueryMetrics;
 import dev.boardcqrs.query.readthrough.ArticleSource;
@@ -9,10 +10,11 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * What query-api gives every read model: its config, Redis and the namespace's keys, the article table's SQL source
- * behind the guard that bounds database reads, owners' article lists, metrics, and the memory each near cache may use.
+ * behind the guard that bounds database reads, owners' article lists, metrics, the memory each near cache may use,
+ * and where each read may be answered from after a consistency token ({@link ReadAfter}).
  */
 public record ReadServices(QueryApiConfig config, UnifiedJedis redis, KeyScheme keys, ArticleSource articles,
-                           DatabaseGuard database, ArticleLists lists, QueryMetrics metrics) {
+                           DatabaseGuard database, ArticleLists lists, QueryMetrics metrics, ReadAfter readAfter) {
 
     /** How much memory a near cache may use (0: the near caches are off). */
     public long nearCacheBytes() {

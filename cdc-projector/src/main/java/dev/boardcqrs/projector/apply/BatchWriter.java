@@ -1,5 +1,7 @@
 package dev.boardcqrs.projector.apply;
 
+import dev.boardcqrs.common.consistency.GtidSet;
+import dev.boardcqrs.common.consistency.MalformedGtidSetException;
 import dev.boardcqrs.common.source.Positions;
 import dev.boardcqrs.projector.deadletter.DeadLetters;
 import dev.boardcqrs.projector.metrics.ProjectorMetrics;
@@ -56,14 +58,33 @@ public final class BatchWriter {
         this.backoff = new Backoff(status, metrics);
     }
 
-    /** A store and the watermark this writer last saw it commit (null for none). */
+    /**
+     * A store, the watermark this writer last saw it commit (null for none) and the source transactions it holds
+     * (what readers compare their consistency tokens with).
+     */
     private static final class Cursor {
         private final ModelStore store;
         private String watermark;
+        private GtidSet applied;
 
         Cursor(ModelStore store) {
             this.store = store;
             this.watermark = store.watermark();
+            this.applied = readable(store.applied());
+        }
+    }
+
+    /** A GTID set the projector cannot read (a newer server's syntax) names nothing: tokens then wait, then SQL. */
+    private static GtidSet readable(String gtids) {
+        if (gtids == null) {
+            return GtidSet.empty();
+        }
+        try {
+            return GtidSet.parse(gtids);
+        } catch (MalformedGtidSetException e) {
+            log.warn("source transactions '{}' are no GTID set this projector reads ({}); reads that carry a "
+                    + "consistency token will be answered from SQL", gtids, e.getMessage());
+            return GtidSet.empty();
         }
     }
 
@@ -122,6 +143,8 @@ public final class BatchWriter {
     private void commit(Cursor cursor, List<Sequenced> changes, Building building) throws InterruptedException {
         List<StoreBatch.Positioned> fresh = new ArrayList<>(changes.size());
         String watermark = cursor.watermark;
+        GtidSet applied = cursor.applied;
+        String lastGtid = null;
         for (Sequenced change : changes) {
             if (!change.snapshot() && watermark != null && change.watermark().compareTo(watermark) <= 0) {
                 status.duplicate();
@@ -129,16 +152,36 @@ public final class BatchWriter {
             }
             watermark = change.watermark();
             fresh.add(new StoreBatch.Positioned(change.change(), change.position(), change.snapshot()));
+            String gtid = change.change().position().gtid();
+            if (gtid != null && !gtid.equals(lastGtid)) { // a transaction's rows share its GTID: read it once
+                lastGtid = gtid;
+                applied = withTransaction(applied, gtid);
+            }
         }
         if (Objects.equals(watermark, cursor.watermark) && building == Building.UNCHANGED) {
             return;
         }
-        StoreBatch batch = new StoreBatch(fresh, cursor.watermark, watermark, building);
+        StoreBatch batch = new StoreBatch(fresh, cursor.watermark, watermark, building,
+                applied.equals(cursor.applied) ? null : applied.toString());
         ModelStore store = cursor.store;
         List<Refusal> refused = backoff.retrying(store.name(),
                 () -> store.commit(batch, unplannable -> keep(store, unplannable)));
         cursor.watermark = watermark;
+        cursor.applied = applied;
         keep(store, refused);
+    }
+
+    /**
+     * {@code applied} with one more source transaction (a GTID; a snapshot row carries the GTID set the snapshot
+     * read at). One the projector cannot read leaves it as it is: tokens naming it wait, then read SQL.
+     */
+    private static GtidSet withTransaction(GtidSet applied, String gtid) {
+        try {
+            return applied.union(GtidSet.parse(gtid));
+        } catch (MalformedGtidSetException | IllegalArgumentException e) {
+            log.debug("GTID '{}' not recorded for read-your-writes: {}", gtid, e.getMessage());
+            return applied;
+        }
     }
 
     /** Keeps refused changes as dead letters; the caller acknowledges the batch only after this. */
@@ -171,6 +214,7 @@ public final class BatchWriter {
         for (Cursor cursor : stores) {
             backoff.retrying(cursor.store.name(), cursor.store::startBuilding);
             cursor.watermark = null;
+            cursor.applied = GtidSet.empty();
         }
         snapshotRunning = true;
         snapshotRows = 0;

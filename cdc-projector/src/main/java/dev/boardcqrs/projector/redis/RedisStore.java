@@ -27,6 +27,7 @@ import java.util.Objects;
 public final class RedisStore implements ModelStore {
     static final String WATERMARK = "watermark";
     static final String BUILDING = "building";
+    static final String GTIDS = KeyScheme.APPLIED_GTIDS;
 
     private final ProjectorRedis redis;
     private final KeyScheme keys;
@@ -73,11 +74,17 @@ public final class RedisStore implements ModelStore {
     }
 
     @Override
+    public String applied() {
+        return redis.hget(keys.meta(), GTIDS);
+    }
+
+    @Override
     public void startBuilding() {
         // flag first: if this generation is active, from now on readers use SQL and query-api stores no model
         // that the wipe could miss
         redis.hset(keys.meta(), BUILDING, "1");
         redis.hdel(keys.meta(), WATERMARK);
+        redis.hdel(keys.meta(), GTIDS);
         redis.unlinkMatching(keys.everything(), keys.meta()::equals);
     }
 
@@ -164,6 +171,10 @@ public final class RedisStore implements ModelStore {
             tx.multi();
             PlannedBatch.Queued queued = plan.queue(tx, keys);
             tx.hset(keys.meta(), WATERMARK, batch.watermark());
+            if (batch.applied() != null) {
+                // with the models it describes: a reader that sees it sees them (read-your-writes)
+                tx.hset(keys.meta(), GTIDS, batch.applied());
+            }
             if (batch.building() != Building.UNCHANGED) {
                 tx.hset(keys.meta(), BUILDING, batch.building() == Building.STARTED ? "1" : "0");
             }

@@ -20,6 +20,11 @@ public interface ModelStore {
     /** The position of the last batch this store committed, or null when it holds none (new, or its data lost). */
     String watermark();
 
+    /** The source transactions (a GTID set as text) the last committed batch left; null when it holds none. */
+    default String applied() {
+        return null;
+    }
+
     /**
      * Empties the generation in this store and marks it as being built, before a snapshot fills it: a snapshot
      * delivers every row again, so whatever an interrupted earlier snapshot left must go.

@@ -5,13 +5,19 @@ import java.util.List;
 
 /**
  * One batch for a store: the row changes in source order, each with its position, the watermark the store should
- * still hold ({@code expected}, null for none) and the one it holds after the batch, and what happens to its
- * building flag.
+ * still hold ({@code expected}, null for none) and the one it holds after the batch, what happens to its
+ * building flag, and the source transactions (a GTID set as text) it holds after the batch: null when the batch
+ * names none (unchanged), so readers can wait for their own writes (read-your-writes).
  */
-public record StoreBatch(List<Positioned> changes, String expected, String watermark, Building building) {
+public record StoreBatch(List<Positioned> changes, String expected, String watermark, Building building,
+                         String applied) {
 
     public StoreBatch {
         changes = List.copyOf(changes);
+    }
+
+    public StoreBatch(List<Positioned> changes, String expected, String watermark, Building building) {
+        this(changes, expected, watermark, building, null);
     }
 
     /** A row change and its position as sortable text (see Positions); {@code snapshot} while a snapshot builds. */

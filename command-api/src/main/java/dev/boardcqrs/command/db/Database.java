@@ -2,6 +2,8 @@ package dev.boardcqrs.command.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.boardcqrs.command.consistency.CommitTokens;
+import dev.boardcqrs.command.consistency.LastCommit;
 import dev.boardcqrs.common.web.ApiException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -9,13 +11,26 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The connection pool and the one way services run SQL: a whole unit of work in one transaction. */
+/**
+ * The connection pool and the one way services run SQL: a whole unit of work in one transaction, after whose
+ * commit the position it reached is read for the write's consistency token.
+ */
 public final class Database {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
     private final DataSource dataSource;
+    private final CommitTokens tokens = new CommitTokens();
+    private final LastCommit lastCommit;
+
+    public Database(DataSource dataSource, LastCommit lastCommit) {
+        this.dataSource = dataSource;
+        this.lastCommit = lastCommit;
+    }
 
     public Database(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this(dataSource, new LastCommit());
     }
 
     /**
@@ -42,6 +57,7 @@ public final class Database {
             try {
                 T result = work.run(connection);
                 connection.commit();
+                lastCommit.committed(tokenAfterCommit(connection));
                 return result;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -52,6 +68,16 @@ public final class Database {
                 throw ApiException.unavailable("database is unavailable, try again later");
             }
             throw new DatabaseException(e);
+        }
+    }
+
+    // the write is committed whatever happens here: a failed read costs the answer its token, not its success
+    private String tokenAfterCommit(Connection connection) {
+        try {
+            return tokens.after(connection);
+        } catch (SQLException e) {
+            log.warn("committed, but the position for the consistency token could not be read: {}", e.toString());
+            return null;
         }
     }
 

@@ -17,7 +17,8 @@ import redis.clients.jedis.UnifiedJedis;
  * {ns}:retired            set    generations no longer used whose keys are still being removed
  * {ns}:deadletters        stream changes the projector could not apply; kept across rebuilds
  * {ns}:{gen}:meta         hash   watermark (position of the last applied batch), building (1 while a snapshot
- *                                fills an active generation: readers must use SQL meanwhile)
+ *                                fills an active generation: readers must use SQL meanwhile), gtids (the source
+ *                                transactions applied, a GTID set: what consistency tokens are compared with)
  * {ns}:{gen}:...          the read models' own keys; every one of them is removed with its generation
  * </pre>
  *
@@ -26,6 +27,8 @@ import redis.clients.jedis.UnifiedJedis;
  */
 public record KeyScheme(String namespace, String generation) {
     public static final String DEFAULT_NAMESPACE = "cqrs";
+    /** The field of a generation's meta that holds the source transactions it has applied, as a GTID set. */
+    public static final String APPLIED_GTIDS = "gtids";
 
     public KeyScheme {
         if (namespace == null || !namespace.matches("[A-Za-z0-9_.-]{1,64}")) {

@@ -2,6 +2,8 @@ package dev.boardcqrs.query.article;
 
 import dev.boardcqrs.common.web.ApiException;
 import dev.boardcqrs.common.web.Params;
+import dev.boardcqrs.query.consistency.ReadAfter;
+import dev.boardcqrs.query.consistency.ReadMode;
 import io.javalin.http.Context;
 import java.util.Map;
 
@@ -12,27 +14,33 @@ public final class ArticleController {
     public static final int MAX_PAGE = 100_000;
 
     private final ArticleQueries queries;
+    private final ReadAfter readAfter;
 
-    public ArticleController(ArticleQueries queries) {
+    public ArticleController(ArticleQueries queries, ReadAfter readAfter) {
         this.queries = queries;
+        this.readAfter = readAfter;
     }
 
     public void article(Context ctx) {
         long articleId = Params.positiveId(ctx, "articleId");
-        ctx.json(queries.find(articleId)
+        ReadMode mode = readAfter.mode(ctx);
+        ctx.json(queries.find(articleId, mode)
                 .orElseThrow(() -> ApiException.notFound("article " + articleId + " does not exist")));
     }
 
     public void page(Context ctx) {
         long boardId = Params.positiveId(ctx, "boardId");
         int page = (int) Params.queryNumber(ctx, "page", 1, MAX_PAGE);
-        ctx.json(queries.page(boardId, page, pageSize(ctx)));
+        int pageSize = pageSize(ctx);
+        ctx.json(queries.page(boardId, page, pageSize, readAfter.mode(ctx)));
     }
 
     public void scroll(Context ctx) {
         long boardId = Params.positiveId(ctx, "boardId");
         long lastArticleId = Params.queryNumber(ctx, "lastArticleId", 0, Long.MAX_VALUE);
-        ctx.json(Map.of("articles", queries.scroll(boardId, pageSize(ctx), lastArticleId == 0 ? null : lastArticleId)));
+        int pageSize = pageSize(ctx);
+        ctx.json(Map.of("articles", queries.scroll(boardId, pageSize, lastArticleId == 0 ? null : lastArticleId,
+                readAfter.mode(ctx))));
     }
 
     private static int pageSize(Context ctx) {

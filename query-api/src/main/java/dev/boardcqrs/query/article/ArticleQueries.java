@@ -5,6 +5,7 @@ import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.query.QueryScripts;
+import dev.boardcqrs.query.consistency.ReadMode;
 import dev.boardcqrs.query.list.ArticleLists;
 import dev.boardcqrs.query.metrics.QueryMetrics;
 import dev.boardcqrs.query.nearcache.NearCache;
@@ -65,19 +66,24 @@ public final class ArticleQueries {
     }
 
     public Optional<ArticleView> find(long articleId) {
-        List<ArticleView> found = articles(List.of(articleId));
+        return find(articleId, ReadMode.CACHED);
+    }
+
+    /** The article as {@code mode} allows reading it (see {@link ReadMode}). */
+    public Optional<ArticleView> find(long articleId, ReadMode mode) {
+        List<ArticleView> found = articles(List.of(articleId), mode);
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
     /** Page {@code page} (from 1) of the board's articles, newest first, with the board's article count. */
-    public ArticlePage page(long boardId, int page, int pageSize) {
-        ArticleLists.Ids ids = lists.page(board(boardId), page, pageSize);
-        return new ArticlePage(articles(ids.ids()), ids.count());
+    public ArticlePage page(long boardId, int page, int pageSize, ReadMode mode) {
+        ArticleLists.Ids ids = lists.page(board(boardId), page, pageSize, mode);
+        return new ArticlePage(articles(ids.ids(), mode), ids.count());
     }
 
     /** The {@code pageSize} articles below {@code lastArticleId} (from the newest when it is null). */
-    public List<ArticleView> scroll(long boardId, int pageSize, Long lastArticleId) {
-        return articles(lists.after(board(boardId), lastArticleId, pageSize).ids());
+    public List<ArticleView> scroll(long boardId, int pageSize, Long lastArticleId, ReadMode mode) {
+        return articles(lists.after(board(boardId), lastArticleId, pageSize, mode).ids(), mode);
     }
 
     private static ArticleLists.Owner board(long boardId) {
@@ -86,21 +92,33 @@ public final class ArticleQueries {
 
     /** The articles with these ids that exist, in this order, each with its view count. */
     public List<ArticleView> articles(List<Long> ids) {
+        return articles(ids, ReadMode.CACHED);
+    }
+
+    /**
+     * The articles with these ids that exist, in this order, each with its view count; the models from where
+     * {@code mode} allows (a read after a token skips the near cache, or reads SQL only).
+     */
+    public List<ArticleView> articles(List<Long> ids, ReadMode mode) {
         Map<Long, ArticleModel> models = new HashMap<>();
         List<Long> notKept = new ArrayList<>();
-        for (long id : ids) {
-            ArticleModel kept = nearCache.get(id);
-            if (kept != null) {
-                models.put(id, kept);
-            } else {
-                notKept.add(id);
+        if (mode == ReadMode.DATABASE) {
+            models.putAll(readThrough.fromDatabase(ids));
+        } else {
+            for (long id : ids) {
+                ArticleModel kept = mode == ReadMode.CACHED ? nearCache.get(id) : null;
+                if (kept != null) {
+                    models.put(id, kept);
+                } else {
+                    notKept.add(id);
+                }
             }
+            metrics.nearCacheHits(models.size());
         }
-        metrics.nearCacheHits(models.size());
         ViewCounts.Claim counts = views.claim(ids);
         List<Long> countsToRead = counts.toLoad();
         if (!notKept.isEmpty() || !countsToRead.isEmpty()) {
-            models.putAll(readFromRedis(notKept, counts, countsToRead));
+            models.putAll(readFromRedis(notKept, counts, countsToRead, mode == ReadMode.CACHED));
         }
         Map<Long, Long> viewCounts = counts.counts();
         List<ArticleView> articles = new ArrayList<>(ids.size());
@@ -115,11 +133,12 @@ public final class ArticleQueries {
 
     /**
      * Reads the models of {@code ids} and the counts the claim must load, in one round trip; keeps the models in
-     * the near cache, and builds those Redis lacks from SQL.
+     * the near cache (when {@code keep}), and builds those Redis lacks from SQL.
      */
-    private Map<Long, ArticleModel> readFromRedis(List<Long> ids, ViewCounts.Claim counts, List<Long> countsToRead) {
+    private Map<Long, ArticleModel> readFromRedis(List<Long> ids, ViewCounts.Claim counts, List<Long> countsToRead,
+                                                  boolean keep) {
         Map<Long, NearCache.Reservation> reservations = new HashMap<>();
-        for (long id : ids) {
+        for (long id : keep ? ids : List.<Long>of()) {
             NearCache.Reservation reservation = nearCache.reserve(id);
             if (reservation != null) {
                 reservations.put(id, reservation);

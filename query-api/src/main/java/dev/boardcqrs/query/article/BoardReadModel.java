@@ -5,6 +5,7 @@ import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.view.ViewKeys;
 import dev.boardcqrs.query.ReadModel;
 import dev.boardcqrs.query.ReadServices;
+import dev.boardcqrs.query.consistency.ReadAfter;
 import dev.boardcqrs.query.nearcache.InvalidationTarget;
 import dev.boardcqrs.query.nearcache.NearCache;
 import dev.boardcqrs.query.readthrough.ReadThrough;
@@ -20,8 +21,10 @@ public final class BoardReadModel implements ReadModel {
     private final NearCache<Long, ArticleModel> nearCache;
     private final ViewCounts views;
     private final ArticleQueries articles;
+    private final ReadAfter readAfter;
 
     public BoardReadModel(ReadServices services) {
+        this.readAfter = services.readAfter();
         this.nearCache = new NearCache<>(services.nearCacheBytes(), ArticleQueries::heapBytes);
         // a view count kept beyond its TTL is worth keeping while its article's model is kept (about 1 KB)
         this.views = new ViewCounts(services.redis(), new ViewKeys(services.keys()),
@@ -41,7 +44,7 @@ public final class BoardReadModel implements ReadModel {
 
     @Override
     public void routes(RoutesConfig routes) {
-        ArticleController controller = new ArticleController(articles);
+        ArticleController controller = new ArticleController(articles, readAfter);
         routes.get("/articles/{articleId}", controller::article);
         routes.get("/boards/{boardId}/articles", controller::page);
         routes.get("/boards/{boardId}/articles/infinite-scroll", controller::scroll);

@@ -6,6 +6,7 @@ import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.common.web.ApiException;
 import dev.boardcqrs.query.QueryScripts;
+import dev.boardcqrs.query.consistency.ReadMode;
 import dev.boardcqrs.query.nearcache.NearCache;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -42,13 +43,19 @@ public final class CatalogQueries {
 
     /** {@code {"catalogs": [...]}}: the roots of the displayed tree, each with its displayed subtree, as JSON. */
     public byte[] treeJson() {
-        byte[] kept = treeCache.get(TREE);
+        return treeJson(ReadMode.CACHED);
+    }
+
+    /** The tree as {@code mode} allows reading it: a read after a token skips the kept tree. */
+    public byte[] treeJson(ReadMode mode) {
+        requireRedis(mode);
+        byte[] kept = mode == ReadMode.CACHED ? treeCache.get(TREE) : null;
         if (kept != null) {
             // a kept tree is current, but whether the generation is being built is not reported: one small read
             answer(TREE_SCRIPT.call(redis, List.of(), List.of(keys.namespace(), "check")));
             return kept;
         }
-        NearCache.Reservation reservation = treeCache.reserve(TREE);
+        NearCache.Reservation reservation = mode == ReadMode.CACHED ? treeCache.reserve(TREE) : null;
         try {
             byte[] json = JSON.writeValueAsBytes(Map.of("catalogs", tree()));
             treeCache.store(TREE, reservation, json);
@@ -78,7 +85,8 @@ public final class CatalogQueries {
     }
 
     /** Page {@code page} (from 1) of the ON_SALE products under a displayed catalog; empty when not displayed. */
-    public Optional<ProductView.Page> products(long catalogId, int page, int pageSize) {
+    public Optional<ProductView.Page> products(long catalogId, int page, int pageSize, ReadMode mode) {
+        requireRedis(mode);
         long first = (long) (page - 1) * pageSize;
         List<?> flat = answer(PRODUCTS.call(redis, List.of(), List.of(keys.namespace(), Long.toString(catalogId),
                 Long.toString(first), Long.toString(first + pageSize - 1))));
@@ -94,6 +102,17 @@ public final class CatalogQueries {
                     fields.get("updatedAt")));
         }
         return Optional.of(new ProductView.Page(products, total));
+    }
+
+    /**
+     * The catalog display has no SQL path (a recursive query over the whole tree per request is the load it exists to
+     * take off the database), so a read whose token the projector did not reach in time cannot be answered fresh.
+     */
+    private static void requireRedis(ReadMode mode) {
+        if (mode == ReadMode.DATABASE) {
+            throw ApiException.unavailable("the catalog display has not reached this consistency token yet, "
+                    + "try again shortly");
+        }
     }
 
     private static List<?> answer(Object reply) {

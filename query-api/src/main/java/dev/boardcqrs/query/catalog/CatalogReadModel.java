@@ -3,6 +3,7 @@ package dev.boardcqrs.query.catalog;
 import dev.boardcqrs.common.catalog.CatalogKeys;
 import dev.boardcqrs.query.ReadModel;
 import dev.boardcqrs.query.ReadServices;
+import dev.boardcqrs.query.consistency.ReadAfter;
 import dev.boardcqrs.query.nearcache.InvalidationTarget;
 import dev.boardcqrs.query.nearcache.NearCache;
 import io.javalin.config.RoutesConfig;
@@ -12,15 +13,17 @@ import java.util.List;
 public final class CatalogReadModel implements ReadModel {
     private final NearCache<String, byte[]> tree;
     private final CatalogQueries queries;
+    private final ReadAfter readAfter;
 
     public CatalogReadModel(ReadServices services) {
         this.tree = new NearCache<>(services.nearCacheBytes(), json -> json.length);
         this.queries = new CatalogQueries(services.redis(), services.keys(), tree);
+        this.readAfter = services.readAfter();
     }
 
     @Override
     public void routes(RoutesConfig routes) {
-        CatalogController controller = new CatalogController(queries);
+        CatalogController controller = new CatalogController(queries, readAfter);
         routes.get("/catalogs/tree", controller::tree);
         routes.get("/catalogs/{catalogId}/products", controller::products);
     }

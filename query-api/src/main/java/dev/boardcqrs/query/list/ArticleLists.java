@@ -3,6 +3,7 @@ package dev.boardcqrs.query.list;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.query.QueryScripts;
+import dev.boardcqrs.query.consistency.ReadMode;
 import dev.boardcqrs.query.readthrough.ArticleSource;
 import dev.boardcqrs.query.readthrough.DatabaseGuard;
 import java.util.ArrayList;
@@ -41,8 +42,11 @@ public final class ArticleLists {
     }
 
     /** Page {@code page} (from 1) of the owner's article ids, newest first, with the owner's article count. */
-    public Ids page(Owner owner, int page, int pageSize) {
+    public Ids page(Owner owner, int page, int pageSize, ReadMode mode) {
         long first = (long) (page - 1) * pageSize;
+        if (mode == ReadMode.DATABASE) {
+            return new Ids(fromDatabase(owner, Long.MAX_VALUE, first, pageSize), count(owner, -1));
+        }
         ListRead read = read(owner, "page", Long.toString(first), Long.toString(first + pageSize - 1));
         List<Long> ids = new ArrayList<>(read.ids());
         if (ids.size() < pageSize && read.incomplete()) {
@@ -59,7 +63,11 @@ public final class ArticleLists {
      * The {@code pageSize} ids below {@code lastArticleId} (from the newest when it is null); the count only when
      * Redis holds it.
      */
-    public Ids after(Owner owner, Long lastArticleId, int pageSize) {
+    public Ids after(Owner owner, Long lastArticleId, int pageSize, ReadMode mode) {
+        if (mode == ReadMode.DATABASE) {
+            return new Ids(fromDatabase(owner, lastArticleId == null ? Long.MAX_VALUE : lastArticleId, 0, pageSize),
+                    -1);
+        }
         ListRead read = read(owner, "after", lastArticleId == null ? "+inf" : lastArticleId.toString(),
                 Integer.toString(pageSize));
         List<Long> ids = new ArrayList<>(read.ids());
@@ -69,6 +77,11 @@ public final class ArticleLists {
                     pageSize - ids.size())));
         }
         return new Ids(ids, read.count());
+    }
+
+    /** Ids from SQL alone: for a read whose consistency token the lists in Redis did not reach in time. */
+    private List<Long> fromDatabase(Owner owner, long below, long skip, int limit) {
+        return database.read(() -> source.articleIds(owner.column(), owner.id(), below, skip, limit));
     }
 
     /** {@code known} when it is a count, else the owner's article count from SQL. */

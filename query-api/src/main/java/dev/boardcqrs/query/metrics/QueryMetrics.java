@@ -8,7 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * What query-api counts beyond requests: how often an article model was found without SQL (hit: in the near
  * cache or Redis) or not (miss), how often the near cache answered, how many models the read-through rebuilt
- * from SQL, and how many read-through reads failed (the answer was then 503).
+ * from SQL, how many read-through reads failed (the answer was then 503), and how reads after a consistency token
+ * were answered.
  */
 public final class QueryMetrics {
     private final Counter hits;
@@ -60,6 +61,15 @@ public final class QueryMetrics {
 
     public void rebuilt(int models) {
         rebuilds.increment(models);
+    }
+
+    /**
+     * A read that carried a consistency token, by where its answer came from: {@code redis} (covered at once),
+     * {@code waited} (covered after waiting for the projector), {@code database} (the wait ran out).
+     */
+    public void readAfter(String outcome) {
+        Counter.builder("query.readafter").description("reads that carried a consistency token, by outcome")
+                .tag("outcome", outcome).register(registry).increment();
     }
 
     /** A read-through that failed, tagged with the exception's class name (a small, fixed set). */

@@ -1,6 +1,7 @@
 package dev.boardcqrs.query.readthrough;
 
 import dev.boardcqrs.common.board.ArticleModel;
+import dev.boardcqrs.common.consistency.GtidSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,14 @@ public interface ArticleSource {
 
     /** How many articles {@code column} names {@code owner} in. */
     long articleCount(String column, long owner);
+
+    /**
+     * The origin servers the database knows: those of its GTID state and itself, so a consistency token of another
+     * database can be told apart. Empty when it cannot tell.
+     */
+    default List<GtidSet.Origin> origins() {
+        return List.of();
+    }
 
     /** {@code position} is the sortable binlog position (see Positions) the read corresponds to. */
     record Snapshot(String position, Map<Long, ArticleModel> articles) {

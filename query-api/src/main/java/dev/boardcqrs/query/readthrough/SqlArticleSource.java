@@ -2,6 +2,7 @@ package dev.boardcqrs.query.readthrough;
 
 import dev.boardcqrs.common.binlog.BinlogStatus;
 import dev.boardcqrs.common.board.ArticleModel;
+import dev.boardcqrs.common.consistency.GtidSet;
 import dev.boardcqrs.common.source.Positions;
 import dev.boardcqrs.common.source.Timestamps;
 import java.sql.Connection;
@@ -161,6 +162,29 @@ public final class SqlArticleSource implements ArticleSource {
             throw new IllegalArgumentException("not a column name: " + column);
         }
         return column;
+    }
+
+    /**
+     * MariaDB: the servers of each domain in its binlog state, and itself in its own domain; MySQL: the uuids of
+     * gtid_executed, and its own uuid. Reading these variables needs no grant.
+     */
+    @Override
+    public List<GtidSet.Origin> origins() {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            boolean maria = isMariaDb(connection);
+            try (ResultSet rs = statement.executeQuery(maria
+                    ? "SELECT @@GLOBAL.gtid_binlog_state, @@GLOBAL.gtid_domain_id, @@GLOBAL.server_id"
+                    : "SELECT @@GLOBAL.gtid_executed, @@GLOBAL.server_uuid")) {
+                rs.next();
+                List<GtidSet.Origin> origins = new ArrayList<>(GtidSet.parse(rs.getString(1)).origins());
+                origins.add(maria ? new GtidSet.Origin(Long.toString(rs.getLong(2)), Long.toString(rs.getLong(3)))
+                        : new GtidSet.Origin(rs.getString(2).toLowerCase(), rs.getString(2).toLowerCase()));
+                connection.commit();
+                return origins;
+            }
+        } catch (SQLException e) {
+            throw new SourceUnavailableException(e);
+        }
     }
 
     private boolean isMariaDb(Connection connection) throws SQLException {

@@ -3,6 +3,7 @@ package dev.boardcqrs.query.writer;
 import dev.boardcqrs.common.writer.WriterKeys;
 import dev.boardcqrs.query.article.ArticleQueries;
 import dev.boardcqrs.query.article.ArticleView;
+import dev.boardcqrs.query.consistency.ReadMode;
 import dev.boardcqrs.query.list.ArticleLists;
 import java.util.List;
 
@@ -20,10 +21,10 @@ public final class WriterQueries {
     }
 
     /** The {@code pageSize} articles of the writer below {@code lastArticleId} (from the newest when null). */
-    public WriterPage articles(long writerId, int pageSize, Long lastArticleId) {
+    public WriterPage articles(long writerId, int pageSize, Long lastArticleId, ReadMode mode) {
         ArticleLists.Owner writer = new ArticleLists.Owner(WriterKeys.WRITER + writerId, "writer_id", writerId);
-        ArticleLists.Ids ids = lists.after(writer, lastArticleId, pageSize);
-        return new WriterPage(articles.articles(ids.ids()), lists.count(writer, ids.count()));
+        ArticleLists.Ids ids = lists.after(writer, lastArticleId, pageSize, mode);
+        return new WriterPage(articles.articles(ids.ids(), mode), lists.count(writer, ids.count()));
     }
 
     /** A page of a writer's articles and how many the writer has. */

@@ -5,6 +5,7 @@ import dev.boardcqrs.query.ReadModel;
 import dev.boardcqrs.query.ReadServices;
 import dev.boardcqrs.query.article.ArticleController;
 import dev.boardcqrs.query.article.ArticleQueries;
+import dev.boardcqrs.query.consistency.ReadAfter;
 import dev.boardcqrs.query.nearcache.InvalidationTarget;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -17,10 +18,12 @@ import java.util.List;
  */
 public final class WriterReadModel implements ReadModel {
     private final WriterQueries queries;
+    private final ReadAfter readAfter;
 
     /** {@code articles}: the board model's article reads. */
     public WriterReadModel(ReadServices services, ArticleQueries articles) {
         this.queries = new WriterQueries(services.lists(), articles);
+        this.readAfter = services.readAfter();
     }
 
     @Override
@@ -32,7 +35,7 @@ public final class WriterReadModel implements ReadModel {
         long userId = Params.positiveId(ctx, "userId");
         int pageSize = (int) Params.queryNumber(ctx, "pageSize", 20, ArticleController.MAX_PAGE_SIZE);
         long lastArticleId = Params.queryNumber(ctx, "lastArticleId", 0, Long.MAX_VALUE);
-        ctx.json(queries.articles(userId, pageSize, lastArticleId == 0 ? null : lastArticleId));
+        ctx.json(queries.articles(userId, pageSize, lastArticleId == 0 ? null : lastArticleId, readAfter.mode(ctx)));
     }
 
     @Override

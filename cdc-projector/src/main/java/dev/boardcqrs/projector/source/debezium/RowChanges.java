@@ -81,10 +81,19 @@ public final class RowChanges {
                 number(offset.get("pos"), Optional.ofNullable(source.getInt64("pos")).orElse(0L)),
                 number(offset.get("event"), 0),
                 number(offset.get("row"), 0),
-                source.schema().field("gtid") == null ? null : source.getString("gtid"),
+                gtid(source, offset),
                 snapshot != null && !"false".equals(snapshot),
                 "last".equals(snapshot),
                 newKey);
+    }
+
+    /**
+     * The GTID of the change's transaction; a snapshot row has none, and then the GTID set the offset records
+     * (where the snapshot read), which the snapshot's rows contain.
+     */
+    private static String gtid(Struct source, Map<String, ?> offset) {
+        String gtid = source.schema().field("gtid") == null ? null : source.getString("gtid");
+        return gtid != null ? gtid : offset.get("gtids") instanceof String gtids ? gtids : null;
     }
 
     private static long number(Object value, long fallback) {

@@ -1,0 +1,19 @@
+package dev.boardcqrs.query.consistency;
+
+import dev.boardcqrs.common.consistency.GtidSet;
+
+/**
+ * What the read models hold, as far as tokens are concerned: the source transactions the active generation has
+ * applied, or {@code fromSql} while there is no generation to read (none yet, or a snapshot is building it), when
+ * reads are answered from SQL, which holds every commit.
+ */
+public record Applied(boolean fromSql, GtidSet gtids) {
+
+    public static Applied readingSql() {
+        return new Applied(true, GtidSet.empty());
+    }
+
+    public boolean covers(GtidSet token) {
+        return fromSql || gtids.covers(token);
+    }
+}

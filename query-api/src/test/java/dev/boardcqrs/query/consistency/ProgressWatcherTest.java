@@ -1,0 +1,87 @@
+package dev.boardcqrs.query.consistency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.boardcqrs.common.consistency.GtidSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ProgressWatcherTest {
+    private final AtomicReference<Applied> applied = new AtomicReference<>(new Applied(false, GtidSet.parse("0-1-10")));
+    private final AtomicInteger reads = new AtomicInteger();
+    private final ProgressWatcher watcher = new ProgressWatcher(() -> {
+        reads.incrementAndGet();
+        return applied.get();
+    }, Duration.ofMillis(1));
+
+    @AfterEach
+    void close() {
+        watcher.close();
+    }
+
+    @Test
+    void shouldCompleteEachWaitOnceTheProjectorReachesItsToken() {
+        CompletableFuture<Void> eleven = watcher.whenCovered(GtidSet.parse("0-1-11"));
+        CompletableFuture<Void> twelve = watcher.whenCovered(GtidSet.parse("0-1-12"));
+        await().during(Duration.ofMillis(50)).atMost(Duration.ofSeconds(1)).until(() -> !eleven.isDone());
+
+        applied.set(new Applied(false, GtidSet.parse("0-1-11")));
+        await().atMost(Duration.ofSeconds(5)).until(eleven::isDone);
+        assertThat(twelve).isNotDone();
+
+        applied.set(new Applied(false, GtidSet.parse("0-1-12")));
+        await().atMost(Duration.ofSeconds(5)).until(twelve::isDone);
+        await().atMost(Duration.ofSeconds(5)).until(() -> watcher.waiting() == 0);
+    }
+
+    @Test
+    void shouldAskRedisNothingWhileNobodyWaits() {
+        CompletableFuture<Void> covered = watcher.whenCovered(GtidSet.parse("0-1-10"));
+        await().atMost(Duration.ofSeconds(5)).until(covered::isDone);
+        await().atMost(Duration.ofSeconds(5)).until(() -> watcher.waiting() == 0);
+        int readsWhenIdle = reads.get();
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> reads.get() == readsWhenIdle);
+    }
+
+    @Test
+    void shouldServeManyWaitersWithOneReadPerRound() {
+        List<CompletableFuture<Void>> waits = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            waits.add(watcher.whenCovered(GtidSet.parse("0-1-" + (11 + i % 2))));
+        }
+        await().during(Duration.ofMillis(50)).atMost(Duration.ofSeconds(1)).until(() -> reads.get() > 0);
+        int before = reads.get();
+        applied.set(new Applied(false, GtidSet.parse("0-1-12")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> waits.stream().allMatch(CompletableFuture::isDone));
+        // 1,000 waiters, one watcher: a handful of rounds, not a read per waiter
+        assertThat(reads.get() - before).isLessThan(100);
+    }
+
+    @Test
+    void shouldDropAWaitItsReaderGaveUp() {
+        CompletableFuture<Void> given = watcher.whenCovered(GtidSet.parse("0-1-99"));
+        given.cancel(false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> watcher.waiting() == 0);
+    }
+
+    @Test
+    void shouldKeepWatchingWhenARoundFails() {
+        AtomicInteger failures = new AtomicInteger();
+        try (ProgressWatcher flaky = new ProgressWatcher(() -> {
+            if (failures.incrementAndGet() <= 3) {
+                throw new IllegalStateException("Redis went away");
+            }
+            return applied.get();
+        }, Duration.ofMillis(1))) {
+            CompletableFuture<Void> covered = flaky.whenCovered(GtidSet.parse("0-1-10"));
+            await().atMost(Duration.ofSeconds(5)).until(covered::isDone);
+        }
+    }
+}
