@@ -12,6 +12,7 @@ import dev.boardcqrs.bench.scenario.ProjectorScenario;
 import dev.boardcqrs.bench.scenario.ReadScenario;
 import dev.boardcqrs.bench.scenario.ReadYourWritesScenario;
 import dev.boardcqrs.bench.scenario.RebuildScenario;
+import dev.boardcqrs.bench.scenario.RedisDownScenario;
 import dev.boardcqrs.bench.scenario.Scenario;
 import dev.boardcqrs.embedded.DatabaseKind;
 import dev.boardcqrs.embedded.EmbeddedDatabase;
@@ -39,7 +40,7 @@ public final class BenchRunner {
     /** In this order: the projector scenario stops and restarts the projector around the seeded data first. */
     private static final List<Scenario> SCENARIOS = List.of(new ProjectorScenario(), new ReadScenario(),
             new FreshnessScenario(), new MemoryScenario(), new RebuildScenario(), new CatalogScenario(),
-            new ReadYourWritesScenario());
+            new ReadYourWritesScenario(), new RedisDownScenario());
 
     private final BenchConfig config;
     private final Map<String, String> environment;

@@ -48,7 +48,7 @@ class BenchHarnessIT {
         Map<String, JsonNode> sections = new HashMap<>();
         json.path("sections").forEach(section -> sections.put(section.path("scenario").asText(), section.path("data")));
         assertThat(sections).containsOnlyKeys("data", "projector", "read", "freshness", "memory", "rebuild", "catalog",
-                "readyourwrites");
+                "readyourwrites", "redis-down");
 
         // 100 articles, 1,000 comments (half on the hot 1%), 1,000 likes: 2,100 rows, all snapshotted by both
         JsonNode data = sections.get("data");
@@ -106,6 +106,14 @@ class BenchHarnessIT {
                 .isPositive();
         assertThat(catalog.path("treeErrors").asLong()).isZero();
         assertThat(catalog.path("treeThroughput").asDouble()).isPositive();
+
+        // two workloads x two targets; at c=2 query-api's four database reads at once refuse nobody
+        JsonNode redisDown = sections.get("redis-down").path("measurements");
+        assertThat(redisDown).hasSize(4);
+        redisDown.forEach(read -> {
+            assertThat(read.path("errors").asLong()).as(read.toString()).isZero();
+            assertThat(read.path("requests").asLong()).as(read.toString()).isPositive();
+        });
 
         assertThat(json.path("targets")).hasSizeGreaterThanOrEqualTo(7);
         assertThat(json.path("machine").path("cores").asInt()).isPositive();

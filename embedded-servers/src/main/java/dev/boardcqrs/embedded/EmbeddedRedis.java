@@ -53,6 +53,28 @@ public final class EmbeddedRedis implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
+    /**
+     * Kills the server and keeps its port: clients find nothing listening, as when Redis dies. {@link #startAgain}
+     * brings it back on the same port, empty (it keeps nothing on disk), as a restarted Redis without persistence.
+     */
+    public void kill() {
+        try {
+            server.stop();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Redis on port " + port + " did not stop", e);
+        }
+        log.info("Redis on 127.0.0.1:{} stopped", port);
+    }
+
+    public void startAgain() {
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Redis did not start again on port " + port, e);
+        }
+        log.info("Redis started again on 127.0.0.1:{}", port);
+    }
+
     @Override
     public void close() {
         try {

@@ -18,6 +18,7 @@ import dev.boardcqrs.projector.ProjectorConfig;
 import dev.boardcqrs.query.QueryApiConfig;
 import dev.boardcqrs.query.QueryApp;
 import dev.boardcqrs.query.readthrough.QueryDatabase;
+import dev.boardcqrs.query.catalog.SqlCatalogSource;
 import dev.boardcqrs.query.readthrough.SqlArticleSource;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -125,7 +126,8 @@ public final class DevStack implements AutoCloseable {
 
         HikariDataSource queryPool = QueryDatabase.pool(queryConfig);
         Javalin queryApi = QueryApp.create(queryConfig, redis,
-                new SqlArticleSource(queryPool, queryConfig.readThroughTimeout())).start();
+                new SqlArticleSource(queryPool, queryConfig.readThroughTimeout()),
+                new SqlCatalogSource(queryPool, queryConfig.readThroughTimeout())).start();
 
         return new DevStack(database, redisServer, redis, commandPool, queryPool, commandApi, queryApi, projectorConfig, projector,
                 commandConfig.jwt(), generatedSecret, generatedAdminToken);

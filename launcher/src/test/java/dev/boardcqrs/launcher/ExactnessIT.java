@@ -383,6 +383,11 @@ class ExactnessIT {
         public long articleCount(String column, long owner) {
             return real.articleCount(column, owner);
         }
+
+        @Override
+        public Map<Long, Long> backedUpViewCounts(Collection<Long> articleIds) {
+            return real.backedUpViewCounts(articleIds);
+        }
     }
 
     private static long articleWithComments(long board, int comments) throws Exception {

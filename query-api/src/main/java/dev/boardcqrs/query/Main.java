@@ -3,6 +3,7 @@ package dev.boardcqrs.query;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.common.process.GracefulShutdown;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.boardcqrs.query.catalog.SqlCatalogSource;
 import dev.boardcqrs.query.readthrough.QueryDatabase;
 import dev.boardcqrs.query.readthrough.SqlArticleSource;
 import io.javalin.Javalin;
@@ -22,8 +23,8 @@ public final class Main {
         QueryApiConfig config = Env.loadOrExit("query-api", QueryApiConfig::fromEnv);
         RedisClient redis = RedisClients.pooled(config.redisUrl(), config.redisPoolSize());
         HikariDataSource database = QueryDatabase.pool(config);
-        Javalin app = QueryApp.create(config, redis,
-                new SqlArticleSource(database, config.readThroughTimeout())).start();
+        Javalin app = QueryApp.create(config, redis, new SqlArticleSource(database, config.readThroughTimeout()),
+                new SqlCatalogSource(database, config.readThroughTimeout())).start();
         GracefulShutdown.install("query-api", () -> {
             app.stop();
             redis.close();

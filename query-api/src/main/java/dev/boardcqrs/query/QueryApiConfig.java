@@ -4,6 +4,7 @@ import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
 import java.time.Duration;
+import java.util.Set;
 
 /** Everything query-api can be told, read once from the environment and validated at start-up. */
 public record QueryApiConfig(
@@ -20,7 +21,14 @@ public record QueryApiConfig(
         Duration modelTtl,
         int redisPoolSize,
         int nearCacheMegabytes,
-        Duration readAfterTimeout) {
+        Duration readAfterTimeout,
+        int readThroughWaiting,
+        boolean databaseFallback,
+        int breakerFailureRate,
+        int breakerWindow,
+        Duration breakerOpenFor,
+        int breakerProbes,
+        Duration catalogFallbackTtl) {
 
     /** Longest wait a consistency token may cause before the read goes to SQL. */
     static final Duration MAX_READ_AFTER_TIMEOUT = Duration.ofSeconds(30);
@@ -30,6 +38,10 @@ public record QueryApiConfig(
         if (readAfterTimeout.isNegative() || readAfterTimeout.compareTo(MAX_READ_AFTER_TIMEOUT) > 0) {
             throw new ConfigException("READ_AFTER_TIMEOUT must be between 0s and " + MAX_READ_AFTER_TIMEOUT.toSeconds()
                     + "s, but was " + readAfterTimeout);
+        }
+        if (breakerOpenFor.isZero()) {
+            // zero would probe Redis with every request again: the breaker would never spare a request its wait
+            throw new ConfigException("REDIS_BREAKER_OPEN_FOR must be longer than 0, such as 2s");
         }
     }
 
@@ -49,7 +61,14 @@ public record QueryApiConfig(
                 env.duration("QUERY_MODEL_TTL", Duration.ofDays(1)),
                 env.integer("REDIS_POOL_SIZE", 64, 1, 1024),
                 env.integer("QUERY_NEAR_CACHE_MB", defaultNearCacheMegabytes(), 0, 1_000_000),
-                env.duration("READ_AFTER_TIMEOUT", Duration.ofSeconds(1)));
+                env.duration("READ_AFTER_TIMEOUT", Duration.ofSeconds(1)),
+                env.integer("READ_THROUGH_WAITING", 16, 0, 10_000),
+                env.oneOf("REDIS_DOWN_FALLBACK", "database", Set.of("database", "none")).equals("database"),
+                env.integer("REDIS_BREAKER_FAILURE_RATE", 50, 1, 100),
+                env.integer("REDIS_BREAKER_WINDOW", 20, 2, 1000),
+                env.duration("REDIS_BREAKER_OPEN_FOR", Duration.ofSeconds(2)),
+                env.integer("REDIS_BREAKER_PROBES", 3, 1, 100),
+                env.duration("CATALOG_FALLBACK_TTL", Duration.ofSeconds(1)));
     }
 
     /** A tenth of the heap this JVM may grow to: room for the hot articles without crowding the rest out. */
@@ -65,6 +84,10 @@ public record QueryApiConfig(
                 + Env.redacted(databaseUrl) + ", databaseUser=" + databaseUser + ", readThroughConcurrency="
                 + readThroughConcurrency + ", readThroughTimeout=" + readThroughTimeout + ", modelTtl=" + modelTtl
                 + ", redisPoolSize=" + redisPoolSize + ", nearCacheMegabytes=" + nearCacheMegabytes
-                + ", readAfterTimeout=" + readAfterTimeout + "]";
+                + ", readAfterTimeout=" + readAfterTimeout
+                + ", readThroughWaiting=" + readThroughWaiting + ", databaseFallback=" + databaseFallback
+                + ", breakerFailureRate=" + breakerFailureRate + ", breakerWindow=" + breakerWindow
+                + ", breakerOpenFor=" + breakerOpenFor + ", breakerProbes=" + breakerProbes
+                + ", catalogFallbackTtl=" + catalogFallbackTtl + "]";
     }
 }

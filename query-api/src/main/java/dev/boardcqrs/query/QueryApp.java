@@ -5,6 +5,8 @@ import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.RedisClients;
 import dev.boardcqrs.common.web.HttpApps;
 import dev.boardcqrs.common.web.OpenApiDocument;
+import dev.boardcqrs.query.catalog.CatalogSource;
+import dev.boardcqrs.query.degrade.RedisBreaker;
 import dev.boardcqrs.query.list.ArticleLists;
 import dev.boardcqrs.query.metrics.QueryMetrics;
 import dev.boardcqrs.query.nearcache.InvalidationListener;
@@ -16,9 +18,11 @@ import dev.boardcqrs.query.consistency.ReadAfter;
 import dev.boardcqrs.query.consistency.RedisApplied;
 import io.javalin.Javalin;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * Builds query-api from its dependencies and returns it unstarted; Main and the tests build the same. The routes
@@ -29,12 +33,24 @@ public final class QueryApp {
     private QueryApp() {
     }
 
-    /** {@code articles}: where what Redis does not hold is read (the database, or a replica of it). */
+    /** Without a database for catalogs: while Redis is down, the catalog tree answers 503. */
     public static Javalin create(QueryApiConfig config, RedisClient redis, ArticleSource articles) {
+        return create(config, redis, articles, CatalogSource.NONE);
+    }
+
+    /**
+     * {@code articles}, {@code catalogs}: where what Redis does not hold, and everything while Redis is down, is read
+     * (the database, or a replica of it).
+     */
+    public static Javalin create(QueryApiConfig config, RedisClient redis, ArticleSource articles,
+                                 CatalogSource catalogs) {
         KeyScheme keys = new KeyScheme(config.namespace());
         ServiceMetrics metrics = new ServiceMetrics("query-api");
         QueryMetrics queryMetrics = new QueryMetrics(metrics.registry());
-        DatabaseGuard database = new DatabaseGuard(config.readThroughConcurrency(), config.readThroughTimeout());
+        DatabaseGuard database = new DatabaseGuard(config.readThroughConcurrency(), config.readThroughWaiting(),
+                config.readThroughTimeout());
+        queryMetrics.watch(database);
+        RedisBreaker breaker = RedisBreaker.of(config, queryMetrics);
         // one thread for every read that waits for the projector; 2 ms between looks costs Redis 500 small script
         // calls a second while anyone waits, and nothing while nobody does
         RedisApplied applied = new RedisApplied(redis, keys);
@@ -42,7 +58,7 @@ public final class QueryApp {
         ReadAfter readAfter = new ReadAfter(applied, watcher,
                 new KnownOrigins(articles::origins, System::nanoTime), config.readAfterTimeout(), queryMetrics);
         ReadServices services = new ReadServices(config, redis, keys, articles, database,
-                new ArticleLists(redis, keys, articles, database), queryMetrics, readAfter);
+                new ArticleLists(redis, keys, articles, database), queryMetrics, readAfter, breaker, catalogs);
         List<ReadModel> models = ReadModels.all(services);
         // without it the near caches never serve: every read goes to Redis
         InvalidationListener invalidations = config.nearCacheMegabytes() > 0 ? new InvalidationListener(
@@ -50,10 +66,8 @@ public final class QueryApp {
                 models.stream().flatMap(model -> model.nearCaches().stream()).toList()) : null;
         return HttpApps.create(config.host(), config.port(), metrics, routes -> {
             models.forEach(model -> model.routes(routes));
-            routes.get("/health", ctx -> {
-                redis.ping();
-                ctx.json(Map.of("status", "UP", "nearCache", invalidations == null ? "off" : invalidations.state()));
-            });
+            routes.get("/health", ctx -> ctx.json(health(redis, breaker, database,
+                    invalidations == null ? "off" : invalidations.state())));
             OpenApiDocument.route(routes, "openapi/query-api.json");
         }, events -> {
             events.serverStopping(watcher::close);
@@ -62,5 +76,28 @@ public final class QueryApp {
                 events.serverStopping(invalidations::close);
             }
         });
+    }
+
+    /**
+     * UP, or DEGRADED while Redis is down and the database answers instead (still 200: the service serves, and a
+     * restart would not bring Redis back); 503 while Redis is down and the fallback is off. Redis is pinged through the
+     * breaker: not while it is open, so a Redis that times out does not make the health check wait as well, and as a
+     * probe once it is half-open, so a health check brings traffic back to a Redis that returned when no reader does.
+     */
+    private static Map<String, Object> health(RedisClient redis, RedisBreaker breaker, DatabaseGuard database,
+                                              String nearCache) {
+        String redisState = breaker.answers(redis::ping) ? "up" : "down";
+        if (!redisState.equals("up") && !breaker.fallbackOn()) {
+            throw new JedisConnectionException("Redis is unavailable and REDIS_DOWN_FALLBACK is none");
+        }
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("status", redisState.equals("up") ? "UP" : "DEGRADED");
+        health.put("redis", redisState);
+        health.put("redisBreaker", breaker.state().name());
+        health.put("databaseFallbackShare", breaker.fallbackShare());
+        health.put("databaseReads", Map.of("running", database.running(), "mostAtOnce", database.mostRunning(),
+                "waiting", database.waiting(), "refused", database.refused()));
+        health.put("nearCache", nearCache);
+        return health;
     }
 }

@@ -166,9 +166,11 @@ class QueryApiIT {
     }
 
     @Test
-    void shouldAnswer503JsonWhenRedisIsUnreachable() {
+    void shouldAnswer503JsonWhenRedisIsUnreachableAndTheDatabaseFallbackIsOff() {
+        QueryApiConfig noFallback = QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0", "REDIS_NAMESPACE", "q",
+                "QUERY_DATABASE_URL", SharedServers.database().jdbcUrl(), "REDIS_DOWN_FALLBACK", "none")));
         try (RedisClient nowhere = RedisClient.create(URI.create("redis://127.0.0.1:" + FreePort.find()))) {
-            Javalin broken = QueryApp.create(config(), nowhere, source()).start();
+            Javalin broken = QueryApp.create(noFallback, nowhere, source()).start();
             try {
                 Response response = TestQueryApp.http(broken).get("/articles/1");
                 assertThat(response.status()).isEqualTo(503);

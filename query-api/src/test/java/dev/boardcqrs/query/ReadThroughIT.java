@@ -204,6 +204,11 @@ class ReadThroughIT {
         public long articleCount(String column, long owner) {
             return real.articleCount(column, owner);
         }
+
+        @Override
+        public Map<Long, Long> backedUpViewCounts(Collection<Long> articleIds) {
+            return real.backedUpViewCounts(articleIds);
+        }
     }
 
     private static QueryApiConfig config(Map<String, String> overrides) {

@@ -24,7 +24,7 @@ public final class ArticleController {
     public void article(Context ctx) {
         long articleId = Params.positiveId(ctx, "articleId");
         ReadMode mode = readAfter.mode(ctx);
-        ctx.json(queries.find(articleId, mode)
+        ctx.json(queries.find(articleId, mode).answer(ctx)
                 .orElseThrow(() -> ApiException.notFound("article " + articleId + " does not exist")));
     }
 
@@ -32,7 +32,7 @@ public final class ArticleController {
         long boardId = Params.positiveId(ctx, "boardId");
         int page = (int) Params.queryNumber(ctx, "page", 1, MAX_PAGE);
         int pageSize = pageSize(ctx);
-        ctx.json(queries.page(boardId, page, pageSize, readAfter.mode(ctx)));
+        ctx.json(queries.page(boardId, page, pageSize, readAfter.mode(ctx)).answer(ctx));
     }
 
     public void scroll(Context ctx) {
@@ -40,7 +40,7 @@ public final class ArticleController {
         long lastArticleId = Params.queryNumber(ctx, "lastArticleId", 0, Long.MAX_VALUE);
         int pageSize = pageSize(ctx);
         ctx.json(Map.of("articles", queries.scroll(boardId, pageSize, lastArticleId == 0 ? null : lastArticleId,
-                readAfter.mode(ctx))));
+                readAfter.mode(ctx)).answer(ctx)));
     }
 
     private static int pageSize(Context ctx) {

@@ -6,6 +6,8 @@ import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.query.QueryScripts;
 import dev.boardcqrs.query.consistency.ReadMode;
+import dev.boardcqrs.query.degrade.RedisBreaker;
+import dev.boardcqrs.query.degrade.Served;
 import dev.boardcqrs.query.list.ArticleLists;
 import dev.boardcqrs.query.metrics.QueryMetrics;
 import dev.boardcqrs.query.nearcache.NearCache;
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -27,7 +30,8 @@ import redis.clients.jedis.UnifiedJedis;
  * expired models, or everything while no generation of the models is ready. Its view count comes from
  * {@link ViewCounts}. What the caches lack is read in one round trip. A page's ids come from the board's counted
  * list ({@link ArticleLists}). Other read models that answer with articles (a writer's list) read them here too.
- * This is a service: no HTTP here.
+ * While Redis cannot be asked ({@link RedisBreaker}), everything comes from the database alone
+ * ({@link ArticlesFromDatabase}). This is a service: no HTTP here.
  */
 public final class ArticleQueries {
     private static final LuaScript READ_ARTICLES = QueryScripts.of("lua/read_articles.lua");
@@ -39,9 +43,12 @@ public final class ArticleQueries {
     private final ArticleLists lists;
     private final QueryMetrics metrics;
     private final NearCache<Long, ArticleModel> nearCache;
+    private final RedisBreaker breaker;
+    private final ArticlesFromDatabase database;
 
     public ArticleQueries(UnifiedJedis redis, KeyScheme keys, ViewCounts views, ReadThrough readThrough,
-                          ArticleLists lists, QueryMetrics metrics, NearCache<Long, ArticleModel> nearCache) {
+                          ArticleLists lists, QueryMetrics metrics, NearCache<Long, ArticleModel> nearCache,
+                          RedisBreaker breaker, ArticlesFromDatabase database) {
         this.redis = redis;
         this.keys = keys;
         this.views = views;
@@ -49,6 +56,8 @@ public final class ArticleQueries {
         this.lists = lists;
         this.metrics = metrics;
         this.nearCache = nearCache;
+        this.breaker = breaker;
+        this.database = database;
     }
 
     /**
@@ -65,32 +74,66 @@ public final class ArticleQueries {
         return text == null ? 0 : text.length();
     }
 
-    public Optional<ArticleView> find(long articleId) {
+    public Served<Optional<ArticleView>> find(long articleId) {
         return find(articleId, ReadMode.CACHED);
     }
 
     /** The article as {@code mode} allows reading it (see {@link ReadMode}). */
-    public Optional<ArticleView> find(long articleId, ReadMode mode) {
-        List<ArticleView> found = articles(List.of(articleId), mode);
+    public Served<Optional<ArticleView>> find(long articleId, ReadMode mode) {
+        List<Long> ids = List.of(articleId);
+        return read(mode, () -> first(articles(ids, mode)), () -> first(database.articles(ids, current(mode))));
+    }
+
+    private static Optional<ArticleView> first(List<ArticleView> found) {
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
     /** Page {@code page} (from 1) of the board's articles, newest first, with the board's article count. */
-    public ArticlePage page(long boardId, int page, int pageSize, ReadMode mode) {
-        ArticleLists.Ids ids = lists.page(board(boardId), page, pageSize, mode);
-        return new ArticlePage(articles(ids.ids(), mode), ids.count());
+    public Served<ArticlePage> page(long boardId, int page, int pageSize, ReadMode mode) {
+        return read(mode, () -> {
+            ArticleLists.Ids ids = lists.page(board(boardId), page, pageSize, mode);
+            return new ArticlePage(articles(ids.ids(), mode), ids.count());
+        }, () -> {
+            ArticleLists.Ids ids = lists.pageFromDatabase(board(boardId), page, pageSize);
+            return new ArticlePage(database.articles(ids.ids(), current(mode)), ids.count());
+        });
     }
 
     /** The {@code pageSize} articles below {@code lastArticleId} (from the newest when it is null). */
-    public List<ArticleView> scroll(long boardId, int pageSize, Long lastArticleId, ReadMode mode) {
-        return articles(lists.after(board(boardId), lastArticleId, pageSize, mode).ids(), mode);
+    public Served<List<ArticleView>> scroll(long boardId, int pageSize, Long lastArticleId, ReadMode mode) {
+        return read(mode, () -> articles(lists.after(board(boardId), lastArticleId, pageSize, mode).ids(), mode),
+                () -> database.articles(lists.afterFromDatabase(board(boardId), lastArticleId, pageSize).ids(),
+                        current(mode)));
+    }
+
+    /**
+     * Asks the read model through the {@link RedisBreaker}, and the database alone while Redis is down. A read whose
+     * consistency token the projector did not reach in time ({@link ReadMode#DATABASE}) takes its models from SQL
+     * either way (view counts from Redis while it answers), so its answer is the database's.
+     */
+    public <T> Served<T> read(ReadMode mode, Supplier<T> fromReadModel, Supplier<T> fromDatabase) {
+        Served<T> served = breaker.read(fromReadModel, fromDatabase);
+        return mode == ReadMode.DATABASE && !served.fromDatabase() ? Served.byDatabase(served.value()) : served;
+    }
+
+    /** Whether a database read must begin after this read did (a token's write may be newer than a shared read). */
+    public static boolean current(ReadMode mode) {
+        return mode != ReadMode.CACHED;
+    }
+
+    /** The article reads from the database alone, for read models that answer without Redis. */
+    public ArticlesFromDatabase fromDatabase() {
+        return database;
     }
 
     private static ArticleLists.Owner board(long boardId) {
         return new ArticleLists.Owner(BoardKeys.BOARD + boardId, "board_id", boardId);
     }
 
-    /** The articles with these ids that exist, in this order, each with its view count. */
+    /**
+     * The articles with these ids that exist, in this order, each with its view count, from the read model: a caller
+     * asks through the {@link RedisBreaker}, with {@link #fromDatabase} as the way round.
+     */
     public List<ArticleView> articles(List<Long> ids) {
         return articles(ids, ReadMode.CACHED);
     }
@@ -103,7 +146,7 @@ public final class ArticleQueries {
         Map<Long, ArticleModel> models = new HashMap<>();
         List<Long> notKept = new ArrayList<>();
         if (mode == ReadMode.DATABASE) {
-            models.putAll(readThrough.fromDatabase(ids));
+            models.putAll(readThrough.currentFromDatabase(ids));
         } else {
             for (long id : ids) {
                 ArticleModel kept = mode == ReadMode.CACHED ? nearCache.get(id) : null;

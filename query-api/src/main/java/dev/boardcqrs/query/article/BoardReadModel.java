@@ -34,7 +34,8 @@ public final class BoardReadModel implements ReadModel {
         ReadThrough readThrough = new ReadThrough(services.articles(), services.redis(), services.keys(),
                 services.database(), services.config().modelTtl(), services.metrics());
         this.articles = new ArticleQueries(services.redis(), services.keys(), views, readThrough,
-                services.lists(), services.metrics(), nearCache);
+                services.lists(), services.metrics(), nearCache, services.breaker(),
+                new ArticlesFromDatabase(readThrough, services.articles(), services.database()));
     }
 
     /** The article reads, for read models that answer with articles. */

@@ -18,7 +18,7 @@ public final class CatalogController {
     }
 
     public void tree(Context ctx) {
-        ctx.contentType(ContentType.APPLICATION_JSON).result(queries.treeJson(readAfter.mode(ctx)));
+        ctx.contentType(ContentType.APPLICATION_JSON).result(queries.treeJson(readAfter.mode(ctx)).answer(ctx));
     }
 
     public void products(Context ctx) {

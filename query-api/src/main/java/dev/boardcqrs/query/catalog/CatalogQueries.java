@@ -7,6 +7,8 @@ import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.common.web.ApiException;
 import dev.boardcqrs.query.QueryScripts;
 import dev.boardcqrs.query.consistency.ReadMode;
+import dev.boardcqrs.query.degrade.RedisBreaker;
+import dev.boardcqrs.query.degrade.Served;
 import dev.boardcqrs.query.nearcache.NearCache;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,7 +23,8 @@ import redis.clients.jedis.UnifiedJedis;
  * Reads the catalog display model, each answer in one EVALSHA. The projector owns the model whole (no TTL,
  * no read-through), so while a snapshot rebuilds the namespace there is nothing to read: 503, try again.
  * The whole tree's JSON is kept in a near cache until Redis reports a change to a key it was read from:
- * building and writing it is most of what a tree read costs. This is a service: no HTTP here.
+ * building and writing it is most of what a tree read costs. While Redis is down the tree is built from the
+ * database ({@link CatalogTreeFromDatabase}). This is a service: no HTTP here.
  */
 public final class CatalogQueries {
     private static final LuaScript TREE_SCRIPT = QueryScripts.of("lua/catalog_tree.lua");
@@ -34,21 +37,39 @@ public final class CatalogQueries {
     private final UnifiedJedis redis;
     private final KeyScheme keys;
     private final NearCache<String, byte[]> treeCache;
+    private final RedisBreaker breaker;
+    private final CatalogTreeFromDatabase database;
 
-    public CatalogQueries(UnifiedJedis redis, KeyScheme keys, NearCache<String, byte[]> treeCache) {
+    public CatalogQueries(UnifiedJedis redis, KeyScheme keys, NearCache<String, byte[]> treeCache,
+                          RedisBreaker breaker, CatalogTreeFromDatabase database) {
         this.redis = redis;
         this.keys = keys;
         this.treeCache = treeCache;
+        this.breaker = breaker;
+        this.database = database;
     }
 
-    /** {@code {"catalogs": [...]}}: the roots of the displayed tree, each with its displayed subtree, as JSON. */
-    public byte[] treeJson() {
+    /**
+     * {@code {"catalogs": [...]}}: the roots of the displayed tree, each with its displayed subtree, as JSON; built
+     * from the database while Redis is down.
+     */
+    public Served<byte[]> treeJson() {
         return treeJson(ReadMode.CACHED);
     }
 
-    /** The tree as {@code mode} allows reading it: a read after a token skips the kept tree. */
-    public byte[] treeJson(ReadMode mode) {
-        requireRedis(mode);
+    /**
+     * The tree as {@code mode} allows reading it: a read after a token skips the kept trees (Redis' and the
+     * database's shared build), and one whose token the projector did not reach in time is built from SQL now.
+     */
+    public Served<byte[]> treeJson(ReadMode mode) {
+        if (mode == ReadMode.DATABASE) {
+            return Served.byDatabase(database.currentTreeJson());
+        }
+        return breaker.read(() -> treeJsonFromRedis(mode),
+                mode == ReadMode.CACHED ? database::treeJson : database::currentTreeJson);
+    }
+
+    private byte[] treeJsonFromRedis(ReadMode mode) {
         byte[] kept = mode == ReadMode.CACHED ? treeCache.get(TREE) : null;
         if (kept != null) {
             // a kept tree is current, but whether the generation is being built is not reported: one small read
@@ -84,9 +105,19 @@ public final class CatalogQueries {
         return roots;
     }
 
-    /** Page {@code page} (from 1) of the ON_SALE products under a displayed catalog; empty when not displayed. */
+    /**
+     * Page {@code page} (from 1) of the ON_SALE products under a displayed catalog; empty when not displayed. Served
+     * by Redis only: while it is down, or has not reached a read's consistency token in time, 503 at once.
+     */
     public Optional<ProductView.Page> products(long catalogId, int page, int pageSize, ReadMode mode) {
         requireRedis(mode);
+        return breaker.read(() -> productsFromRedis(catalogId, page, pageSize), () -> {
+            throw ApiException.unavailable("a catalog's products are served from Redis only, which is unavailable, "
+                    + "try again later");
+        }).value();
+    }
+
+    private Optional<ProductView.Page> productsFromRedis(long catalogId, int page, int pageSize) {
         long first = (long) (page - 1) * pageSize;
         List<?> flat = answer(PRODUCTS.call(redis, List.of(), List.of(keys.namespace(), Long.toString(catalogId),
                 Long.toString(first), Long.toString(first + pageSize - 1))));
@@ -105,8 +136,8 @@ public final class CatalogQueries {
     }
 
     /**
-     * The catalog display has no SQL path (a recursive query over the whole tree per request is the load it exists to
-     * take off the database), so a read whose token the projector did not reach in time cannot be answered fresh.
+     * A catalog's products have no SQL path (the tree has one, built whole), so a read whose token the projector did
+     * not reach in time cannot be answered fresh.
      */
     private static void requireRedis(ReadMode mode) {
         if (mode == ReadMode.DATABASE) {

@@ -17,7 +17,9 @@ public final class CatalogReadModel implements ReadModel {
 
     public CatalogReadModel(ReadServices services) {
         this.tree = new NearCache<>(services.nearCacheBytes(), json -> json.length);
-        this.queries = new CatalogQueries(services.redis(), services.keys(), tree);
+        this.queries = new CatalogQueries(services.redis(), services.keys(), tree, services.breaker(),
+                new CatalogTreeFromDatabase(services.catalogs(), services.database(),
+                        services.config().catalogFallbackTtl()));
         this.readAfter = services.readAfter();
     }
 

@@ -13,7 +13,8 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * Reads an owner's articles (a board's, a writer's) page by page: the ids of the newest come from the owner's
  * counted list in Redis (kept by the projector, see its lib/counted_list.lua), the older ones, and all of them while
- * Redis has no list, from SQL with a keyset query, through the {@link DatabaseGuard}. This is a service: no HTTP here.
+ * Redis has no list, from SQL with a keyset query, through the {@link DatabaseGuard}; all of them from SQL while Redis
+ * is down ({@code ...FromDatabase}). This is a service: no HTTP here.
  */
 public final class ArticleLists {
     private static final LuaScript PAGE = QueryScripts.of("lua/list_page.lua");
@@ -43,10 +44,10 @@ public final class ArticleLists {
 
     /** Page {@code page} (from 1) of the owner's article ids, newest first, with the owner's article count. */
     public Ids page(Owner owner, int page, int pageSize, ReadMode mode) {
-        long first = (long) (page - 1) * pageSize;
         if (mode == ReadMode.DATABASE) {
-            return new Ids(fromDatabase(owner, Long.MAX_VALUE, first, pageSize), count(owner, -1));
+            return pageFromDatabase(owner, page, pageSize);
         }
+        long first = (long) (page - 1) * pageSize;
         ListRead read = read(owner, "page", Long.toString(first), Long.toString(first + pageSize - 1));
         List<Long> ids = new ArrayList<>(read.ids());
         if (ids.size() < pageSize && read.incomplete()) {
@@ -65,8 +66,7 @@ public final class ArticleLists {
      */
     public Ids after(Owner owner, Long lastArticleId, int pageSize, ReadMode mode) {
         if (mode == ReadMode.DATABASE) {
-            return new Ids(fromDatabase(owner, lastArticleId == null ? Long.MAX_VALUE : lastArticleId, 0, pageSize),
-                    -1);
+            return afterFromDatabase(owner, lastArticleId, pageSize);
         }
         ListRead read = read(owner, "after", lastArticleId == null ? "+inf" : lastArticleId.toString(),
                 Integer.toString(pageSize));
@@ -79,9 +79,22 @@ public final class ArticleLists {
         return new Ids(ids, read.count());
     }
 
-    /** Ids from SQL alone: for a read whose consistency token the lists in Redis did not reach in time. */
-    private List<Long> fromDatabase(Owner owner, long below, long skip, int limit) {
-        return database.read(() -> source.articleIds(owner.column(), owner.id(), below, skip, limit));
+    /**
+     * {@link #page} from the database alone, for while Redis cannot be asked or a consistency token the lists in
+     * Redis did not reach in time: the ids with a keyset query and the
+     * count, in one guarded read.
+     */
+    public Ids pageFromDatabase(Owner owner, int page, int pageSize) {
+        long first = (long) (page - 1) * pageSize;
+        return database.read(() -> new Ids(source.articleIds(owner.column(), owner.id(), Long.MAX_VALUE, first,
+                pageSize), source.articleCount(owner.column(), owner.id())));
+    }
+
+    /** {@link #after} from the database alone, with the owner's count, in one guarded read. */
+    public Ids afterFromDatabase(Owner owner, Long lastArticleId, int pageSize) {
+        long below = lastArticleId == null ? Long.MAX_VALUE : lastArticleId;
+        return database.read(() -> new Ids(source.articleIds(owner.column(), owner.id(), below, 0, pageSize),
+                source.articleCount(owner.column(), owner.id())));
     }
 
     /** {@code known} when it is a count, else the owner's article count from SQL. */

@@ -1,15 +1,22 @@
 package dev.boardcqrs.query.metrics;
 
 import dev.boardcqrs.query.nearcache.NearCache;
+import dev.boardcqrs.query.degrade.RedisBreaker;
+import dev.boardcqrs.query.readthrough.DatabaseGuard;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * What query-api counts beyond requests: how often an article model was found without SQL (hit: in the near
  * cache or Redis) or not (miss), how often the near cache answered, how many models the read-through rebuilt
- * from SQL, how many read-through reads failed (the answer was then 503), and how reads after a consistency token
- * were answered.
+ * from SQL, how many read-through reads failed (the answer was then 503), how reads after a consistency token
+ * were answered; the Redis circuit breaker's state, how often the database answered instead of Redis, and how many
+ * database reads ran, waited and were refused.
  */
 public final class QueryMetrics {
     private final Counter hits;
@@ -17,6 +24,7 @@ public final class QueryMetrics {
     private final Counter rebuilds;
     private final Counter nearCacheHits;
     private final Counter nearCacheMisses;
+    private final Counter databaseFallbacks;
     private final MeterRegistry registry;
 
     public QueryMetrics(MeterRegistry registry) {
@@ -31,6 +39,43 @@ public final class QueryMetrics {
                 .description("article models the serving near cache did not hold").register(registry);
         this.rebuilds = Counter.builder("query.readthrough.rebuilds")
                 .description("article models read from SQL and stored by the read-through").register(registry);
+        this.databaseFallbacks = Counter.builder("query.database.fallbacks")
+                .description("reads answered from the database alone because Redis could not be asked")
+                .register(registry);
+    }
+
+    /** A read answered from the database alone: Redis was down (or its circuit breaker open). */
+    public void databaseFallback() {
+        databaseFallbacks.increment();
+    }
+
+    /**
+     * Gauges of the Redis circuit breaker: one series per state, 1 for the state it is in; and the share of the
+     * reads of the last ten seconds that the database answered.
+     */
+    public void watch(RedisBreaker breaker) {
+        for (CircuitBreaker.State state : List.of(CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN,
+                CircuitBreaker.State.HALF_OPEN)) {
+            Gauge.builder("query.redis.breaker.state", breaker, b -> b.state() == state ? 1 : 0)
+                    .description("1 for the state the Redis circuit breaker is in")
+                    .tag("state", state.name().toLowerCase(Locale.ROOT)).register(registry);
+        }
+        Gauge.builder("query.database.fallback.share", breaker, RedisBreaker::fallbackShare)
+                .description("share of the reads of the last 10 s answered from the database alone").register(registry);
+    }
+
+    /** Gauges of the guard of database reads: running, most at once since start, waiting, and refused (503). */
+    public void watch(DatabaseGuard guard) {
+        Gauge.builder("query.database.reads.running", guard, DatabaseGuard::running)
+                .description("database reads running now").register(registry);
+        Gauge.builder("query.database.reads.most", guard, DatabaseGuard::mostRunning)
+                .description("the most database reads that ran at once since start (READ_THROUGH_CONCURRENCY bounds it)")
+                .register(registry);
+        Gauge.builder("query.database.reads.waiting", guard, DatabaseGuard::waiting)
+                .description("reads waiting for a database permit now").register(registry);
+        FunctionCounter.builder("query.database.reads.refused", guard, DatabaseGuard::refused)
+                .description("reads answered 503 at once: as many waited already, or no permit came in time")
+                .register(registry);
     }
 
     public void hits(int count) {

@@ -29,6 +29,12 @@ public interface ArticleSource {
         return List.of();
     }
 
+    /**
+     * The view counts command-api last backed up of these articles (see its VIEW_BACKUP_EVERY and
+     * VIEW_BACKUP_INTERVAL); an article without a backup is absent. The live counts are in Redis.
+     */
+    Map<Long, Long> backedUpViewCounts(Collection<Long> articleIds);
+
     /** {@code position} is the sortable binlog position (see Positions) the read corresponds to. */
     record Snapshot(String position, Map<Long, ArticleModel> articles) {
     }

@@ -15,9 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -65,6 +62,18 @@ public final class ReadThrough {
      * reading SQL again.
      */
     public Map<Long, ArticleModel> load(Collection<Long> articleIds, StoredModels stored) {
+        return load(articleIds, stored, true);
+    }
+
+    /**
+     * The models of these articles read from the database alone, for while Redis cannot be asked: concurrent reads
+     * of one article still share one SQL read (also with {@link #load}), and nothing is stored.
+     */
+    public Map<Long, ArticleModel> fromDatabase(Collection<Long> articleIds) {
+        return load(articleIds, ids -> Map.of(), false);
+    }
+
+    private Map<Long, ArticleModel> load(Collection<Long> articleIds, StoredModels stored, boolean store) {
         Map<Long, CompletableFuture<Optional<ArticleModel>>> waiting = new LinkedHashMap<>();
         Map<Long, CompletableFuture<Optional<ArticleModel>>> mine = new LinkedHashMap<>();
         for (long id : articleIds) {
@@ -77,7 +86,7 @@ public final class ReadThrough {
             waiting.put(id, current);
         }
         if (!mine.isEmpty()) {
-            readAndStore(mine, stored);
+            readAndStore(mine, stored, store);
         }
         Map<Long, ArticleModel> models = new HashMap<>();
         for (Map.Entry<Long, CompletableFuture<Optional<ArticleModel>>> entry : waiting.entrySet()) {
@@ -87,14 +96,16 @@ public final class ReadThrough {
     }
 
     /**
-     * The models of these articles read from SQL alone, not stored: the answer for a read whose consistency token
-     * the projector did not reach in time (Redis may be behind it), and nothing else.
+     * The models of these articles read from SQL alone, not stored, and not shared with a read that began earlier
+     * (it may predate the write): the answer for a read whose consistency token the projector did not reach in
+     * time (Redis may be behind it), and nothing else.
      */
-    public Map<Long, ArticleModel> fromDatabase(Collection<Long> articleIds) {
+    public Map<Long, ArticleModel> currentFromDatabase(Collection<Long> articleIds) {
         return database.read(() -> source.articles(articleIds)).articles();
     }
 
-    private void readAndStore(Map<Long, CompletableFuture<Optional<ArticleModel>>> mine, StoredModels stored) {
+    private void readAndStore(Map<Long, CompletableFuture<Optional<ArticleModel>>> mine, StoredModels stored,
+                              boolean store) {
         Map<Long, CompletableFuture<Optional<ArticleModel>>> toRead = new LinkedHashMap<>(mine);
         try {
             storedNow(mine.keySet(), stored).forEach((id, model) -> toRead.remove(id).complete(Optional.of(model)));
@@ -102,8 +113,10 @@ public final class ReadThrough {
                 return;
             }
             ArticleSource.Snapshot snapshot = database.read(() -> source.articles(toRead.keySet()));
-            store(snapshot);
-            metrics.rebuilt(snapshot.articles().size());
+            if (store) {
+                store(snapshot);
+                metrics.rebuilt(snapshot.articles().size());
+            }
             toRead.forEach((id, future) -> future.complete(Optional.ofNullable(snapshot.articles().get(id))));
         } catch (RuntimeException e) {
             metrics.fallbackError(e);
@@ -153,15 +166,6 @@ public final class ReadThrough {
     }
 
     private Optional<ArticleModel> await(CompletableFuture<Optional<ArticleModel>> future) {
-        try {
-            return future.get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SourceUnavailableException("interrupted");
-        } catch (TimeoutException e) {
-            throw new SourceUnavailableException("too slow");
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : new SourceUnavailableException("failing");
-        }
+        return SourceUnavailableException.awaitShared(future, timeout.multipliedBy(2));
     }
 }

@@ -156,6 +156,29 @@ public final class SqlArticleSource implements ArticleSource {
         }
     }
 
+    @Override
+    public Map<Long, Long> backedUpViewCounts(Collection<Long> articleIds) {
+        if (articleIds.isEmpty()) {
+            return Map.of();
+        }
+        String sql = "SELECT article_id, view_count FROM article_view_count WHERE article_id IN ("
+                + articleIds.stream().map(String::valueOf).collect(Collectors.joining(",")) + ")";
+        try (Connection connection = dataSource.getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout(timeoutSeconds);
+            Map<Long, Long> counts = new LinkedHashMap<>();
+            try (ResultSet rs = statement.executeQuery(sql)) {
+                while (rs.next()) {
+                    counts.put(rs.getLong(1), rs.getLong(2));
+                }
+            }
+            connection.commit();
+            return counts;
+        } catch (SQLException e) {
+            throw new SourceUnavailableException(e);
+        }
+    }
+
     // a column name cannot be a parameter: it comes from code, and is checked to be a plain name all the same
     private static String ownerColumn(String column) {
         if (!column.matches("[a-z_]{1,64}")) {

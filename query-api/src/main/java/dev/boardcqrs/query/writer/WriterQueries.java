@@ -4,12 +4,14 @@ import dev.boardcqrs.common.writer.WriterKeys;
 import dev.boardcqrs.query.article.ArticleQueries;
 import dev.boardcqrs.query.article.ArticleView;
 import dev.boardcqrs.query.consistency.ReadMode;
+import dev.boardcqrs.query.degrade.Served;
 import dev.boardcqrs.query.list.ArticleLists;
 import java.util.List;
 
 /**
  * Reads a writer's articles, newest first: ids from the writer's counted list (and SQL below it), the articles with
- * their counts from the article reads, as a board page does. This is a service: no HTTP here.
+ * their counts from the article reads, as a board page does; all from the database while Redis is down. This is a
+ * service: no HTTP here.
  */
 public final class WriterQueries {
     private final ArticleLists lists;
@@ -21,10 +23,16 @@ public final class WriterQueries {
     }
 
     /** The {@code pageSize} articles of the writer below {@code lastArticleId} (from the newest when null). */
-    public WriterPage articles(long writerId, int pageSize, Long lastArticleId, ReadMode mode) {
+    public Served<WriterPage> articles(long writerId, int pageSize, Long lastArticleId, ReadMode mode) {
         ArticleLists.Owner writer = new ArticleLists.Owner(WriterKeys.WRITER + writerId, "writer_id", writerId);
-        ArticleLists.Ids ids = lists.after(writer, lastArticleId, pageSize, mode);
-        return new WriterPage(articles.articles(ids.ids(), mode), lists.count(writer, ids.count()));
+        return articles.read(mode, () -> {
+            ArticleLists.Ids ids = lists.after(writer, lastArticleId, pageSize, mode);
+            return new WriterPage(articles.articles(ids.ids(), mode), lists.count(writer, ids.count()));
+        }, () -> {
+            ArticleLists.Ids ids = lists.afterFromDatabase(writer, lastArticleId, pageSize);
+            return new WriterPage(articles.fromDatabase().articles(ids.ids(), ArticleQueries.current(mode)),
+                    ids.count());
+        });
     }
 
     /** A page of a writer's articles and how many the writer has. */

@@ -35,7 +35,8 @@ public final class WriterReadModel implements ReadModel {
         long userId = Params.positiveId(ctx, "userId");
         int pageSize = (int) Params.queryNumber(ctx, "pageSize", 20, ArticleController.MAX_PAGE_SIZE);
         long lastArticleId = Params.queryNumber(ctx, "lastArticleId", 0, Long.MAX_VALUE);
-        ctx.json(queries.articles(userId, pageSize, lastArticleId == 0 ? null : lastArticleId, readAfter.mode(ctx)));
+        ctx.json(queries.articles(userId, pageSize, lastArticleId == 0 ? null : lastArticleId, readAfter.mode(ctx))
+                .answer(ctx));
     }
 
     @Override

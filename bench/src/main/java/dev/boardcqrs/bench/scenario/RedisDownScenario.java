@@ -1,0 +1,127 @@
+package dev.boardcqrs.bench.scenario;
+
+import dev.boardcqrs.bench.baseline.SqlServer;
+import dev.boardcqrs.bench.data.Dataset;
+import dev.boardcqrs.bench.load.IdPicker;
+import dev.boardcqrs.bench.load.LoadRun;
+import dev.boardcqrs.bench.report.Results;
+import dev.boardcqrs.bench.report.Section;
+import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
+import dev.boardcqrs.embedded.FreePort;
+import dev.boardcqrs.query.QueryApiConfig;
+import dev.boardcqrs.query.QueryApp;
+import dev.boardcqrs.query.catalog.SqlCatalogSource;
+import dev.boardcqrs.query.readthrough.QueryDatabase;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.boardcqrs.query.readthrough.SqlArticleSource;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Reads while Redis is down: a second query-api on the stack's database whose Redis is a port nobody listens on,
+ * so every read goes to the database through its guard (READ_THROUGH_CONCURRENCY reads at once, READ_THROUGH_WAITING
+ * waiting, the rest 503 at once), beside the same answers computed by SQL per request (HikariCP, no bound) in the
+ * same round. The stack itself keeps its Redis: the scenarios after this one are not disturbed.
+ */
+public final class RedisDownScenario implements Scenario {
+    private static final String ARTICLE = "/articles/{id}";
+    private static final String PAGE = "/boards/{id}/articles?page=1&pageSize=20";
+    private static final List<String> TARGETS = List.of("query-api, Redis down", "SQL");
+
+    @Override
+    public String name() {
+        return "redis-down";
+    }
+
+    private record Workload(String name, String path, IdPicker ids, int concurrency) {
+    }
+
+    @Override
+    public void run(BenchContext context, Results results) throws Exception {
+        EmbeddedDatabase db = context.stack().database();
+        Dataset data = context.data();
+        List<Workload> workloads = new ArrayList<>();
+        for (int concurrency : context.config().concurrencies()) {
+            workloads.add(new Workload("article, uniform ids", ARTICLE, new IdPicker(data.articles(), 0), concurrency));
+            workloads.add(new Workload("board list page", PAGE, new IdPicker(data.boards(), 0), concurrency));
+        }
+        QueryApiConfig config = QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0",
+                "REDIS_URL", "redis://127.0.0.1:" + FreePort.find(), "QUERY_DATABASE_URL", db.jdbcUrl())));
+        Map<Workload, Map<String, List<LoadRun.Result>>> measured = new LinkedHashMap<>();
+        try (RedisClient nowhere = RedisClient.create(URI.create(config.redisUrl()));
+             HikariDataSource pool = QueryDatabase.pool(config);
+             SqlServer sql = new SqlServer(db.jdbcUrl(), EmbeddedDatabase.APP_USER, EmbeddedDatabase.APP_PASSWORD)) {
+            Javalin degraded = QueryApp.create(config, nowhere,
+                    new SqlArticleSource(pool, config.readThroughTimeout()),
+                    new SqlCatalogSource(pool, config.readThroughTimeout())).start();
+            try {
+                Map<String, Integer> ports = Map.of(TARGETS.get(0), degraded.port(), "SQL", sql.port());
+                for (int round = 0; round < context.config().runs(); round++) {
+                    for (Workload workload : workloads) {
+                        for (String target : TARGETS) {
+                            measured.computeIfAbsent(workload, w -> new LinkedHashMap<>())
+                                    .computeIfAbsent(target, t -> new ArrayList<>())
+                                    .add(LoadRun.run(ports.get(target), workload.path(), workload.ids(),
+                                            workload.concurrency(), context.config().warmup(),
+                                            context.config().duration()));
+                        }
+                    }
+                }
+            } finally {
+                degraded.stop();
+            }
+        }
+        report(results, measured, config);
+    }
+
+    private static void report(Results results, Map<Workload, Map<String, List<LoadRun.Result>>> measured,
+                               QueryApiConfig config) {
+        Section section = results.add(Section.of("redis-down", "Reads while Redis is down: query-api from the "
+                        + "database vs SQL per request", "workload", "c", "target", "req/s (median)", "p50 ms", "p99 ms",
+                "errors (503)", "requests", "query-api / SQL"));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        measured.forEach((workload, byTarget) -> {
+            List<LoadRun.Result> down = byTarget.get(TARGETS.get(0));
+            List<LoadRun.Result> sql = byTarget.get("SQL");
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < down.size(); i++) {
+                ratios.add(down.get(i).throughput() / sql.get(i).throughput());
+            }
+            for (String target : TARGETS) {
+                List<LoadRun.Result> runs = byTarget.get(target);
+                double throughput = Stats.median(runs.stream().map(LoadRun.Result::throughput).toList());
+                double p50 = Stats.median(runs.stream().map(LoadRun.Result::p50Ms).toList());
+                double p99 = Stats.median(runs.stream().map(LoadRun.Result::p99Ms).toList());
+                long errors = runs.stream().mapToLong(LoadRun.Result::errors).sum();
+                long requests = runs.stream().mapToLong(LoadRun.Result::requests).sum();
+                boolean degraded = target.equals(TARGETS.get(0));
+                section.row(workload.name(), workload.concurrency(), target, throughput, p50, p99, errors, requests,
+                        degraded ? Stats.median(ratios) : null);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("workload", workload.name());
+                row.put("concurrency", workload.concurrency());
+                row.put("target", target);
+                row.put("requests", requests);
+                row.put("errors", errors);
+                row.put("throughput", throughput);
+                row.put("p50Ms", p50);
+                row.put("p99Ms", p99);
+                row.put("runs", runs);
+                rows.add(row);
+            }
+        });
+        section.put("measurements", rows)
+                .put("readThroughConcurrency", config.readThroughConcurrency())
+                .put("readThroughWaiting", config.readThroughWaiting())
+                .note("query-api's Redis is a closed port: its circuit breaker opens after the first reads and every "
+                        + "read is answered from the database, at most " + config.readThroughConcurrency()
+                        + " at once with " + config.readThroughWaiting() + " waiting; beyond that 503 at once "
+                        + "(errors). The SQL baseline computes the same answers per request without a bound.");
+    }
+}
