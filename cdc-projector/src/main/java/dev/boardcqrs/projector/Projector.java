@@ -8,7 +8,9 @@ import dev.boardcqrs.common.search.SearchClient;
 import dev.boardcqrs.common.search.SearchIndexes;
 import dev.boardcqrs.common.web.HttpApps;
 import dev.boardcqrs.projector.admin.AdminRoutes;
+import dev.boardcqrs.projector.admin.OperatorAuthorization;
 import dev.boardcqrs.projector.apply.ProjectorStatus;
+import dev.boardcqrs.projector.console.ConsoleRoutes;
 import dev.boardcqrs.projector.deadletter.DeadLetters;
 import dev.boardcqrs.projector.generation.Generation;
 import dev.boardcqrs.projector.generation.GenerationLifecycle;
@@ -37,9 +39,9 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * cdc-projector, built from its dependencies: the change source (the embedded Debezium engine) feeding the
- * registered read models ({@link ReadModels}) into Redis and the search engine (SEARCH_ENABLED), in generations ({@link GenerationLifecycle}), plus a
- * small HTTP endpoint for /health, /status and the operator commands ({@link AdminRoutes}). Main and the tests
- * build the same thing.
+ * registered read models ({@link ReadModels}) into Redis and the search engine (SEARCH_ENABLED), in generations
+ * ({@link GenerationLifecycle}), plus a small HTTP endpoint for /health, /status, the operator commands
+ * ({@link AdminRoutes}) and the console ({@link ConsoleRoutes}). Main and the tests build the same thing.
  */
 public final class Projector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Projector.class);
@@ -70,7 +72,10 @@ public final class Projector implements AutoCloseable {
         ServiceMetrics serviceMetrics = new ServiceMetrics("cdc-projector");
         this.metrics = new ProjectorMetrics(serviceMetrics.registry(), this::status, deadLetters::count);
         this.http = HttpApps.create(config.host(), config.port(), serviceMetrics,
-                routes -> AdminRoutes.register(routes, this));
+                routes -> {
+                    AdminRoutes.register(routes, this, new OperatorAuthorization(config.access()));
+                    ConsoleRoutes.register(routes);
+                });
     }
 
     /** Connects to the database to pick the connector, then starts the source and the HTTP endpoint. */
@@ -157,6 +162,8 @@ public final class Projector implements AutoCloseable {
             progress.put("state", building.status().state().name());
             progress.put("snapshotProgress", building.status().snapshotProgress());
             progress.put("snapshotRows", building.status().snapshotRows());
+            progress.put("snapshotRowsDone", building.status().snapshotRowsDone());
+            progress.put("snapshotTotalRows", building.status().snapshotTotalRows());
             progress.put("failure", building.status().toMap().get("failure"));
             body.put("rebuild", progress);
         }

@@ -4,6 +4,7 @@ import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.common.search.SearchSettings;
+import dev.boardcqrs.projector.admin.OperatorAccess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -36,7 +37,8 @@ public record ProjectorConfig(
         Duration modelTtl,
         int boardListLength,
         Map<String, String> engineOverrides,
-        SearchSettings search) {
+        SearchSettings search,
+        OperatorAccess access) {
 
     public static final String ENGINE_PREFIX = "DEBEZIUM_";
 
@@ -70,7 +72,8 @@ public record ProjectorConfig(
                 env.duration("QUERY_MODEL_TTL", Duration.ofDays(1)),
                 env.integer("BOARD_LIST_LENGTH", 1000, 1, 100_000),
                 engineOverrides(env.asMap()),
-                SearchSettings.fromEnv(env));
+                SearchSettings.fromEnv(env),
+                OperatorAccess.fromEnv(env));
     }
 
     static Map<String, String> engineOverrides(Map<String, String> variables) {
@@ -90,7 +93,7 @@ public record ProjectorConfig(
         return "ProjectorConfig[databaseUrl=" + Env.redacted(databaseUrl) + ", databaseUser=" + databaseUser + ", redisUrl="
                 + Env.redacted(redisUrl) + ", namespace=" + namespace + ", connector="
                 + connector + ", offsetFile=" + offsetFile + ", pollInterval=" + pollInterval + ", maxBatchSize="
-                + maxBatchSize + ", snapshotMode=" + snapshotMode + ", engineOverrides=" + engineOverrides.keySet() + ", search="
-                + search + "]";
+                + maxBatchSize + ", snapshotMode=" + snapshotMode + ", engineOverrides=" + engineOverrides.keySet()
+                + ", search=" + search + ", access=" + access + "]";
     }
 }

@@ -45,6 +45,7 @@ class DeadLetterIT {
                 "REDIS_URL", SharedServers.redis().url(),
                 "REDIS_NAMESPACE", KEYS.namespace(),
                 "PROJECTOR_PORT", "0",
+                "PROJECTOR_ADMIN_TOKEN", "dead-letter-test-admin-token-0123456789",
                 "PROJECTOR_OFFSET_FILE", data.resolve("offsets.dat").toString(),
                 "PROJECTOR_SCHEMA_HISTORY_FILE", data.resolve("history.dat").toString())));
         try (RedisClient redis = RedisClient.create(URI.create(SharedServers.redis().url()));

@@ -63,13 +63,14 @@ public final class DevStack implements AutoCloseable {
     private final ProjectorConfig projectorConfig;
     private final HmacTokenIssuer tokens;
     private final String generatedSecret;
+    private final String generatedAdminToken;
     private Projector projector;
 
     private DevStack(EmbeddedDatabase database, EmbeddedRedis redisServer, EmbeddedSearch searchNode,
                      SearchSettings search, RedisClient redis,
                      HikariDataSource commandPool, HikariDataSource queryPool, Javalin commandApi, Javalin queryApi,
                      ProjectorConfig projectorConfig, Projector projector, JwtSettings jwt,
-                     String generatedSecret) {
+                     String generatedSecret, String generatedAdminToken) {
         this.database = database;
         this.redisServer = redisServer;
         this.searchNode = searchNode;
@@ -83,6 +84,7 @@ public final class DevStack implements AutoCloseable {
         this.projector = projector;
         this.tokens = new HmacTokenIssuer(jwt, Clock.systemUTC());
         this.generatedSecret = generatedSecret;
+        this.generatedAdminToken = generatedAdminToken;
     }
 
     /** Starts everything; {@code environment} holds the same variables the services read (ports, tuning). */
@@ -118,6 +120,11 @@ public final class DevStack implements AutoCloseable {
         if (generatedSecret != null) {
             variables.put("JWT_SECRET", generatedSecret);
         }
+        // the projector's admin actions need an operator credential: likewise one per run, printed
+        String generatedAdminToken = variables.containsKey("PROJECTOR_ADMIN_TOKEN") ? null : randomSecret();
+        if (generatedAdminToken != null) {
+            variables.put("PROJECTOR_ADMIN_TOKEN", generatedAdminToken);
+        }
         Env env = new Env(variables);
 
         CommandApiConfig commandConfig = CommandApiConfig.fromEnv(env);
@@ -137,7 +144,8 @@ public final class DevStack implements AutoCloseable {
                 new SqlCatalogSource(queryPool, queryConfig.readThroughTimeout())).start();
 
         return new DevStack(database, redisServer, searchNode, projectorConfig.search(), redis, commandPool,
-                queryPool, commandApi, queryApi, projectorConfig, projector, commandConfig.jwt(), generatedSecret);
+                queryPool, commandApi, queryApi, projectorConfig, projector, commandConfig.jwt(), generatedSecret,
+                generatedAdminToken);
     }
 
     /** EMBEDDED_DATABASE: mariadb (the default) or mysql. */
@@ -203,8 +211,8 @@ public final class DevStack implements AutoCloseable {
     }
 
     /**
-     * The lines the README promises, one per endpoint, for people and scripts; then the generated JWT secret
-     * (when none was configured) and a token for user 1, so writes can be tried at once.
+     * The lines the README promises, one per endpoint, for people and scripts; then the generated JWT secret and
+     * projector admin token (when none was configured) and a token for user 1, so writes can be tried at once.
      */
     public List<String> endpoints() {
         List<String> lines = new ArrayList<>(List.of(
@@ -218,6 +226,9 @@ public final class DevStack implements AutoCloseable {
         }
         if (generatedSecret != null) {
             lines.add("jwt-secret " + generatedSecret);
+        }
+        if (generatedAdminToken != null) {
+            lines.add("projector-admin-token " + generatedAdminToken);
         }
         lines.add("token-user-1 " + tokenFor(1));
         return lines;

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class StackProcess {
     private static final List<String> NAMES = List.of("command-api", "query-api", "cdc-projector", "database", "redis",
-            "search", "jwt-secret", "token-user-1");
+            "search", "jwt-secret", "projector-admin-token", "token-user-1");
 
     private final Process process;
     private final Map<String, String> endpoints = new ConcurrentHashMap<>();

@@ -5,6 +5,7 @@ import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.RedisClients;
 import dev.boardcqrs.common.search.HttpSearchClient;
 import dev.boardcqrs.common.web.HttpApps;
+import dev.boardcqrs.common.web.OpenApiDocument;
 import dev.boardcqrs.query.catalog.CatalogSource;
 import dev.boardcqrs.query.degrade.RedisBreaker;
 import dev.boardcqrs.query.list.ArticleLists;
@@ -26,7 +27,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * Builds query-api from its dependencies and returns it unstarted; Main and the tests build the same. The routes
- * are those of the registered read models ({@link ReadModels}), plus /health and /metrics.
+ * are those of the registered read models ({@link ReadModels}), plus /health, /metrics and /openapi.json (a
+ * description kept by hand in resources/openapi/query-api.json; ApiContractIT holds it to the router).
  */
 public final class QueryApp {
     private QueryApp() {
@@ -68,6 +70,7 @@ public final class QueryApp {
             models.forEach(model -> model.routes(routes));
             routes.get("/health", ctx -> ctx.json(health(redis, breaker, database,
                     invalidations == null ? "off" : invalidations.state())));
+            OpenApiDocument.route(routes, "openapi/query-api.json");
         }, events -> {
             events.serverStopping(watcher::close);
             if (invalidations != null) {

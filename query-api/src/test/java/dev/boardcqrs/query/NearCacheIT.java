@@ -54,27 +54,23 @@ class NearCacheIT {
     private static EmbeddedRedis redisServer;
     private static RedisClient redis;
     private static HikariDataSource database;
-    private static Javalin app;
+    private static TestQueryApp app;
     private static JsonHttp http;
 
     @BeforeAll
     static void start() {
         redisServer = EmbeddedRedis.start();
         redis = RedisClient.create(URI.create(redisServer.url()));
-        QueryApiConfig config = QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0",
-                "REDIS_URL", redisServer.url(), "REDIS_NAMESPACE", NAMESPACE.namespace(),
-                "QUERY_NEAR_CACHE_MB", "16", "VIEW_COUNT_CACHE_TTL", "200ms",
-                "QUERY_DATABASE_URL", SharedServers.database().jdbcUrl())));
-        database = QueryDatabase.pool(config);
-        app = QueryApp.create(config, redis, new SqlArticleSource(database, Duration.ofSeconds(2))).start();
-        http = new JsonHttp("http://127.0.0.1:" + app.port());
+        app = TestQueryApp.start(redis, Map.of("REDIS_URL", redisServer.url(), "REDIS_NAMESPACE", NAMESPACE.namespace(),
+                "QUERY_NEAR_CACHE_MB", "16", "VIEW_COUNT_CACHE_TTL", "200ms"));
+        database = app.database();
+        http = app.http();
     }
 
     @AfterAll
     static void stop() {
-        app.stop();
+        app.close();
         redis.close();
-        database.close();
         redisServer.close();
     }
 
@@ -171,7 +167,7 @@ class NearCacheIT {
                     "REDIS_NAMESPACE", NAMESPACE.namespace(), "QUERY_DATABASE_URL", SharedServers.database().jdbcUrl()))),
                     restricted, new SqlArticleSource(database, Duration.ofSeconds(2))).start();
             try {
-                JsonHttp refusedHttp = new JsonHttp("http://127.0.0.1:" + refused.port());
+                JsonHttp refusedHttp = TestQueryApp.http(refused);
                 await().atMost(SOON).untilAsserted(() -> assertThat(refusedHttp.get("/health").json().get("nearCache")
                         .asText()).startsWith("off: Redis refused client tracking").contains("NOPERM"));
                 assertThat(refusedHttp.get("/articles/" + id).json().get("commentCount").asLong()).isEqualTo(3);
@@ -262,7 +258,7 @@ class NearCacheIT {
     }
 
     private static long storeModel(KeyScheme generation, long id, String title, long comments) {
-        String created = "2026-11-24T10:00:00";
+        String created = "2026-11-24T10:00:00.000"; // as the projector writes it: with milliseconds
         redis.hset(BoardKeys.in(generation).article(id), ArticleModel.rowFields(id, 1, 1, title, "content", created, created));
         redis.hset(BoardKeys.in(generation).article(id), ArticleModel.COMMENT_COUNT, Long.toString(comments));
         return id;

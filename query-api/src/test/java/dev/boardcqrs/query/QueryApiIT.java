@@ -44,7 +44,7 @@ class QueryApiIT {
     private static EmbeddedRedis redisServer;
     private static RedisClient redis;
     private static HikariDataSource database;
-    private static Javalin app;
+    private static TestQueryApp app;
     private static JsonHttp http;
 
     @BeforeAll
@@ -64,16 +64,15 @@ class QueryApiIT {
         }
         redis.set(VIEWS.viewCount(7), "42");
         redis.set(VIEWS.viewCount(25), "3");
-        database = QueryDatabase.pool(config());
-        app = QueryApp.create(config(), redis, source()).start();
-        http = new JsonHttp("http://127.0.0.1:" + app.port());
+        app = TestQueryApp.start(redis, Map.of("REDIS_NAMESPACE", "q"));
+        database = app.database();
+        http = app.http();
     }
 
     @AfterAll
     static void stop() {
-        app.stop();
+        app.close();
         redis.close();
-        database.close();
     }
 
     @Test
@@ -173,7 +172,7 @@ class QueryApiIT {
         try (RedisClient nowhere = RedisClient.create(URI.create("redis://127.0.0.1:" + FreePort.find()))) {
             Javalin broken = QueryApp.create(noFallback, nowhere, source()).start();
             try {
-                Response response = new JsonHttp("http://127.0.0.1:" + broken.port()).get("/articles/1");
+                Response response = TestQueryApp.http(broken).get("/articles/1");
                 assertThat(response.status()).isEqualTo(503);
                 assertThat(response.json().get("error").asText()).contains("Redis is unavailable");
             } finally {
@@ -191,9 +190,9 @@ class QueryApiIT {
                 Javalin withPassword = QueryApp.create(config(), authorized, source()).start();
                 Javalin withoutPassword = QueryApp.create(config(), unauthorized, source()).start();
                 try {
-                    assertThat(new JsonHttp("http://127.0.0.1:" + withPassword.port()).get("/articles/1").status())
+                    assertThat(TestQueryApp.http(withPassword).get("/articles/1").status())
                             .isEqualTo(404);
-                    Response refused = new JsonHttp("http://127.0.0.1:" + withoutPassword.port()).get("/articles/1");
+                    Response refused = TestQueryApp.http(withoutPassword).get("/articles/1");
                     assertThat(refused.status()).isEqualTo(503);
                     assertThat(refused.body()).doesNotContain("s3cret").doesNotContain("NOAUTH").contains("\"error\"");
                 } finally {

@@ -75,7 +75,7 @@ class ReadThroughIT {
         redis.set(new KeyScheme("collapse").active(), "g1"); // as the projector does on its first start
         Javalin app = QueryApp.create(config(Map.of("REDIS_NAMESPACE", "collapse")), redis, source).start();
         try {
-            JsonHttp http = new JsonHttp("http://127.0.0.1:" + app.port());
+            JsonHttp http = TestQueryApp.http(app);
             ExecutorService readers = Executors.newFixedThreadPool(64);
             CountDownLatch go = new CountDownLatch(1);
             List<Future<Response>> answers = new ArrayList<>();
@@ -104,7 +104,7 @@ class ReadThroughIT {
         Javalin app = QueryApp.create(config(Map.of("REDIS_NAMESPACE", "busy", "READ_THROUGH_CONCURRENCY", "1",
                 "READ_THROUGH_TIMEOUT", "500ms")), redis, slow).start();
         try {
-            JsonHttp http = new JsonHttp("http://127.0.0.1:" + app.port());
+            JsonHttp http = TestQueryApp.http(app);
             ExecutorService first = Executors.newSingleThreadExecutor();
             first.submit(() -> http.get("/articles/" + articleId));
             await().atMost(Duration.ofSeconds(10)).until(() -> slow.reads.get() > 0);
@@ -126,7 +126,7 @@ class ReadThroughIT {
         try (HikariDataSource deadPool = QueryDatabase.pool(nowhere)) {
             Javalin app = QueryApp.create(nowhere, redis, new SqlArticleSource(deadPool, Duration.ofMillis(300))).start();
             try {
-                Response response = new JsonHttp("http://127.0.0.1:" + app.port()).get("/articles/" + articleId);
+                Response response = TestQueryApp.http(app).get("/articles/" + articleId);
 
                 assertThat(response.status()).isEqualTo(503);
                 assertThat(response.json().get("error").asText())
@@ -147,7 +147,7 @@ class ReadThroughIT {
         try (HikariDataSource deadPool = QueryDatabase.pool(nowhere)) {
             Javalin down = QueryApp.create(nowhere, redis, new SqlArticleSource(deadPool, Duration.ofMillis(300))).start();
             try {
-                JsonHttp http = new JsonHttp("http://127.0.0.1:" + app.port());
+                JsonHttp http = TestQueryApp.http(app);
                 assertThat(http.get("/articles/" + articleId).status()).isEqualTo(200);
                 String afterMiss = http.get("/metrics").body();
                 assertThat(PrometheusText.sum(afterMiss, "query_model_misses_total", Map.of())).isEqualTo(1);
@@ -161,7 +161,7 @@ class ReadThroughIT {
                 assertThat(PrometheusText.sum(afterHit, "http_server_requests_seconds_count",
                         Map.of("route", "/articles/{articleId}", "status", "200"))).isEqualTo(2);
 
-                JsonHttp failing = new JsonHttp("http://127.0.0.1:" + down.port());
+                JsonHttp failing = TestQueryApp.http(down);
                 assertThat(failing.get("/articles/" + articleId).status()).isEqualTo(503);
                 assertThat(PrometheusText.sum(failing.get("/metrics").body(), "query_readthrough_errors_total", Map.of()))
                         .isEqualTo(1);

@@ -172,6 +172,9 @@ public final class ProjectorStatus {
         map.put("lastSourceTimeMillis", lastSourceTimeMillis);
         map.put("lastAppliedAtMillis", lastAppliedAtMillis);
         map.put("snapshotProgress", snapshotProgress());
+        map.put("snapshotRowsDone", snapshotRowsDone.get());
+        map.put("snapshotTotalRows", snapshotTotalRows);
+        map.put("lagMillis", lagMillis());
         map.put("completedSnapshots", completedSnapshots.get());
         map.put("failure", failure);
         return map;

@@ -2,7 +2,9 @@ package dev.boardcqrs.projector.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.boardcqrs.common.auth.HmacTokenIssuer;
 import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.projector.admin.OperatorAccess;
 import dev.boardcqrs.projector.ProjectorConfig;
 import dev.boardcqrs.projector.deadletter.DeadLetter;
 import dev.boardcqrs.projector.deadletter.DeadLetters;
@@ -19,10 +21,13 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The operator commands of cdc-projector, run against a projector that is running with the same environment:
  * {@code status}, {@code rebuild}, {@code replay}, {@code deadletters [retry]}. Each prints what it sees and returns the process exit code.
+ * The commands that change something send the operator credential the same environment gives: the admin token, or
+ * else a short-lived operator token signed with {@code JWT_SECRET}.
  */
 public final class OperatorCommands {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -116,7 +121,7 @@ public final class OperatorCommands {
     private int retryDeadLetters() throws IOException, InterruptedException {
         HttpResponse<String> response;
         try {
-            response = http.send(request("/deadletters/retry").POST(HttpRequest.BodyPublishers.noBody()).build(),
+            response = http.send(adminRequest("/deadletters/retry").POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             return notRunning();
@@ -140,13 +145,13 @@ public final class OperatorCommands {
         }
         HttpResponse<String> response;
         try {
-            response = http.send(request("/rebuild").POST(HttpRequest.BodyPublishers.noBody()).build(),
+            response = http.send(adminRequest("/rebuild").POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             return notRunning();
         }
         if (response.statusCode() != 202) {
-            out.println("rebuild refused: " + response.body());
+            out.println("rebuild refused: " + MAPPER.readTree(response.body()).path("error").asText(response.body()));
             return 1;
         }
         String generation = MAPPER.readTree(response.body()).path("generation").asText();
@@ -181,7 +186,7 @@ public final class OperatorCommands {
     private int replay(String from) throws IOException, InterruptedException {
         HttpResponse<String> response;
         try {
-            response = http.send(request("/replay?from=" + URLEncoder.encode(from, StandardCharsets.UTF_8))
+            response = http.send(adminRequest("/replay?from=" + URLEncoder.encode(from, StandardCharsets.UTF_8))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             return notRunning();
@@ -217,6 +222,25 @@ public final class OperatorCommands {
 
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10));
+    }
+
+    private HttpRequest.Builder adminRequest(String path) {
+        HttpRequest.Builder request = request(path);
+        operatorCredential().ifPresent(token -> request.header("Authorization", "Bearer " + token));
+        return request;
+    }
+
+    // without either, the projector answers 403 naming the settings, and the command prints that
+    private Optional<String> operatorCredential() {
+        OperatorAccess access = config.access();
+        if (access.adminToken() != null) {
+            return Optional.of(access.adminToken());
+        }
+        if (access.jwt() != null && access.jwt().secret() != null) {
+            return Optional.of(new HmacTokenIssuer(access.jwt(), Clock.systemUTC())
+                    .issue("cdc-projector-cli", List.of(access.operatorRole()), Duration.ofMinutes(5)));
+        }
+        return Optional.empty();
     }
 
     private String baseUrl() {

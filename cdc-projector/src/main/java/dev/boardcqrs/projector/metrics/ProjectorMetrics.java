@@ -21,7 +21,9 @@ import java.util.function.Supplier;
  * The projector's meters (names as Prometheus shows them): {@code projector_lag_milliseconds} behind the source,
  * {@code projector_events_total} by table and operation, {@code projector_batch_size} and
  * {@code projector_batch_apply_seconds}, snapshot progress ({@code projector_snapshot_rows_done},
- * {@code projector_snapshot_rows_total}), {@code projector_errors_total} by kind and {@code projector_dead_letters}.
+ * {@code projector_snapshot_rows}: Prometheus keeps the {@code _total} suffix for counters, so the gauge
+ * {@code projector.snapshot.rows.total} is exported without it), {@code projector_errors_total} by kind,
+ * {@code projector_dead_letters} and {@code projector_failed}.
  */
 public final class ProjectorMetrics {
     private final MeterRegistry registry;
@@ -47,6 +49,11 @@ public final class ProjectorMetrics {
         Gauge.builder("projector.snapshot.rows.total", status, current -> current.get().snapshotTotalRows())
                 .description("rows the running (or last) snapshot has to read").strongReference(true)
                 .register(registry);
+        // the process still answers scrapes when the projector has failed (a purged binlog position, say), so
+        // "up" alone cannot tell; /health answers 503 then, and alerts read this
+        Gauge.builder("projector.failed", status, current -> current.get().state() == ProjectorStatus.State.FAILED ? 1 : 0)
+                .description("1 when the active generation's projector has failed and stopped applying (see /health)")
+                .strongReference(true).register(registry);
         Gauge.builder("projector.dead.letters", deadLetters, supplier -> supplier.getAsLong())
                 .description("changes waiting in the dead-letter stream").strongReference(true).register(registry);
         FunctionCounter.builder("projector.redelivered.skipped", status, current -> current.get().duplicates())

@@ -10,6 +10,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.keyword.NonValidationKeyword;
+import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -84,6 +85,15 @@ public final class OpenApiContract {
             }
         }));
         return operations;
+    }
+
+    /** Every route of a Javalin app's router as {@code METHOD /template}, read from the router, to compare with {@link #operations()}. */
+    public static Set<String> routesOf(Javalin app) {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.endpoint)
+                .filter(endpoint -> endpoint.method.isHttpMethod())
+                .map(endpoint -> endpoint.method.name() + " " + endpoint.path)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Throws an AssertionError naming everything in the answer to {@code method path} that the document does not allow. */
