@@ -62,6 +62,7 @@ class ApiContractIT {
         assertThat(http.get("/boards/1/articles?pageSize=101").status()).isEqualTo(400);
         assertThat(http.get("/catalogs/987654321/products").status()).isEqualTo(404);
         assertThat(http.get("/no/such/route").status()).isEqualTo(404);
+        assertThat(http.get("/search/articles?q=word").status()).as("search is off here").isEqualTo(404);
         assertThat(http.get("/catalogs/tree?after=not-a-token").status()).isEqualTo(400);
         assertThat(http.send("GET", "/articles/1", null, "X-Consistency-Token", "not-a-token").status()).isEqualTo(400);
     }

@@ -1,6 +1,7 @@
 package dev.boardcqrs.query.search;
 
 import dev.boardcqrs.common.search.SearchIndexes;
+import dev.boardcqrs.common.web.ApiException;
 import dev.boardcqrs.common.web.Params;
 import dev.boardcqrs.query.ReadModel;
 import dev.boardcqrs.query.ReadServices;
@@ -13,7 +14,7 @@ import java.util.List;
 
 /**
  * Article search: {@code GET /search/articles?q=...&boardId=...&sort=relevance|recent&pageSize=20&after=...}, served
- * from the search engine the projector keeps (SEARCH_ENABLED; without it the route does not exist). It keeps nothing
+ * from the search engine the projector keeps (SEARCH_ENABLED; without it the route answers 404 saying so). It keeps nothing
  * in memory: the articles come from the board model's reads, which do.
  */
 public final class SearchReadModel implements ReadModel {
@@ -27,12 +28,14 @@ public final class SearchReadModel implements ReadModel {
 
     @Override
     public void routes(RoutesConfig routes) {
-        if (search != null) {
-            routes.get("/search/articles", this::articles);
-        }
+        // registered either way, so the route and its document stay one, and a client learns why it finds nothing
+        routes.get("/search/articles", this::articles);
     }
 
     private void articles(Context ctx) {
+        if (search == null) {
+            throw ApiException.notFound("search is off on this query-api: set SEARCH_ENABLED=true and SEARCH_URL");
+        }
         SearchQuery query = SearchQuery.parse(ctx.queryParam("q"));
         long boardId = Params.queryNumber(ctx, "boardId", 0, Long.MAX_VALUE);
         SearchSort sort = SearchSort.parse(ctx.queryParam("sort"));
