@@ -42,12 +42,12 @@ public final class ArticleQueries {
     private final ReadThrough readThrough;
     private final ArticleLists lists;
     private final QueryMetrics metrics;
-    private final NearCache<Long, ArticleModel> nearCache;
+    private final NearCache<Long, ArticleJson> nearCache;
     private final RedisBreaker breaker;
     private final ArticlesFromDatabase database;
 
     public ArticleQueries(UnifiedJedis redis, KeyScheme keys, ViewCounts views, ReadThrough readThrough,
-                          ArticleLists lists, QueryMetrics metrics, NearCache<Long, ArticleModel> nearCache,
+                          ArticleLists lists, QueryMetrics metrics, NearCache<Long, ArticleJson> nearCache,
                           RedisBreaker breaker, ArticlesFromDatabase database) {
         this.redis = redis;
         this.keys = keys;
@@ -74,36 +74,42 @@ public final class ArticleQueries {
         return text == null ? 0 : text.length();
     }
 
-    public Served<Optional<ArticleView>> find(long articleId) {
-        return find(articleId, ReadMode.CACHED);
-    }
-
-    /** The article as {@code mode} allows reading it (see {@link ReadMode}). */
-    public Served<Optional<ArticleView>> find(long articleId, ReadMode mode) {
+    /** The article's JSON (see {@link ArticleJson#one}) as {@code mode} allows reading it (see {@link ReadMode}). */
+    public Served<Optional<byte[]>> find(long articleId, ReadMode mode) {
         List<Long> ids = List.of(articleId);
-        return read(mode, () -> first(articles(ids, mode)), () -> first(database.articles(ids, current(mode))));
+        return read(mode, () -> first(counted(ids, mode)), () -> first(fromDatabase(ids, mode)));
     }
 
-    private static Optional<ArticleView> first(List<ArticleView> found) {
-        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    private static Optional<byte[]> first(List<ArticleJson.Counted> found) {
+        return found.isEmpty() ? Optional.empty() : Optional.of(ArticleJson.one(found.get(0)));
     }
 
-    /** Page {@code page} (from 1) of the board's articles, newest first, with the board's article count. */
-    public Served<ArticlePage> page(long boardId, int page, int pageSize, ReadMode mode) {
+    /**
+     * Page {@code page} (from 1) of the board's articles, newest first, with the board's article count, as JSON
+     * (see {@link ArticleJson#page}).
+     */
+    public Served<byte[]> page(long boardId, int page, int pageSize, ReadMode mode) {
         return read(mode, () -> {
             ArticleLists.Ids ids = lists.page(board(boardId), page, pageSize, mode);
-            return new ArticlePage(articles(ids.ids(), mode), ids.count());
+            return ArticleJson.page(counted(ids.ids(), mode), ids.count());
         }, () -> {
             ArticleLists.Ids ids = lists.pageFromDatabase(board(boardId), page, pageSize);
-            return new ArticlePage(database.articles(ids.ids(), current(mode)), ids.count());
+            return ArticleJson.page(fromDatabase(ids.ids(), mode), ids.count());
         });
     }
 
-    /** The {@code pageSize} articles below {@code lastArticleId} (from the newest when it is null). */
-    public Served<List<ArticleView>> scroll(long boardId, int pageSize, Long lastArticleId, ReadMode mode) {
-        return read(mode, () -> articles(lists.after(board(boardId), lastArticleId, pageSize, mode).ids(), mode),
-                () -> database.articles(lists.afterFromDatabase(board(boardId), lastArticleId, pageSize).ids(),
-                        current(mode)));
+    /**
+     * The {@code pageSize} articles below {@code lastArticleId} (from the newest when it is null), as JSON (see
+     * {@link ArticleJson#list}).
+     */
+    public Served<byte[]> scroll(long boardId, int pageSize, Long lastArticleId, ReadMode mode) {
+        return read(mode, () -> ArticleJson.list(counted(lists.after(board(boardId), lastArticleId, pageSize, mode)
+                .ids(), mode)), () -> ArticleJson.list(fromDatabase(lists.afterFromDatabase(board(boardId),
+                lastArticleId, pageSize).ids(), mode)));
+    }
+
+    private List<ArticleJson.Counted> fromDatabase(List<Long> ids, ReadMode mode) {
+        return database.articles(ids, current(mode)).stream().map(ArticleJson::of).toList();
     }
 
     /**
@@ -143,13 +149,18 @@ public final class ArticleQueries {
      * {@code mode} allows (a read after a token skips the near cache, or reads SQL only).
      */
     public List<ArticleView> articles(List<Long> ids, ReadMode mode) {
-        Map<Long, ArticleModel> models = new HashMap<>();
+        return counted(ids, mode).stream().map(ArticleJson.Counted::view).toList();
+    }
+
+    /** {@link #articles(List, ReadMode)}, each model with its JSON. */
+    private List<ArticleJson.Counted> counted(List<Long> ids, ReadMode mode) {
+        Map<Long, ArticleJson> models = new HashMap<>();
         List<Long> notKept = new ArrayList<>();
         if (mode == ReadMode.DATABASE) {
-            models.putAll(readThrough.currentFromDatabase(ids));
+            models.putAll(serialized(readThrough.currentFromDatabase(ids)));
         } else {
             for (long id : ids) {
-                ArticleModel kept = mode == ReadMode.CACHED ? nearCache.get(id) : null;
+                ArticleJson kept = mode == ReadMode.CACHED ? nearCache.get(id) : null;
                 if (kept != null) {
                     models.put(id, kept);
                 } else {
@@ -164,21 +175,27 @@ public final class ArticleQueries {
             models.putAll(readFromRedis(notKept, counts, countsToRead, mode == ReadMode.CACHED));
         }
         Map<Long, Long> viewCounts = counts.counts();
-        List<ArticleView> articles = new ArrayList<>(ids.size());
+        List<ArticleJson.Counted> articles = new ArrayList<>(ids.size());
         for (long id : ids) {
-            ArticleModel model = models.get(id);
+            ArticleJson model = models.get(id);
             if (model != null) { // else deleted between the list read and the model read
-                articles.add(ArticleView.of(model, viewCounts.get(id)));
+                articles.add(new ArticleJson.Counted(model, viewCounts.get(id)));
             }
         }
         return articles;
+    }
+
+    private static Map<Long, ArticleJson> serialized(Map<Long, ArticleModel> models) {
+        Map<Long, ArticleJson> serialized = new HashMap<>();
+        models.forEach((id, model) -> serialized.put(id, ArticleJson.of(model)));
+        return serialized;
     }
 
     /**
      * Reads the models of {@code ids} and the counts the claim must load, in one round trip; keeps the models in
      * the near cache (when {@code keep}), and builds those Redis lacks from SQL.
      */
-    private Map<Long, ArticleModel> readFromRedis(List<Long> ids, ViewCounts.Claim counts, List<Long> countsToRead,
+    private Map<Long, ArticleJson> readFromRedis(List<Long> ids, ViewCounts.Claim counts, List<Long> countsToRead,
                                                   boolean keep) {
         Map<Long, NearCache.Reservation> reservations = new HashMap<>();
         for (long id : keep ? ids : List.<Long>of()) {
@@ -196,7 +213,7 @@ public final class ArticleQueries {
             throw e;
         }
         counts.loaded(read.subList(ids.size(), read.size()).stream().map(count -> (Long) count).toList());
-        Map<Long, ArticleModel> models = new HashMap<>();
+        Map<Long, ArticleJson> models = new HashMap<>();
         List<Long> notInRedis = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             long id = ids.get(i);
@@ -204,15 +221,16 @@ public final class ArticleQueries {
             if (model == null) {
                 notInRedis.add(id);
             } else {
-                models.put(id, model);
-                nearCache.store(id, reservations.get(id), model);
+                ArticleJson json = ArticleJson.of(model);
+                models.put(id, json);
+                nearCache.store(id, reservations.get(id), json);
             }
         }
         metrics.hits(ids.size() - notInRedis.size());
         metrics.misses(notInRedis.size());
         if (!notInRedis.isEmpty()) {
             // not kept: what SQL answers may be newer or older than what Redis will hold
-            models.putAll(readThrough.load(notInRedis, this::stored));
+            models.putAll(serialized(readThrough.load(notInRedis, this::stored)));
         }
         return models;
     }
@@ -251,9 +269,5 @@ public final class ArticleQueries {
 
     private static String text(Object value) {
         return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : value.toString();
-    }
-
-    /** One page of a board's list and the board's total article count. */
-    public record ArticlePage(List<ArticleView> articles, long articleCount) {
     }
 }

@@ -1,6 +1,5 @@
 package dev.boardcqrs.query.article;
 
-import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.view.ViewKeys;
 import dev.boardcqrs.query.ReadModel;
@@ -18,14 +17,14 @@ import java.util.List;
  * the article models it read and the view counts in memory (near cache), dropped when Redis reports a change.
  */
 public final class BoardReadModel implements ReadModel {
-    private final NearCache<Long, ArticleModel> nearCache;
+    private final NearCache<Long, ArticleJson> nearCache;
     private final ViewCounts views;
     private final ArticleQueries articles;
     private final ReadAfter readAfter;
 
     public BoardReadModel(ReadServices services) {
         this.readAfter = services.readAfter();
-        this.nearCache = new NearCache<>(services.nearCacheBytes(), ArticleQueries::heapBytes);
+        this.nearCache = new NearCache<>(services.nearCacheBytes(), ArticleJson::heapBytes);
         // a view count kept beyond its TTL is worth keeping while its article's model is kept (about 1 KB)
         this.views = new ViewCounts(services.redis(), new ViewKeys(services.keys()),
                 services.config().viewCountCacheTtl(), Math.max(10_000, services.nearCacheBytes() / 1024),
