@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
@@ -58,14 +59,14 @@ public final class QueryApp {
         ProgressWatcher watcher = new ProgressWatcher(applied, Duration.ofMillis(2));
         ReadAfter readAfter = new ReadAfter(applied, watcher,
                 new KnownOrigins(articles::origins, System::nanoTime), config.readAfterTimeout(), queryMetrics);
-        ReadServices services = new ReadServices(config, redis, keys, articles, database,
-                new ArticleLists(redis, keys, articles, database), queryMetrics, readAfter, breaker, catalogs,
-                config.search().enabled() ? new HttpSearchClient(config.search()) : null);
+        ArticleLists lists = new ArticleLists(redis, keys, articles, database, config.nearCacheMegabytes() * 1024L * 1024L);
+        ReadServices services = new ReadServices(config, redis, keys, articles, database, lists, queryMetrics,
+                readAfter, breaker, catalogs, config.search().enabled() ? new HttpSearchClient(config.search()) : null);
         List<ReadModel> models = ReadModels.all(services);
         // without it the near caches never serve: every read goes to Redis
         InvalidationListener invalidations = config.nearCacheMegabytes() > 0 ? new InvalidationListener(
-                () -> RedisClients.dedicatedConnection(redis), keys,
-                models.stream().flatMap(model -> model.nearCaches().stream()).toList()) : null;
+                () -> RedisClients.dedicatedConnection(redis), keys, Stream.concat(Stream.of(lists.nearCache()),
+                        models.stream().flatMap(model -> model.nearCaches().stream())).toList()) : null;
         return HttpApps.create(config.host(), config.port(), metrics, routes -> {
             models.forEach(model -> model.routes(routes));
             routes.get("/health", ctx -> ctx.json(health(redis, breaker, database,

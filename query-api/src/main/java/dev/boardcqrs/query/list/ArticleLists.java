@@ -4,31 +4,62 @@ import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.query.QueryScripts;
 import dev.boardcqrs.query.consistency.ReadMode;
+import dev.boardcqrs.query.nearcache.InvalidationTarget;
+import dev.boardcqrs.query.nearcache.NearCache;
 import dev.boardcqrs.query.readthrough.ArticleSource;
 import dev.boardcqrs.query.readthrough.DatabaseGuard;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Reads an owner's articles (a board's, a writer's) page by page: the ids of the newest come from the owner's
  * counted list in Redis (kept by the projector, see its lib/counted_list.lua), the older ones, and all of them while
  * Redis has no list, from SQL with a keyset query, through the {@link DatabaseGuard}; all of them from SQL while Redis
- * is down ({@code ...FromDatabase}). This is a service: no HTTP here.
+ * is down ({@code ...FromDatabase}). What Redis answered is kept in a near cache until Redis reports a change to the
+ * owner's list or count ({@link #nearCache}): with the models kept too, a board page then needs no round trip (the
+ * script call was the page's last one, and about 50 us of Redis CPU). This is a service: no HTTP here.
  */
 public final class ArticleLists {
     private static final LuaScript PAGE = QueryScripts.of("lua/list_page.lua");
+    // what follows an owner's key in its list's key (list_page.lua)
+    private static final String LIST = ":articles";
 
     private final UnifiedJedis redis;
     private final KeyScheme keys;
     private final ArticleSource source;
     private final DatabaseGuard database;
+    private final NearCache<ListKey, ListRead> kept;
+    // every owner whose list was ever kept, added before its read is reserved (so before a change it could miss);
+    // never removed, which would race with a reader adding it again: one short string per board or writer read
+    private final Set<String> owners = ConcurrentHashMap.newKeySet();
 
-    public ArticleLists(UnifiedJedis redis, KeyScheme keys, ArticleSource source, DatabaseGuard database) {
+    /** {@code nearCacheBytes}: what the kept list reads may weigh in all (0 keeps none). */
+    public ArticleLists(UnifiedJedis redis, KeyScheme keys, ArticleSource source, DatabaseGuard database,
+                        long nearCacheBytes) {
         this.redis = redis;
         this.keys = keys;
         this.source = source;
         this.database = database;
+        this.kept = new NearCache<>(nearCacheBytes, ListRead::heapBytes);
+    }
+
+    /**
+     * What keeps the kept list reads honest; register it with the invalidation listener. A change of an owner's
+     * count ("board:7") or list ("board:7:articles") drops all of that owner's reads, a switch of generations
+     * everything. Like the article models' near cache, it does not watch the generation's "building" flag: a
+     * snapshot that rebuilds the active generation sets it and then deletes every key, which drops every read kept
+     * of it, and reads while it builds are not kept.
+     */
+    public InvalidationTarget nearCache() {
+        return kept.invalidatedByAll(keyInGeneration -> {
+            String owner = keyInGeneration.endsWith(LIST) ? keyInGeneration.substring(0,
+                    keyInGeneration.length() - LIST.length()) : keyInGeneration;
+            // most changes are of article models: look through the kept reads only for an owner read before
+            return owners.contains(owner) ? read -> read.owner().equals(owner) : null;
+        });
     }
 
     /**
@@ -48,7 +79,7 @@ public final class ArticleLists {
             return pageFromDatabase(owner, page, pageSize);
         }
         long first = (long) (page - 1) * pageSize;
-        ListRead read = read(owner, "page", Long.toString(first), Long.toString(first + pageSize - 1));
+        ListRead read = read(owner, mode, "page", Long.toString(first), Long.toString(first + pageSize - 1));
         List<Long> ids = new ArrayList<>(read.ids());
         if (ids.size() < pageSize && read.incomplete()) {
             // beyond the list: continue below its oldest article with a keyset query
@@ -68,7 +99,7 @@ public final class ArticleLists {
         if (mode == ReadMode.DATABASE) {
             return afterFromDatabase(owner, lastArticleId, pageSize);
         }
-        ListRead read = read(owner, "after", lastArticleId == null ? "+inf" : lastArticleId.toString(),
+        ListRead read = read(owner, mode, "after", lastArticleId == null ? "+inf" : lastArticleId.toString(),
                 Integer.toString(pageSize));
         List<Long> ids = new ArrayList<>(read.ids());
         if (ids.size() < pageSize && read.incomplete()) {
@@ -102,7 +133,29 @@ public final class ArticleLists {
         return known >= 0 ? known : database.read(() -> source.articleCount(owner.column(), owner.id()));
     }
 
-    private ListRead read(Owner owner, String mode, String from, String to) {
+    /**
+     * The part of the owner's list, from the near cache when {@code readMode} allows it (a read after a consistency
+     * token must see Redis now, not what an invalidation on its way may still drop).
+     */
+    private ListRead read(Owner owner, ReadMode readMode, String mode, String from, String to) {
+        if (readMode != ReadMode.CACHED) {
+            return readRedis(owner, mode, from, to);
+        }
+        ListKey key = new ListKey(owner.key(), mode, from, to);
+        ListRead known = kept.get(key);
+        if (known != null) {
+            return known;
+        }
+        owners.add(owner.key());
+        NearCache.Reservation reservation = kept.reserve(key);
+        ListRead read = readRedis(owner, mode, from, to);
+        if (!read.building()) { // a building generation's lists are not the ones readers will see: SQL answers
+            kept.store(key, reservation, read);
+        }
+        return read;
+    }
+
+    private ListRead readRedis(Owner owner, String mode, String from, String to) {
         List<?> result = (List<?>) PAGE.call(redis, List.of(), List.of(keys.namespace(), mode, from, to, owner.key()));
         boolean building = (Long) result.get(0) == 1;
         List<Long> ids = new ArrayList<>(result.size() - 4);
@@ -121,5 +174,14 @@ public final class ArticleLists {
         boolean incomplete() {
             return building || count < 0 || listLength < count;
         }
+
+        /** Roughly what a kept read takes on the heap: the record, its list and a boxed id each. */
+        int heapBytes() {
+            return 120 + 24 * ids.size();
+        }
+    }
+
+    /** Which read of which owner's list: what list_page.lua was asked. */
+    private record ListKey(String owner, String mode, String from, String to) {
     }
 }

@@ -4,7 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 
 /**
@@ -42,13 +44,32 @@ public final class NearCache<K, V> {
      * of this cache's), a switch of generations or a flush drops everything.
      */
     public InvalidationTarget invalidatedBy(Function<String, K> keyOf) {
+        return invalidatedWhere(keyInGeneration -> {
+            K key = keyOf.apply(keyInGeneration);
+            if (key != null) {
+                invalidate(key);
+            }
+        });
+    }
+
+    /**
+     * {@link #invalidatedBy} for caches where one model key backs many entries: a change of a model key drops the
+     * entries {@code keysOf} picks for it (null: none), by a look at every entry.
+     */
+    public InvalidationTarget invalidatedByAll(Function<String, Predicate<K>> keysOf) {
+        return invalidatedWhere(keyInGeneration -> {
+            Predicate<K> which = keysOf.apply(keyInGeneration);
+            if (which != null) {
+                invalidateAll(which);
+            }
+        });
+    }
+
+    private InvalidationTarget invalidatedWhere(Consumer<String> modelKeyChanged) {
         return new InvalidationTarget() {
             @Override
             public void modelKeyChanged(String keyInGeneration) {
-                K key = keyOf.apply(keyInGeneration);
-                if (key != null) {
-                    invalidate(key);
-                }
+                modelKeyChanged.accept(keyInGeneration);
             }
 
             @Override
@@ -106,6 +127,16 @@ public final class NearCache<K, V> {
     /** Redis says {@code key} changed. */
     public void invalidate(K key) {
         map.remove(key);
+    }
+
+    /**
+     * Redis says the keys {@code which} picks changed. Every entry (value or reservation) present when this
+     * starts is looked at, so a read reserved before the change cannot store after it.
+     */
+    public void invalidateAll(Predicate<K> which) {
+        // by key, whatever the value: an entry set's removeIf takes an entry away only if it still holds the value
+        // looked at, and a store that replaced a reservation meanwhile would survive (NearCacheTest)
+        map.keySet().removeIf(which);
     }
 
     /** Drops everything kept; used when Redis says everything changed (FLUSHALL) or the models switched. */

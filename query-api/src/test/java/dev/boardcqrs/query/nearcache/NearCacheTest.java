@@ -53,6 +53,40 @@ class NearCacheTest {
     }
 
     @Test
+    void shouldForgetEveryKeptValueAChangePicks() {
+        cache.store(1L, cache.reserve(1L), "v1");
+        cache.store(2L, cache.reserve(2L), "v2");
+        cache.store(3L, cache.reserve(3L), "v3");
+
+        cache.invalidateAll(key -> key % 2 == 1); // one model key that backs many entries changed
+
+        assertThat(cache.get(1L)).isNull();
+        assertThat(cache.get(2L)).isEqualTo("v2");
+        assertThat(cache.get(3L)).isNull();
+    }
+
+    @Test
+    void shouldNotKeepAReadThatAPickingInvalidationOvertook() {
+        NearCache.Reservation reservation = cache.reserve(1L);
+        cache.invalidateAll(key -> key == 1L);
+        cache.store(1L, reservation, "v1");
+
+        assertThat(cache.get(1L)).isNull();
+    }
+
+    @Test
+    void shouldNotKeepAReadStoredWhileAPickingInvalidationLooksAtItsReservation() {
+        NearCache.Reservation reservation = cache.reserve(1L);
+
+        cache.invalidateAll(key -> {
+            cache.store(1L, reservation, "v1"); // the reader, read before the change, finishes meanwhile
+            return key == 1L;
+        });
+
+        assertThat(cache.get(1L)).isNull();
+    }
+
+    @Test
     void shouldNotKeepAReadThatADropOfEverythingOvertook() {
         NearCache.Reservation reservation = cache.reserve(1L);
         cache.clear();
