@@ -1,6 +1,6 @@
 package dev.boardcqrs.bench.report;
 
-/** One target of issue #6 against what this run measured: held or missed, and by how much. */
+/** One target of an issue (#6, #19) against what this run measured: held or missed, and by how much. */
 public record TargetCheck(String target, String measured, boolean held, String margin) {
 
     /** A lower bound: {@code measured >= goal}. */

@@ -10,7 +10,6 @@ import dev.boardcqrs.bench.load.LoadRun;
 import dev.boardcqrs.bench.report.Format;
 import dev.boardcqrs.bench.report.Results;
 import dev.boardcqrs.bench.report.Section;
-import dev.boardcqrs.bench.report.TargetCheck;
 import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.PrometheusText;
 import java.io.IOException;
@@ -41,7 +40,7 @@ public final class ReadScenario implements Scenario {
     }
 
     /** One workload: a path, its id distribution and the number of concurrent clients. */
-    private record Workload(String name, String path, IdPicker ids, int concurrency) {
+    private record Workload(String name, String path, ReadTargets.Kind kind, IdPicker ids, int concurrency) {
     }
 
     @Override
@@ -56,10 +55,12 @@ public final class ReadScenario implements Scenario {
         Dataset data = context.data();
         List<Workload> workloads = new ArrayList<>();
         for (int concurrency : context.config().concurrencies()) {
-            workloads.add(new Workload("article, uniform ids", ARTICLE, new IdPicker(data.articles(), 0), concurrency));
-            workloads.add(new Workload("article, skewed ids", ARTICLE, new IdPicker(data.articles(), Dataset.STRIDE),
+            workloads.add(new Workload("article, uniform ids", ARTICLE, ReadTargets.Kind.ARTICLE_UNIFORM,
+                    new IdPicker(data.articles(), 0), concurrency));
+            workloads.add(new Workload("article, skewed ids", ARTICLE, ReadTargets.Kind.ARTICLE_SKEWED,
+                    new IdPicker(data.articles(), Dataset.STRIDE), concurrency));
+            workloads.add(new Workload("board list page", PAGE, ReadTargets.Kind.PAGE, new IdPicker(data.boards(), 0),
                     concurrency));
-            workloads.add(new Workload("board list page", PAGE, new IdPicker(data.boards(), 0), concurrency));
         }
         Map<Workload, Map<String, List<LoadRun.Result>>> measured = new LinkedHashMap<>();
         Map<Workload, List<Double>> nearCacheHits = new LinkedHashMap<>();
@@ -139,8 +140,10 @@ public final class ReadScenario implements Scenario {
         List<Map<String, Object>> rows = new ArrayList<>();
         int highest = context.config().concurrencies().stream().mapToInt(Integer::intValue).max().orElse(0);
         measured.forEach((workload, byTarget) -> {
-            double vsBare = Stats.median(ratios(byTarget.get("query-api"), byTarget.get("bare Javalin")));
-            double vsSql = Stats.median(ratios(byTarget.get("query-api"), byTarget.get("SQL")));
+            double vsBare = ReadTargets.medianRatio(byTarget.get("query-api"), byTarget.get("bare Javalin"),
+                    LoadRun.Result::throughput);
+            double vsSql = ReadTargets.medianRatio(byTarget.get("query-api"), byTarget.get("SQL"),
+                    LoadRun.Result::throughput);
             List<Double> hitShares = nearCacheHits.getOrDefault(workload, List.of());
             Double hitShare = hitShares.stream().anyMatch(share -> share.isNaN()) || hitShares.isEmpty() ? null
                     : Stats.median(hitShares);
@@ -178,15 +181,8 @@ public final class ReadScenario implements Scenario {
                 row.put("runs", runs);
                 rows.add(row);
             }
-            if (workload.concurrency() == highest && workload.path().equals(ARTICLE)) {
-                double p99 = Stats.median(byTarget.get("query-api").stream().map(LoadRun.Result::p99Ms).toList());
-                String where = workload.name() + ", c=" + highest;
-                results.target(TargetCheck.atLeast("read throughput >= 0.6 x bare Javalin (" + where + ")", vsBare, 0.6, " x"));
-                results.target(TargetCheck.atMost("read p99 <= 5 ms (" + where + ")", p99, 5, " ms"));
-                if (workload.ids().stride() > 0) {
-                    results.target(TargetCheck.atLeast("read throughput >= 5 x SQL (" + where + ")", vsSql, 5, " x"));
-                }
-            }
+            ReadTargets.of(workload.name(), workload.kind(), workload.concurrency(), highest, byTarget.get("query-api"),
+                    byTarget.get("bare Javalin"), byTarget.get("SQL")).forEach(results::target);
         });
         section.put("measurements", rows)
                 .put("articleBodyBytes", articleBytes)
@@ -209,13 +205,5 @@ public final class ReadScenario implements Scenario {
                         + "the SQL server and the idle projector; the SQL baseline's MariaDB is not counted. Redis: "
                         + "INFO cpu, for query-api only. Generator: the load generator's JVM. Two cores give "
                         + "2,000,000 us per second in all, so their sum bounds the throughput.");
-    }
-
-    private static List<Double> ratios(List<LoadRun.Result> ours, List<LoadRun.Result> theirs) {
-        List<Double> ratios = new ArrayList<>();
-        for (int i = 0; i < Math.min(ours.size(), theirs.size()); i++) {
-            ratios.add(ours.get(i).throughput() / theirs.get(i).throughput());
-        }
-        return ratios;
     }
 }
