@@ -11,6 +11,7 @@ import dev.boardcqrs.query.degrade.RedisBreaker;
 import dev.boardcqrs.query.list.ArticleLists;
 import dev.boardcqrs.query.metrics.QueryMetrics;
 import dev.boardcqrs.query.nearcache.InvalidationListener;
+import dev.boardcqrs.query.nearcache.InvalidationTarget;
 import dev.boardcqrs.query.readthrough.ArticleSource;
 import dev.boardcqrs.query.readthrough.DatabaseGuard;
 import dev.boardcqrs.query.consistency.KnownOrigins;
@@ -19,10 +20,10 @@ import dev.boardcqrs.query.consistency.ReadAfter;
 import dev.boardcqrs.query.consistency.RedisApplied;
 import io.javalin.Javalin;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
@@ -53,20 +54,23 @@ public final class QueryApp {
                 config.readThroughTimeout());
         queryMetrics.watch(database);
         RedisBreaker breaker = RedisBreaker.of(config, queryMetrics);
-        // one thread for every read that waits for the projector; 2 ms between looks costs Redis 500 small script
-        // calls a second while anyone waits, and nothing while nobody does
+        // one thread for every read that waits for the projector: it looks when Redis reports a projector commit
+        // (through the near caches' invalidation connection), and every 2 ms while there are no reports (500 small
+        // script calls a second while anyone waits then); nothing while nobody waits
         RedisApplied applied = new RedisApplied(redis, keys);
-        ProgressWatcher watcher = new ProgressWatcher(applied, Duration.ofMillis(2));
+        ProgressWatcher watcher = new ProgressWatcher(applied, Duration.ofMillis(2), Duration.ofMillis(50));
         ReadAfter readAfter = new ReadAfter(applied, watcher,
                 new KnownOrigins(articles::origins, System::nanoTime), config.readAfterTimeout(), queryMetrics);
         ArticleLists lists = new ArticleLists(redis, keys, articles, database, config.nearCacheMegabytes() * 1024L * 1024L);
         ReadServices services = new ReadServices(config, redis, keys, articles, database, lists, queryMetrics,
                 readAfter, breaker, catalogs, config.search().enabled() ? new HttpSearchClient(config.search()) : null);
         List<ReadModel> models = ReadModels.all(services);
-        // without it the near caches never serve: every read goes to Redis
+        List<InvalidationTarget> reported = new ArrayList<>(List.of(lists.nearCache()));
+        models.forEach(model -> reported.addAll(model.nearCaches()));
+        reported.add(watcher);
+        // without it the near caches never serve (every read goes to Redis) and token reads wait by polling
         InvalidationListener invalidations = config.nearCacheMegabytes() > 0 ? new InvalidationListener(
-                () -> RedisClients.dedicatedConnection(redis), keys, Stream.concat(Stream.of(lists.nearCache()),
-                        models.stream().flatMap(model -> model.nearCaches().stream())).toList()) : null;
+                () -> RedisClients.dedicatedConnection(redis), keys, reported) : null;
         return HttpApps.create(config.host(), config.port(), metrics, routes -> {
             models.forEach(model -> model.routes(routes));
             routes.get("/health", ctx -> ctx.json(health(redis, breaker, database,
