@@ -28,10 +28,12 @@ class ArticleJsonTest {
     @Test
     void shouldWriteAnArticleAsCtxJsonWroteItsView() throws Exception {
         for (ArticleModel model : List.of(PLAIN, AWKWARD)) {
-            ArticleJson.Counted counted = new ArticleJson.Counted(ArticleJson.of(model), 123_456);
+            for (long views : List.of(0L, 9L, 10L, 123_456L, Long.MAX_VALUE)) {
+                ArticleJson.Counted counted = new ArticleJson.Counted(ArticleJson.of(model), views);
 
-            assertThat(text(ArticleJson.one(counted)))
-                    .isEqualTo(CTX_JSON.writeValueAsString(ArticleView.of(model, 123_456)));
+                assertThat(text(ArticleJson.one(counted)))
+                        .isEqualTo(CTX_JSON.writeValueAsString(ArticleView.of(model, views)));
+            }
         }
     }
 
