@@ -51,6 +51,15 @@ public final class SearchStore implements ModelStore {
     private final List<String> tables;
     // set while this generation is a rebuild waiting to take over; run once it has
     private volatile Runnable onTakenOver;
+    /**
+     * The generation's meta document as this store last read or wrote it; null until read, and forgotten after any
+     * failure (a write whose answer was lost may have landed). Only this store writes its generation's meta
+     * (startBuilding and commit; remove deletes it), so a batch need not read it again: that saves one of a batch's
+     * round trips (then three: alias, bulk, meta). Each batch's meta write is conditional on the one remembered
+     * (if_seq_no), so if anyone else wrote or removed it meanwhile, the write is refused and the store reads the meta
+     * and decides again, as it did when it read it for every batch.
+     */
+    private volatile Meta known;
 
     public SearchStore(SearchClient client, SearchIndexes indexes, String generation,
                        List<SearchProjection> projections) {
@@ -75,20 +84,55 @@ public final class SearchStore implements ModelStore {
 
     @Override
     public String watermark() {
-        return meta().map(meta -> meta.path(WATERMARK).textValue()).orElse(null);
+        return readMeta().watermark();
+    }
+
+    /**
+     * The generation's watermark and building mark, and the sequence number and primary term of the write that left
+     * them (for a conditional write after it); {@code exists} false when there is no meta document.
+     */
+    private record Meta(boolean exists, String watermark, boolean building, long seqNo, long primaryTerm) {
+        static final Meta ABSENT = new Meta(false, null, false, -1, -1);
     }
 
     // GET is real-time in the engine: it sees the last write without a refresh
-    private Optional<JsonNode> meta() {
+    private Meta readMeta() {
         return available(() -> client.get("/" + indexes.meta() + "/_doc/" + generation))
-                .filter(answer -> answer.path("found").asBoolean()).map(answer -> answer.path("_source"));
+                .filter(answer -> answer.path("found").asBoolean())
+                .map(answer -> new Meta(true, answer.path("_source").path(WATERMARK).textValue(),
+                        answer.path("_source").path(BUILDING).asBoolean(), answer.path("_seq_no").asLong(),
+                        answer.path("_primary_term").asLong()))
+                .orElse(Meta.ABSENT);
     }
 
-    private void putMeta(String watermark, boolean building) {
+    /**
+     * Writes the generation's meta; {@code previous} null: whatever is there, else only over that write (or only if
+     * there is none), or {@link MetaChangedException}.
+     */
+    private Meta putMeta(String watermark, boolean building, Meta previous) {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put(WATERMARK, watermark);
         meta.put(BUILDING, building);
-        available(() -> client.send("PUT", "/" + indexes.meta() + "/_doc/" + generation, meta));
+        String condition = previous == null ? "" : previous.exists()
+                ? "?if_seq_no=" + previous.seqNo() + "&if_primary_term=" + previous.primaryTerm() : "?op_type=create";
+        try {
+            JsonNode answer = available(() -> client.send("PUT", "/" + indexes.meta() + "/_doc/" + generation
+                    + condition, meta));
+            return new Meta(true, watermark, building, answer.path("_seq_no").asLong(),
+                    answer.path("_primary_term").asLong());
+        } catch (SearchRefusedException e) {
+            if ("version_conflict_engine_exception".equals(e.type())) {
+                throw new MetaChangedException(e);
+            }
+            throw e;
+        }
+    }
+
+    /** The generation's meta is not what this store last read or wrote: someone else wrote or removed it. */
+    private static final class MetaChangedException extends StoreUnavailableException {
+        MetaChangedException(SearchRefusedException cause) {
+            super("the search generation's watermark changed under this projector: " + cause.getMessage(), cause);
+        }
     }
 
     @Override
@@ -98,7 +142,7 @@ public final class SearchStore implements ModelStore {
             deleteIfExists(index);
             available(() -> client.send("PUT", "/" + index, projection.definition()));
         }
-        putMeta(null, true);
+        known = putMeta(null, true, null);
         if (onTakenOver == null) {
             // built in place: readers follow at once (they see the index fill), as Redis readers use SQL meanwhile
             replaceServedIndices();
@@ -120,9 +164,22 @@ public final class SearchStore implements ModelStore {
         if (!unplanned.isEmpty()) {
             unplannable.refused(unplanned);
         }
-        Optional<JsonNode> meta = meta();
-        String current = meta.map(m -> m.path(WATERMARK).textValue()).orElse(null);
+        try {
+            try {
+                return apply(batch, planned, known != null ? known : readMeta());
+            } catch (MetaChangedException e) {
+                return apply(batch, planned, readMeta()); // the documents again: their versions make that harmless
+            }
+        } catch (RuntimeException e) {
+            known = null;
+            throw e;
+        }
+    }
+
+    private List<Refusal> apply(StoreBatch batch, List<Planned> planned, Meta meta) {
+        String current = meta.watermark();
         if (batch.watermark() != null && batch.watermark().equals(current)) {
+            known = meta;
             return List.of(); // applied before its answer was lost
         }
         if (!Objects.equals(current, batch.expected())) {
@@ -134,16 +191,18 @@ public final class SearchStore implements ModelStore {
             createMissingIndices();
             replaceServedIndices();
         }
+        // read every batch, not remembered: a rebuild's store moves the alias, and a lost index takes it along
         if (takeOver == null && !readersUseThisGeneration()) {
+            known = meta;
             return List.of(); // a rebuild took over: nobody reads this generation, it is about to be removed
         }
         List<Refusal> refusals = write(planned);
         boolean building = switch (batch.building()) {
             case STARTED -> true;
             case FINISHED -> false;
-            case UNCHANGED -> meta.map(m -> m.path(BUILDING).asBoolean()).orElse(false);
+            case UNCHANGED -> meta.building();
         };
-        putMeta(batch.watermark(), building);
+        known = putMeta(batch.watermark(), building, meta);
         if (takeOver != null && !building && levelWithActive(batch.watermark())) {
             moveAliases();
             onTakenOver = null;
@@ -356,6 +415,7 @@ public final class SearchStore implements ModelStore {
     /** Deletes this generation's indices and watermark: it is retired (replaced, or abandoned half built). */
     @Override
     public void remove() {
+        known = null;
         projections.forEach(projection -> deleteIfExists(index(projection)));
         try {
             available(() -> client.send("DELETE", "/" + indexes.meta() + "/_doc/" + generation, null));

@@ -89,6 +89,23 @@ class SearchStoreIT {
     }
 
     @Test
+    void shouldReportItsDataLostWhenAnotherProjectorMovedItsWatermarkBetweenTwoOfItsBatches() throws Exception {
+        SearchIndexes indexes = new SearchIndexes("twowriters");
+        String first = Positions.stream(6, 100, 1, 0);
+        String second = Positions.stream(6, 200, 1, 0);
+        SearchStore store = activeWith(indexes, first, change(Operation.CREATE, null, article(13, "a"), 100));
+        // a second projector on the same generation (an overlapping deploy, say) commits the next batch
+        commit(store(indexes, "g1"), first, second, Building.UNCHANGED,
+                change(Operation.UPDATE, article(13, "a"), article(13, "b"), 200));
+
+        // this store remembers its own last watermark, but its meta write is conditional on it and is refused
+        assertThatThrownBy(() -> commit(store, first, Positions.stream(6, 300, 1, 0), Building.UNCHANGED,
+                change(Operation.UPDATE, article(13, "b"), article(13, "c"), 300)))
+                .isInstanceOf(StoreDataLostException.class);
+        assertThat(store.watermark()).as("the other projector's watermark stands").isEqualTo(second);
+    }
+
+    @Test
     void shouldMoveTheAliasToARebuiltGenerationOnceItIsLevelAndRemoveTheOldIndex() throws Exception {
         SearchIndexes indexes = new SearchIndexes("rebuild");
         SearchStore active = activeWith(indexes, Positions.stream(4, 900, 1, 0),
