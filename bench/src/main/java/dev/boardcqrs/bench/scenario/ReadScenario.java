@@ -139,8 +139,9 @@ public final class ReadScenario implements Scenario {
         List<Map<String, Object>> rows = new ArrayList<>();
         int highest = context.config().concurrencies().stream().mapToInt(Integer::intValue).max().orElse(0);
         measured.forEach((workload, byTarget) -> {
-            double vsBare = Stats.median(ratios(byTarget.get("query-api"), byTarget.get("bare Javalin")));
-            double vsSql = Stats.median(ratios(byTarget.get("query-api"), byTarget.get("SQL")));
+            List<LoadRun.Result> ours = byTarget.get("query-api");
+            double vsBare = Stats.median(Stats.throughputRatios(ours, byTarget.get("bare Javalin")));
+            double vsSql = Stats.median(Stats.throughputRatios(ours, byTarget.get("SQL")));
             List<Double> hitShares = nearCacheHits.getOrDefault(workload, List.of());
             Double hitShare = hitShares.stream().anyMatch(share -> share.isNaN()) || hitShares.isEmpty() ? null
                     : Stats.median(hitShares);
@@ -209,13 +210,5 @@ public final class ReadScenario implements Scenario {
                         + "the SQL server and the idle projector; the SQL baseline's MariaDB is not counted. Redis: "
                         + "INFO cpu, for query-api only. Generator: the load generator's JVM. Two cores give "
                         + "2,000,000 us per second in all, so their sum bounds the throughput.");
-    }
-
-    private static List<Double> ratios(List<LoadRun.Result> ours, List<LoadRun.Result> theirs) {
-        List<Double> ratios = new ArrayList<>();
-        for (int i = 0; i < Math.min(ours.size(), theirs.size()); i++) {
-            ratios.add(ours.get(i).throughput() / theirs.get(i).throughput());
-        }
-        return ratios;
     }
 }

@@ -1,5 +1,7 @@
 package dev.boardcqrs.bench.scenario;
 
+import dev.boardcqrs.bench.load.LoadRun;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Medians and percentiles of a scenario's samples. */
@@ -22,5 +24,14 @@ final class Stats {
         }
         int index = (int) Math.ceil(fraction * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    /** Our throughput over theirs, run by run (the runs of one round were made back to back). */
+    static List<Double> throughputRatios(List<LoadRun.Result> ours, List<LoadRun.Result> theirs) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(ours.size(), theirs.size()); i++) {
+            ratios.add(ours.get(i).throughput() / theirs.get(i).throughput());
+        }
+        return ratios;
     }
 }
