@@ -1,6 +1,8 @@
 package dev.boardcqrs.projector.search;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.boardcqrs.common.search.SearchClient;
 import dev.boardcqrs.common.search.SearchIndexes;
 import dev.boardcqrs.common.search.SearchRefusedException;
@@ -31,18 +33,27 @@ import java.util.function.Supplier;
  * <p>
  * Deletes are written as tombstones, documents with {@code deleted: true} and the delete's version, not as
  * deletes: the engine forgets a delete's version after {@code index.gc_deletes} (60 s), after which a replayed older
- * insert would bring the document back. A tombstone keeps its version for as long as the index lives; queries
- * leave tombstones out, and a rebuild's fresh index holds none.
+ * insert would bring the document back. A tombstone keeps its version until nothing can need it any more
+ * ({@link #purgeTombstones}, run by {@link TombstonePurge}); queries leave tombstones out, and a rebuild's fresh index
+ * holds none.
  * <p>
  * Each generation has its own index behind the model's alias. A rebuild's generation moves the alias to its index
  * in one _aliases call in the batch that brings it level with the active one; the old index is deleted when its
  * generation is retired ({@link #remove()}).
  */
 public final class SearchStore implements ModelStore {
+    /** The store's name, in logs, metrics and dead letters. */
+    public static final String NAME = "search";
     static final String WATERMARK = "watermark";
+    /** A tombstone's fields: every search model's mapping has them (see {@link SearchProjection}). */
+    static final String DELETED = "deleted";
+    static final String DELETED_VERSION = "deletedVersion";
     static final String BUILDING = "building";
     /** Bulk bodies above this are split: a snapshot batch of 2048 articles of 64 KiB would be 128 MiB. */
     private static final int BULK_BYTES = 4 * 1024 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Tombstones one purge deletes per index at most: one search and one _bulk of bounded size. */
+    private static final int PURGE_BATCH = 10_000;
 
     private final SearchClient client;
     private final SearchIndexes indexes;
@@ -60,6 +71,7 @@ public final class SearchStore implements ModelStore {
      * and decides again, as it did when it read it for every batch.
      */
     private volatile Meta known;
+    private volatile boolean mappingsUpdated;
 
     public SearchStore(SearchClient client, SearchIndexes indexes, String generation,
                        List<SearchProjection> projections) {
@@ -74,7 +86,7 @@ public final class SearchStore implements ModelStore {
 
     @Override
     public String name() {
-        return "search";
+        return NAME;
     }
 
     @Override
@@ -196,6 +208,9 @@ public final class SearchStore implements ModelStore {
             known = meta;
             return List.of(); // a rebuild took over: nobody reads this generation, it is about to be removed
         }
+        if (!mappingsUpdated) {
+            updateMappings();
+        }
         List<Refusal> refusals = write(planned);
         boolean building = switch (batch.building()) {
             case STARTED -> true;
@@ -209,6 +224,27 @@ public final class SearchStore implements ModelStore {
             takeOver.run();
         }
         return refusals;
+    }
+
+    /**
+     * Adds the fields the models' definitions have now to an index made by an older definition (the tombstones'
+     * deletedVersion came later; the mapping is strict, so writes of a field it lacks are refused). OpenSearch adds
+     * fields to a mapping in place; once per store, before its first write.
+     */
+    private void updateMappings() {
+        for (SearchProjection projection : projections) {
+            JsonNode mappings = mappings(projection.definition());
+            available(() -> client.send("PUT", "/" + index(projection) + "/_mapping", mappings));
+        }
+        mappingsUpdated = true;
+    }
+
+    private static JsonNode mappings(String definition) {
+        try {
+            return JSON.readTree(definition).path("mappings");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a search model's definition is not JSON: " + e.getMessage(), e);
+        }
     }
 
     /** A document to write, with its version and the change (and read model) it comes from. */
@@ -240,7 +276,8 @@ public final class SearchStore implements ModelStore {
         for (Planned write : planned) {
             Map<String, Object> action = Map.of("index", Map.of("_index", index(write.projection()),
                     "_id", write.write().id(), "version", write.version(), "version_type", "external_gte"));
-            Object document = write.write().isDelete() ? Map.of("deleted", true) : write.write().document();
+            Object document = write.write().isDelete() ? Map.of(DELETED, true, DELETED_VERSION, write.version())
+                    : write.write().document();
             lines.add(action);
             lines.add(document);
             sent.add(write);
@@ -412,6 +449,56 @@ public final class SearchStore implements ModelStore {
         }
     }
 
+    /**
+     * Deletes the tombstones whose version is below both the committed watermark's and every one of {@code
+     * deadLetters} (positions of the changes this store refused and keeps as dead letters): no write older than such
+     * a tombstone can reach the index any more (see {@link TombstonePurge} for why). Answers how many went.
+     */
+    public long purgeTombstones(List<String> deadLetters) {
+        String watermark = readMeta().watermark();
+        if (watermark == null) {
+            return 0; // nothing committed yet (or building from the start): nothing is known to be old
+        }
+        long horizon = SearchVersions.of(watermark);
+        for (String position : deadLetters) {
+            horizon = Math.min(horizon, SearchVersions.of(position));
+        }
+        Map<String, Object> query = Map.of("bool", Map.of("filter", List.of(
+                Map.of("term", Map.of(DELETED, true)),
+                Map.of("range", Map.of(DELETED_VERSION, Map.of("lt", horizon))))));
+        long purged = 0;
+        for (SearchProjection projection : projections) {
+            purged += purgeTombstones(index(projection), query);
+        }
+        return purged;
+    }
+
+    /**
+     * Deletes up to {@value #PURGE_BATCH} tombstones {@code query} finds (more wait for the next run): a search, then
+     * one _bulk of deletes, each conditional on the tombstone being what the search found (if_seq_no), so one a newer
+     * write of its id replaced meanwhile stays that write. (_delete_by_query would be one call, but it lives in the
+     * reindex module, which the embedded node does not load.)
+     */
+    private long purgeTombstones(String index, Map<String, Object> query) {
+        JsonNode hits = available(() -> client.send("POST", "/" + index + "/_search", Map.of("size", PURGE_BATCH,
+                "_source", false, "seq_no_primary_term", true, "query", query))).path("hits").path("hits");
+        if (hits.isEmpty()) {
+            return 0;
+        }
+        List<Object> deletes = new ArrayList<>();
+        for (JsonNode hit : hits) {
+            deletes.add(Map.of("delete", Map.of("_index", index, "_id", hit.path("_id").asText(),
+                    "if_seq_no", hit.path("_seq_no").asLong(), "if_primary_term", hit.path("_primary_term").asLong())));
+        }
+        long deleted = 0;
+        for (JsonNode item : available(() -> client.bulk("/_bulk", deletes)).path("items")) {
+            if ("deleted".equals(item.path("delete").path("result").asText())) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
     /** Deletes this generation's indices and watermark: it is retired (replaced, or abandoned half built). */
     @Override
     public void remove() {
@@ -425,14 +512,26 @@ public final class SearchStore implements ModelStore {
     }
 
     @Override
+    public Map<String, Long> documents() {
+        Map<String, Long> documents = new LinkedHashMap<>();
+        for (SearchProjection projection : projections) {
+            documents.put(projection.name(), documents(projection));
+        }
+        return documents;
+    }
+
+    /** The live documents of the model's index, tombstones left out; -1 when the index is not there. */
+    private long documents(SearchProjection projection) {
+        return available(() -> client.get("/" + index(projection) + "/_count?q=NOT%20deleted:true"))
+                .map(answer -> answer.path("count").asLong()).orElse(-1L);
+    }
+
+    @Override
     public Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("watermark", watermark());
         for (SearchProjection projection : projections) {
-            String index = index(projection);
-            long documents = available(() -> client.get("/" + index + "/_count?q=NOT%20deleted:true"))
-                    .map(answer -> answer.path("count").asLong()).orElse(-1L);
-            status.put(projection.index(), Map.of("index", index, "documents", documents));
+            status.put(projection.index(), Map.of("index", index(projection), "documents", documents(projection)));
         }
         return status;
     }

@@ -63,6 +63,31 @@ class SearchStoreIT {
     }
 
     @Test
+    void shouldPurgeOnlyTombstonesOlderThanTheWatermarkAndThanEveryDeadLetterOfTheStore() throws Exception {
+        SearchIndexes indexes = new SearchIndexes("purge");
+        // the changes' own positions (see change()): a version comes from the change's position
+        String inserted = Positions.stream(1, 1000, 1, 0);
+        String deleted = Positions.stream(1, 2000, 1, 0);
+        String other = Positions.stream(1, 3000, 1, 0);
+        String last = Positions.stream(1, 4000, 1, 0);
+        SearchStore store = activeWith(indexes, inserted, change(Operation.CREATE, null, article(21, "a"), 1000));
+        commit(store, inserted, deleted, Building.UNCHANGED, change(Operation.DELETE, article(21, "a"), null, 2000));
+        commit(store, deleted, other, Building.UNCHANGED, change(Operation.CREATE, null, article(22, "b"), 3000));
+        // the last committed change is a delete: its tombstone is at the watermark, which may still be redelivered
+        commit(store, other, last, Building.UNCHANGED, change(Operation.DELETE, article(22, "b"), null, 4000));
+        String index = indexes.index("articles", "g1");
+        client.send("POST", "/" + index + "/_refresh", null);
+
+        assertThat(store.purgeTombstones(List.of(Positions.stream(1, 1500, 1, 0))))
+                .as("a dead letter older than the delete could still be retried").isZero();
+        assertThat(store.purgeTombstones(List.of())).isEqualTo(1);
+
+        assertThat(client.get("/" + index + "/_doc/21")).as("purged").isEmpty();
+        assertThat(client.get("/" + index + "/_doc/22").orElseThrow().path("_source").path("deleted").asBoolean())
+                .as("the tombstone at the watermark stays").isTrue();
+    }
+
+    @Test
     void shouldRefuseAnOlderChangeAndApplyANewerOne() throws Exception {
         SearchIndexes indexes = new SearchIndexes("versions");
         SearchStore store = store(indexes, "g1");
