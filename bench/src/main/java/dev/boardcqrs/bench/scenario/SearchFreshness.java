@@ -40,7 +40,7 @@ final class SearchFreshness {
      * the search engine) are counted with their mean time to apply, from its /metrics.
      */
     record Measured(Lags lags, long writes, double ratePerSecond, double nodeCpuPerSecond,
-                    double refreshesPerSecond, double projectorBatches, double millisPerBatch) {
+                    double refreshesPerSecond, double projectorBatches, double millisPerBatch, double pollMillis) {
     }
 
     /** The writes of one run so far: when each one's commit returned, in the order they were made. */
@@ -85,7 +85,8 @@ final class SearchFreshness {
         long refreshesBefore = index.refreshes();
         long started = System.nanoTime();
         writer.start();
-        Lags lags = poll(runWord(run), written);
+        List<Double> polls = new ArrayList<>();
+        Lags lags = poll(runWord(run), written, polls);
         writer.join();
         if (failure.get() != null) {
             throw failure.get();
@@ -96,7 +97,8 @@ final class SearchFreshness {
         return new Measured(lags, written.count.get(), written.count.get() * 1e9 / duration.toNanos(),
                 (ChildCpu.seconds(ChildCpu.SEARCH_NODE) - cpuBefore) / seconds,
                 (index.refreshes() - refreshesBefore) / seconds, batches,
-                batches == 0 ? Double.NaN : (batchesAfter[1] - batchesBefore[1]) * 1e3 / batches);
+                batches == 0 ? Double.NaN : (batchesAfter[1] - batchesBefore[1]) * 1e3 / batches,
+                Stats.median(polls));
     }
 
     /** One token for the engine's tokenizer (letters and digits), in no seeded article. */
@@ -148,13 +150,16 @@ final class SearchFreshness {
     }
 
     /** Asks how many of the run's writes are searchable until all are, or the oldest missing one is too old. */
-    private Lags poll(String word, Written written) throws InterruptedException {
+    /** {@code polls}: gets each search's duration, which bounds how exactly a lag is measured. */
+    private Lags poll(String word, Written written, List<Double> polls) throws InterruptedException {
         List<Double> lags = new ArrayList<>();
         int found = 0;
         try (HttpConnection http = new HttpConnection("127.0.0.1", context.queryApiPort())) {
             while (!written.done || found < written.count.get()) {
+                long asked = System.nanoTime();
                 long searchable = total(http, word);
                 long now = System.nanoTime();
+                polls.add((now - asked) / 1e6);
                 // a write can be searchable before its commit's answer reached the writer: counted once it did
                 for (int visible = (int) Math.min(searchable, written.count.get()); found < visible; found++) {
                     lags.add((now - written.committedAtNanos[found]) / 1e6);

@@ -234,7 +234,7 @@ public final class SearchScenario implements Scenario {
         Section section = results.add(Section.of("search-freshness", "Search freshness: commit to found by "
                         + "GET /search/articles at " + FRESHNESS_RATE + " writes/s", "refresh interval",
                 "achieved writes/s", "samples", "p50 ms", "p99 ms", "max ms", "not seen",
-                "search node CPU s per s", "refreshes per s", "projector batches", "ms per batch"));
+                "search node CPU s per s", "refreshes per s", "projector batches", "ms per batch", "poll ms (median)"));
         List<String> intervals = List.of("1s (default)", SHORT_REFRESH);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
@@ -242,7 +242,7 @@ public final class SearchScenario implements Scenario {
             Lags lags = run.lags();
             section.row(intervals.get(i), run.ratePerSecond(), lags.millis().size(), lags.p50(), lags.p99(),
                     lags.max(), lags.notSeen(), run.nodeCpuPerSecond(), run.refreshesPerSecond(), run.projectorBatches(),
-                    run.millisPerBatch());
+                    run.millisPerBatch(), run.pollMillis());
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("refreshInterval", intervals.get(i));
             row.put("writes", run.writes());
@@ -256,6 +256,7 @@ public final class SearchScenario implements Scenario {
             row.put("refreshesPerSecond", run.refreshesPerSecond());
             row.put("projectorBatches", run.projectorBatches());
             row.put("projectorMillisPerBatch", run.millisPerBatch());
+            row.put("pollMillisMedian", run.pollMillis());
             rows.add(row);
         }
         Lags standard = runs.get(0).lags();
@@ -267,8 +268,10 @@ public final class SearchScenario implements Scenario {
                         + "run's word in the title; the lag runs from the commit returning to the first answer of "
                         + "GET /search/articles?q=RUNWORD whose total counts the write. The binlog, the projector and "
                         + "a refresh keep the writes' order, so a total of N means the first N writes are searchable: "
-                        + "one poller asks every " + SearchFreshness.POLL_MILLIS + " ms (plus the search's own time, "
-                        + "which bounds the resolution).")
+                        + "one poller asks every " + SearchFreshness.POLL_MILLIS + " ms after the last answer; a lag "
+                        + "is taken when the answer arrives, so it may be late by up to one search's time (poll ms). "
+                        + "Projector batches: how many it applied in the run (to Redis, then OpenSearch), and their "
+                        + "mean time to apply, from its /metrics.")
                 .note("Second row: the same with the article index's refresh_interval set to " + SHORT_REFRESH
                         + " for the run (then given back). Its cost: the search node's CPU seconds per second of "
                         + "the run (from the OS), beside the default's; more refreshes make more small segments to "
