@@ -17,6 +17,7 @@ import dev.boardcqrs.projector.generation.GenerationLifecycle;
 import dev.boardcqrs.projector.generation.Generations;
 import dev.boardcqrs.projector.generation.Pipeline;
 import dev.boardcqrs.projector.metrics.ProjectorMetrics;
+import dev.boardcqrs.projector.redis.CompactModels;
 import dev.boardcqrs.projector.redis.JedisProjectorRedis;
 import dev.boardcqrs.projector.redis.ProjectorRedis;
 import dev.boardcqrs.projector.redis.RedisProjection;
@@ -88,6 +89,7 @@ public final class Projector implements AutoCloseable {
         List<String> tables = new ArrayList<>(ReadModels.tables(projections));
         searchProjections.stream().flatMap(projection -> projection.tables().stream())
                 .filter(table -> !tables.contains(table)).distinct().forEach(tables::add);
+        CompactModels.warning(redis).ifPresent(log::warn);
         DebeziumSources debezium = DebeziumSources.connect(config, tables);
         sources = debezium;
         generations = new GenerationLifecycle(new Generations(redis, config.namespace()), sources,

@@ -5,6 +5,7 @@ import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.common.search.SearchSettings;
 import dev.boardcqrs.projector.admin.OperatorAccess;
+import dev.boardcqrs.projector.source.kafka.KafkaSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -38,7 +39,8 @@ public record ProjectorConfig(
         int boardListLength,
         Map<String, String> engineOverrides,
         SearchSettings search,
-        OperatorAccess access) {
+        OperatorAccess access,
+        KafkaSettings kafka) {
 
     public static final String ENGINE_PREFIX = "DEBEZIUM_";
 
@@ -73,7 +75,8 @@ public record ProjectorConfig(
                 env.integer("BOARD_LIST_LENGTH", 1000, 1, 100_000),
                 engineOverrides(env.asMap()),
                 SearchSettings.fromEnv(env),
-                OperatorAccess.fromEnv(env));
+                OperatorAccess.fromEnv(env),
+                KafkaSettings.fromEnv(env));
     }
 
     static Map<String, String> engineOverrides(Map<String, String> variables) {

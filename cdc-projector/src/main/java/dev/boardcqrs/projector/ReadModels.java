@@ -5,6 +5,7 @@ import dev.boardcqrs.projector.catalog.CatalogProjection;
 import dev.boardcqrs.projector.articlesearch.ArticleSearchProjection;
 import dev.boardcqrs.projector.redis.RedisProjection;
 import dev.boardcqrs.projector.search.SearchProjection;
+import dev.boardcqrs.projector.source.OrderingGroup;
 import dev.boardcqrs.projector.writer.WriterProjection;
 import java.util.List;
 
@@ -24,6 +25,15 @@ public final class ReadModels {
     /** The read models kept in the search engine (when SEARCH_ENABLED). */
     public static List<SearchProjection> search() {
         return List.of(new ArticleSearchProjection());
+    }
+
+    /**
+     * The orders the read models need their changes in: a change source that spreads changes over partitions
+     * (Kafka) keeps each group in one order. The writer list and search read article rows only, ordered by the
+     * articles group.
+     */
+    public static List<OrderingGroup> orderingGroups() {
+        return List.of(BoardProjection.ORDERING, CatalogProjection.ORDERING);
     }
 
     /** The tables {@code projections} read, each once, in the order they first appear. */

@@ -35,6 +35,9 @@ public final class EmbeddedRedis implements AutoCloseable {
                     .bind("127.0.0.1")
                     .setting("save \"\"")
                     .setting("appendonly no")
+                    // models with values up to 2 KB (an article's content) stay compact listpacks instead of hash
+                    // tables: 45% less memory per article model (the projector's CompactModels says why)
+                    .setting("hash-max-ziplist-value 2048")
                     .settingIf(password != null, "requirepass " + password)
                     .build();
             server.start();

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
@@ -52,20 +53,22 @@ public final class QueryApp {
                 config.readThroughTimeout());
         queryMetrics.watch(database);
         RedisBreaker breaker = RedisBreaker.of(config, queryMetrics);
-        // one thread for every read that waits for the projector; 2 ms between looks costs Redis 500 small script
-        // calls a second while anyone waits, and nothing while nobody does
+        // one thread for every read that waits for the projector: it looks when Redis reports a projector commit
+        // (through the near caches' invalidation connection), and every 2 ms while there are no reports (500 small
+        // script calls a second while anyone waits then); nothing while nobody waits
         RedisApplied applied = new RedisApplied(redis, keys);
-        ProgressWatcher watcher = new ProgressWatcher(applied, Duration.ofMillis(2));
+        ProgressWatcher watcher = new ProgressWatcher(applied, Duration.ofMillis(2), Duration.ofMillis(50));
         ReadAfter readAfter = new ReadAfter(applied, watcher,
                 new KnownOrigins(articles::origins, System::nanoTime), config.readAfterTimeout(), queryMetrics);
         ReadServices services = new ReadServices(config, redis, keys, articles, database,
                 new ArticleLists(redis, keys, articles, database), queryMetrics, readAfter, breaker, catalogs,
                 config.search().enabled() ? new HttpSearchClient(config.search()) : null);
         List<ReadModel> models = ReadModels.all(services);
-        // without it the near caches never serve: every read goes to Redis
+        // without it the near caches never serve (every read goes to Redis) and token reads wait by polling
         InvalidationListener invalidations = config.nearCacheMegabytes() > 0 ? new InvalidationListener(
                 () -> RedisClients.dedicatedConnection(redis), keys,
-                models.stream().flatMap(model -> model.nearCaches().stream()).toList()) : null;
+                Stream.concat(models.stream().flatMap(model -> model.nearCaches().stream()), Stream.of(watcher))
+                        .toList()) : null;
         return HttpApps.create(config.host(), config.port(), metrics, routes -> {
             models.forEach(model -> model.routes(routes));
             routes.get("/health", ctx -> ctx.json(health(redis, breaker, database,

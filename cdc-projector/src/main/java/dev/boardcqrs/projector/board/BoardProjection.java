@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import dev.boardcqrs.projector.source.OrderingGroup;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,6 +31,12 @@ import java.util.function.Predicate;
  * command-api.
  */
 public final class BoardProjection implements RedisProjection<BoardWrite> {
+    /**
+     * An article's model follows its own row, comments and likes in commit order. Different articles need no order
+     * among themselves except where several feed one model (a board's count and list; docs/kafka-mode.md).
+     */
+    public static final OrderingGroup ORDERING = new OrderingGroup("articles",
+            List.of("article", "comment", "article_like"), "article_id");
     static final LuaScript PUT_ARTICLE = LuaScript.resource("lua/put_article.lua", "lua/lib/counted_list.lua");
     static final LuaScript REMOVE_ARTICLE = LuaScript.resource("lua/remove_article.lua", "lua/lib/counted_list.lua");
     static final LuaScript COUNT_CHANGE = LuaScript.resource("lua/count_change.lua");
@@ -52,7 +59,7 @@ public final class BoardProjection implements RedisProjection<BoardWrite> {
 
     @Override
     public List<String> tables() {
-        return List.of("article", "comment", "article_like");
+        return ORDERING.tables();
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.boardcqrs.projector.redis.RedisProjection;
 import dev.boardcqrs.projector.source.RowChange;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import dev.boardcqrs.projector.source.OrderingGroup;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +24,11 @@ import java.util.Map;
  * change that would close a cycle in the tree.
  */
 public final class CatalogProjection implements RedisProjection<CatalogOp> {
+    /**
+     * One total order: a product's move and its catalog's move touch the sellable counts of whole subtrees, so
+     * catalog and product changes are applied in commit order together (their rate is low).
+     */
+    public static final OrderingGroup ORDERING = OrderingGroup.total("catalog", List.of("catalog", "product"));
     private static final LuaScript SCRIPT = LuaScript.resource("lua/catalog_change.lua");
 
     @Override
@@ -32,7 +38,7 @@ public final class CatalogProjection implements RedisProjection<CatalogOp> {
 
     @Override
     public List<String> tables() {
-        return List.of("catalog", "product");
+        return ORDERING.tables();
     }
 
     @Override

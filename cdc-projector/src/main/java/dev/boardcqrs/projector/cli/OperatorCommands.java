@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.boardcqrs.common.auth.HmacTokenIssuer;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.projector.admin.OperatorAccess;
+import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.projector.ProjectorConfig;
+import dev.boardcqrs.projector.ReadModels;
+import dev.boardcqrs.projector.source.debezium.ServerKind;
+import dev.boardcqrs.projector.source.kafka.ConnectorConfig;
 import dev.boardcqrs.projector.deadletter.DeadLetter;
 import dev.boardcqrs.projector.deadletter.DeadLetters;
 import dev.boardcqrs.projector.redis.ProjectorRedis;
@@ -18,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -67,10 +72,35 @@ public final class OperatorCommands {
         if (args.length == 2 && args[0].equals("deadletters") && args[1].equals("retry")) {
             return retryDeadLetters();
         }
+        if (args.length == 1 && args[0].equals("connector-config")) {
+            return connectorConfig();
+        }
         out.println("usage: cdc-projector [status | rebuild | replay --from FILE:POSITION|gtid:SET"
-                + " | deadletters | deadletters retry]"
+                + " | deadletters | deadletters retry | connector-config]"
                 + "   (no argument: run the projector)");
         return 2;
+    }
+
+    /**
+     * Prints the connector's configuration for Kafka Connect's REST API, for the database and topics this
+     * environment names (it needs neither Redis nor a running projector).
+     */
+    private int connectorConfig() {
+        ServerKind kind;
+        try {
+            kind = switch (config.connector()) {
+                case "mysql" -> ServerKind.MYSQL;
+                case "mariadb" -> ServerKind.MARIADB;
+                default -> ServerKind.detect(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+            };
+        } catch (SQLException e) {
+            System.err.println("cdc-projector: cannot ask the database at " + Env.redacted(config.databaseUrl())
+                    + " whether it is MySQL or MariaDB (" + e.getMessage() + "); set PROJECTOR_CONNECTOR=mysql|mariadb");
+            return 1;
+        }
+        out.println(ConnectorConfig.json(ConnectorConfig.render(config, config.kafka(), kind,
+                ReadModels.tables(ReadModels.redis(config)), ReadModels.orderingGroups())));
+        return 0;
     }
 
     private int status() throws IOException, InterruptedException {

@@ -152,6 +152,16 @@ public final class JedisProjectorRedis implements ProjectorRedis {
     }
 
     @Override
+    public Map<String, String> config(String pattern) {
+        try {
+            return call(() -> redis.executeCommand(new CommandObject<>(new CommandArguments(Protocol.Command.CONFIG)
+                    .add("GET").add(pattern), BuilderFactory.STRING_MAP)));
+        } catch (RefusedByRedisException e) {
+            return Map.of();
+        }
+    }
+
+    @Override
     public Transaction transaction() {
         return new JedisTransaction(call(() -> redis.transaction(false)));
     }

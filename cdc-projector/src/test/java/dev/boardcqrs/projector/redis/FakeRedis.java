@@ -48,6 +48,22 @@ public final class FakeRedis implements ProjectorRedis {
         return versions.getOrDefault(key, 0L);
     }
 
+    /** Settings as CONFIG GET would answer them; none by default, as on a Redis that refuses CONFIG. */
+    public final Map<String, String> settings = new HashMap<>();
+
+    @Override
+    public synchronized Map<String, String> config(String pattern) {
+        roundTrips++;
+        String regex = pattern.replace("*", ".*");
+        Map<String, String> matching = new HashMap<>();
+        settings.forEach((name, value) -> {
+            if (name.matches(regex)) {
+                matching.put(name, value);
+            }
+        });
+        return matching;
+    }
+
     @Override
     public synchronized String get(String key) {
         roundTrips++;

@@ -29,6 +29,8 @@ public record KeyScheme(String namespace, String generation) {
     public static final String DEFAULT_NAMESPACE = "cqrs";
     /** The field of a generation's meta that holds the source transactions it has applied, as a GTID set. */
     public static final String APPLIED_GTIDS = "gtids";
+    /** What follows "{ns}:{gen}:" in a generation's meta key. */
+    public static final String META = "meta";
 
     public KeyScheme {
         if (namespace == null || !namespace.matches("[A-Za-z0-9_.-]{1,64}")) {
@@ -89,7 +91,7 @@ public record KeyScheme(String namespace, String generation) {
     }
 
     public String meta() {
-        return modelPrefix() + "meta";
+        return modelPrefix() + META;
     }
 
     /** A pattern matching every key of this generation, for SCAN. */

@@ -1,6 +1,8 @@
 package dev.boardcqrs.query.consistency;
 
 import dev.boardcqrs.common.consistency.GtidSet;
+import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.query.nearcache.InvalidationTarget;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -10,26 +12,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one thread of query-api that waits for the projector on behalf of reads whose token Redis does not cover
- * yet: while anyone waits it reads what is applied every {@code pollEvery} (one small script call, whatever the
- * number of waiters) and completes the waits it covers; while nobody waits it sleeps and asks Redis nothing. A
- * waiter that gives up cancels its future and is dropped on the next round.
+ * yet. While anyone waits it reads what is applied (one small script call, whatever the number of waiters) each
+ * time Redis reports that a generation's meta changed (the projector writes the applied GTID set there with every
+ * batch), and completes the waits it covers; while nobody waits it sleeps and asks Redis nothing.
+ * <p>
+ * The reports come through the near caches' invalidation connection ({@link InvalidationTarget}): a wait then ends
+ * one Redis push after the projector's commit instead of up to a polling interval later, and Redis is asked once per
+ * projector batch instead of every interval. While reports are off (no near cache, or its connection is broken) it
+ * looks every {@code pollEvery}; while they are on, every {@code pollWhileReported} as well, in case one was lost.
+ * A waiter that gives up cancels its future and is dropped on the next round.
  */
-public final class ProgressWatcher implements AutoCloseable {
+public final class ProgressWatcher implements AutoCloseable, InvalidationTarget {
     private static final Logger log = LoggerFactory.getLogger(ProgressWatcher.class);
 
     private final AppliedSource applied;
     private final long pollNanos;
+    private final long reportedPollNanos;
     private final ConcurrentLinkedQueue<Waiter> waiting = new ConcurrentLinkedQueue<>();
     private final Object wakeUp = new Object();
     private final Thread thread;
+    private volatile boolean reported;
     private volatile boolean closed;
 
     private record Waiter(GtidSet token, CompletableFuture<Void> covered) {
     }
 
-    public ProgressWatcher(AppliedSource applied, Duration pollEvery) {
+    public ProgressWatcher(AppliedSource applied, Duration pollEvery, Duration pollWhileReported) {
         this.applied = applied;
         this.pollNanos = pollEvery.toNanos();
+        this.reportedPollNanos = pollWhileReported.toNanos();
         this.thread = new Thread(this::run, "read-after-watcher");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -42,6 +53,9 @@ public final class ProgressWatcher implements AutoCloseable {
         synchronized (wakeUp) {
             wakeUp.notifyAll();
         }
+        // the caller saw Redis short of its token, but the projector may have got there since, and its report may
+        // have come before this waiter did: look once more now rather than at the next report
+        LockSupport.unpark(thread);
         return covered;
     }
 
@@ -65,7 +79,8 @@ public final class ProgressWatcher implements AutoCloseable {
                 // Redis unreachable for a moment: the waiters time out into SQL; keep watching for the others
                 log.debug("reading the applied position failed: {}", e.toString());
             }
-            LockSupport.parkNanos(pollNanos);
+            // a report (unpark) that came while Redis was being read is kept as the permit: this returns at once
+            LockSupport.parkNanos(reported ? reportedPollNanos : pollNanos);
         }
     }
 
@@ -88,6 +103,40 @@ public final class ProgressWatcher implements AutoCloseable {
             }
             return false;
         });
+    }
+
+    private void lookAgain() {
+        if (!waiting.isEmpty()) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    @Override
+    public void modelKeyChanged(String keyInGeneration) {
+        if (KeyScheme.META.equals(keyInGeneration)) {
+            lookAgain();
+        }
+    }
+
+    @Override
+    public void generationSwitched() {
+        lookAgain();
+    }
+
+    @Override
+    public void flushed() {
+        lookAgain();
+    }
+
+    @Override
+    public void serve() {
+        reported = true;
+    }
+
+    @Override
+    public void stop() {
+        reported = false;
+        lookAgain(); // from now on it polls: start now, not after a long wait for a report
     }
 
     @Override

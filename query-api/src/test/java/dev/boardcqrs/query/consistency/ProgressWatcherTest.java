@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.boardcqrs.common.consistency.GtidSet;
+import dev.boardcqrs.common.redis.KeyScheme;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ class ProgressWatcherTest {
     private final ProgressWatcher watcher = new ProgressWatcher(() -> {
         reads.incrementAndGet();
         return applied.get();
-    }, Duration.ofMillis(1));
+    }, Duration.ofMillis(1), Duration.ofMillis(1));
 
     @AfterEach
     void close() {
@@ -79,9 +80,59 @@ class ProgressWatcherTest {
                 throw new IllegalStateException("Redis went away");
             }
             return applied.get();
-        }, Duration.ofMillis(1))) {
+        }, Duration.ofMillis(1), Duration.ofMillis(1))) {
             CompletableFuture<Void> covered = flaky.whenCovered(GtidSet.parse("0-1-10"));
             await().atMost(Duration.ofSeconds(5)).until(covered::isDone);
         }
+    }
+
+    @Test
+    void shouldLookAgainAsSoonAsRedisReportsThatAGenerationsMetaChanged() {
+        // looks that are an hour apart: only the report can end the wait in time
+        try (ProgressWatcher reportedTo = reportedTo(Duration.ofHours(1))) {
+            CompletableFuture<Void> eleven = stillWaiting(reportedTo.whenCovered(GtidSet.parse("0-1-11")));
+            applied.set(new Applied(false, GtidSet.parse("0-1-11")));
+            reportedTo.modelKeyChanged("article:7");
+            stillWaiting(eleven);
+
+            reportedTo.modelKeyChanged(KeyScheme.META);
+            await().atMost(Duration.ofSeconds(1)).until(eleven::isDone);
+        }
+    }
+
+    @Test
+    void shouldLookAtOnceForAWaiterThatCameAfterTheLastReport() {
+        try (ProgressWatcher reportedTo = reportedTo(Duration.ofHours(1))) {
+            CompletableFuture<Void> eleven = stillWaiting(reportedTo.whenCovered(GtidSet.parse("0-1-11")));
+            // the projector got there, and its report went by, while the next reader was still on its way
+            applied.set(new Applied(false, GtidSet.parse("0-1-12")));
+
+            CompletableFuture<Void> twelve = reportedTo.whenCovered(GtidSet.parse("0-1-12"));
+            await().atMost(Duration.ofSeconds(1)).until(() -> eleven.isDone() && twelve.isDone());
+        }
+    }
+
+    @Test
+    void shouldPollWhenReportsStop() {
+        try (ProgressWatcher reportedTo = reportedTo(Duration.ofMillis(1))) {
+            CompletableFuture<Void> eleven = stillWaiting(reportedTo.whenCovered(GtidSet.parse("0-1-11")));
+            applied.set(new Applied(false, GtidSet.parse("0-1-11")));
+            stillWaiting(eleven);
+
+            reportedTo.stop(); // the invalidation connection broke: no report will come
+            await().atMost(Duration.ofSeconds(1)).until(eleven::isDone);
+        }
+    }
+
+    /** A watcher that Redis reports to, looking an hour apart while it does, {@code withoutReports} otherwise. */
+    private ProgressWatcher reportedTo(Duration withoutReports) {
+        ProgressWatcher watcher = new ProgressWatcher(applied::get, withoutReports, Duration.ofHours(1));
+        watcher.serve();
+        return watcher;
+    }
+
+    private static CompletableFuture<Void> stillWaiting(CompletableFuture<Void> wait) {
+        await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(1)).until(() -> !wait.isDone());
+        return wait;
     }
 }

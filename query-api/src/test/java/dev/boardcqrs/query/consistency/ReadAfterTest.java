@@ -19,7 +19,7 @@ class ReadAfterTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final AtomicReference<Applied> applied = new AtomicReference<>(new Applied(false, GtidSet.parse("0-1-10")));
     private final AtomicInteger databaseAsked = new AtomicInteger();
-    private final ProgressWatcher watcher = new ProgressWatcher(applied::get, Duration.ofMillis(1));
+    private final ProgressWatcher watcher = new ProgressWatcher(applied::get, Duration.ofMillis(1), Duration.ofMillis(1));
     private final ReadAfter readAfter = new ReadAfter(applied::get, watcher, new KnownOrigins(() -> {
         databaseAsked.incrementAndGet();
         return List.of(new GtidSet.Origin("0", "1"), new GtidSet.Origin("0", "2"));

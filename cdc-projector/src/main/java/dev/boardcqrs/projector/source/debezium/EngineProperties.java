@@ -25,16 +25,41 @@ public final class EngineProperties {
     /** The settings of the engine that fills {@code generation} from {@code tables} (names without the database). */
     public static Properties of(ProjectorConfig config, ServerKind kind, Generation generation,
                                 Collection<String> tables) {
+        Properties props = connector(config, kind, tables);
+        props.setProperty("name", ENGINE_NAME);
+        props.setProperty("topic.prefix", topicPrefix(generation));
+        props.setProperty("database.server.id", Long.toString(generation.serverId(config)));
+
+        props.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+        props.setProperty("offset.storage.file.filename", generation.offsetFile(config).toString());
+        props.setProperty("offset.flush.interval.ms", Long.toString(config.offsetFlushInterval().toMillis()));
+        props.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
+        props.setProperty("schema.history.internal.file.filename", generation.schemaHistoryFile(config).toString());
+        // one task, and batches handed over in binlog order
+        props.setProperty("record.processing.order", "ORDERED");
+        props.setProperty("record.processing.threads", "1");
+        // On close (SIGTERM) the engine waits this long for the batch in flight before interrupting it, then
+        // commits offsets. The default of one second would cut off a batch waiting on a slow Redis; 20 s stays
+        // inside docker compose's stop_grace_period of 30 s.
+        props.setProperty("record.processing.shutdown.timeout.ms", "20000");
+
+        config.engineOverrides().forEach(props::setProperty);
+        return props;
+    }
+
+    /**
+     * What the connector reads and how, wherever it runs (this engine, or Kafka Connect): the server, the tables,
+     * transaction markers, snapshot mode, polling, batch and queue sizes. Not the engine's own overrides.
+     */
+    public static Properties connector(ProjectorConfig config, ServerKind kind, Collection<String> tables) {
         JdbcUrl url = JdbcUrl.parse(config.databaseUrl());
         Properties props = new Properties();
-        props.setProperty("name", ENGINE_NAME);
         props.setProperty("connector.class", kind.connectorClass());
-        props.setProperty("topic.prefix", topicPrefix(generation));
         props.setProperty("database.hostname", url.host());
         props.setProperty("database.port", Integer.toString(url.port()));
         props.setProperty("database.user", config.databaseUser());
         props.setProperty("database.password", config.databasePassword());
-        props.setProperty("database.server.id", Long.toString(generation.serverId(config)));
+        props.setProperty("database.server.id", Long.toString(config.serverId()));
         props.setProperty("database.include.list", url.database());
         props.setProperty("table.include.list",
                 tables.stream().map(table -> url.database() + "." + table).collect(Collectors.joining(",")));
@@ -42,13 +67,6 @@ public final class EngineProperties {
         // BEGIN/END markers around each source transaction, so a transaction is applied to Redis whole
         props.setProperty("provide.transaction.metadata", "true");
         props.setProperty("snapshot.mode", config.snapshotMode());
-
-        props.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
-        props.setProperty("offset.storage.file.filename", generation.offsetFile(config).toString());
-        props.setProperty("offset.flush.interval.ms", Long.toString(config.offsetFlushInterval().toMillis()));
-        props.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
-        props.setProperty("schema.history.internal.file.filename", generation.schemaHistoryFile(config).toString());
-        props.setProperty("schema.history.internal.store.only.captured.tables.ddl", "true");
 
         // The default poll interval (500 ms) alone adds ~250 ms of median commit-to-Redis lag; 1 ms measured
         // ~3 ms. It is not free: Debezium's queue waits in whole milliseconds and spins through the last one, so
@@ -59,15 +77,6 @@ public final class EngineProperties {
         // the binlog client's keepalive thread notices a lost connection (database restarted) and reconnects;
         // its default of one minute would leave the models a minute behind
         props.setProperty("connect.keep.alive.interval.ms", "5000");
-        // one task, and batches handed over in binlog order
-        props.setProperty("record.processing.order", "ORDERED");
-        props.setProperty("record.processing.threads", "1");
-        // On close (SIGTERM) the engine waits this long for the batch in flight before interrupting it, then
-        // commits offsets. The default of one second would cut off a batch waiting on a slow Redis; 20 s stays
-        // inside docker compose's stop_grace_period of 30 s.
-        props.setProperty("record.processing.shutdown.timeout.ms", "20000");
-
-        config.engineOverrides().forEach(props::setProperty);
         return props;
     }
 }
