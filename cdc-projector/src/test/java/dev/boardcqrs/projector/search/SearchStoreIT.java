@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.boardcqrs.common.search.ArticleSearchIndex;
 import dev.boardcqrs.common.search.HttpSearchClient;
 import dev.boardcqrs.common.search.SearchClient;
 import dev.boardcqrs.common.search.SearchIndexes;
@@ -85,6 +86,30 @@ class SearchStoreIT {
         assertThat(client.get("/" + index + "/_doc/21")).as("purged").isEmpty();
         assertThat(client.get("/" + index + "/_doc/22").orElseThrow().path("_source").path("deleted").asBoolean())
                 .as("the tombstone at the watermark stays").isTrue();
+    }
+
+    @Test
+    void shouldAddTheTombstoneVersionToAnIndexMadeBeforeItSoDeletesAreNotRefused() throws Exception {
+        SearchIndexes indexes = new SearchIndexes("upgrade");
+        store(indexes, "g1").startBuilding();
+        // the index as the definition made it before tombstones carried their version (its mapping is strict)
+        String index = indexes.index("articles", "g1");
+        String older = ArticleSearchIndex.definition().replace(",\n      \"deletedVersion\": {\"type\": \"long\"}", "");
+        assertThat(older).doesNotContain("deletedVersion");
+        client.send("DELETE", "/" + index, null);
+        client.send("PUT", "/" + index, older);
+        client.send("POST", "/_aliases", Map.of("actions", List.of(Map.of("add", Map.of("index", index, "alias",
+                indexes.alias("articles"))))));
+
+        // a projector of the new version starts on it: the delete's tombstone is taken, not refused
+        SearchStore restarted = store(indexes, "g1");
+        String inserted = Positions.stream(1, 5100, 1, 0);
+        commit(restarted, null, inserted, Building.UNCHANGED, change(Operation.CREATE, null, article(31, "a"), 5100));
+        commit(restarted, inserted, Positions.stream(1, 5200, 1, 0), Building.UNCHANGED,
+                change(Operation.DELETE, article(31, "a"), null, 5200));
+
+        assertThat(client.get("/" + index + "/_doc/31").orElseThrow().path("_source").path("deletedVersion")
+                .isNumber()).isTrue();
     }
 
     @Test
