@@ -27,7 +27,7 @@ public record BenchConfig(
         DatabaseKind database) {
 
     public static final Set<String> ALL_SCENARIOS = Set.of("projector", "read", "freshness", "rebuild", "memory", "catalog",
-            "readyourwrites", "redis-down");
+            "readyourwrites", "redis-down", "search");
 
     public static BenchConfig fromEnv(Env env) {
         double scale = decimal(env, "BENCH_SCALE", 1.0);

@@ -24,6 +24,7 @@ import dev.boardcqrs.projector.redis.RedisProjection;
 import dev.boardcqrs.projector.redis.RedisStore;
 import dev.boardcqrs.projector.search.SearchProjection;
 import dev.boardcqrs.projector.search.SearchStore;
+import dev.boardcqrs.projector.search.TombstonePurge;
 import dev.boardcqrs.projector.source.ChangeSources;
 import dev.boardcqrs.projector.store.ModelStore;
 import dev.boardcqrs.projector.source.debezium.DebeziumSources;
@@ -57,6 +58,7 @@ public final class Projector implements AutoCloseable {
     private final Javalin http;
     private volatile ChangeSources sources;
     private volatile GenerationLifecycle generations;
+    private volatile TombstonePurge tombstonePurge; // null without SEARCH_ENABLED
 
     /** The projector with the standard read models. */
     public Projector(ProjectorConfig config, UnifiedJedis redis) {
@@ -72,6 +74,9 @@ public final class Projector implements AutoCloseable {
         this.deadLetters = new DeadLetters(redis, new KeyScheme(config.namespace()), Clock.systemUTC());
         ServiceMetrics serviceMetrics = new ServiceMetrics("cdc-projector");
         this.metrics = new ProjectorMetrics(serviceMetrics.registry(), this::status, deadLetters::count);
+        for (SearchProjection projection : searchProjections) {
+            metrics.documents(SearchStore.NAME, projection.name(), () -> documents(SearchStore.NAME, projection.name()));
+        }
         this.http = HttpApps.create(config.host(), config.port(), serviceMetrics,
                 routes -> {
                     AdminRoutes.register(routes, this, new OperatorAuthorization(config.access()));
@@ -90,6 +95,9 @@ public final class Projector implements AutoCloseable {
         generations = new GenerationLifecycle(new Generations(redis, config.namespace()), sources,
                 this::stores, deadLetters, metrics, Clock.systemUTC());
         generations.start();
+        if (search != null) {
+            tombstonePurge = new TombstonePurge(() -> generations.active().stores(), deadLetters::positions).start();
+        }
         http.start();
         log.info(
                 "cdc-projector reading {} with the {} connector into {} (namespace '{}', generation {}, read models {}),"
@@ -107,6 +115,21 @@ public final class Projector implements AutoCloseable {
         }
         return List.of(redisStore, new SearchStore(search, new SearchIndexes(config.namespace()), generation.name(),
                 searchProjections));
+    }
+
+    /** What {@code model} holds in the active generation's store named {@code store}; NaN when it cannot say now. */
+    private double documents(String store, String model) {
+        GenerationLifecycle lifecycle = generations;
+        if (lifecycle == null) {
+            return Double.NaN;
+        }
+        try {
+            return lifecycle.active().stores().stream().filter(candidate -> candidate.name().equals(store))
+                    .findFirst().map(candidate -> candidate.documents().get(model)).map(Long::doubleValue)
+                    .orElse(Double.NaN);
+        } catch (RuntimeException e) {
+            return Double.NaN; // the engine unreachable: a scrape answers without it
+        }
     }
 
     private List<String> readModels() {
@@ -134,6 +157,12 @@ public final class Projector implements AutoCloseable {
         return deadLetters.retryAll(generations.active().stores());
     }
 
+    /** Deletes the search tombstones nothing can need any more now, as the hourly job does; answers how many. */
+    public long purgeSearchTombstones() {
+        TombstonePurge purge = tombstonePurge;
+        return purge == null ? 0 : purge.purge();
+    }
+
     public DeadLetters deadLetters() {
         return deadLetters;
     }
@@ -150,11 +179,14 @@ public final class Projector implements AutoCloseable {
         body.put("readModels", readModels());
         Map<String, Object> stores = new LinkedHashMap<>();
         for (ModelStore store : active.stores()) {
+            Map<String, Object> status = new LinkedHashMap<>();
             try {
-                stores.put(store.name(), store.status());
+                status.putAll(store.status());
             } catch (RuntimeException e) {
-                stores.put(store.name(), Map.of("error", e.getMessage()));
+                status.put("error", e.getMessage());
             }
+            status.put("refused", metrics.refused(store.name())); // since start; each is a dead letter
+            stores.put(store.name(), status);
         }
         body.put("stores", stores);
         Pipeline building = pipelines.rebuilding();
@@ -192,6 +224,9 @@ public final class Projector implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (tombstonePurge != null) {
+            tombstonePurge.close();
+        }
         if (generations != null) {
             generations.close();
         }

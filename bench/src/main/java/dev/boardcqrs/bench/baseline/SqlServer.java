@@ -20,13 +20,19 @@ import java.util.Map;
 /**
  * What query-api replaces: the same answers computed by SQL on the command database for every request, one
  * SELECT with COUNT subqueries per article (the cheapest correct SQL: a join of comments and likes would
- * multiply rows) through a HikariCP pool built like command-api's.
+ * multiply rows) through a HikariCP pool built like command-api's. For the search scenario it also answers a
+ * keyword search as GET /search/articles?sort=recent does (the newest 20 matching articles and how many match), by
+ * {@code LIKE '%word%'} on title and content ({@code /search/like?q=}) and by InnoDB FULLTEXT
+ * ({@code /search/fulltext?q=}, which needs the index {@link #FULLTEXT_INDEX} the scenario adds).
  */
 public final class SqlServer implements AutoCloseable {
     private static final String COLUMNS = "a.article_id, a.board_id, a.writer_id, a.title, a.content, a.created_at, "
             + "a.modified_at, (SELECT COUNT(*) FROM comment c WHERE c.article_id = a.article_id AND c.deleted = FALSE) "
             + "AS comment_count, (SELECT COUNT(*) FROM article_like l WHERE l.article_id = a.article_id) AS like_count";
     private static final int POOL_SIZE = 10;
+    public static final String FULLTEXT_INDEX = "ft_article_bench";
+    private static final String LIKE = "a.title LIKE ? OR a.content LIKE ?";
+    private static final String MATCH = "MATCH (a.title, a.content) AGAINST (? IN BOOLEAN MODE)";
 
     private final HikariDataSource pool;
     private final Javalin app;
@@ -39,6 +45,11 @@ public final class SqlServer implements AutoCloseable {
             config.jetty.port = 0;
             config.routes.get("/articles/{articleId}", this::article);
             config.routes.get("/boards/{boardId}/articles", this::page);
+            config.routes.get("/search/like", ctx -> {
+                String pattern = "%" + ctx.queryParam("q") + "%";
+                search(ctx, LIKE, pattern, pattern);
+            });
+            config.routes.get("/search/fulltext", ctx -> search(ctx, MATCH, "+" + ctx.queryParam("q")));
         }).start();
     }
 
@@ -60,9 +71,21 @@ public final class SqlServer implements AutoCloseable {
         ctx.json(Map.of("articles", articles, "articleCount", count));
     }
 
-    private List<Map<String, Object>> query(String sql, long id) throws SQLException {
+    // newest first by id, which is creation order in the seeded data: the cheapest order SQL can give (the primary
+    // key), and the total needs every match anyway, as the engine's track_total_hits does
+    private void search(Context ctx, String condition, Object... parameters) throws SQLException {
+        List<Map<String, Object>> articles = query("SELECT " + COLUMNS + " FROM article a WHERE " + condition
+                + " ORDER BY a.article_id DESC LIMIT 20", parameters);
+        Object total = query("SELECT COUNT(*) AS total FROM article a WHERE " + condition, parameters).get(0)
+                .get("total");
+        ctx.json(Map.of("articles", articles, "total", total));
+    }
+
+    private List<Map<String, Object>> query(String sql, Object... parameters) throws SQLException {
         try (Connection connection = pool.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setLong(1, id);
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
             List<Map<String, Object>> rows = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {

@@ -11,14 +11,11 @@ import org.slf4j.LoggerFactory;
  * Fills the board tables with bulk INSERT ... SELECT over {@link SqlNumbers}, 100,000 rows
  * per statement: a million rows take seconds instead of the minutes row-by-row inserts would. The id
  * arithmetic mirrors {@link Dataset#hotId} and {@link Dataset#coldId}; (article, user) pairs of likes are
- * unique by construction.
+ * unique by construction. Titles and contents carry words of {@link Vocabulary}, for the search scenario.
  */
 public final class Seeder {
     private static final Logger log = LoggerFactory.getLogger(Seeder.class);
     private static final long CHUNK = 100_000;
-    /** About half a kilobyte of content per article, so models and answers have a realistic size. */
-    private static final String CONTENT = "REPEAT('The quick brown fox jumps over the lazy dog. ', 11)";
-
     private final Connection connection;
     private final Dataset data;
 
@@ -31,7 +28,8 @@ public final class Seeder {
         long started = System.nanoTime();
         chunked(data.articles(), (from, to) -> "INSERT INTO article (article_id, board_id, writer_id, title, content, "
                 + "created_at, modified_at) SELECT seq, 1 + (seq - 1) % " + data.boards() + ", 1 + seq % 1000, "
-                + "CONCAT('Article ', seq), " + CONTENT + ", TIMESTAMP'2026-01-01 00:00:00' + INTERVAL seq SECOND, "
+                + Vocabulary.title("seq") + ", " + Vocabulary.content("seq") + ", "
+                + "TIMESTAMP'2026-01-01 00:00:00' + INTERVAL seq SECOND, "
                 + "TIMESTAMP'2026-01-01 00:00:00' + INTERVAL seq SECOND FROM " + SqlNumbers.rows(from, to));
         long hotComments = data.comments() / 2;
         chunked(hotComments, (from, to) -> "INSERT INTO comment (article_id, writer_id, content) SELECT "

@@ -1,5 +1,6 @@
 package dev.boardcqrs.bench.load;
 
+import dev.boardcqrs.bench.data.Vocabulary;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
  * one JSON line: requests, errors, throughput, p50, p99 and max latency, and its own CPU seconds in the window.
  *
  * <pre>java -cp ... LoadGenerator HOST PORT PATH_TEMPLATE IDS CONCURRENCY WARMUP_MS DURATION_MS</pre>
- * PATH_TEMPLATE contains {id}; IDS is uniform:N or skewed:N:STRIDE ({@link IdPicker}).
+ * PATH_TEMPLATE contains {id}, or {word} for the id-th word of the seed's {@link Vocabulary} (searches); IDS is
+ * uniform:N or skewed:N:STRIDE ({@link IdPicker}).
  */
 public final class LoadGenerator {
     private LoadGenerator() {
@@ -64,6 +66,10 @@ public final class LoadGenerator {
         System.out.println(marker);
         System.out.flush();
         return cpu;
+    }
+
+    static String path(String template, long id) {
+        return template.replace("{id}", Long.toString(id)).replace("{word}", Vocabulary.word(id));
     }
 
     static long processCpuNanos() {
@@ -124,7 +130,7 @@ public final class LoadGenerator {
         public void run() {
             try {
                 for (long now = System.nanoTime(); now < measureUntil; now = System.nanoTime()) {
-                    String path = template.replace("{id}", Long.toString(ids.next(random)));
+                    String path = path(template, ids.next(random));
                     boolean ok;
                     try {
                         ok = connection.get(path).status() == 200;

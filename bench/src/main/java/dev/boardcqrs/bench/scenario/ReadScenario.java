@@ -140,10 +140,9 @@ public final class ReadScenario implements Scenario {
         List<Map<String, Object>> rows = new ArrayList<>();
         int highest = context.config().concurrencies().stream().mapToInt(Integer::intValue).max().orElse(0);
         measured.forEach((workload, byTarget) -> {
-            double vsBare = ReadTargets.medianRatio(byTarget.get("query-api"), byTarget.get("bare Javalin"),
-                    LoadRun.Result::throughput);
-            double vsSql = ReadTargets.medianRatio(byTarget.get("query-api"), byTarget.get("SQL"),
-                    LoadRun.Result::throughput);
+            List<LoadRun.Result> ours = byTarget.get("query-api");
+            double vsBare = Stats.median(Stats.throughputRatios(ours, byTarget.get("bare Javalin")));
+            double vsSql = Stats.median(Stats.throughputRatios(ours, byTarget.get("SQL")));
             List<Double> hitShares = nearCacheHits.getOrDefault(workload, List.of());
             Double hitShare = hitShares.stream().anyMatch(share -> share.isNaN()) || hitShares.isEmpty() ? null
                     : Stats.median(hitShares);

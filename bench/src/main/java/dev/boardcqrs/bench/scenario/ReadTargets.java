@@ -61,11 +61,7 @@ final class ReadTargets {
     /** The median over rounds of ours / theirs, each round's pair taken together. */
     static double medianRatio(List<LoadRun.Result> ours, List<LoadRun.Result> theirs,
                               ToDoubleFunction<LoadRun.Result> measure) {
-        List<Double> ratios = new ArrayList<>();
-        for (int i = 0; i < Math.min(ours.size(), theirs.size()); i++) {
-            ratios.add(measure.applyAsDouble(ours.get(i)) / measure.applyAsDouble(theirs.get(i)));
-        }
-        return Stats.median(ratios);
+        return Stats.median(Stats.ratios(ours, theirs, measure));
     }
 
     private static double median(List<LoadRun.Result> runs, ToDoubleFunction<LoadRun.Result> measure) {

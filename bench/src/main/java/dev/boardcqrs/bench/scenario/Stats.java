@@ -1,6 +1,9 @@
 package dev.boardcqrs.bench.scenario;
 
+import dev.boardcqrs.bench.load.LoadRun;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /** Medians and percentiles of a scenario's samples. */
 final class Stats {
@@ -22,5 +25,20 @@ final class Stats {
         }
         int index = (int) Math.ceil(fraction * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    /** Our throughput over theirs, run by run (the runs of one round were made back to back). */
+    static List<Double> throughputRatios(List<LoadRun.Result> ours, List<LoadRun.Result> theirs) {
+        return ratios(ours, theirs, LoadRun.Result::throughput);
+    }
+
+    /** Our {@code measure} over theirs, run by run. */
+    static List<Double> ratios(List<LoadRun.Result> ours, List<LoadRun.Result> theirs,
+                               ToDoubleFunction<LoadRun.Result> measure) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(ours.size(), theirs.size()); i++) {
+            ratios.add(measure.applyAsDouble(ours.get(i)) / measure.applyAsDouble(theirs.get(i)));
+        }
+        return ratios;
     }
 }

@@ -190,6 +190,7 @@ public final class BatchWriter {
             RowChange change = refusal.change();
             status.skipped();
             metrics.error(refusal.stage() == Refusal.Stage.PLAN ? "projection" : "apply");
+            metrics.refused(store.name(), refusal.projection());
             log.error("{} on {} at {} goes to the dead letters of read model {}: {} (row before {} after {})",
                     change.operation(), change.table(), change.position(), refusal.projection(),
                     refusal.error().toString(), change.before(), change.after());

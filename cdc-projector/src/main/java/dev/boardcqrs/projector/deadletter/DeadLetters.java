@@ -74,6 +74,21 @@ public final class DeadLetters {
         return letters;
     }
 
+    /**
+     * The positions (sortable text) of the changes {@code store} refused that are kept here: a retry applies them
+     * whatever the store's watermark, so what protects against them must stay (the search store's tombstones).
+     */
+    public List<String> positions(String store) {
+        List<String> positions = new ArrayList<>();
+        for (StreamEntry entry : redis.xrange(key)) {
+            DeadLetter letter = DeadLetter.fromFields(entry.id(), entry.fields());
+            if (DeadLetter.CHANGE.equals(letter.kind()) && store.equals(letter.store())) {
+                positions.add(change(letter, entry.fields()).position().sortKey());
+            }
+        }
+        return positions;
+    }
+
     public long count() {
         return redis.xlen(key);
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -23,7 +24,8 @@ import java.util.function.Supplier;
  * {@code projector_batch_apply_seconds}, snapshot progress ({@code projector_snapshot_rows_done},
  * {@code projector_snapshot_rows}: Prometheus keeps the {@code _total} suffix for counters, so the gauge
  * {@code projector.snapshot.rows.total} is exported without it), {@code projector_errors_total} by kind,
- * {@code projector_dead_letters} and {@code projector_failed}.
+ * {@code projector_refused_total} by store and read model, {@code projector_documents} by store and read model (where
+ * a store counts cheaply), {@code projector_dead_letters} and {@code projector_failed}.
  */
 public final class ProjectorMetrics {
     private final MeterRegistry registry;
@@ -87,6 +89,32 @@ public final class ProjectorMetrics {
     public void batch(int records, Duration took) {
         batchSize.record(records);
         applyTime.record(took);
+    }
+
+    /**
+     * A change one of {@code store}'s read models refused ({@code model}: it goes to the dead letters), counted by
+     * store and model beside the kind of error ({@link #error}).
+     */
+    public void refused(String store, String model) {
+        Counter.builder("projector.refused").description("changes a read model refused, each a dead letter, by store "
+                        + "and read model").tags("store", store, "model", model).register(registry).increment();
+    }
+
+    /** The changes {@code store}'s read models refused since start. */
+    public long refused(String store) {
+        return Math.round(registry.find("projector.refused").tag("store", store).counters().stream()
+                .mapToDouble(Counter::count).sum());
+    }
+
+    /**
+     * The documents {@code model} holds in {@code store}, asked at each scrape ({@code count}: NaN when the store
+     * cannot say now).
+     */
+    public void documents(String store, String model, DoubleSupplier count) {
+        Gauge.builder("projector.documents", count, DoubleSupplier::getAsDouble)
+                .description("documents a read model holds in its store, where the store counts them cheaply (the "
+                        + "search engine)").tags("store", store, "model", model).strongReference(true)
+                .register(registry);
     }
 
     /** {@code kind}: unreadable, projection, redis, engine. */

@@ -7,8 +7,8 @@ import java.util.List;
  * A read model kept in the search engine: the search counterpart of {@link dev.boardcqrs.projector.redis.RedisProjection}.
  * It names its index and that index's definition, and turns one row change into documents to write (pure: unit
  * tests need no engine). The {@link SearchStore} versions, batches and commits them, keeps tombstones for deletes,
- * and moves the index's alias between generations. Its mapping must have a boolean {@code deleted} field: tombstones
- * carry only that.
+ * and moves the index's alias between generations. Its mapping must have a boolean {@code deleted} and a long
+ * {@code deletedVersion} field: tombstones carry only those.
  */
 public interface SearchProjection {
 

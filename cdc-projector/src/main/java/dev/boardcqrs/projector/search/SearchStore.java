@@ -1,6 +1,8 @@
 package dev.boardcqrs.projector.search;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.boardcqrs.common.search.SearchClient;
 import dev.boardcqrs.common.search.SearchIndexes;
 import dev.boardcqrs.common.search.SearchRefusedException;
@@ -31,18 +33,27 @@ import java.util.function.Supplier;
  * <p>
  * Deletes are written as tombstones, documents with {@code deleted: true} and the delete's version, not as
  * deletes: the engine forgets a delete's version after {@code index.gc_deletes} (60 s), after which a replayed older
- * insert would bring the document back. A tombstone keeps its version for as long as the index lives; queries
- * leave tombstones out, and a rebuild's fresh index holds none.
+ * insert would bring the document back. A tombstone keeps its version until nothing can need it any more
+ * ({@link #purgeTombstones}, run by {@link TombstonePurge}); queries leave tombstones out, and a rebuild's fresh index
+ * holds none.
  * <p>
  * Each generation has its own index behind the model's alias. A rebuild's generation moves the alias to its index
  * in one _aliases call in the batch that brings it level with the active one; the old index is deleted when its
  * generation is retired ({@link #remove()}).
  */
 public final class SearchStore implements ModelStore {
+    /** The store's name, in logs, metrics and dead letters. */
+    public static final String NAME = "search";
     static final String WATERMARK = "watermark";
+    /** A tombstone's fields: every search model's mapping has them (see {@link SearchProjection}). */
+    static final String DELETED = "deleted";
+    static final String DELETED_VERSION = "deletedVersion";
     static final String BUILDING = "building";
     /** Bulk bodies above this are split: a snapshot batch of 2048 articles of 64 KiB would be 128 MiB. */
     private static final int BULK_BYTES = 4 * 1024 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Tombstones one purge deletes per index at most: one search and one _bulk of bounded size. */
+    private static final int PURGE_BATCH = 10_000;
 
     private final SearchClient client;
     private final SearchIndexes indexes;
@@ -51,6 +62,16 @@ public final class SearchStore implements ModelStore {
     private final List<String> tables;
     // set while this generation is a rebuild waiting to take over; run once it has
     private volatile Runnable onTakenOver;
+    /**
+     * The generation's meta document as this store last read or wrote it; null until read, and forgotten after any
+     * failure (a write whose answer was lost may have landed). Only this store writes its generation's meta
+     * (startBuilding and commit; remove deletes it), so a batch need not read it again: that saves one of a batch's
+     * round trips (then three: alias, bulk, meta). Each batch's meta write is conditional on the one remembered
+     * (if_seq_no), so if anyone else wrote or removed it meanwhile, the write is refused and the store reads the meta
+     * and decides again, as it did when it read it for every batch.
+     */
+    private volatile Meta known;
+    private volatile boolean mappingsUpdated;
 
     public SearchStore(SearchClient client, SearchIndexes indexes, String generation,
                        List<SearchProjection> projections) {
@@ -65,7 +86,7 @@ public final class SearchStore implements ModelStore {
 
     @Override
     public String name() {
-        return "search";
+        return NAME;
     }
 
     @Override
@@ -75,20 +96,55 @@ public final class SearchStore implements ModelStore {
 
     @Override
     public String watermark() {
-        return meta().map(meta -> meta.path(WATERMARK).textValue()).orElse(null);
+        return readMeta().watermark();
+    }
+
+    /**
+     * The generation's watermark and building mark, and the sequence number and primary term of the write that left
+     * them (for a conditional write after it); {@code exists} false when there is no meta document.
+     */
+    private record Meta(boolean exists, String watermark, boolean building, long seqNo, long primaryTerm) {
+        static final Meta ABSENT = new Meta(false, null, false, -1, -1);
     }
 
     // GET is real-time in the engine: it sees the last write without a refresh
-    private Optional<JsonNode> meta() {
+    private Meta readMeta() {
         return available(() -> client.get("/" + indexes.meta() + "/_doc/" + generation))
-                .filter(answer -> answer.path("found").asBoolean()).map(answer -> answer.path("_source"));
+                .filter(answer -> answer.path("found").asBoolean())
+                .map(answer -> new Meta(true, answer.path("_source").path(WATERMARK).textValue(),
+                        answer.path("_source").path(BUILDING).asBoolean(), answer.path("_seq_no").asLong(),
+                        answer.path("_primary_term").asLong()))
+                .orElse(Meta.ABSENT);
     }
 
-    private void putMeta(String watermark, boolean building) {
+    /**
+     * Writes the generation's meta; {@code previous} null: whatever is there, else only over that write (or only if
+     * there is none), or {@link MetaChangedException}.
+     */
+    private Meta putMeta(String watermark, boolean building, Meta previous) {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put(WATERMARK, watermark);
         meta.put(BUILDING, building);
-        available(() -> client.send("PUT", "/" + indexes.meta() + "/_doc/" + generation, meta));
+        String condition = previous == null ? "" : previous.exists()
+                ? "?if_seq_no=" + previous.seqNo() + "&if_primary_term=" + previous.primaryTerm() : "?op_type=create";
+        try {
+            JsonNode answer = available(() -> client.send("PUT", "/" + indexes.meta() + "/_doc/" + generation
+                    + condition, meta));
+            return new Meta(true, watermark, building, answer.path("_seq_no").asLong(),
+                    answer.path("_primary_term").asLong());
+        } catch (SearchRefusedException e) {
+            if ("version_conflict_engine_exception".equals(e.type())) {
+                throw new MetaChangedException(e);
+            }
+            throw e;
+        }
+    }
+
+    /** The generation's meta is not what this store last read or wrote: someone else wrote or removed it. */
+    private static final class MetaChangedException extends StoreUnavailableException {
+        MetaChangedException(SearchRefusedException cause) {
+            super("the search generation's watermark changed under this projector: " + cause.getMessage(), cause);
+        }
     }
 
     @Override
@@ -98,7 +154,7 @@ public final class SearchStore implements ModelStore {
             deleteIfExists(index);
             available(() -> client.send("PUT", "/" + index, projection.definition()));
         }
-        putMeta(null, true);
+        known = putMeta(null, true, null);
         if (onTakenOver == null) {
             // built in place: readers follow at once (they see the index fill), as Redis readers use SQL meanwhile
             replaceServedIndices();
@@ -120,9 +176,22 @@ public final class SearchStore implements ModelStore {
         if (!unplanned.isEmpty()) {
             unplannable.refused(unplanned);
         }
-        Optional<JsonNode> meta = meta();
-        String current = meta.map(m -> m.path(WATERMARK).textValue()).orElse(null);
+        try {
+            try {
+                return apply(batch, planned, known != null ? known : readMeta());
+            } catch (MetaChangedException e) {
+                return apply(batch, planned, readMeta()); // the documents again: their versions make that harmless
+            }
+        } catch (RuntimeException e) {
+            known = null;
+            throw e;
+        }
+    }
+
+    private List<Refusal> apply(StoreBatch batch, List<Planned> planned, Meta meta) {
+        String current = meta.watermark();
         if (batch.watermark() != null && batch.watermark().equals(current)) {
+            known = meta;
             return List.of(); // applied before its answer was lost
         }
         if (!Objects.equals(current, batch.expected())) {
@@ -134,22 +203,48 @@ public final class SearchStore implements ModelStore {
             createMissingIndices();
             replaceServedIndices();
         }
+        // read every batch, not remembered: a rebuild's store moves the alias, and a lost index takes it along
         if (takeOver == null && !readersUseThisGeneration()) {
+            known = meta;
             return List.of(); // a rebuild took over: nobody reads this generation, it is about to be removed
+        }
+        if (!mappingsUpdated) {
+            updateMappings();
         }
         List<Refusal> refusals = write(planned);
         boolean building = switch (batch.building()) {
             case STARTED -> true;
             case FINISHED -> false;
-            case UNCHANGED -> meta.map(m -> m.path(BUILDING).asBoolean()).orElse(false);
+            case UNCHANGED -> meta.building();
         };
-        putMeta(batch.watermark(), building);
+        known = putMeta(batch.watermark(), building, meta);
         if (takeOver != null && !building && levelWithActive(batch.watermark())) {
             moveAliases();
             onTakenOver = null;
             takeOver.run();
         }
         return refusals;
+    }
+
+    /**
+     * Adds the fields the models' definitions have now to an index made by an older definition (the tombstones'
+     * deletedVersion came later; the mapping is strict, so writes of a field it lacks are refused). OpenSearch adds
+     * fields to a mapping in place; once per store, before its first write.
+     */
+    private void updateMappings() {
+        for (SearchProjection projection : projections) {
+            JsonNode mappings = mappings(projection.definition());
+            available(() -> client.send("PUT", "/" + index(projection) + "/_mapping", mappings));
+        }
+        mappingsUpdated = true;
+    }
+
+    private static JsonNode mappings(String definition) {
+        try {
+            return JSON.readTree(definition).path("mappings");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a search model's definition is not JSON: " + e.getMessage(), e);
+        }
     }
 
     /** A document to write, with its version and the change (and read model) it comes from. */
@@ -181,7 +276,8 @@ public final class SearchStore implements ModelStore {
         for (Planned write : planned) {
             Map<String, Object> action = Map.of("index", Map.of("_index", index(write.projection()),
                     "_id", write.write().id(), "version", write.version(), "version_type", "external_gte"));
-            Object document = write.write().isDelete() ? Map.of("deleted", true) : write.write().document();
+            Object document = write.write().isDelete() ? Map.of(DELETED, true, DELETED_VERSION, write.version())
+                    : write.write().document();
             lines.add(action);
             lines.add(document);
             sent.add(write);
@@ -353,9 +449,60 @@ public final class SearchStore implements ModelStore {
         }
     }
 
+    /**
+     * Deletes the tombstones whose version is below both the committed watermark's and every one of {@code
+     * deadLetters} (positions of the changes this store refused and keeps as dead letters): no write older than such
+     * a tombstone can reach the index any more (see {@link TombstonePurge} for why). Answers how many went.
+     */
+    public long purgeTombstones(List<String> deadLetters) {
+        String watermark = readMeta().watermark();
+        if (watermark == null) {
+            return 0; // nothing committed yet (or building from the start): nothing is known to be old
+        }
+        long horizon = SearchVersions.of(watermark);
+        for (String position : deadLetters) {
+            horizon = Math.min(horizon, SearchVersions.of(position));
+        }
+        Map<String, Object> query = Map.of("bool", Map.of("filter", List.of(
+                Map.of("term", Map.of(DELETED, true)),
+                Map.of("range", Map.of(DELETED_VERSION, Map.of("lt", horizon))))));
+        long purged = 0;
+        for (SearchProjection projection : projections) {
+            purged += purgeTombstones(index(projection), query);
+        }
+        return purged;
+    }
+
+    /**
+     * Deletes up to {@value #PURGE_BATCH} tombstones {@code query} finds (more wait for the next run): a search, then
+     * one _bulk of deletes, each conditional on the tombstone being what the search found (if_seq_no), so one a newer
+     * write of its id replaced meanwhile stays that write. (_delete_by_query would be one call, but it lives in the
+     * reindex module, which the embedded node does not load.)
+     */
+    private long purgeTombstones(String index, Map<String, Object> query) {
+        JsonNode hits = available(() -> client.send("POST", "/" + index + "/_search", Map.of("size", PURGE_BATCH,
+                "_source", false, "seq_no_primary_term", true, "query", query))).path("hits").path("hits");
+        if (hits.isEmpty()) {
+            return 0;
+        }
+        List<Object> deletes = new ArrayList<>();
+        for (JsonNode hit : hits) {
+            deletes.add(Map.of("delete", Map.of("_index", index, "_id", hit.path("_id").asText(),
+                    "if_seq_no", hit.path("_seq_no").asLong(), "if_primary_term", hit.path("_primary_term").asLong())));
+        }
+        long deleted = 0;
+        for (JsonNode item : available(() -> client.bulk("/_bulk", deletes)).path("items")) {
+            if ("deleted".equals(item.path("delete").path("result").asText())) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
     /** Deletes this generation's indices and watermark: it is retired (replaced, or abandoned half built). */
     @Override
     public void remove() {
+        known = null;
         projections.forEach(projection -> deleteIfExists(index(projection)));
         try {
             available(() -> client.send("DELETE", "/" + indexes.meta() + "/_doc/" + generation, null));
@@ -365,14 +512,26 @@ public final class SearchStore implements ModelStore {
     }
 
     @Override
+    public Map<String, Long> documents() {
+        Map<String, Long> documents = new LinkedHashMap<>();
+        for (SearchProjection projection : projections) {
+            documents.put(projection.name(), documents(projection));
+        }
+        return documents;
+    }
+
+    /** The live documents of the model's index, tombstones left out; -1 when the index is not there. */
+    private long documents(SearchProjection projection) {
+        return available(() -> client.get("/" + index(projection) + "/_count?q=NOT%20deleted:true"))
+                .map(answer -> answer.path("count").asLong()).orElse(-1L);
+    }
+
+    @Override
     public Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("watermark", watermark());
         for (SearchProjection projection : projections) {
-            String index = index(projection);
-            long documents = available(() -> client.get("/" + index + "/_count?q=NOT%20deleted:true"))
-                    .map(answer -> answer.path("count").asLong()).orElse(-1L);
-            status.put(projection.index(), Map.of("index", index, "documents", documents));
+            status.put(projection.index(), Map.of("index", index(projection), "documents", documents(projection)));
         }
         return status;
     }

@@ -88,6 +88,16 @@ public interface ModelStore {
     default void remove() {
     }
 
+    /**
+     * How many documents each of this store's read models holds, by read model, for /metrics; only the counts a
+     * store can ask for cheaply (the search engine counts an index at once; Redis would have to scan keys).
+     *
+     * @throws StoreUnavailableException the store cannot be reached now
+     */
+    default Map<String, Long> documents() {
+        return Map.of();
+    }
+
     /** What /status shows of this store for its generation. */
     default Map<String, Object> status() {
         return Map.of("watermark", String.valueOf(watermark()));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.boardcqrs.common.search.ArticleSearchIndex;
 import dev.boardcqrs.common.search.HttpSearchClient;
 import dev.boardcqrs.common.search.SearchClient;
 import dev.boardcqrs.common.search.SearchIndexes;
@@ -63,6 +64,55 @@ class SearchStoreIT {
     }
 
     @Test
+    void shouldPurgeOnlyTombstonesOlderThanTheWatermarkAndThanEveryDeadLetterOfTheStore() throws Exception {
+        SearchIndexes indexes = new SearchIndexes("purge");
+        // the changes' own positions (see change()): a version comes from the change's position
+        String inserted = Positions.stream(1, 1000, 1, 0);
+        String deleted = Positions.stream(1, 2000, 1, 0);
+        String other = Positions.stream(1, 3000, 1, 0);
+        String last = Positions.stream(1, 4000, 1, 0);
+        SearchStore store = activeWith(indexes, inserted, change(Operation.CREATE, null, article(21, "a"), 1000));
+        commit(store, inserted, deleted, Building.UNCHANGED, change(Operation.DELETE, article(21, "a"), null, 2000));
+        commit(store, deleted, other, Building.UNCHANGED, change(Operation.CREATE, null, article(22, "b"), 3000));
+        // the last committed change is a delete: its tombstone is at the watermark, which may still be redelivered
+        commit(store, other, last, Building.UNCHANGED, change(Operation.DELETE, article(22, "b"), null, 4000));
+        String index = indexes.index("articles", "g1");
+        client.send("POST", "/" + index + "/_refresh", null);
+
+        assertThat(store.purgeTombstones(List.of(Positions.stream(1, 1500, 1, 0))))
+                .as("a dead letter older than the delete could still be retried").isZero();
+        assertThat(store.purgeTombstones(List.of())).isEqualTo(1);
+
+        assertThat(client.get("/" + index + "/_doc/21")).as("purged").isEmpty();
+        assertThat(client.get("/" + index + "/_doc/22").orElseThrow().path("_source").path("deleted").asBoolean())
+                .as("the tombstone at the watermark stays").isTrue();
+    }
+
+    @Test
+    void shouldAddTheTombstoneVersionToAnIndexMadeBeforeItSoDeletesAreNotRefused() throws Exception {
+        SearchIndexes indexes = new SearchIndexes("upgrade");
+        store(indexes, "g1").startBuilding();
+        // the index as the definition made it before tombstones carried their version (its mapping is strict)
+        String index = indexes.index("articles", "g1");
+        String older = ArticleSearchIndex.definition().replace(",\n      \"deletedVersion\": {\"type\": \"long\"}", "");
+        assertThat(older).doesNotContain("deletedVersion");
+        client.send("DELETE", "/" + index, null);
+        client.send("PUT", "/" + index, older);
+        client.send("POST", "/_aliases", Map.of("actions", List.of(Map.of("add", Map.of("index", index, "alias",
+                indexes.alias("articles"))))));
+
+        // a projector of the new version starts on it: the delete's tombstone is taken, not refused
+        SearchStore restarted = store(indexes, "g1");
+        String inserted = Positions.stream(1, 5100, 1, 0);
+        commit(restarted, null, inserted, Building.UNCHANGED, change(Operation.CREATE, null, article(31, "a"), 5100));
+        commit(restarted, inserted, Positions.stream(1, 5200, 1, 0), Building.UNCHANGED,
+                change(Operation.DELETE, article(31, "a"), null, 5200));
+
+        assertThat(client.get("/" + index + "/_doc/31").orElseThrow().path("_source").path("deletedVersion")
+                .isNumber()).isTrue();
+    }
+
+    @Test
     void shouldRefuseAnOlderChangeAndApplyANewerOne() throws Exception {
         SearchIndexes indexes = new SearchIndexes("versions");
         SearchStore store = store(indexes, "g1");
@@ -86,6 +136,23 @@ class SearchStoreIT {
 
         assertThatThrownBy(() -> commit(store, first, Positions.stream(3, 200, 1, 0), Building.UNCHANGED,
                 change(Operation.CREATE, null, article(10, "b"), 200))).isInstanceOf(StoreDataLostException.class);
+    }
+
+    @Test
+    void shouldReportItsDataLostWhenAnotherProjectorMovedItsWatermarkBetweenTwoOfItsBatches() throws Exception {
+        SearchIndexes indexes = new SearchIndexes("twowriters");
+        String first = Positions.stream(6, 100, 1, 0);
+        String second = Positions.stream(6, 200, 1, 0);
+        SearchStore store = activeWith(indexes, first, change(Operation.CREATE, null, article(13, "a"), 100));
+        // a second projector on the same generation (an overlapping deploy, say) commits the next batch
+        commit(store(indexes, "g1"), first, second, Building.UNCHANGED,
+                change(Operation.UPDATE, article(13, "a"), article(13, "b"), 200));
+
+        // this store remembers its own last watermark, but its meta write is conditional on it and is refused
+        assertThatThrownBy(() -> commit(store, first, Positions.stream(6, 300, 1, 0), Building.UNCHANGED,
+                change(Operation.UPDATE, article(13, "b"), article(13, "c"), 300)))
+                .isInstanceOf(StoreDataLostException.class);
+        assertThat(store.watermark()).as("the other projector's watermark stands").isEqualTo(second);
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * The article search index as the projector writes it and query-api reads it: one document per article id
  * (articleId, boardId, writerId, title, content, createdAt, modifiedAt), and for a deleted article a tombstone
- * ({@code deleted: true}) that keeps the delete's version, which queries leave out. Counts stay out: they change far
+ * ({@code deleted: true}, {@code deletedVersion}) that keeps the delete's version, which queries leave out. Counts stay out: they change far
  * more often and come from the article models. Title and content are analyzed as Korean (CJK bigrams, so "검색"
  * finds "검색엔진을") and English (lower case, stemmed): {@code search/articles.json}.
  */
@@ -23,6 +23,8 @@ public final class ArticleSearchIndex {
     public static final String CREATED_AT = "createdAt";
     public static final String MODIFIED_AT = "modifiedAt";
     public static final String DELETED = "deleted";
+    /** A tombstone's version, queryable (a document's own version is not), so old tombstones can be purged. */
+    public static final String DELETED_VERSION = "deletedVersion";
 
     private ArticleSearchIndex() {
     }

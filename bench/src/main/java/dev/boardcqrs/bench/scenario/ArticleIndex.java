@@ -1,0 +1,44 @@
+package dev.boardcqrs.bench.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.boardcqrs.common.search.ArticleSearchIndex;
+import dev.boardcqrs.common.search.HttpSearchClient;
+import dev.boardcqrs.common.search.SearchIndexes;
+import dev.boardcqrs.launcher.DevStack;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The article index as the benchmark looks at it from the side, through the search engine's REST API (never
+ * through the services): how many live documents it holds, how many refreshes it made, and its refresh interval,
+ * which the search scenario shortens for one freshness run and then gives back.
+ */
+final class ArticleIndex {
+    private final HttpSearchClient client;
+    private final String alias;
+
+    ArticleIndex(DevStack stack) {
+        this.client = new HttpSearchClient(stack.projectorConfig().search());
+        this.alias = new SearchIndexes(stack.projectorConfig().namespace()).alias(ArticleSearchIndex.NAME);
+    }
+
+    /** Articles the index holds (tombstones left out), refreshed first so the count includes the last writes. */
+    long liveDocuments() {
+        client.send("POST", "/" + alias + "/_refresh", null);
+        return client.get("/" + alias + "/_count?q=NOT%20" + ArticleSearchIndex.DELETED + ":true")
+                .map(answer -> answer.path("count").asLong()).orElse(-1L);
+    }
+
+    /** Refreshes the index made so far (scheduled and asked for). */
+    long refreshes() {
+        JsonNode stats = client.get("/" + alias + "/_stats/refresh").orElseThrow();
+        return stats.path("_all").path("total").path("refresh").path("total").asLong();
+    }
+
+    /** Sets {@code index.refresh_interval}; null gives back the engine's default (1 s). */
+    void refreshInterval(String interval) {
+        Map<String, Object> index = new HashMap<>();
+        index.put("refresh_interval", interval);
+        client.send("PUT", "/" + alias + "/_settings", Map.of("index", index));
+    }
+}
