@@ -186,6 +186,7 @@ public final class Projector implements AutoCloseable {
                 status.put("error", e.getMessage());
             }
             status.put("refused", metrics.refused(store.name())); // since start; each is a dead letter
+            status.put("queuedChanges", active.status().queuedChanges(store.name()));
             stores.put(store.name(), status);
         }
         body.put("stores", stores);

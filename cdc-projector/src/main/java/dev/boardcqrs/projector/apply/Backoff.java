@@ -34,10 +34,10 @@ final class Backoff {
         while (true) {
             try {
                 T result = write.run();
-                status.recovered();
+                status.recovered(store);
                 return result;
             } catch (StoreUnavailableException e) {
-                status.retrying(e.getMessage());
+                status.retrying(store, e.getMessage());
                 metrics.error(store);
                 log.warn("{}; retrying in {} ms", e.getMessage(), wait.toMillis());
                 Thread.sleep(wait.toMillis());

@@ -1,20 +1,16 @@
 package dev.boardcqrs.projector.apply;
 
-import dev.boardcqrs.common.consistency.GtidSet;
-import dev.boardcqrs.common.consistency.MalformedGtidSetException;
 import dev.boardcqrs.common.source.Positions;
 import dev.boardcqrs.projector.deadletter.DeadLetters;
 import dev.boardcqrs.projector.metrics.ProjectorMetrics;
 import dev.boardcqrs.projector.source.RowChange;
 import dev.boardcqrs.projector.source.SourceEvent;
 import dev.boardcqrs.projector.store.ModelStore;
-import dev.boardcqrs.projector.store.Refusal;
-import dev.boardcqrs.projector.store.StoreBatch;
 import dev.boardcqrs.projector.store.StoreBatch.Building;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,87 +18,75 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies batches of source events to every store of one generation, exactly once in effect:
  * <ul>
+ * <li>each store has its own lane ({@link StoreLane}): a thread that commits the batches to it in source order, so
+ *     a slow store falls behind on its own instead of holding back the others;</li>
  * <li>a streamed change at or below a store's watermark was applied before (the source delivers again after a
  *     crash) and is skipped for that store; models also skip changes older than their own position;</li>
  * <li>snapshot rows fill an emptied generation marked as building, so an interrupted snapshot that starts over
  *     cannot count a row twice; they share the snapshot's position, so they are numbered for the watermark;</li>
- * <li>each store commits the batch with its new watermark in one step; while a store is unreachable the batch
+ * <li>each store commits a batch with its new watermark in one step; while a store is unreachable the batch
  *     is retried with back-off;</li>
- * <li>what cannot be applied goes to the dead letters before the batch is acknowledged.</li>
+ * <li>what cannot be applied goes to the dead letters before the batch counts as committed.</li>
  * </ul>
- * It runs on one thread, one batch after another.
+ * {@link #submit} runs on the source's side, one batch after another; a batch counts as applied (status, metrics)
+ * once every store has it, in source order.
  */
-public final class BatchWriter {
+public final class BatchWriter implements StoreLane.Listener {
     private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
 
-    private final List<Cursor> stores;
+    private final List<StoreLane> lanes;
     private final ProjectorStatus status;
     private final ProjectorMetrics metrics;
     private final DeadLetters deadLetters;
     private final LongSupplier rowsToSnapshot;
     private final Backoff backoff;
     private final String generation;
+    // the source's side
     private boolean snapshotRunning;
     private long snapshotRows;
-    private long lastProgressLogMillis;
+    // batches handed to the lanes and not yet in every store, in source order; guarded by this
+    private final ArrayDeque<SequencedBatch> unfinished = new ArrayDeque<>();
+    private Throwable failure;
+    private volatile long lastProgressLogMillis;
 
     /** {@code rowsToSnapshot}: how many rows a snapshot reads, for its progress and ETA. */
     public BatchWriter(List<ModelStore> stores, String generation, ProjectorStatus status, ProjectorMetrics metrics,
                        DeadLetters deadLetters, LongSupplier rowsToSnapshot) {
+        if (stores.isEmpty()) {
+            throw new IllegalArgumentException("a generation needs at least one store");
+        }
         this.generation = generation;
-        this.stores = stores.stream().map(Cursor::new).toList();
         this.status = status;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
         this.rowsToSnapshot = rowsToSnapshot;
         this.backoff = new Backoff(status, metrics);
+        List<StoreLane> opened = new ArrayList<>();
+        for (int i = 0; i < stores.size(); i++) {
+            opened.add(new StoreLane(stores.get(i), i, generation, status, metrics, deadLetters, this));
+        }
+        this.lanes = List.copyOf(opened);
+        lanes.forEach(StoreLane::start);
     }
 
     /**
-     * A store, the watermark this writer last saw it commit (null for none) and the source transactions it holds
-     * (what readers compare their consistency tokens with).
+     * Sequences the events of one batch on the caller's thread and hands them to every store's lane; the batch's
+     * futures tell when the first store and when every store has it.
+     *
+     * @param records how many the source delivered, for the metrics
+     * @throws RuntimeException what stopped a lane before: its store refused in a way no retry mends
      */
-    private static final class Cursor {
-        private final ModelStore store;
-        private String watermark;
-        private GtidSet applied;
-
-        Cursor(ModelStore store) {
-            this.store = store;
-            this.watermark = store.watermark();
-            this.applied = readable(store.applied());
-        }
-    }
-
-    /** A GTID set the projector cannot read (a newer server's syntax) names nothing: tokens then wait, then SQL. */
-    private static GtidSet readable(String gtids) {
-        if (gtids == null) {
-            return GtidSet.empty();
-        }
-        try {
-            return GtidSet.parse(gtids);
-        } catch (MalformedGtidSetException e) {
-            log.warn("source transactions '{}' are no GTID set this projector reads ({}); reads that carry a "
-                    + "consistency token will be answered from SQL", gtids, e.getMessage());
-            return GtidSet.empty();
-        }
-    }
-
-    /** A row change with its position for the models and the watermark it leaves. */
-    private record Sequenced(RowChange change, String position, String watermark, boolean snapshot) {
-    }
-
-    /** Applies the events of one batch; {@code records}: how many the source delivered, for the metrics. */
-    void write(List<SourceEvent> events, int records) throws InterruptedException {
-        long started = System.nanoTime();
-        List<Sequenced> changes = new ArrayList<>(events.size());
+    SequencedBatch submit(List<SourceEvent> events, int records) throws InterruptedException {
+        List<SequencedBatch.Sequenced> changes = new ArrayList<>(events.size());
         Building building = Building.UNCHANGED;
+        boolean startsSnapshot = false;
         for (SourceEvent event : events) {
             switch (event.kind()) {
                 case ROW -> {
                     RowChange change = event.change();
                     if (change.position().snapshot() && !snapshotRunning) {
                         startSnapshot();
+                        startsSnapshot = true;
                         building = Building.STARTED;
                     } else if (!change.position().snapshot() && snapshotRunning) {
                         snapshotRunning = false;
@@ -119,84 +103,83 @@ public final class BatchWriter {
                 }
             }
         }
-        for (Cursor cursor : stores) {
-            commit(cursor, changes, building);
+        SequencedBatch batch = new SequencedBatch(changes, startsSnapshot, building, events.size(), records,
+                lanes.size());
+        synchronized (this) {
+            if (failure != null) {
+                throw rethrown(failure);
+            }
+            unfinished.add(batch);
         }
-        List<RowChange> applied = changes.stream().map(Sequenced::change).toList();
-        status.applied(applied);
-        metrics.applied(applied);
-        logProgress(building);
-        status.batchDone();
-        metrics.batch(records, Duration.ofNanos(System.nanoTime() - started));
+        lanes.forEach(lane -> lane.add(batch));
+        return batch;
     }
 
-    private Sequenced sequenced(RowChange change) {
+    /** Row changes handed to the slowest store's lane and not committed there yet. */
+    int mostQueuedChanges() {
+        return lanes.stream().mapToInt(StoreLane::queuedChanges).max().orElse(0);
+    }
+
+    /** Stops every lane, interrupting a retry that waits for an unreachable store. */
+    void stop() {
+        lanes.forEach(StoreLane::stop);
+    }
+
+    @Override
+    public void committed(SequencedBatch batch, StoreLane lane) {
+        if (batch.committedByOneMore()) {
+            finishInOrder();
+        }
+        if (lane.index() == 0) {
+            // after the above: a source that waited for the first store finds the batch in every store when the
+            // first was the last, and acknowledges it at once
+            batch.inFirstStore().complete(null);
+        }
+    }
+
+    // lanes finish a batch in any order among themselves, but each its batches in source order: so once the head of
+    // the queue is in every store, it is the oldest such batch, and status and metrics see batches in source order
+    private synchronized void finishInOrder() {
+        while (!unfinished.isEmpty() && unfinished.peek().inEveryStoreYet()) {
+            SequencedBatch batch = unfinished.poll();
+            List<RowChange> applied = batch.changes().stream().map(SequencedBatch.Sequenced::change).toList();
+            status.applied(applied);
+            metrics.applied(applied);
+            logProgress(batch.building());
+            status.batchDone();
+            metrics.batch(batch.records(), Duration.ofNanos(System.nanoTime() - batch.submittedNanos()));
+            batch.inEveryStore().complete(null);
+        }
+    }
+
+    @Override
+    public synchronized void failed(StoreLane lane, Throwable error) {
+        if (failure == null) {
+            failure = error;
+        }
+        // what is queued will not reach this store: whoever waits for it hears why, and nothing more is accepted
+        unfinished.forEach(batch -> batch.failed(error));
+        unfinished.clear();
+    }
+
+    private static RuntimeException rethrown(Throwable error) {
+        if (error instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (error instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(error);
+    }
+
+    private SequencedBatch.Sequenced sequenced(RowChange change) {
         String position = change.position().sortKey();
         if (change.position().snapshot()) {
             // snapshot rows share one binlog position; number them so the watermark still moves
-            return new Sequenced(change, position, Positions.snapshotRow(position, ++snapshotRows), true);
+            return new SequencedBatch.Sequenced(change, position, Positions.snapshotRow(position, ++snapshotRows),
+                    true);
         }
-        return new Sequenced(change, position, position, false);
-    }
-
-    /** Commits the changes the store has not seen yet, with the watermark they leave. */
-    private void commit(Cursor cursor, List<Sequenced> changes, Building building) throws InterruptedException {
-        List<StoreBatch.Positioned> fresh = new ArrayList<>(changes.size());
-        String watermark = cursor.watermark;
-        GtidSet applied = cursor.applied;
-        String lastGtid = null;
-        for (Sequenced change : changes) {
-            if (!change.snapshot() && watermark != null && change.watermark().compareTo(watermark) <= 0) {
-                status.duplicate();
-                continue;
-            }
-            watermark = change.watermark();
-            fresh.add(new StoreBatch.Positioned(change.change(), change.position(), change.snapshot()));
-            String gtid = change.change().position().gtid();
-            if (gtid != null && !gtid.equals(lastGtid)) { // a transaction's rows share its GTID: read it once
-                lastGtid = gtid;
-                applied = withTransaction(applied, gtid);
-            }
-        }
-        if (Objects.equals(watermark, cursor.watermark) && building == Building.UNCHANGED) {
-            return;
-        }
-        StoreBatch batch = new StoreBatch(fresh, cursor.watermark, watermark, building,
-                applied.equals(cursor.applied) ? null : applied.toString());
-        ModelStore store = cursor.store;
-        List<Refusal> refused = backoff.retrying(store.name(),
-                () -> store.commit(batch, unplannable -> keep(store, unplannable)));
-        cursor.watermark = watermark;
-        cursor.applied = applied;
-        keep(store, refused);
-    }
-
-    /**
-     * {@code applied} with one more source transaction (a GTID; a snapshot row carries the GTID set the snapshot
-     * read at). One the projector cannot read leaves it as it is: tokens naming it wait, then read SQL.
-     */
-    private static GtidSet withTransaction(GtidSet applied, String gtid) {
-        try {
-            return applied.union(GtidSet.parse(gtid));
-        } catch (MalformedGtidSetException | IllegalArgumentException e) {
-            log.debug("GTID '{}' not recorded for read-your-writes: {}", gtid, e.getMessage());
-            return applied;
-        }
-    }
-
-    /** Keeps refused changes as dead letters; the caller acknowledges the batch only after this. */
-    private void keep(ModelStore store, List<Refusal> refusals) throws InterruptedException {
-        for (Refusal refusal : refusals) {
-            RowChange change = refusal.change();
-            status.skipped();
-            metrics.error(refusal.stage() == Refusal.Stage.PLAN ? "projection" : "apply");
-            metrics.refused(store.name(), refusal.projection());
-            log.error("{} on {} at {} goes to the dead letters of read model {}: {} (row before {} after {})",
-                    change.operation(), change.table(), change.position(), refusal.projection(),
-                    refusal.error().toString(), change.before(), change.after());
-            backoff.retrying("redis", () -> deadLetters.add(change, store.name(), refusal.projection(),
-                    refusal.error()));
-        }
+        return new SequencedBatch.Sequenced(change, position, position, false);
     }
 
     private void unreadable(SourceEvent.Unreadable record) throws InterruptedException {
@@ -207,16 +190,12 @@ public final class BatchWriter {
         backoff.retrying("redis", () -> deadLetters.addUnreadable(record));
     }
 
-    private void startSnapshot() throws InterruptedException {
+    // the stores are emptied in their lanes, before the snapshot's first batch
+    private void startSnapshot() {
         long total = countRowsToSnapshot();
         log.info("snapshot started: {} rows to read into generation {}", total, generation);
         status.snapshotStarted(total);
         lastProgressLogMillis = System.currentTimeMillis();
-        for (Cursor cursor : stores) {
-            backoff.retrying(cursor.store.name(), cursor.store::startBuilding);
-            cursor.watermark = null;
-            cursor.applied = GtidSet.empty();
-        }
         snapshotRunning = true;
         snapshotRows = 0;
     }
@@ -225,8 +204,8 @@ public final class BatchWriter {
         long now = System.currentTimeMillis();
         if (building == Building.FINISHED) {
             status.snapshotDone();
-            log.info("snapshot done: {} rows; streaming", snapshotRows);
-        } else if (snapshotRunning && now - lastProgressLogMillis >= 5000) {
+            log.info("snapshot done: {} rows; streaming", status.snapshotRowsDone());
+        } else if (status.snapshotProgress() != null && now - lastProgressLogMillis >= 5000) {
             lastProgressLogMillis = now;
             log.info("snapshot: {}", status.snapshotProgress());
         }

@@ -4,11 +4,10 @@ import dev.boardcqrs.projector.source.ChangeBatch;
 import dev.boardcqrs.projector.source.ChangeHandler;
 import dev.boardcqrs.projector.source.SourceEvent;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -16,36 +15,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Receives the source's batches and has a {@link BatchWriter} apply them on a thread of its own (store-writer), so
- * that while the source catches up (its batches are full), a batch is still being written when the next one is
- * read: reading and writing overlap instead of taking turns. A batch is acknowledged to the source only once every
- * store has it, in the next {@link #handle} at the latest. A batch that is not full is acknowledged before
- * {@link #handle} returns, as is every batch once the source is about to stop ({@link #finishInFlight}).
+ * Receives the source's batches and hands them to a {@link BatchWriter}, whose stores commit them on threads of
+ * their own, so the source reads the next batch while the stores write, and a slow store does not hold back a fast
+ * one. A batch is acknowledged to the source only once every store has it, in order, in a later {@link #handle} at
+ * the latest. The source keeps pace with the first store (Redis, which readers and their consistency tokens use):
+ * {@link #handle} waits for it when the source had nothing more waiting (so its failures surface at once); and it
+ * waits for the slowest store only when that one is {@code maxBehind} changes behind, or once the source is about
+ * to stop ({@link #finishInFlight}).
  */
 public final class OverlappingHandler implements ChangeHandler {
     private static final Logger log = LoggerFactory.getLogger(OverlappingHandler.class);
     /**
-     * How long a stop waits for the batch in flight: milliseconds normally, so only an unreachable store (retried)
+     * How long a stop waits for the batches in flight: milliseconds normally, so only an unreachable store (retried)
      * takes this long, and the engine's own 20 s for its batch still fit in a 30 s grace period.
      */
     private static final Duration FINISH_AT_MOST = Duration.ofSeconds(5);
+    /** A few source batches: the memory the slowest store may hold up, and what it may replay after a crash. */
+    static final int MAX_BEHIND = 20_000;
 
     private final BatchWriter writer;
+    private final int maxBehind;
     private final TransactionAssembler transactions = new TransactionAssembler();
-    // the source's side, under sourceSide: the batch the writer is working on
+    // the source's side, under sourceSide: batches handed to the stores and not yet acknowledged, in order
     private final ReentrantLock sourceSide = new ReentrantLock();
-    private final ExecutorService storeWriter;
-    private InFlight inFlight;
+    private final ArrayDeque<SequencedBatch> unacknowledged = new ArrayDeque<>();
+    private ChangeBatch.Acknowledgement lastAck;
     private volatile boolean overlapping = true;
 
-    /** {@code name}: the generation written, for the thread's name. */
-    public OverlappingHandler(BatchWriter writer, String name) {
+    public OverlappingHandler(BatchWriter writer) {
+        this(writer, MAX_BEHIND);
+    }
+
+    OverlappingHandler(BatchWriter writer, int maxBehind) {
         this.writer = writer;
-        this.storeWriter = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "store-writer-" + name);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.maxBehind = maxBehind;
     }
 
     @Override
@@ -53,48 +56,56 @@ public final class OverlappingHandler implements ChangeHandler {
         sourceSide.lock();
         try {
             List<SourceEvent> ready = transactions.ready(batch.events());
-            awaitInFlight(); // the previous batch: the stores have it before this one is written
-            int records = batch.events().size();
-            Future<?> written = storeWriter.submit(() -> {
-                writer.write(ready, records);
-                return null;
-            });
-            inFlight = new InFlight(written, ready.size(), batch.ack());
-            if (!overlapping || !batch.more()) {
-                awaitInFlight(); // the source had nothing more waiting: answer now
+            SequencedBatch submitted = writer.submit(ready, batch.events().size());
+            unacknowledged.add(submitted);
+            lastAck = batch.ack();
+            if (!overlapping) {
+                await(submitted.inEveryStore()); // stopping: the source's last commit must hold all that was applied
+            } else if (!batch.more()) {
+                await(submitted.inFirstStore()); // the source had nothing more waiting: answer now
             }
+            while (writer.mostQueuedChanges() > maxBehind && !unacknowledged.isEmpty()) {
+                await(unacknowledged.peek().inEveryStore());
+                acknowledgeCommitted();
+            }
+            acknowledgeCommitted();
         } finally {
             sourceSide.unlock();
         }
     }
 
-    /** A batch the writer applies while the source reads the next; acknowledged once it is done. */
-    private record InFlight(Future<?> written, int events, ChangeBatch.Acknowledgement ack) {
+    /** Acknowledges, in order, the batches every store has committed. */
+    private void acknowledgeCommitted() throws InterruptedException {
+        int events = 0;
+        while (!unacknowledged.isEmpty() && unacknowledged.peek().inEveryStore().isDone()) {
+            SequencedBatch batch = unacknowledged.peek();
+            if (batch.inEveryStore().isCompletedExceptionally()) {
+                break; // await() says why
+            }
+            unacknowledged.poll();
+            events += batch.events();
+        }
+        if (events > 0) {
+            lastAck.durable(events);
+        }
     }
 
-    /** Waits until the stores acknowledged the batch in flight, then acknowledges it to the source. */
-    private void awaitInFlight() throws InterruptedException {
-        InFlight batch = inFlight;
-        if (batch == null) {
-            return;
-        }
+    /** Waits for {@code stored}; a failure of the store that was to commit it is thrown here, as it was. */
+    private static void await(CompletableFuture<Void> stored) throws InterruptedException {
         boolean interrupted = false;
         try {
             try {
-                batch.written().get();
+                stored.get();
             } catch (InterruptedException e) {
-                // the source is stopping and interrupts its thread: the writer is finishing this batch anyway,
+                // the source is stopping and interrupts its thread: the stores are finishing this batch anyway,
                 // and the source's last commit should hold it, so wait for it a while longer
                 interrupted = true;
-                batch.written().get(FINISH_AT_MOST.toMillis(), TimeUnit.MILLISECONDS);
+                stored.get(FINISH_AT_MOST.toMillis(), TimeUnit.MILLISECONDS);
             }
-            inFlight = null;
-            batch.ack().durable(batch.events());
         } catch (ExecutionException e) {
-            inFlight = null;
             throw rethrown(e.getCause());
         } catch (TimeoutException e) {
-            throw new InterruptedException("stopped while the batch in flight was not acknowledged: " + e);
+            throw new InterruptedException("stopped while the batch in flight was not in every store: " + e);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -125,9 +136,10 @@ public final class OverlappingHandler implements ChangeHandler {
                 return;
             }
             try {
-                if (inFlight != null) {
-                    inFlight.written().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    awaitInFlight();
+                SequencedBatch last = unacknowledged.peekLast();
+                if (last != null) {
+                    last.inEveryStore().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    acknowledgeCommitted();
                 }
             } finally {
                 sourceSide.unlock();
@@ -135,13 +147,13 @@ public final class OverlappingHandler implements ChangeHandler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            // not acknowledged: the next start delivers the batch again, and the watermark skips what was applied
-            log.warn("the batch in flight was not acknowledged before the stop: {}", e.toString());
+            // not acknowledged: the next start delivers the batches again, and the watermarks skip what was applied
+            log.warn("the batches in flight were not acknowledged before the stop: {}", e.toString());
         }
     }
 
     @Override
     public void stop() {
-        storeWriter.shutdownNow(); // interrupts a retry waiting for an unreachable store
+        writer.stop(); // interrupts a retry waiting for an unreachable store
     }
 }

@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 /** What the projector has done so far, for /health, /status and the logs. Safe to read from any thread. */
 public final class ProjectorStatus {
@@ -31,6 +33,8 @@ public final class ProjectorStatus {
     private final AtomicLong snapshotRowsDone = new AtomicLong();
     private final AtomicLong completedSnapshots = new AtomicLong();
     private final CountDownLatch settled = new CountDownLatch(1);
+    private final Map<String, String> retryingStores = new ConcurrentHashMap<>();
+    private final Map<String, IntSupplier> queues = new ConcurrentHashMap<>();
 
     public ProjectorStatus(Clock clock) {
         this.clock = clock;
@@ -98,15 +102,23 @@ public final class ProjectorStatus {
         skippedChanges.incrementAndGet();
     }
 
-    void retrying(String reason) {
+    // each store retries in its own lane: the projector is RETRYING while any of them is
+    void retrying(String store, String reason) {
+        retryingStores.put(store, reason);
         state = State.RETRYING;
         failure = reason;
     }
 
-    void recovered() {
+    void recovered(String store) {
+        if (retryingStores.remove(store) == null) {
+            return;
+        }
+        String stillRetrying = retryingStores.values().stream().findFirst().orElse(null);
         if (state == State.RETRYING) {
-            state = State.STREAMING;
-            failure = null;
+            if (stillRetrying == null) {
+                state = State.STREAMING;
+            }
+            failure = stillRetrying;
         }
     }
 
@@ -158,6 +170,17 @@ public final class ProjectorStatus {
 
     public long streamedChanges() {
         return streamedChanges.get();
+    }
+
+    /** Where a store's lane tells how many row changes wait for it (the lane of the newest pipeline counts). */
+    void queueOf(String store, IntSupplier queuedChanges) {
+        queues.put(store, queuedChanges);
+    }
+
+    /** Row changes handed to {@code store} and not committed there yet: how far it is behind the first store. */
+    public int queuedChanges(String store) {
+        IntSupplier queue = queues.get(store);
+        return queue == null ? 0 : queue.getAsInt();
     }
 
     /** Snapshots whose last row has been applied and counted in {@link #snapshotRows()}. */

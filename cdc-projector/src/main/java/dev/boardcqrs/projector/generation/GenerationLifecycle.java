@@ -195,7 +195,7 @@ public final class GenerationLifecycle implements AutoCloseable {
         }
         BatchWriter writer = new BatchWriter(opened, generation.name(), status, metrics, deadLetters,
                 sources::rowsToSnapshot);
-        ChangeSource source = sources.open(generation, new OverlappingHandler(writer, generation.name()), status,
+        ChangeSource source = sources.open(generation, new OverlappingHandler(writer), status,
                 error -> sourceFailed(generation, error));
         String lost = sources.lostPosition(generation);
         if (lost == null) {

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A tombstone keeps a delete's version so that an older write of the same article is refused. The writes that can
  * still reach a generation's index are: streamed changes after the store's committed watermark, since the core skips
- * every streamed change at or below it (BatchWriter), after a redelivery, a restart from old offsets or a replay
+ * every streamed change at or below it (StoreLane), after a redelivery, a restart from old offsets or a replay
  * alike; snapshot rows, but a snapshot empties the index first (startBuilding); and dead letters retried later,
  * which are applied whatever the watermark. So a tombstone older than the watermark and older than every change
  * the search store keeps as a dead letter can never refuse anything again, and goes

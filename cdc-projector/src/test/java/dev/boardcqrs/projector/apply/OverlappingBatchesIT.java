@@ -17,6 +17,9 @@ import dev.boardcqrs.projector.source.ChangeBatch;
 import dev.boardcqrs.projector.source.RowChange;
 import dev.boardcqrs.projector.source.SourceEvent;
 import dev.boardcqrs.projector.source.SourcePosition;
+import dev.boardcqrs.projector.store.ModelStore;
+import dev.boardcqrs.projector.store.Refusal;
+import dev.boardcqrs.projector.store.StoreBatch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
@@ -25,6 +28,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,10 +39,11 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
 /**
- * The projector writes a full batch while the source reads the next one, against a real Redis: a full batch
- * reaches Redis at once but is acknowledged only in the next handle, after Redis acknowledged it; a batch that is
- * not full, and every batch once the source is about to stop, is acknowledged before handle returns; and a batch
- * that failed in Redis fails the next handle.
+ * The projector writes batches while the source reads the next ones, against a real Redis: a batch is acknowledged
+ * only once every store has it; a batch that is not full is in Redis when handle returns, even while a slower store
+ * still commits an earlier one (it catches up with one commit for what queued meanwhile); the source is held once
+ * the slowest store is too far behind; every batch once the source is about to stop is acknowledged before handle
+ * returns; and a batch that failed in Redis fails the next handle.
  */
 class OverlappingBatchesIT {
     private static final KeyScheme NAMESPACE = new KeyScheme("overlap");
@@ -46,6 +54,8 @@ class OverlappingBatchesIT {
 
     private final AtomicLong positions = new AtomicLong(1000);
     private RedisClient redis;
+    private RedisStore store;
+    private DeadLetters deadLetters;
     private OverlappingHandler applier;
     private final Committer committer = new Committer();
 
@@ -57,12 +67,19 @@ class OverlappingBatchesIT {
         redis.hset(BOARD.article(ARTICLE), Map.of("articleId", Long.toString(ARTICLE), "commentCount", "0",
                 "likeCount", "0"));
         JedisProjectorRedis projectorRedis = new JedisProjectorRedis(redis);
-        RedisStore store = new RedisStore(projectorRedis, G1, List.of(new BoardProjection(Duration.ofHours(1), 100)));
+        store = new RedisStore(projectorRedis, G1, List.of(new BoardProjection(Duration.ofHours(1), 100)));
+        deadLetters = new DeadLetters(projectorRedis, NAMESPACE, Clock.systemUTC());
+        applier = handler(List.of(store), OverlappingHandler.MAX_BEHIND);
+    }
+
+    private OverlappingHandler handler(List<ModelStore> stores, int maxBehind) {
+        if (applier != null) {
+            applier.stop();
+        }
         ProjectorStatus status = new ProjectorStatus(Clock.systemUTC());
-        BatchWriter writer = new BatchWriter(List.of(store), G1.generation(), status,
-                new ProjectorMetrics(new SimpleMeterRegistry(), () -> status, () -> 0),
-                new DeadLetters(projectorRedis, NAMESPACE, Clock.systemUTC()), () -> 0);
-        applier = new OverlappingHandler(writer, G1.generation());
+        BatchWriter writer = new BatchWriter(stores, G1.generation(), status,
+                new ProjectorMetrics(new SimpleMeterRegistry(), () -> status, () -> 0), deadLetters, () -> 0);
+        return new OverlappingHandler(writer, maxBehind);
     }
 
     @AfterEach
@@ -72,20 +89,64 @@ class OverlappingBatchesIT {
     }
 
     @Test
-    void shouldWriteAFullBatchAtOnceAndMarkItOnlyInTheNextBatchOnceRedisHasIt() throws Exception {
+    void shouldWriteAFullBatchAtOnceAndAcknowledgeItOnlyOnceRedisHasIt() throws Exception {
         List<SourceEvent> full = List.of(comment(), comment());
 
         applier.handle(committer.batch(full));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> "2".equals(commentCount()));
-        assertThat(committer.marked).as("marked before the next batch").isEmpty();
-
         List<SourceEvent> notFull = List.of(comment());
         applier.handle(committer.batch(notFull));
 
         assertThat(commentCount()).isEqualTo("3");
         assertThat(committer.marked).containsExactly(full.get(0), full.get(1), notFull.get(0));
-        assertThat(committer.batchesFinished).isEqualTo(2);
+        assertThat(committer.countsWhenMarked).as("Redis' count when each was acknowledged")
+                .satisfiesExactly(count -> assertThat(count).isIn("2", "3"), count -> assertThat(count).isIn("2", "3"),
+                        count -> assertThat(count).isEqualTo("3"));
+    }
+
+    @Test
+    void shouldLetRedisGoOnWhileASlowerStoreCommitsAndAcknowledgeOnlyWhatBothHave() throws Exception {
+        SlowStore slow = new SlowStore();
+        applier = handler(List.of(store, slow), OverlappingHandler.MAX_BEHIND);
+        List<SourceEvent> first = List.of(comment());
+        List<SourceEvent> second = List.of(comment());
+        List<SourceEvent> third = List.of(comment());
+
+        applier.handle(committer.batch(first));
+        applier.handle(committer.batch(second));
+        applier.handle(committer.batch(third));
+
+        assertThat(commentCount()).as("Redis has each batch when handle returns").isEqualTo("3");
+        assertThat(committer.marked).as("acknowledged while the slow store has none").isEmpty();
+
+        slow.release();
+        await().atMost(Duration.ofSeconds(10)).until(() -> slow.committed().size() == 2);
+        assertThat(slow.committed()).as("the batches that queued behind the first: one commit").containsExactly(1, 2);
+        applier.handle(committer.batch(List.of(comment())));
+        assertThat(committer.marked).startsWith(first.get(0), second.get(0), third.get(0));
+    }
+
+    @Test
+    void shouldHoldTheSourceOnceTheSlowestStoreIsTooFarBehind() throws Exception {
+        SlowStore slow = new SlowStore();
+        applier = handler(List.of(store, slow), 2);
+        applier.handle(committer.batch(List.of(comment())));
+        applier.handle(committer.batch(List.of(comment())));
+
+        CompletableFuture<Void> third = CompletableFuture.runAsync(() -> {
+            try {
+                applier.handle(committer.batch(List.of(comment())));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !third.isDone());
+        slow.release();
+        third.get(10, TimeUnit.SECONDS);
+        assertThat(committer.marked).as("the two it waited for").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(commentCount()).isEqualTo("3");
     }
 
     @Test
@@ -131,8 +192,9 @@ class OverlappingBatchesIT {
      * Hands out batches and records what the handler acknowledges, in order, as a source stores their positions:
      * an acknowledgement of n events marks the next n delivered.
      */
-    private static final class Committer {
+    private final class Committer {
         final List<SourceEvent> marked = new ArrayList<>();
+        final List<String> countsWhenMarked = new ArrayList<>();
         private final ArrayDeque<SourceEvent> delivered = new ArrayDeque<>();
         int batchesFinished;
 
@@ -144,8 +206,58 @@ class OverlappingBatchesIT {
         private synchronized void acknowledge(int events) {
             for (int i = 0; i < events; i++) {
                 marked.add(delivered.removeFirst());
+                countsWhenMarked.add(commentCount());
             }
             batchesFinished++;
+        }
+    }
+
+    /** A second store that commits only once released, and records how many changes each commit carried. */
+    private static final class SlowStore implements ModelStore {
+        private final CountDownLatch released = new CountDownLatch(1);
+        private final List<Integer> committed = new CopyOnWriteArrayList<>();
+
+        void release() {
+            released.countDown();
+        }
+
+        List<Integer> committed() {
+            return committed;
+        }
+
+        @Override
+        public String name() {
+            return "slow";
+        }
+
+        @Override
+        public List<String> tables() {
+            return List.of("comment");
+        }
+
+        @Override
+        public String watermark() {
+            return null;
+        }
+
+        @Override
+        public void startBuilding() {
+        }
+
+        @Override
+        public List<Refusal> commit(StoreBatch batch, Unplannable unplannable) throws InterruptedException {
+            released.await();
+            committed.add(batch.changes().size());
+            return List.of();
+        }
+
+        @Override
+        public void retry(RowChange change, String projection) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void takeOverWhenLevel(Runnable onTakenOver) {
         }
     }
 }

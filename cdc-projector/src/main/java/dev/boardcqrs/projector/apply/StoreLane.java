@@ -1,0 +1,219 @@
+package dev.boardcqrs.projector.apply;
+
+import dev.boardcqrs.common.consistency.GtidSet;
+import dev.boardcqrs.common.consistency.MalformedGtidSetException;
+import dev.boardcqrs.projector.deadletter.DeadLetters;
+import dev.boardcqrs.projector.metrics.ProjectorMetrics;
+import dev.boardcqrs.projector.source.RowChange;
+import dev.boardcqrs.projector.store.ModelStore;
+import dev.boardcqrs.projector.store.Refusal;
+import dev.boardcqrs.projector.store.StoreBatch;
+import dev.boardcqrs.projector.store.StoreBatch.Building;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One store's writer: a thread of its own that commits a generation's batches to one store, in source order, each
+ * with the watermark it leaves. A slow store (a search engine indexing) so falls behind on its own instead of
+ * holding back the others, and readers of a fast one (Redis) see changes as fast as it alone allows. Batches that
+ * queued up while the store was busy are committed together, which is how a slower store keeps up: its cost is
+ * mostly per commit, not per change.
+ */
+final class StoreLane {
+    private static final Logger log = LoggerFactory.getLogger(StoreLane.class);
+    /** Changes committed together at most: a store's transaction or bulk request stays about a source batch. */
+    static final int MAX_CHANGES_PER_COMMIT = 4096;
+
+    /** Hears what the lane has committed, or that it stopped on a failure no retry mends. */
+    interface Listener {
+        void committed(SequencedBatch batch, StoreLane lane);
+
+        void failed(StoreLane lane, Throwable error);
+    }
+
+    private final ModelStore store;
+    private final int index;
+    private final ProjectorStatus status;
+    private final ProjectorMetrics metrics;
+    private final DeadLetters deadLetters;
+    private final Backoff backoff;
+    private final Listener listener;
+    private final LinkedBlockingQueue<SequencedBatch> queue = new LinkedBlockingQueue<>();
+    private final AtomicInteger queuedChanges = new AtomicInteger();
+    private final Thread thread;
+    // the watermark this lane last saw its store commit (null for none) and the source transactions the store holds
+    // (what readers compare their consistency tokens with); only the lane's thread touches them
+    private String watermark;
+    private GtidSet applied;
+
+    StoreLane(ModelStore store, int index, String generation, ProjectorStatus status, ProjectorMetrics metrics,
+              DeadLetters deadLetters, Listener listener) {
+        this.store = store;
+        this.index = index;
+        this.status = status;
+        this.metrics = metrics;
+        this.deadLetters = deadLetters;
+        this.backoff = new Backoff(status, metrics);
+        this.listener = listener;
+        this.watermark = store.watermark();
+        this.applied = readable(store.applied());
+        this.thread = new Thread(this::run, "store-writer-" + store.name() + "-" + generation);
+        this.thread.setDaemon(true);
+        status.queueOf(store.name(), queuedChanges::get);
+    }
+
+    /** The lane's place among the generation's stores: 0 is the first, the one the source keeps pace with. */
+    int index() {
+        return index;
+    }
+
+    String storeName() {
+        return store.name();
+    }
+
+    /** Row changes handed to this lane and not committed yet. */
+    int queuedChanges() {
+        return queuedChanges.get();
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Interrupts the lane, including a retry waiting for an unreachable store. */
+    void stop() {
+        thread.interrupt();
+    }
+
+    void add(SequencedBatch batch) {
+        queuedChanges.addAndGet(batch.changes().size());
+        queue.add(batch);
+    }
+
+    private void run() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                List<SequencedBatch> group = nextGroup();
+                commit(group);
+                for (SequencedBatch batch : group) {
+                    queuedChanges.addAndGet(-batch.changes().size());
+                    listener.committed(batch, this);
+                }
+            }
+        } catch (InterruptedException e) {
+            log.debug("{} stopped", thread.getName());
+        } catch (RuntimeException | Error e) {
+            log.error("{} stopped: {}", thread.getName(), e.toString());
+            listener.failed(this, e);
+        }
+    }
+
+    /**
+     * The next batch, and those queued behind it up to {@link #MAX_CHANGES_PER_COMMIT}; a batch that starts a
+     * snapshot begins a group of its own, because the store is emptied before it.
+     */
+    private List<SequencedBatch> nextGroup() throws InterruptedException {
+        List<SequencedBatch> group = new ArrayList<>();
+        SequencedBatch first = queue.take();
+        group.add(first);
+        int changes = first.changes().size();
+        for (SequencedBatch next = queue.peek(); next != null && !next.startsSnapshot()
+                && changes + next.changes().size() <= MAX_CHANGES_PER_COMMIT; next = queue.peek()) {
+            group.add(queue.poll()); // only this thread takes from the queue: what it peeked is still there
+            changes += next.changes().size();
+        }
+        return group;
+    }
+
+    /** Commits the changes of {@code group} the store has not seen yet, with the watermark they leave. */
+    private void commit(List<SequencedBatch> group) throws InterruptedException {
+        Building building = Building.UNCHANGED;
+        List<SequencedBatch.Sequenced> changes = new ArrayList<>();
+        for (SequencedBatch batch : group) {
+            changes.addAll(batch.changes());
+            if (batch.building() != Building.UNCHANGED) {
+                building = batch.building(); // a snapshot that starts and ends in the group: FINISHED, after STARTED
+            }
+        }
+        if (group.get(0).startsSnapshot()) {
+            // a snapshot delivers every row again: whatever an interrupted earlier one left must go
+            backoff.retrying(store.name(), store::startBuilding);
+            watermark = null;
+            applied = GtidSet.empty();
+        }
+        List<StoreBatch.Positioned> fresh = new ArrayList<>(changes.size());
+        String reached = watermark;
+        GtidSet holds = applied;
+        String lastGtid = null;
+        for (SequencedBatch.Sequenced change : changes) {
+            if (!change.snapshot() && reached != null && change.watermark().compareTo(reached) <= 0) {
+                status.duplicate();
+                continue;
+            }
+            reached = change.watermark();
+            fresh.add(new StoreBatch.Positioned(change.change(), change.position(), change.snapshot()));
+            String gtid = change.change().position().gtid();
+            if (gtid != null && !gtid.equals(lastGtid)) { // a transaction's rows share its GTID: read it once
+                lastGtid = gtid;
+                holds = withTransaction(holds, gtid);
+            }
+        }
+        if (Objects.equals(reached, watermark) && building == Building.UNCHANGED) {
+            return;
+        }
+        StoreBatch batch = new StoreBatch(fresh, watermark, reached, building,
+                holds.equals(applied) ? null : holds.toString());
+        List<Refusal> refused = backoff.retrying(store.name(),
+                () -> store.commit(batch, unplannable -> keep(unplannable)));
+        watermark = reached;
+        applied = holds;
+        keep(refused);
+    }
+
+    /** Keeps refused changes as dead letters; the batch is acknowledged to the source only after this. */
+    private void keep(List<Refusal> refusals) throws InterruptedException {
+        for (Refusal refusal : refusals) {
+            RowChange change = refusal.change();
+            status.skipped();
+            metrics.error(refusal.stage() == Refusal.Stage.PLAN ? "projection" : "apply");
+            metrics.refused(store.name(), refusal.projection());
+            log.error("{} on {} at {} goes to the dead letters of read model {}: {} (row before {} after {})",
+                    change.operation(), change.table(), change.position(), refusal.projection(),
+                    refusal.error().toString(), change.before(), change.after());
+            backoff.retrying("redis", () -> deadLetters.add(change, store.name(), refusal.projection(),
+                    refusal.error()));
+        }
+    }
+
+    /**
+     * {@code applied} with one more source transaction (a GTID; a snapshot row carries the GTID set the snapshot
+     * read at). One the projector cannot read leaves it as it is: tokens naming it wait, then read SQL.
+     */
+    private static GtidSet withTransaction(GtidSet applied, String gtid) {
+        try {
+            return applied.union(GtidSet.parse(gtid));
+        } catch (MalformedGtidSetException | IllegalArgumentException e) {
+            log.debug("GTID '{}' not recorded for read-your-writes: {}", gtid, e.getMessage());
+            return applied;
+        }
+    }
+
+    /** A GTID set the projector cannot read (a newer server's syntax) names nothing: tokens then wait, then SQL. */
+    private static GtidSet readable(String gtids) {
+        if (gtids == null) {
+            return GtidSet.empty();
+        }
+        try {
+            return GtidSet.parse(gtids);
+        } catch (MalformedGtidSetException e) {
+            log.warn("source transactions '{}' are no GTID set this projector reads ({}); reads that carry a "
+                    + "consistency token will be answered from SQL", gtids, e.getMessage());
+            return GtidSet.empty();
+        }
+    }
+}
