@@ -52,8 +52,8 @@ public final class ConnectorConfig {
         }
         String database = JdbcUrl.parse(config.databaseUrl()).database();
         Map<String, String> settings = new TreeMap<>();
-        EngineProperties.connector(config, kind, tables).forEach((key, value) -> settings.put((String) key,
-                (String) value));
+        EngineProperties.connector(config, kind, tables, config.serverId()).forEach((key, value) -> settings.put(
+                (String) key, (String) value));
         settings.put("name", NAME);
         settings.put("tasks.max", "1"); // a binlog has one reader
         settings.put("topic.prefix", kafka.topicPrefix());
