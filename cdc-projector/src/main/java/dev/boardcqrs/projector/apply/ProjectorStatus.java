@@ -160,6 +160,11 @@ public final class ProjectorStatus {
         return streamedChanges.get();
     }
 
+    /** Snapshots whose last row has been applied and counted in {@link #snapshotRows()}. */
+    public long completedSnapshots() {
+        return completedSnapshots.get();
+    }
+
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("state", state.name());
