@@ -20,6 +20,8 @@ public final class ArticleJson {
     // the mapper ctx.json uses, so what is written here is what ctx.json would have written
     private static final ObjectMapper JSON = JavalinJackson.defaultMapper();
     private static final byte[] VIEW_COUNT = bytes(",\"viewCount\":");
+    // how Jackson ends an ArticleView written with view count 0: cut off, it leaves the fields
+    private static final byte[] ZERO_VIEWS_END = bytes(",\"viewCount\":0}");
     private static final byte[] PAGE_START = bytes("{\"articles\":[");
     private static final byte[] PAGE_COUNT = bytes("],\"articleCount\":");
     private static final byte[] LIST_END = bytes("]}");
@@ -55,12 +57,12 @@ public final class ArticleJson {
     /** Serializes {@code model} once; what to keep in the near cache. */
     public static ArticleJson of(ArticleModel model) {
         byte[] whole = serialize(ArticleView.of(model, 0));
-        byte[] suffix = bytes(",\"viewCount\":0}");
-        if (!Arrays.equals(whole, whole.length - suffix.length, whole.length, suffix, 0, suffix.length)) {
+        if (!Arrays.equals(whole, whole.length - ZERO_VIEWS_END.length, whole.length, ZERO_VIEWS_END, 0,
+                ZERO_VIEWS_END.length)) {
             // ArticleView's view count is its last field; the bytes below rely on it
             throw new IllegalStateException("an ArticleView's JSON does not end with its view count");
         }
-        return new ArticleJson(model, Arrays.copyOf(whole, whole.length - suffix.length));
+        return new ArticleJson(model, Arrays.copyOf(whole, whole.length - ZERO_VIEWS_END.length));
     }
 
     /** {@code view} as read from the database (no near cache): its model serialized, with its view count. */

@@ -5,13 +5,11 @@ import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.query.QueryScripts;
 import dev.boardcqrs.query.consistency.ReadMode;
 import dev.boardcqrs.query.nearcache.InvalidationTarget;
-import dev.boardcqrs.query.nearcache.NearCache;
+import dev.boardcqrs.query.nearcache.NearCacheByOwner;
 import dev.boardcqrs.query.readthrough.ArticleSource;
 import dev.boardcqrs.query.readthrough.DatabaseGuard;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -31,10 +29,8 @@ public final class ArticleLists {
     private final KeyScheme keys;
     private final ArticleSource source;
     private final DatabaseGuard database;
-    private final NearCache<ListKey, ListRead> kept;
-    // every owner whose list was ever kept, added before its read is reserved (so before a change it could miss);
-    // never removed, which would race with a reader adding it again: one short string per board or writer read
-    private final Set<String> owners = ConcurrentHashMap.newKeySet();
+    // by owner, so a change of one drops its reads without a look at every read kept
+    private final NearCacheByOwner<ListKey, ListRead> kept;
 
     /** {@code nearCacheBytes}: what the kept list reads may weigh in all (0 keeps none). */
     public ArticleLists(UnifiedJedis redis, KeyScheme keys, ArticleSource source, DatabaseGuard database,
@@ -43,7 +39,7 @@ public final class ArticleLists {
         this.keys = keys;
         this.source = source;
         this.database = database;
-        this.kept = new NearCache<>(nearCacheBytes, ListRead::heapBytes);
+        this.kept = new NearCacheByOwner<>(nearCacheBytes, ListRead::heapBytes);
     }
 
     /**
@@ -54,12 +50,9 @@ public final class ArticleLists {
      * of it, and reads while it builds are not kept.
      */
     public InvalidationTarget nearCache() {
-        return kept.invalidatedByAll(keyInGeneration -> {
-            String owner = keyInGeneration.endsWith(LIST) ? keyInGeneration.substring(0,
-                    keyInGeneration.length() - LIST.length()) : keyInGeneration;
-            // most changes are of article models: look through the kept reads only for an owner read before
-            return owners.contains(owner) ? read -> read.owner().equals(owner) : null;
-        });
+        // most changes are of article models, which name no owner with kept reads: nothing to drop then
+        return kept.invalidatedBy(keyInGeneration -> keyInGeneration.endsWith(LIST) ? keyInGeneration.substring(0,
+                keyInGeneration.length() - LIST.length()) : keyInGeneration);
     }
 
     /**
@@ -146,8 +139,7 @@ public final class ArticleLists {
         if (known != null) {
             return known;
         }
-        owners.add(owner.key());
-        NearCache.Reservation reservation = kept.reserve(key);
+        NearCacheByOwner.Reservation reservation = kept.reserve(owner.key(), key);
         ListRead read = readRedis(owner, mode, from, to);
         if (!read.building()) { // a building generation's lists are not the ones readers will see: SQL answers
             kept.store(key, reservation, read);

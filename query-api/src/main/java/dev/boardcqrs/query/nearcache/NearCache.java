@@ -44,28 +44,17 @@ public final class NearCache<K, V> {
      * of this cache's), a switch of generations or a flush drops everything.
      */
     public InvalidationTarget invalidatedBy(Function<String, K> keyOf) {
-        return invalidatedWhere(keyInGeneration -> {
+        return invalidationTarget(keyInGeneration -> {
             K key = keyOf.apply(keyInGeneration);
             if (key != null) {
                 invalidate(key);
             }
-        });
+        }, this::clear, this::serve, this::stop);
     }
 
-    /**
-     * {@link #invalidatedBy} for caches where one model key backs many entries: a change of a model key drops the
-     * entries {@code keysOf} picks for it (null: none), by a look at every entry.
-     */
-    public InvalidationTarget invalidatedByAll(Function<String, Predicate<K>> keysOf) {
-        return invalidatedWhere(keyInGeneration -> {
-            Predicate<K> which = keysOf.apply(keyInGeneration);
-            if (which != null) {
-                invalidateAll(which);
-            }
-        });
-    }
-
-    private InvalidationTarget invalidatedWhere(Consumer<String> modelKeyChanged) {
+    /** A target that hands each of its calls to the one of these that does it. */
+    static InvalidationTarget invalidationTarget(Consumer<String> modelKeyChanged, Runnable clear, Runnable serve,
+                                                 Runnable stop) {
         return new InvalidationTarget() {
             @Override
             public void modelKeyChanged(String keyInGeneration) {
@@ -74,22 +63,22 @@ public final class NearCache<K, V> {
 
             @Override
             public void generationSwitched() {
-                clear();
+                clear.run();
             }
 
             @Override
             public void flushed() {
-                clear();
+                clear.run();
             }
 
             @Override
             public void serve() {
-                NearCache.this.serve();
+                serve.run();
             }
 
             @Override
             public void stop() {
-                NearCache.this.stop();
+                stop.run();
             }
         };
     }

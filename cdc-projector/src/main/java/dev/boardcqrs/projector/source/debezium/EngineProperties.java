@@ -25,10 +25,9 @@ public final class EngineProperties {
     /** The settings of the engine that fills {@code generation} from {@code tables} (names without the database). */
     public static Properties of(ProjectorConfig config, ServerKind kind, Generation generation,
                                 Collection<String> tables) {
-        Properties props = connector(config, kind, tables);
+        Properties props = connector(config, kind, tables, generation.serverId(config));
         props.setProperty("name", ENGINE_NAME);
         props.setProperty("topic.prefix", topicPrefix(generation));
-        props.setProperty("database.server.id", Long.toString(generation.serverId(config)));
 
         props.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
         props.setProperty("offset.storage.file.filename", generation.offsetFile(config).toString());
@@ -50,8 +49,11 @@ public final class EngineProperties {
     /**
      * What the connector reads and how, wherever it runs (this engine, or Kafka Connect): the server, the tables,
      * transaction markers, snapshot mode, polling, batch and queue sizes. Not the engine's own overrides.
+     * {@code serverId}: the binlog reader's id, which depends on where it runs (a generation's engine, or Kafka
+     * Connect's one task).
      */
-    public static Properties connector(ProjectorConfig config, ServerKind kind, Collection<String> tables) {
+    public static Properties connector(ProjectorConfig config, ServerKind kind, Collection<String> tables,
+                                       long serverId) {
         JdbcUrl url = JdbcUrl.parse(config.databaseUrl());
         Properties props = new Properties();
         props.setProperty("connector.class", kind.connectorClass());
@@ -59,7 +61,7 @@ public final class EngineProperties {
         props.setProperty("database.port", Integer.toString(url.port()));
         props.setProperty("database.user", config.databaseUser());
         props.setProperty("database.password", config.databasePassword());
-        props.setProperty("database.server.id", Long.toString(config.serverId()));
+        props.setProperty("database.server.id", Long.toString(serverId));
         props.setProperty("database.include.list", url.database());
         props.setProperty("table.include.list",
                 tables.stream().map(table -> url.database() + "." + table).collect(Collectors.joining(",")));

@@ -52,8 +52,8 @@ public final class ConnectorConfig {
         }
         String database = JdbcUrl.parse(config.databaseUrl()).database();
         Map<String, String> settings = new TreeMap<>();
-        EngineProperties.connector(config, kind, tables).forEach((key, value) -> settings.put((String) key,
-                (String) value));
+        EngineProperties.connector(config, kind, tables, config.serverId()).forEach((key, value) -> settings.put(
+                (String) key, (String) value));
         settings.put("name", NAME);
         settings.put("tasks.max", "1"); // a binlog has one reader
         settings.put("topic.prefix", kafka.topicPrefix());
@@ -85,7 +85,9 @@ public final class ConnectorConfig {
             settings.put("topic.creation." + group.name() + ".cleanup.policy", "delete");
             settings.put("topic.creation." + group.name() + ".retention.ms", "-1");
             if (group.partitioned()) {
-                group.tables().forEach(table -> keyColumns.add(database + "." + table + ":" + group.keyColumn()));
+                // a table whose primary key is the group's column (the schema names each key TABLE_id) keeps its key
+                group.tables().stream().filter(table -> !group.keyColumn().equals(table + "_id"))
+                        .forEach(table -> keyColumns.add(database + "." + table + ":" + group.keyColumn()));
                 String partitioner = "partition-" + group.name();
                 transforms.add(partitioner);
                 settings.put("transforms." + partitioner + ".type",
