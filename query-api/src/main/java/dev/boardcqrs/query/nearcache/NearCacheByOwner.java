@@ -21,7 +21,11 @@ public final class NearCacheByOwner<K, V> {
     private final NearCache<K, V> cache;
     // An owner's set also holds the keys of its reads evicted since its last change: a key is never taken out alone,
     // which would race with a reader adding it again. So a set holds the distinct reads of one owner between two of
-    // its changes (or a switch of generations, or a flush), a short record each.
+    // its changes (or a switch of generations, or a flush), a short record each; past these bounds an owner, or
+    // everything, is dropped as a change would drop it, which is always safe: a crawler paging through a quiet board
+    // cannot make the index grow without end.
+    static final int MAX_KEYS_PER_OWNER = 512;
+    static final int MAX_OWNERS = 100_000;
     private final ConcurrentMap<String, Set<K>> keysByOwner = new ConcurrentHashMap<>();
 
     /**
@@ -54,8 +58,15 @@ public final class NearCacheByOwner<K, V> {
         if (!cache.serving()) {
             return null;
         }
+        if (keysByOwner.size() >= MAX_OWNERS) {
+            clear();
+        }
         Set<K> keys = keysByOwner.computeIfAbsent(owner, any -> ConcurrentHashMap.newKeySet());
         keys.add(key);
+        if (keys.size() > MAX_KEYS_PER_OWNER) {
+            ownerChanged(owner); // this read is then not stored: its set is no longer the owner's
+            return null;
+        }
         NearCache.Reservation reservation = cache.reserve(key);
         return reservation == null ? null : new Reservation(owner, keys, reservation);
     }

@@ -83,6 +83,23 @@ class NearCacheByOwnerTest {
         assertThat(cache.reserve("board:7", "board:7 page 1")).isNull();
     }
 
+    @Test
+    void shouldStartAnOwnerOverWhenItsReadsOutgrowTheIndexAndKeepOthers() {
+        keep("board:8", "board:8 page 1", "c");
+        for (int page = 1; page <= NearCacheByOwner.MAX_KEYS_PER_OWNER; page++) {
+            keep("board:7", "board:7 page " + page, "a");
+        }
+        assertThat(cache.get("board:7 page 1")).isEqualTo("a");
+
+        keep("board:7", "board:7 page overflow", "b");
+
+        assertThat(cache.get("board:7 page 1")).as("the owner's reads went as on a change").isNull();
+        assertThat(cache.get("board:7 page overflow")).isNull();
+        assertThat(cache.get("board:8 page 1")).isEqualTo("c");
+        keep("board:7", "board:7 page 1", "a2");
+        assertThat(cache.get("board:7 page 1")).as("kept again from nothing").isEqualTo("a2");
+    }
+
     private void keep(String owner, String key, String value) {
         cache.store(key, cache.reserve(owner, key), value);
     }
