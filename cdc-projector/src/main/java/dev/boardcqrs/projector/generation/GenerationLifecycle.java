@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -191,7 +192,14 @@ public final class GenerationLifecycle implements AutoCloseable {
     private Pipeline pipeline(Generation generation, ProjectorStatus status, Runnable onTakenOver) {
         List<ModelStore> opened = stores.open(generation);
         if (onTakenOver != null) {
-            opened.forEach(store -> store.takeOverWhenLevel(onTakenOver)); // before the first batch: until then unread
+            // each store switches its own readers in the commit that brings it level, in its own lane: the old
+            // generation goes once every store has (a search index is not switched to half filled)
+            AtomicInteger level = new AtomicInteger(opened.size());
+            opened.forEach(store -> store.takeOverWhenLevel(() -> { // before the first batch: until then unread
+                if (level.decrementAndGet() == 0) {
+                    onTakenOver.run();
+                }
+            }));
         }
         BatchWriter writer = new BatchWriter(opened, generation.name(), status, metrics, deadLetters,
                 sources::rowsToSnapshot);

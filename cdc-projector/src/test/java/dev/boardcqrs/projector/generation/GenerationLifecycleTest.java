@@ -45,8 +45,11 @@ class GenerationLifecycleTest {
     private final FakeRedis redis = new FakeRedis();
     private final FakeSources sources = new FakeSources();
     private final Map<Generation, FakeStore> stores = new HashMap<>();
+    private final Map<Generation, FakeStore> searchStores = new HashMap<>();
+    private volatile boolean searchToo;
     private final GenerationLifecycle lifecycle = new GenerationLifecycle(new Generations(redis, NAMESPACE.namespace()),
-            sources, generation -> List.of(stores.computeIfAbsent(generation, FakeStore::new)),
+            sources, generation -> searchToo ? List.of(store(generation.number()), search(generation.number()))
+                    : List.of(store(generation.number())),
             new DeadLetters(redis, NAMESPACE, Clock.systemUTC()),
             new ProjectorMetrics(new SimpleMeterRegistry(), () -> null, () -> 0), Clock.systemUTC());
 
@@ -120,6 +123,26 @@ class GenerationLifecycleTest {
             assertThat(sources.closed).contains(new Generation(1));
             assertThat(sources.forgotten).contains(new Generation(1));
             assertThat(redis.keys("life:g1:*")).as("the old generation's keys are removed").isEmpty();
+        });
+    }
+
+    @Test
+    void shouldReplaceTheActiveGenerationOnlyOnceEveryStoreOfTheRebuildTookOver() {
+        searchToo = true;
+        activeWithPosition(1);
+        lifecycle.start();
+        lifecycle.rebuild("test");
+
+        store(2).onTakenOver.run(); // Redis is level first: its readers switched, the search index fills on
+
+        await().during(Duration.ofMillis(300)).atMost(SOON).untilAsserted(() -> {
+            assertThat(lifecycle.active().generation()).isEqualTo(new Generation(1));
+            assertThat(sources.closed).as("the old generation still feeds its search index").isEmpty();
+        });
+        search(2).onTakenOver.run();
+        await().atMost(SOON).untilAsserted(() -> {
+            assertThat(lifecycle.active().generation()).isEqualTo(new Generation(2));
+            assertThat(sources.closed).contains(new Generation(1));
         });
     }
 
@@ -223,10 +246,15 @@ class GenerationLifecycleTest {
         redis.set(NAMESPACE.active(), generation.name());
         redis.set(NAMESPACE.generations(), Long.toString(number));
         store(number).watermark = "w" + number;
+        search(number).watermark = "w" + number;
     }
 
     private FakeStore store(long number) {
         return stores.computeIfAbsent(new Generation(number), FakeStore::new);
+    }
+
+    private FakeStore search(long number) {
+        return searchStores.computeIfAbsent(new Generation(number), FakeStore::new);
     }
 
     /** A source per generation that records what was done to it; its failures are raised by the test. */
