@@ -41,7 +41,8 @@ public final class FreshnessScenario implements Scenario {
             WriteLoad.Written written;
             Lags queryApi;
             try (QueryApiObserver observer = new QueryApiObserver(context.queryApiPort())) {
-                written = load(context, ++phase).run(rate, context.config().freshnessDuration(), observer);
+                written = load(context, ++phase).run(rate, context.config().warmup(),
+                        context.config().freshnessDuration(), observer);
                 queryApi = observer.finish(PATIENCE);
             }
             rows.add(row(section, rateName, rate, written, "query-api", queryApi));
@@ -58,7 +59,8 @@ public final class FreshnessScenario implements Scenario {
                 counter.start(Duration.ofMinutes(2));
                 awaitStreaming(context, counter, phase);
                 EngineObserver observer = new EngineObserver(counter);
-                engineWritten = load(context, ++phase).run(rate, context.config().freshnessDuration(), observer);
+                engineWritten = load(context, ++phase).run(rate, context.config().warmup(),
+                        context.config().freshnessDuration(), observer);
                 engine = observer.finish(PATIENCE);
             }
             rows.add(row(section, rateName, rate, engineWritten, "count-only Debezium", engine));
@@ -66,6 +68,9 @@ public final class FreshnessScenario implements Scenario {
             awaitVisible(context.queryApiPort(), engineWritten.lastArticleId(), engineWritten.lastTitle());
         }
         section.put("measurements", rows)
+                .note("Each rate runs BENCH_WARMUP (" + context.config().warmup().toMillis() + " ms) before it is "
+                        + "measured: writes at that rate, neither sampled nor counted (the first writes after a start "
+                        + "meet cold code).")
                 .note("Writes are single-row UPDATEs of article titles with plain SQL (autocommit) from "
                         + WriteLoad.WRITERS + " connections on a fixed schedule; up to 200 writes per second are "
                         + "sampled; lag runs from the commit returning to the client to the first observation.")

@@ -41,16 +41,18 @@ public final class ReadYourWritesScenario implements Scenario {
         Pairs withToken = new Pairs();
         Pairs withoutToken = new Pairs();
         List<Thread> clients = new ArrayList<>();
-        long end = System.nanoTime() + duration.toNanos();
+        Duration warmup = context.config().warmup();
+        long measureFrom = System.nanoTime() + warmup.toNanos();
+        long end = measureFrom + duration.toNanos();
         for (int c = 0; c < CLIENTS; c++) {
             int client = c;
-            Thread thread = new Thread(() -> pairs(context, client, end, withToken, withoutToken),
+            Thread thread = new Thread(() -> pairs(context, client, measureFrom, end, withToken, withoutToken),
                     "ryw-client-" + c);
             clients.add(thread);
         }
         clients.forEach(Thread::start);
         WriteLoad.Written background = new WriteLoad(context.stack().database(), context.data(), "ryw")
-                .run(rate, duration, (articleId, title, committedAtNanos) -> { });
+                .run(rate, warmup, duration, (articleId, title, committedAtNanos) -> { });
         for (Thread thread : clients) {
             thread.join();
         }
@@ -63,7 +65,8 @@ public final class ReadYourWritesScenario implements Scenario {
                         + String.format("%.0f", background.ratePerSecond()) + "/s). " + CLIENTS + " clients each "
                         + "update an article of their own through command-api (PUT /articles/{id}) and read it at "
                         + "once (GET /articles/{id}), alternately with and without the answer's X-Consistency-Token; "
-                        + "latency is the read's alone; stale: the read did not show the title just written.");
+                        + "latency is the read's alone; stale: the read did not show the title just written. Pairs "
+                        + "of the first " + warmup.toMillis() + " ms (BENCH_WARMUP) are not counted.");
         if (rate == 1000) {
             results.target(TargetCheck.atMost("read with token p50 <= 5 ms at 1,000 writes/s",
                     withToken.percentile(0.5), 5, " ms"));
@@ -72,8 +75,12 @@ public final class ReadYourWritesScenario implements Scenario {
         }
     }
 
-    /** Write-then-read pairs of one client until {@code end}, every other one with the token. */
-    private static void pairs(BenchContext context, int client, long end, Pairs withToken, Pairs withoutToken) {
+    /**
+     * Write-then-read pairs of one client until {@code end}, every other one with the token; those before
+     * {@code measureFrom} (the warm-up) are not counted.
+     */
+    private static void pairs(BenchContext context, int client, long measureFrom, long end, Pairs withToken,
+                              Pairs withoutToken) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String bearer = "Bearer " + context.stack().tokenFor(1);
         try {
@@ -98,6 +105,9 @@ public final class ReadYourWritesScenario implements Scenario {
                 HttpResponse<String> answer = send(http, read);
                 double millis = (System.nanoTime() - started) / 1e6;
                 boolean fromDatabase = answer.headers().firstValue(ReadYourWrites.SERVED_FROM_HEADER).isPresent();
+                if (started < measureFrom) {
+                    continue;
+                }
                 (token ? withToken : withoutToken).add(millis, !answer.body().contains("\"title\":\"" + title + "\""),
                         fromDatabase);
             }
