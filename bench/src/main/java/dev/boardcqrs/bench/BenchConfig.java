@@ -26,8 +26,8 @@ public record BenchConfig(
         Set<String> scenarios,
         DatabaseKind database) {
 
-    public static final Set<String> ALL_SCENARIOS = Set.of("projector", "read", "freshness", "rebuild", "memory", "catalog",
-            "readyourwrites", "redis-down", "search");
+    public static final Set<String> ALL_SCENARIOS = Set.of("projector", "read", "small-near-cache", "freshness",
+            "rebuild", "memory", "catalog", "readyourwrites", "redis-down", "search");
 
     public static BenchConfig fromEnv(Env env) {
         double scale = decimal(env, "BENCH_SCALE", 1.0);

@@ -15,6 +15,7 @@ import dev.boardcqrs.bench.scenario.RebuildScenario;
 import dev.boardcqrs.bench.scenario.RedisDownScenario;
 import dev.boardcqrs.bench.scenario.Scenario;
 import dev.boardcqrs.bench.scenario.SearchScenario;
+import dev.boardcqrs.bench.scenario.SmallNearCacheScenario;
 import dev.boardcqrs.embedded.DatabaseKind;
 import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.launcher.DevStack;
@@ -43,7 +44,7 @@ public final class BenchRunner {
      * runs last, as its writes add articles and retitle some.
      */
     private static final List<Scenario> SCENARIOS = List.of(new ProjectorScenario(), new ReadScenario(),
-            new FreshnessScenario(), new MemoryScenario(), new RebuildScenario(), new CatalogScenario(),
+            new SmallNearCacheScenario(), new FreshnessScenario(), new MemoryScenario(), new RebuildScenario(), new CatalogScenario(),
             new ReadYourWritesScenario(), new RedisDownScenario(), new SearchScenario());
 
     private final BenchConfig config;

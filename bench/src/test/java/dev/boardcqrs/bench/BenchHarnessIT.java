@@ -37,7 +37,8 @@ class BenchHarnessIT {
                 "BENCH_RESULTS_DIR", results.toString()));
         environment.put("BENCH_DATABASE", SharedServers.databaseKind().id());
         // every scenario but search: its OpenSearch node alone takes 10 to 50 s to start, more than this test may add
-        environment.put("BENCH_SCENARIOS", "projector,read,freshness,memory,rebuild,catalog,readyourwrites,redis-down");
+        environment.put("BENCH_SCENARIOS",
+                "projector,read,small-near-cache,freshness,memory,rebuild,catalog,readyourwrites,redis-down");
         BenchConfig config = BenchConfig.fromEnv(new Env(environment));
 
         List<Path> files = new BenchRunner(config, environment).run();
@@ -49,8 +50,8 @@ class BenchHarnessIT {
         JsonNode json = MAPPER.readTree(files.get(1).toFile());
         Map<String, JsonNode> sections = new HashMap<>();
         json.path("sections").forEach(section -> sections.put(section.path("scenario").asText(), section.path("data")));
-        assertThat(sections).containsOnlyKeys("data", "projector", "read", "freshness", "memory", "rebuild", "catalog",
-                "readyourwrites", "redis-down");
+        assertThat(sections).containsOnlyKeys("data", "projector", "read", "small-near-cache", "freshness", "memory",
+                "rebuild", "catalog", "readyourwrites", "redis-down");
 
         // 100 articles, 1,000 comments (half on the hot 1%), 1,000 likes: 2,100 rows, all snapshotted by both
         JsonNode data = sections.get("data");
@@ -78,6 +79,15 @@ class BenchHarnessIT {
             assertThat(read.path("requests").asLong()).as(read.toString()).isPositive();
             assertThat(read.path("p99Ms").asDouble()).as(read.toString()).isPositive();
         });
+
+        // one concurrency x two targets (at this scale 1 MB holds every model: the cache is not small here)
+        JsonNode small = sections.get("small-near-cache");
+        assertThat(small.path("measurements")).hasSize(2);
+        small.path("measurements").forEach(read -> {
+            assertThat(read.path("errors").asLong()).as(read.toString()).isZero();
+            assertThat(read.path("requests").asLong()).as(read.toString()).isPositive();
+        });
+        assertThat(small.path("nearCacheHeldShare").asDouble()).isPositive();
 
         // 50 writes/s and max, each seen by query-api and by the count-only consumer
         JsonNode freshness = sections.get("freshness").path("measurements");

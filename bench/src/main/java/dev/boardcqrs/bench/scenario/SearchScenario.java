@@ -172,24 +172,14 @@ public final class SearchScenario implements Scenario {
         measured.forEach((target, runs) -> {
             double ratio = Stats.median(Stats.throughputRatios(ours, runs));
             ratios.put(target, ratio);
-            double throughput = Stats.median(runs.stream().map(LoadRun.Result::throughput).toList());
-            double p50 = Stats.median(runs.stream().map(LoadRun.Result::p50Ms).toList());
-            double p99 = Stats.median(runs.stream().map(LoadRun.Result::p99Ms).toList());
-            long errors = runs.stream().mapToLong(LoadRun.Result::errors).sum();
+            Stats.Cell cell = Stats.Cell.of(runs);
             double matches = totals.get(target).stream().mapToLong(Long::longValue).average().orElse(Double.NaN);
             double serverCpu = Stats.median(runs.stream().map(LoadRun.Result::serverCpuMicros).toList());
             double engineCpu = Stats.median(runs.stream().map(LoadRun.Result::redisCpuMicros).toList());
             double generatorCpu = Stats.median(runs.stream().map(LoadRun.Result::generatorCpuMicros).toList());
-            section.row(target, CONCURRENCY, throughput, p50, p99, errors, target.equals(QUERY_API) ? null : ratio,
-                    matches, serverCpu, engineCpu, generatorCpu);
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("target", target);
-            row.put("concurrency", CONCURRENCY);
-            row.put("requests", runs.stream().mapToLong(LoadRun.Result::requests).sum());
-            row.put("errors", errors);
-            row.put("throughput", throughput);
-            row.put("p50Ms", p50);
-            row.put("p99Ms", p99);
+            section.row(target, CONCURRENCY, cell.throughput(), cell.p50Ms(), cell.p99Ms(), cell.errors(),
+                    target.equals(QUERY_API) ? null : ratio, matches, serverCpu, engineCpu, generatorCpu);
+            Map<String, Object> row = cell.row(target, CONCURRENCY);
             row.put("meanMatchesPerWord", matches);
             row.put("serverCpuMicrosPerRequest", serverCpu);
             row.put("engineCpuMicrosPerRequest", engineCpu);

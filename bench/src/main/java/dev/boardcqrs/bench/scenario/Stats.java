@@ -2,7 +2,9 @@ package dev.boardcqrs.bench.scenario;
 
 import dev.boardcqrs.bench.load.LoadRun;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /** Medians and percentiles of a scenario's samples. */
@@ -40,5 +42,29 @@ final class Stats {
             ratios.add(measure.applyAsDouble(ours.get(i)) / measure.applyAsDouble(theirs.get(i)));
         }
         return ratios;
+    }
+
+    /** The medians over the runs of one cell (a target under one load), with its request and error totals. */
+    record Cell(long requests, long errors, double throughput, double p50Ms, double p99Ms) {
+        static Cell of(List<LoadRun.Result> runs) {
+            return new Cell(runs.stream().mapToLong(LoadRun.Result::requests).sum(),
+                    runs.stream().mapToLong(LoadRun.Result::errors).sum(),
+                    median(runs.stream().map(LoadRun.Result::throughput).toList()),
+                    median(runs.stream().map(LoadRun.Result::p50Ms).toList()),
+                    median(runs.stream().map(LoadRun.Result::p99Ms).toList()));
+        }
+
+        /** The cell's JSON row: target, concurrency, then its totals and medians; a scenario adds its own. */
+        Map<String, Object> row(String target, int concurrency) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("target", target);
+            row.put("concurrency", concurrency);
+            row.put("requests", requests);
+            row.put("errors", errors);
+            row.put("throughput", throughput);
+            row.put("p50Ms", p50Ms);
+            row.put("p99Ms", p99Ms);
+            return row;
+        }
     }
 }
