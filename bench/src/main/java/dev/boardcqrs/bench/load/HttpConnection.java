@@ -8,10 +8,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * One keep-alive HTTP/1.1 connection doing GETs, one at a time. A load generator must cost far less than the
+ * One keep-alive HTTP/1.1 connection doing GETs, one at a time, with request headers if asked. A load generator must cost far less than the
  * server it measures: java.net.http's client spends more CPU per request than a small Javalin handler, so on a
  * two-core machine it would measure itself. This reads the status line, the headers and the body (by
  * Content-Length or chunked) and nothing else.
@@ -28,21 +30,26 @@ public final class HttpConnection implements AutoCloseable {
         this.port = port;
     }
 
-    /** A response's status and body. */
-    public record Response(int status, String body) {
+    /** A response's status, body and headers (names in lower case). */
+    public record Response(int status, String body, Map<String, String> headers) {
     }
 
     public Response get(String path) throws IOException {
+        return get(path, Map.of());
+    }
+
+    /** A GET with these request headers. */
+    public Response get(String path, Map<String, String> headers) throws IOException {
         if (socket == null) {
             connect();
         }
         try {
-            return exchange(path);
+            return exchange(path, headers);
         } catch (IOException e) {
             // the server may close an idle keep-alive connection: one retry on a fresh one
             close();
             connect();
-            return exchange(path);
+            return exchange(path, headers);
         }
     }
 
@@ -55,8 +62,11 @@ public final class HttpConnection implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    private Response exchange(String path) throws IOException {
-        out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    private Response exchange(String path, Map<String, String> headers) throws IOException {
+        StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: ").append(host)
+                .append("\r\n");
+        headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        out.write(request.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
         out.flush();
         String statusLine = line();
         if (statusLine.length() < 12) {
@@ -66,8 +76,13 @@ public final class HttpConnection implements AutoCloseable {
         long length = -1;
         boolean chunked = false;
         boolean closeAfter = false;
+        Map<String, String> received = new HashMap<>();
         for (String header = line(); !header.isEmpty(); header = line()) {
             String lower = header.toLowerCase(Locale.ROOT);
+            int colon = header.indexOf(':');
+            if (colon > 0) {
+                received.put(lower.substring(0, colon), header.substring(colon + 1).trim());
+            }
             if (lower.startsWith("content-length:")) {
                 length = Long.parseLong(lower.substring(15).trim());
             } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
@@ -89,7 +104,7 @@ public final class HttpConnection implements AutoCloseable {
         if (closeAfter) {
             close();
         }
-        return new Response(status, body.toString(StandardCharsets.UTF_8));
+        return new Response(status, body.toString(StandardCharsets.UTF_8), received);
     }
 
     private void copy(long length, ByteArrayOutputStream body) throws IOException {
