@@ -39,6 +39,7 @@ public record ProjectorConfig(
         int boardListLength,
         Map<String, String> engineOverrides,
         SearchSettings search,
+        Duration searchLinger,
         OperatorAccess access,
         KafkaSettings kafka) {
 
@@ -75,6 +76,9 @@ public record ProjectorConfig(
                 env.integer("BOARD_LIST_LENGTH", 1000, 1, 100_000),
                 engineOverrides(env.asMap()),
                 SearchSettings.fromEnv(env),
+                // a tenth of the default refresh interval: a few _bulk requests a second instead of one per source
+                // transaction, which on two cores took the search node a core and slowed every other model
+                env.duration("PROJECTOR_SEARCH_LINGER", Duration.ofMillis(100)),
                 OperatorAccess.fromEnv(env),
                 KafkaSettings.fromEnv(env));
     }
@@ -97,6 +101,6 @@ public record ProjectorConfig(
                 + Env.redacted(redisUrl) + ", namespace=" + namespace + ", connector="
                 + connector + ", offsetFile=" + offsetFile + ", pollInterval=" + pollInterval + ", maxBatchSize="
                 + maxBatchSize + ", snapshotMode=" + snapshotMode + ", engineOverrides=" + engineOverrides.keySet()
-                + ", search=" + search + ", access=" + access + "]";
+                + ", search=" + search + ", searchLinger=" + searchLinger + ", access=" + access + "]";
     }
 }

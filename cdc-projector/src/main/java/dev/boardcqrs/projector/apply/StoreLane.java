@@ -12,7 +12,8 @@ import dev.boardcqrs.projector.store.StoreBatch.Building;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,8 @@ final class StoreLane {
     private final DeadLetters deadLetters;
     private final Backoff backoff;
     private final Listener listener;
-    private final LinkedBlockingQueue<SequencedBatch> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingDeque<SequencedBatch> queue = new LinkedBlockingDeque<>();
+    private final long lingerNanos;
     private final AtomicInteger queuedChanges = new AtomicInteger();
     private final Thread thread;
     // the watermark this lane last saw its store commit (null for none) and the source transactions the store holds
@@ -60,6 +62,7 @@ final class StoreLane {
         this.deadLetters = deadLetters;
         this.backoff = new Backoff(status, metrics);
         this.listener = listener;
+        this.lingerNanos = store.linger().toNanos();
         this.watermark = store.watermark();
         this.applied = readable(store.applied());
         this.thread = new Thread(this::run, "store-writer-" + store.name() + "-" + generation);
@@ -92,7 +95,7 @@ final class StoreLane {
 
     void add(SequencedBatch batch) {
         queuedChanges.addAndGet(batch.changes().size());
-        queue.add(batch);
+        queue.addLast(batch);
     }
 
     private void run() {
@@ -114,17 +117,27 @@ final class StoreLane {
     }
 
     /**
-     * The next batch, and those queued behind it up to {@link #MAX_CHANGES_PER_COMMIT}; a batch that starts a
-     * snapshot begins a group of its own, because the store is emptied before it.
+     * The next batch, and those queued behind it or arriving within the store's linger after it was handed over, up
+     * to {@link #MAX_CHANGES_PER_COMMIT}; a batch that starts a snapshot begins a group of its own, because the store
+     * is emptied before it.
      */
     private List<SequencedBatch> nextGroup() throws InterruptedException {
         List<SequencedBatch> group = new ArrayList<>();
-        SequencedBatch first = queue.take();
+        SequencedBatch first = queue.takeFirst();
         group.add(first);
         int changes = first.changes().size();
-        for (SequencedBatch next = queue.peek(); next != null && !next.startsSnapshot()
-                && changes + next.changes().size() <= MAX_CHANGES_PER_COMMIT; next = queue.peek()) {
-            group.add(queue.poll()); // only this thread takes from the queue: what it peeked is still there
+        long deadline = first.submittedNanos() + lingerNanos;
+        while (changes < MAX_CHANGES_PER_COMMIT) {
+            long wait = deadline - System.nanoTime();
+            SequencedBatch next = wait > 0 ? queue.pollFirst(wait, TimeUnit.NANOSECONDS) : queue.pollFirst();
+            if (next == null) {
+                break;
+            }
+            if (next.startsSnapshot() || changes + next.changes().size() > MAX_CHANGES_PER_COMMIT) {
+                queue.putFirst(next); // only this thread takes from the queue: it stays the next
+                break;
+            }
+            group.add(next);
             changes += next.changes().size();
         }
         return group;

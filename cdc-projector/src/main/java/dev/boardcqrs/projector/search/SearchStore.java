@@ -14,6 +14,7 @@ import dev.boardcqrs.projector.store.StoreBatch;
 import dev.boardcqrs.projector.store.StoreBatch.Building;
 import dev.boardcqrs.projector.store.StoreDataLostException;
 import dev.boardcqrs.projector.store.StoreUnavailableException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -71,10 +72,18 @@ public final class SearchStore implements ModelStore {
      * and decides again, as it did when it read it for every batch.
      */
     private volatile Meta known;
+    private final Duration linger;
     private volatile boolean mappingsUpdated;
 
     public SearchStore(SearchClient client, SearchIndexes indexes, String generation,
                        List<SearchProjection> projections) {
+        this(client, indexes, generation, projections, Duration.ZERO);
+    }
+
+    /** {@code linger}: how long a batch may wait to be committed with those that follow ({@link #linger()}). */
+    public SearchStore(SearchClient client, SearchIndexes indexes, String generation,
+                       List<SearchProjection> projections, Duration linger) {
+        this.linger = linger;
         this.client = client;
         this.indexes = indexes;
         this.generation = generation;
@@ -87,6 +96,11 @@ public final class SearchStore implements ModelStore {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Duration linger() {
+        return linger;
     }
 
     @Override

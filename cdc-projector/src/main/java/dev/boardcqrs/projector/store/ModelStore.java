@@ -1,6 +1,7 @@
 package dev.boardcqrs.projector.store;
 
 import dev.boardcqrs.projector.source.RowChange;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,15 @@ public interface ModelStore {
 
     /** The tables this store's projections read. */
     List<String> tables();
+
+    /**
+     * How long this store's lane may hold a batch to commit it with those that follow: a store whose cost is per
+     * commit rather than per change (a search engine: a request, a translog sync and a watermark write each) then
+     * commits a few times a second instead of once per source transaction. Zero: commit at once (Redis).
+     */
+    default Duration linger() {
+        return Duration.ZERO;
+    }
 
     /** The position of the last batch this store committed, or null when it holds none (new, or its data lost). */
     String watermark();

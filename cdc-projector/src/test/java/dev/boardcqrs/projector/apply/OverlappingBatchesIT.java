@@ -128,6 +128,20 @@ class OverlappingBatchesIT {
     }
 
     @Test
+    void shouldCommitTheBatchesThatArriveWithinAStoresLingerTogether() throws Exception {
+        SlowStore lingering = new SlowStore(Duration.ofMillis(500));
+        applier = handler(List.of(store, lingering), OverlappingHandler.MAX_BEHIND);
+
+        for (int i = 0; i < 3; i++) {
+            applier.handle(committer.batch(List.of(comment())));
+            assertThat(commentCount()).as("Redis does not linger").isEqualTo(Integer.toString(i + 1));
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !lingering.committed().isEmpty());
+        assertThat(lingering.committed()).as("one commit for the three").containsExactly(3);
+    }
+
+    @Test
     void shouldHoldTheSourceOnceTheSlowestStoreIsTooFarBehind() throws Exception {
         SlowStore slow = new SlowStore();
         applier = handler(List.of(store, slow), 2);
@@ -212,10 +226,28 @@ class OverlappingBatchesIT {
         }
     }
 
-    /** A second store that commits only once released, and records how many changes each commit carried. */
+    /**
+     * A second store that commits only once released (or at once, with a linger), and records how many changes each
+     * commit carried.
+     */
     private static final class SlowStore implements ModelStore {
         private final CountDownLatch released = new CountDownLatch(1);
         private final List<Integer> committed = new CopyOnWriteArrayList<>();
+        private final Duration linger;
+
+        SlowStore() {
+            this.linger = Duration.ZERO;
+        }
+
+        SlowStore(Duration linger) {
+            this.linger = linger;
+            release();
+        }
+
+        @Override
+        public Duration linger() {
+            return linger;
+        }
 
         void release() {
             released.countDown();
