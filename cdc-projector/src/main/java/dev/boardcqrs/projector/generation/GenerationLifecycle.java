@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Which generation of the read models is filled by which source, and how one takes over from another. The active
  * generation's source streams into it. A rebuild opens a second source that snapshots into a new generation while
- * the active one keeps serving; the batch that brings the new one level switches readers to it (in the stores), and
- * the old one is stopped and removed. When the active generation cannot be resumed (first start, a store lost its
+ * the active one keeps serving; in each store, the batch that brings the new one level switches that store's readers
+ * to it, and once every store has, the old one is stopped and removed. When the active generation cannot be resumed (first start, a store lost its
  * data, the source's position gone), a new generation is built in place: readers use SQL until its snapshot is done.
  *
  * <p>One class of about 350 lines on purpose: every transition (start, rebuild, switch, reconnect, data lost, replay,
