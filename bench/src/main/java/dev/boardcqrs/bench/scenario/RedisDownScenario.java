@@ -95,23 +95,13 @@ public final class RedisDownScenario implements Scenario {
             }
             for (String target : TARGETS) {
                 List<LoadRun.Result> runs = byTarget.get(target);
-                double throughput = Stats.median(runs.stream().map(LoadRun.Result::throughput).toList());
-                double p50 = Stats.median(runs.stream().map(LoadRun.Result::p50Ms).toList());
-                double p99 = Stats.median(runs.stream().map(LoadRun.Result::p99Ms).toList());
-                long errors = runs.stream().mapToLong(LoadRun.Result::errors).sum();
-                long requests = runs.stream().mapToLong(LoadRun.Result::requests).sum();
+                Stats.Cell cell = Stats.Cell.of(runs);
                 boolean degraded = target.equals(TARGETS.get(0));
-                section.row(workload.name(), workload.concurrency(), target, throughput, p50, p99, errors, requests,
-                        degraded ? Stats.median(ratios) : null);
+                section.row(workload.name(), workload.concurrency(), target, cell.throughput(), cell.p50Ms(),
+                        cell.p99Ms(), cell.errors(), cell.requests(), degraded ? Stats.median(ratios) : null);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("workload", workload.name());
-                row.put("concurrency", workload.concurrency());
-                row.put("target", target);
-                row.put("requests", requests);
-                row.put("errors", errors);
-                row.put("throughput", throughput);
-                row.put("p50Ms", p50);
-                row.put("p99Ms", p99);
+                row.putAll(cell.row(target, workload.concurrency()));
                 row.put("runs", runs);
                 rows.add(row);
             }
