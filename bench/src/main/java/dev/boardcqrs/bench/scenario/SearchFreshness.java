@@ -37,7 +37,7 @@ final class SearchFreshness {
 
     /**
      * What one run measured; CPU and refreshes are per second of the run, and the projector's batches (to Redis and
-     * the search engine) are counted with their mean time to apply, from its /metrics.
+     * the search engine) are counted with their mean time until every store had them, from its /metrics.
      */
     record Measured(Lags lags, long writes, double ratePerSecond, double nodeCpuPerSecond,
                     double refreshesPerSecond, double projectorBatches, double millisPerBatch, double pollMillis) {

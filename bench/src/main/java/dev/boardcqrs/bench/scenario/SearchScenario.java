@@ -260,8 +260,9 @@ public final class SearchScenario implements Scenario {
                         + "a refresh keep the writes' order, so a total of N means the first N writes are searchable: "
                         + "one poller asks every " + SearchFreshness.POLL_MILLIS + " ms after the last answer; a lag "
                         + "is taken when the answer arrives, so it may be late by up to one search's time (poll ms). "
-                        + "Projector batches: how many it applied in the run (to Redis, then OpenSearch), and their "
-                        + "mean time to apply, from its /metrics.")
+                        + "Projector batches: how many it applied in the run (to Redis and OpenSearch, each in its "
+                        + "own lane), and their mean time until both had them (the search lane's linger included), "
+                        + "from its /metrics.")
                 .note("Second row: the same with the article index's refresh_interval set to " + SHORT_REFRESH
                         + " for the run (then given back). Its cost: the search node's CPU seconds per second of "
                         + "the run (from the OS), beside the default's; more refreshes make more small segments to "

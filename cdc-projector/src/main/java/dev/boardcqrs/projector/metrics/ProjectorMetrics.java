@@ -63,7 +63,9 @@ public final class ProjectorMetrics {
                         + "when a rebuilt generation takes over").register(registry);
         batchSize = DistributionSummary.builder("projector.batch.size").description("records per engine batch")
                 .register(registry);
-        applyTime = Timer.builder("projector.batch.apply").description("time to apply one engine batch to Redis")
+        applyTime = Timer.builder("projector.batch.apply")
+                .description("time from an engine batch's hand-over until every store has it (the slowest store's "
+                        + "lane, a lingering one included)")
                 .publishPercentileHistogram().register(registry);
     }
 
