@@ -9,6 +9,7 @@ import dev.boardcqrs.projector.store.ModelStore;
 import dev.boardcqrs.projector.store.Refusal;
 import dev.boardcqrs.projector.store.StoreBatch;
 import dev.boardcqrs.projector.store.StoreBatch.Building;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -29,6 +30,8 @@ final class StoreLane {
     private static final Logger log = LoggerFactory.getLogger(StoreLane.class);
     /** Changes committed together at most: a store's transaction or bulk request stays about a source batch. */
     static final int MAX_CHANGES_PER_COMMIT = 4096;
+    /** How long a stop waits for the lane's store call in flight (an interrupted HTTP call ends at once). */
+    private static final Duration STOP_AT_MOST = Duration.ofSeconds(10);
 
     /** Hears what the lane has committed, or that it stopped on a failure no retry mends. */
     interface Listener {
@@ -88,9 +91,23 @@ final class StoreLane {
         thread.start();
     }
 
-    /** Interrupts the lane, including a retry waiting for an unreachable store. */
+    /**
+     * Interrupts the lane, including a retry waiting for an unreachable store, and waits for it to end: a stopped
+     * generation's lane must not write on while the next pipeline (perhaps of the same store) starts.
+     */
     void stop() {
         thread.interrupt();
+        if (Thread.currentThread() == thread) {
+            return;
+        }
+        try {
+            thread.join(STOP_AT_MOST.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("{} still running {} s after it was stopped", thread.getName(), STOP_AT_MOST.toSeconds());
+        }
     }
 
     void add(SequencedBatch batch) {
@@ -113,6 +130,9 @@ final class StoreLane {
         } catch (RuntimeException | Error e) {
             log.error("{} stopped: {}", thread.getName(), e.toString());
             listener.failed(this, e);
+        } finally {
+            // the status outlives the lane (a generation built in place keeps it): a stopped lane retries nothing
+            status.recovered(store.name());
         }
     }
 
