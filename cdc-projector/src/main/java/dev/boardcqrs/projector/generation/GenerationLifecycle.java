@@ -50,6 +50,10 @@ public final class GenerationLifecycle implements AutoCloseable {
             new Thread(runnable, "projector-generations"));
     private volatile Pipeline current;
     private volatile Pipeline rebuild;
+    // the highest generation number this process has used: after Redis lost its data its counter starts again, and
+    // the number of a generation just abandoned (whose lanes and source files were in use a moment ago) must not
+    // come back
+    private long highestUsed;
     private boolean closed;
 
     public GenerationLifecycle(Generations generations, ChangeSources sources, StoresOfGeneration stores,
@@ -76,6 +80,8 @@ public final class GenerationLifecycle implements AutoCloseable {
             generations.stopRebuilding();
             retire(left);
         });
+        highestUsed = Math.max(active.map(Generation::number).orElse(0L),
+                interrupted.map(Generation::number).orElse(0L));
         String cannotResume = active.isEmpty() ? "no generation of the query models exists yet"
                 : whyNotResumable(active.get());
         if (cannotResume != null) {
@@ -177,9 +183,8 @@ public final class GenerationLifecycle implements AutoCloseable {
     }
 
     private Generation nextGeneration() {
-        long highest = Math.max(current == null ? 0 : current.generation().number(),
-                rebuild == null ? 0 : rebuild.generation().number());
-        Generation next = generations.next(highest);
+        Generation next = generations.next(highestUsed);
+        highestUsed = next.number();
         sources.forget(next);
         return next;
     }

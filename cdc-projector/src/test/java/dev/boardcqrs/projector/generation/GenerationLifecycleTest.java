@@ -210,6 +210,23 @@ class GenerationLifecycleTest {
     }
 
     @Test
+    void shouldNotGiveAnAbandonedRebuildsNumberToTheGenerationBuiltAfterRedisLostItsData() {
+        activeWithPosition(1);
+        lifecycle.start();
+        lifecycle.rebuild("test");
+        redis.unlinkMatching("life:*", key -> false); // flushed: the generation counter starts again
+
+        // the rebuild notices first and is abandoned, then the active generation
+        sources.failure.get(new Generation(2)).accept(new StoreDataLostException("Redis", "w2", null));
+        await().atMost(SOON).until(() -> lifecycle.rebuilding() == null);
+        sources.failure.get(new Generation(1)).accept(new StoreDataLostException("Redis", "w1", null));
+
+        await().atMost(SOON).untilAsserted(() -> assertThat(lifecycle.active().generation())
+                .as("g2's lanes and source files were in use a moment ago").isEqualTo(new Generation(3)));
+        assertThat(redis.get(NAMESPACE.active())).isEqualTo("g3");
+    }
+
+    @Test
     void shouldOpenTheActiveGenerationsSourceAgainOnceTheDatabaseIsBack() {
         activeWithPosition(1);
         lifecycle.start();
