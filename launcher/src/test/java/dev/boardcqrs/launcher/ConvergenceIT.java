@@ -89,8 +89,10 @@ class ConvergenceIT {
             for (int i = 0; i < operations; i++) {
                 write(random);
                 if (random.nextInt(100) == 0) {
+                    log.info("convergence run: restarting the projector");
                     stack.restartProjector();
                 } else if (random.nextInt(150) == 0) {
+                    log.info("convergence run: restarting the projector from saved or older offsets");
                     stack.projector().close();
                     Generation active = Generation.parse(stack.redis().get(KEYS.active()));
                     Path offsets = active.offsetFile(stack.projectorConfig());
@@ -104,6 +106,7 @@ class ConvergenceIT {
                 } else if (random.nextInt(200) == 0) {
                     rebuildUnlessRunning();
                 } else if (random.nextInt(300) == 0) {
+                    log.info("convergence run: flushing Redis");
                     stack.redis().flushAll();
                     sql("INSERT INTO article (board_id, writer_id, title, content) VALUES (9001, 1, 'after flush', 'c')");
                     // the projector notices with its next batch and snapshots anew; offsets saved before that
