@@ -148,29 +148,19 @@ public final class ReadScenario implements Scenario {
                     : Stats.median(hitShares);
             for (String target : TARGETS) {
                 List<LoadRun.Result> runs = byTarget.get(target);
-                double throughput = Stats.median(runs.stream().map(LoadRun.Result::throughput).toList());
-                double p50 = Stats.median(runs.stream().map(LoadRun.Result::p50Ms).toList());
-                double p99 = Stats.median(runs.stream().map(LoadRun.Result::p99Ms).toList());
-                long errors = runs.stream().mapToLong(LoadRun.Result::errors).sum();
-                long requests = runs.stream().mapToLong(LoadRun.Result::requests).sum();
+                Stats.Cell cell = Stats.Cell.of(runs);
                 boolean queryApi = target.equals("query-api");
                 double serverCpu = Stats.median(runs.stream().map(LoadRun.Result::serverCpuMicros).toList());
                 double redisCpu = Stats.median(runs.stream().map(LoadRun.Result::redisCpuMicros).toList());
                 double generatorCpu = Stats.median(runs.stream().map(LoadRun.Result::generatorCpuMicros).toList());
-                section.row(workload.name(), workload.concurrency(), target, throughput, p50, p99, errors,
-                        queryApi ? vsBare : null, queryApi ? vsSql : null,
+                section.row(workload.name(), workload.concurrency(), target, cell.throughput(), cell.p50Ms(),
+                        cell.p99Ms(), cell.errors(), queryApi ? vsBare : null, queryApi ? vsSql : null,
                         queryApi && hitShare != null ? Format.decimal(100 * hitShare) + "%" : null, serverCpu,
                         queryApi ? redisCpu : null, generatorCpu);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("workload", workload.name());
                 row.put("ids", workload.ids().toString());
-                row.put("concurrency", workload.concurrency());
-                row.put("target", target);
-                row.put("requests", requests);
-                row.put("errors", errors);
-                row.put("throughput", throughput);
-                row.put("p50Ms", p50);
-                row.put("p99Ms", p99);
+                row.putAll(cell.row(target, workload.concurrency()));
                 row.put("serverCpuMicrosPerRequest", serverCpu);
                 row.put("redisCpuMicrosPerRequest", redisCpu);
                 row.put("generatorCpuMicrosPerRequest", generatorCpu);

@@ -162,7 +162,8 @@ public final class BatchWriter implements StoreLane.Listener {
         unfinished.clear();
     }
 
-    private static RuntimeException rethrown(Throwable error) {
+    /** What stopped a lane, to be thrown to the source: errors as they are, checked exceptions wrapped. */
+    static RuntimeException rethrown(Throwable error) {
         if (error instanceof RuntimeException runtime) {
             return runtime;
         }

@@ -117,13 +117,7 @@ public final class OverlappingHandler implements ChangeHandler {
         if (cause instanceof InterruptedException) {
             throw new InterruptedException("the store writer was stopped during a batch");
         }
-        if (cause instanceof RuntimeException runtime) {
-            throw runtime;
-        }
-        if (cause instanceof Error error) {
-            throw error;
-        }
-        return new IllegalStateException(cause);
+        return BatchWriter.rethrown(cause);
     }
 
     @Override
