@@ -55,10 +55,12 @@ public final class QueryApp {
         queryMetrics.watch(database);
         RedisBreaker breaker = RedisBreaker.of(config, queryMetrics);
         // one thread for every read that waits for the projector: it looks when Redis reports a projector commit
-        // (through the near caches' invalidation connection), and every 2 ms while there are no reports (500 small
-        // script calls a second while anyone waits then); nothing while nobody waits
+        // (through the near caches' invalidation connection), and every millisecond besides, reports or not: at
+        // 1,000 writes/s that connection carries thousands of model-key reports a second, and the meta's can come
+        // late (token reads waited a third to a half longer in A/B runs with 50 ms between looks). At most 1,000
+        // small script calls a second while anyone waits, however many do; nothing while nobody waits
         RedisApplied applied = new RedisApplied(redis, keys);
-        ProgressWatcher watcher = new ProgressWatcher(applied, Duration.ofMillis(2), Duration.ofMillis(50));
+        ProgressWatcher watcher = new ProgressWatcher(applied, Duration.ofMillis(1), Duration.ofMillis(1));
         ReadAfter readAfter = new ReadAfter(applied, watcher,
                 new KnownOrigins(articles::origins, System::nanoTime), config.readAfterTimeout(), queryMetrics);
         ArticleLists lists = new ArticleLists(redis, keys, articles, database, config.nearCacheMegabytes() * 1024L * 1024L);
