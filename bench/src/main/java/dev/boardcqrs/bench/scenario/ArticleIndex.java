@@ -31,8 +31,17 @@ final class ArticleIndex {
 
     /** Refreshes the index made so far (scheduled and asked for). */
     long refreshes() {
+        return refreshStats().path("total").asLong();
+    }
+
+    /** Milliseconds the index's refreshes took so far, summed (a refresh blocks none, but delays the next). */
+    long refreshMillis() {
+        return refreshStats().path("total_time_in_millis").asLong();
+    }
+
+    private JsonNode refreshStats() {
         JsonNode stats = client.get("/" + alias + "/_stats/refresh").orElseThrow();
-        return stats.path("_all").path("total").path("refresh").path("total").asLong();
+        return stats.path("_all").path("total").path("refresh");
     }
 
     /** Sets {@code index.refresh_interval}; null gives back the engine's default (1 s). */

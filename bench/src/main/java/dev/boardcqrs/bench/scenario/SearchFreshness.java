@@ -40,7 +40,8 @@ final class SearchFreshness {
      * the search engine) are counted with their mean time until every store had them, from its /metrics.
      */
     record Measured(Lags lags, long writes, double ratePerSecond, double nodeCpuPerSecond,
-                    double refreshesPerSecond, double projectorBatches, double millisPerBatch, double pollMillis) {
+                    double refreshesPerSecond, double millisPerRefresh, double projectorBatches,
+                    double millisPerBatch, double pollMillis) {
     }
 
     /** The writes of one run so far: when each one's commit returned, in the order they were made. */
@@ -83,6 +84,7 @@ final class SearchFreshness {
         double[] batchesBefore = projectorBatches();
         double cpuBefore = ChildCpu.seconds(ChildCpu.SEARCH_NODE);
         long refreshesBefore = index.refreshes();
+        long refreshMillisBefore = index.refreshMillis();
         long started = System.nanoTime();
         writer.start();
         List<Double> polls = new ArrayList<>();
@@ -94,9 +96,12 @@ final class SearchFreshness {
         double seconds = (System.nanoTime() - started) / 1e9;
         double[] batchesAfter = projectorBatches();
         double batches = batchesAfter[0] - batchesBefore[0];
+        long refreshes = index.refreshes();
         return new Measured(lags, written.count.get(), written.count.get() * 1e9 / duration.toNanos(),
                 (ChildCpu.seconds(ChildCpu.SEARCH_NODE) - cpuBefore) / seconds,
-                (index.refreshes() - refreshesBefore) / seconds, batches,
+                (refreshes - refreshesBefore) / seconds,
+                refreshes == refreshesBefore ? Double.NaN
+                        : (double) (index.refreshMillis() - refreshMillisBefore) / (refreshes - refreshesBefore), batches,
                 batches == 0 ? Double.NaN : (batchesAfter[1] - batchesBefore[1]) * 1e3 / batches,
                 Stats.median(polls));
     }

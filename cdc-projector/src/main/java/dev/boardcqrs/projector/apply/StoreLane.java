@@ -55,6 +55,7 @@ final class StoreLane {
     // (what readers compare their consistency tokens with); only the lane's thread touches them
     private String watermark;
     private GtidSet applied;
+    private long lastCommitNanos;
 
     StoreLane(ModelStore store, int index, String generation, ProjectorStatus status, ProjectorMetrics metrics,
               DeadLetters deadLetters, Listener listener) {
@@ -66,6 +67,7 @@ final class StoreLane {
         this.backoff = new Backoff(status, metrics);
         this.listener = listener;
         this.lingerNanos = store.linger().toNanos();
+        this.lastCommitNanos = System.nanoTime() - lingerNanos; // the first batch need not wait
         this.watermark = store.watermark();
         this.applied = readable(store.applied());
         this.thread = new Thread(this::run, "store-writer-" + store.name() + "-" + generation);
@@ -119,6 +121,7 @@ final class StoreLane {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 List<SequencedBatch> group = nextGroup();
+                lastCommitNanos = System.nanoTime();
                 commit(group);
                 for (SequencedBatch batch : group) {
                     queuedChanges.addAndGet(-batch.changes().size());
@@ -137,16 +140,17 @@ final class StoreLane {
     }
 
     /**
-     * The next batch, and those queued behind it or arriving within the store's linger after it was handed over, up
-     * to {@link #MAX_CHANGES_PER_COMMIT}; a batch that starts a snapshot begins a group of its own, because the store
-     * is emptied before it.
+     * The next batch, and those queued behind it or arriving until one linger after the last commit began, up to
+     * {@link #MAX_CHANGES_PER_COMMIT}: a lingering store commits at most once per linger, and a batch after a quiet
+     * spell (a single post) goes at once instead of waiting for followers that may not come. A batch that starts a
+     * snapshot begins a group of its own, because the store is emptied before it.
      */
     private List<SequencedBatch> nextGroup() throws InterruptedException {
         List<SequencedBatch> group = new ArrayList<>();
         SequencedBatch first = queue.takeFirst();
         group.add(first);
         int changes = first.changes().size();
-        long deadline = first.submittedNanos() + lingerNanos;
+        long deadline = lastCommitNanos + lingerNanos;
         while (changes < MAX_CHANGES_PER_COMMIT) {
             long wait = deadline - System.nanoTime();
             SequencedBatch next = wait > 0 ? queue.pollFirst(wait, TimeUnit.NANOSECONDS) : queue.pollFirst();

@@ -80,7 +80,7 @@ public final class SearchStore implements ModelStore {
         this(client, indexes, generation, projections, Duration.ZERO);
     }
 
-    /** {@code linger}: how long a batch may wait to be committed with those that follow ({@link #linger()}). */
+    /** {@code linger}: the least time between two commits, which gather what arrives meanwhile ({@link #linger()}). */
     public SearchStore(SearchClient client, SearchIndexes indexes, String generation,
                        List<SearchProjection> projections, Duration linger) {
         this.linger = linger;

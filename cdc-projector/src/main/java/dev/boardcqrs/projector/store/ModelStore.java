@@ -20,9 +20,10 @@ public interface ModelStore {
     List<String> tables();
 
     /**
-     * How long this store's lane may hold a batch to commit it with those that follow: a store whose cost is per
-     * commit rather than per change (a search engine: a request, a translog sync and a watermark write each) then
-     * commits a few times a second instead of once per source transaction. Zero: commit at once (Redis).
+     * The least time between two commits of this store's lane, which gathers the batches arriving meanwhile: a store
+     * whose cost is per commit rather than per change (a search engine: a request, a translog sync and a watermark
+     * write each) then commits a few times a second instead of once per source transaction, and a batch after a
+     * quiet spell still goes at once. Zero: commit as soon as the store is free (Redis).
      */
     default Duration linger() {
         return Duration.ZERO;
