@@ -1,7 +1,8 @@
 package dev.boardcqrs.embedded;
 
 /**
- * One embedded database, one Redis and (for the suites that search) one OpenSearch node per JVM, started on first use and stopped when the JVM exits, so the
+ * One embedded database, one Redis, and for the suites that ask one OpenSearch node, one Kafka broker and one Kafka
+ * Connect worker per JVM, started on first use and stopped when the JVM exits, so the
  * integration test classes of a module share them instead of each paying for a server start.
  * Tests that share them keep apart by using their own ids, boards or key namespaces.
  * The system property {@code it.database} ({@code mariadb}, the default, or {@code mysql}) picks the database:
@@ -13,6 +14,8 @@ public final class SharedServers {
     private static EmbeddedDatabase database;
     private static EmbeddedRedis redis;
     private static EmbeddedSearch search;
+    private static EmbeddedKafka kafka;
+    private static EmbeddedKafkaConnect kafkaConnect;
 
     private SharedServers() {
     }
@@ -45,5 +48,26 @@ public final class SharedServers {
             Runtime.getRuntime().addShutdownHook(new Thread(search::close, "shared-search-stop"));
         }
         return search;
+    }
+
+    /**
+     * Only the suites that read change topics ask for it: a broker costs a JVM of up to 512 MB. Its module's "dist"
+     * jar (dev.boardcqrs:embedded-kafka:dist) must be on the test classpath.
+     */
+    public static synchronized EmbeddedKafka kafka() {
+        if (kafka == null) {
+            kafka = EmbeddedKafka.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "shared-kafka-stop"));
+        }
+        return kafka;
+    }
+
+    /** A Connect worker on {@link #kafka()}; connectors that tests register stay until the JVM exits. */
+    public static synchronized EmbeddedKafkaConnect kafkaConnect() {
+        if (kafkaConnect == null) {
+            kafkaConnect = EmbeddedKafkaConnect.start(kafka());
+            Runtime.getRuntime().addShutdownHook(new Thread(kafkaConnect::close, "shared-kafka-connect-stop"));
+        }
+        return kafkaConnect;
     }
 }

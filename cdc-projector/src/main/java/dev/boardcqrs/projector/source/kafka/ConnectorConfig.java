@@ -56,6 +56,10 @@ public final class ConnectorConfig {
                 (String) key, (String) value));
         settings.put("name", NAME);
         settings.put("tasks.max", "1"); // a binlog has one reader
+        // A delete's tombstone (the key, no value) is only for compacted topics, which these are not; and
+        // PartitionRouting passes it untouched, so it would land by its key's hash, in another partition than the
+        // article's other changes.
+        settings.put("tombstones.on.delete", "false");
         settings.put("topic.prefix", kafka.topicPrefix());
         settings.put("schema.history.internal.kafka.bootstrap.servers", kafka.bootstrapServers());
         settings.put("schema.history.internal.kafka.topic", kafka.topicPrefix() + ".schema-history");

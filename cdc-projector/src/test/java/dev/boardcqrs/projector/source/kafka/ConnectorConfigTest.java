@@ -69,7 +69,8 @@ class ConnectorConfigTest {
         assertThat(settings).containsEntry("topic.creation.articles.partitions", "6")
                 .containsEntry("topic.creation.catalog.partitions", "1")
                 .containsEntry("topic.creation.articles.retention.ms", "-1")
-                .containsEntry("topic.creation.articles.cleanup.policy", "delete");
+                .containsEntry("topic.creation.articles.cleanup.policy", "delete")
+                .containsEntry("tombstones.on.delete", "false");
     }
 
     @Test

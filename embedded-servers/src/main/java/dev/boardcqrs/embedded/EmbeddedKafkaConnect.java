@@ -1,0 +1,109 @@
+package dev.boardcqrs.embedded;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Kafka Connect worker in distributed mode, with the Debezium MariaDB and MySQL connectors on its classpath, REST
+ * on a free loopback port, working against one {@link EmbeddedKafka} broker, in a JVM of its own (the embedded-kafka
+ * "dist" jar again: Connect's Jetty 12.0 and Jersey never meet the services' Jetty 12.1). Its internal topics
+ * (configs, offsets, status) have one replica, as the broker has one node. Connectors are registered through its REST
+ * API; {@code ${env:NAME}} in their settings reads this JVM's environment, as in the shipped connector file.
+ */
+public final class EmbeddedKafkaConnect implements AutoCloseable {
+    /** A worker scans its classpath for plugins and joins its group: 10 to 30 s on a 2-vCPU VM. */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaConnect.class);
+
+    private final DistProcess worker;
+    private final int port;
+
+    private EmbeddedKafkaConnect(DistProcess worker, int port) {
+        this.worker = worker;
+        this.port = port;
+    }
+
+    /** Starts a worker on {@code kafka} and waits until its REST API lists connectors. */
+    public static EmbeddedKafkaConnect start(EmbeddedKafka kafka) {
+        EmbeddedKafkaConnect connect = new EmbeddedKafkaConnect(new DistProcess("Kafka Connect", EmbeddedKafka.DIST),
+                FreePort.find());
+        long started = System.nanoTime();
+        try {
+            Path properties = connect.worker.home().resolve("worker.properties");
+            Files.writeString(properties, connect.workerProperties(kafka.bootstrapServers()));
+            connect.worker.start(EmbeddedKafka.JVM_OPTIONS, EmbeddedKafka.MAIN_CLASS,
+                    List.of("connect", properties.toString()));
+            connect.worker.awaitReady(START_TIMEOUT, connect::listsConnectors);
+            log.info("Kafka Connect started on {} (broker {}) in {} ms", connect.url(), kafka.bootstrapServers(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            return connect;
+        } catch (IOException | RuntimeException e) {
+            connect.close();
+            throw new IllegalStateException("embedded Kafka Connect did not start: " + e.getMessage(), e);
+        }
+    }
+
+    private String workerProperties(String bootstrapServers) {
+        return String.join("\n",
+                "bootstrap.servers=" + bootstrapServers,
+                "group.id=board-cqrs-connect",
+                "listeners=http://127.0.0.1:" + port,
+                "rest.advertised.host.name=127.0.0.1",
+                "rest.advertised.port=" + port,
+                "config.storage.topic=board-cqrs-connect-configs",
+                "config.storage.replication.factor=1",
+                "offset.storage.topic=board-cqrs-connect-offsets",
+                "offset.storage.replication.factor=1",
+                "offset.storage.partitions=1",
+                "status.storage.topic=board-cqrs-connect-status",
+                "status.storage.replication.factor=1",
+                "status.storage.partitions=1",
+                // the connector's source offsets (binlog positions) are committed every second, not every minute
+                "offset.flush.interval.ms=1000",
+                // change events as JSON, each with its schema
+                "key.converter=org.apache.kafka.connect.json.JsonConverter",
+                "value.converter=org.apache.kafka.connect.json.JsonConverter",
+                // ${env:CDC_DATABASE_PASSWORD} in a connector's settings reads this worker's environment
+                "config.providers=env",
+                "config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+                "");
+    }
+
+    private boolean listsConnectors() throws IOException, InterruptedException {
+        HttpResponse<String> connectors = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/connectors"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        return connectors.statusCode() == 200;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The REST API, {@code http://127.0.0.1:PORT}. */
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Its libraries and log, removed by {@link #close()}. */
+    public Path home() {
+        return worker.home();
+    }
+
+    /** Stops the worker (SIGTERM: it stops its connectors and commits their offsets) and removes its directory. */
+    @Override
+    public void close() {
+        worker.stop();
+    }
+}
