@@ -29,6 +29,7 @@ import dev.boardcqrs.projector.search.TombstonePurge;
 import dev.boardcqrs.projector.source.ChangeSources;
 import dev.boardcqrs.projector.store.ModelStore;
 import dev.boardcqrs.projector.source.debezium.DebeziumSources;
+import dev.boardcqrs.projector.source.kafka.KafkaSources;
 import io.javalin.Javalin;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * cdc-projector, built from its dependencies: the change source (the embedded Debezium engine) feeding the
+ * cdc-projector, built from its dependencies: the change source (the embedded Debezium engine, or the connector's
+ * Kafka topics with PROJECTOR_SOURCE=kafka) feeding the
  * registered read models ({@link ReadModels}) into Redis and the search engine (SEARCH_ENABLED), in generations
  * ({@link GenerationLifecycle}), plus a small HTTP endpoint for /health, /status, the operator commands
  * ({@link AdminRoutes}) and the console ({@link ConsoleRoutes}). Main and the tests build the same thing.
@@ -93,8 +95,17 @@ public final class Projector implements AutoCloseable {
         searchProjections.stream().flatMap(projection -> projection.tables().stream())
                 .filter(table -> !tables.contains(table)).distinct().forEach(tables::add);
         CompactModels.warning(redis).ifPresent(log::warn);
-        DebeziumSources debezium = DebeziumSources.connect(config, tables);
-        sources = debezium;
+        String reading;
+        if (config.kafkaSource()) {
+            KafkaSources kafka = new KafkaSources(config.kafka(), ReadModels.orderingGroups());
+            sources = kafka;
+            reading = "Kafka topics " + kafka.topics() + " at " + config.kafka().bootstrapServers() + " in group "
+                    + config.kafka().groupId();
+        } else {
+            DebeziumSources debezium = DebeziumSources.connect(config, tables);
+            sources = debezium;
+            reading = Env.redacted(config.databaseUrl()) + " with the " + debezium.kind() + " connector";
+        }
         generations = new GenerationLifecycle(new Generations(redis, config.namespace()), sources,
                 this::stores, deadLetters, metrics, Clock.systemUTC());
         generations.start();
@@ -103,17 +114,18 @@ public final class Projector implements AutoCloseable {
             tombstonePurge = new TombstonePurge(() -> generations.active().stores(), deadLetters::positions).start();
         }
         http.start();
-        log.info(
-                "cdc-projector reading {} with the {} connector into {} (namespace '{}', generation {}, read models {}),"
-                        + " offsets in {}", Env.redacted(config.databaseUrl()), debezium.kind(),
-                Env.redacted(config.redisUrl()), config.namespace(), activeGeneration(),
-                readModels(), activeGeneration().offsetFile(config));
+        log.info("cdc-projector reading {} into {} (namespace '{}', generation {}, read models {}), offsets in {}",
+                reading, Env.redacted(config.redisUrl()), config.namespace(), activeGeneration(), readModels(),
+                config.kafkaSource() ? "Redis" : activeGeneration().offsetFile(config));
         return this;
     }
 
-    /** The stores of a generation: Redis first (it holds the generations' pointers), then the search engine. */
-    private List<ModelStore> stores(Generation generation) {
-        RedisStore redisStore = new RedisStore(redis, generation.keys(config.namespace()), projections);
+    /**
+     * The stores of a generation for one stream of its source (null: the embedded engine's one stream): Redis first
+     * (it holds the generations' pointers), then the search engine.
+     */
+    private List<ModelStore> stores(Generation generation, String stream) {
+        RedisStore redisStore = new RedisStore(redis, generation.keys(config.namespace()), projections, stream);
         if (search == null) {
             return List.of(redisStore);
         }
@@ -181,6 +193,9 @@ public final class Projector implements AutoCloseable {
         body.put("watermark", active.watermark());
         body.put("deadLetters", deadLetters.count());
         body.put("readModels", readModels());
+        if (config.kafkaSource()) {
+            body.put("partitions", sources.streams()); // the ones this instance reads now
+        }
         Map<String, Object> stores = new LinkedHashMap<>();
         for (ModelStore store : active.stores()) {
             Map<String, Object> status = new LinkedHashMap<>();

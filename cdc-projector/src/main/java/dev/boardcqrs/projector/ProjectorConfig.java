@@ -42,7 +42,8 @@ public record ProjectorConfig(
         Duration searchLinger,
         Duration searchRefreshInterval,
         OperatorAccess access,
-        KafkaSettings kafka) {
+        KafkaSettings kafka,
+        String source) {
 
     public static final String ENGINE_PREFIX = "DEBEZIUM_";
 
@@ -50,6 +51,10 @@ public record ProjectorConfig(
         if (maxQueueSize <= maxBatchSize) {
             throw new ConfigException("PROJECTOR_MAX_QUEUE_SIZE (" + maxQueueSize
                     + ") must be larger than PROJECTOR_MAX_BATCH_SIZE (" + maxBatchSize + ")");
+        }
+        if (kafkaSource() && search.enabled()) {
+            throw new ConfigException("SEARCH_ENABLED is not supported with PROJECTOR_SOURCE=kafka yet: the search "
+                    + "index keeps one watermark per generation, and Kafka mode one per partition");
         }
         new KeyScheme(namespace); // validates the namespace
         engineOverrides = Map.copyOf(engineOverrides);
@@ -83,7 +88,13 @@ public record ProjectorConfig(
                 // the engine's default interval, counted from the start of a refresh (SearchRefresher)
                 env.duration("PROJECTOR_SEARCH_REFRESH_INTERVAL", Duration.ofSeconds(1)),
                 OperatorAccess.fromEnv(env),
-                KafkaSettings.fromEnv(env));
+                KafkaSettings.fromEnv(env),
+                env.oneOf("PROJECTOR_SOURCE", "embedded", Set.of("embedded", "kafka")));
+    }
+
+    /** PROJECTOR_SOURCE=kafka: the changes come from the connector's topics, read in a consumer group. */
+    public boolean kafkaSource() {
+        return "kafka".equals(source);
     }
 
     static Map<String, String> engineOverrides(Map<String, String> variables) {
@@ -104,6 +115,6 @@ public record ProjectorConfig(
                 + Env.redacted(redisUrl) + ", namespace=" + namespace + ", connector="
                 + connector + ", offsetFile=" + offsetFile + ", pollInterval=" + pollInterval + ", maxBatchSize="
                 + maxBatchSize + ", snapshotMode=" + snapshotMode + ", engineOverrides=" + engineOverrides.keySet()
-                + ", search=" + search + ", searchLinger=" + searchLinger + ", searchRefreshInterval=" + searchRefreshInterval + ", access=" + access + "]";
+                + ", source=" + source + ", search=" + search + ", searchLinger=" + searchLinger + ", searchRefreshInterval=" + searchRefreshInterval + ", access=" + access + "]";
     }
 }

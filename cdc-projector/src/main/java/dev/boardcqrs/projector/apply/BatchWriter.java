@@ -84,6 +84,13 @@ public final class BatchWriter implements StoreLane.Listener {
             switch (event.kind()) {
                 case ROW -> {
                     RowChange change = event.change();
+                    if (event.streamPosition() != null) {
+                        // one stream of several: its position is the watermark, and its snapshot rows are a part
+                        // of a snapshot other streams share, so they neither empty the generation nor finish it
+                        changes.add(new SequencedBatch.Sequenced(change, change.position().sortKey(),
+                                event.streamPosition(), change.position().snapshot(), true));
+                        continue;
+                    }
                     if (change.position().snapshot() && !snapshotRunning) {
                         startSnapshot();
                         startsSnapshot = true;
@@ -178,9 +185,9 @@ public final class BatchWriter implements StoreLane.Listener {
         if (change.position().snapshot()) {
             // snapshot rows share one binlog position; number them so the watermark still moves
             return new SequencedBatch.Sequenced(change, position, Positions.snapshotRow(position, ++snapshotRows),
-                    true);
+                    true, false);
         }
-        return new SequencedBatch.Sequenced(change, position, position, false);
+        return new SequencedBatch.Sequenced(change, position, position, false, true);
     }
 
     private void unreadable(SourceEvent.Unreadable record) throws InterruptedException {

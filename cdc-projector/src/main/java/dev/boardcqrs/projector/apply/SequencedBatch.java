@@ -12,8 +12,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the first store has committed it, and when every store has.
  */
 final class SequencedBatch {
-    /** A row change with its position for the models and the watermark it leaves. */
-    record Sequenced(RowChange change, String position, String watermark, boolean snapshot) {
+    /**
+     * A row change with its position for the models and the watermark it leaves; {@code ordered} when its watermark
+     * tells a redelivery: a change at or below the store's watermark was applied before. Snapshot rows of the
+     * embedded engine are not: they are numbered anew when an interrupted snapshot starts over.
+     */
+    record Sequenced(RowChange change, String position, String watermark, boolean snapshot, boolean ordered) {
     }
 
     private final List<Sequenced> changes;

@@ -188,7 +188,7 @@ final class StoreLane {
         GtidSet holds = applied;
         String lastGtid = null;
         for (SequencedBatch.Sequenced change : changes) {
-            if (!change.snapshot() && reached != null && change.watermark().compareTo(reached) <= 0) {
+            if (change.ordered() && reached != null && change.watermark().compareTo(reached) <= 0) {
                 status.duplicate();
                 continue;
             }

@@ -10,6 +10,8 @@ import dev.boardcqrs.projector.source.ChangeSource;
 import dev.boardcqrs.projector.source.ChangeSources;
 import dev.boardcqrs.projector.source.PositionLostException;
 import dev.boardcqrs.projector.source.SourceUnreachableException;
+import dev.boardcqrs.projector.source.StreamHandlers;
+import dev.boardcqrs.projector.store.GenerationReplacedException;
 import dev.boardcqrs.projector.store.ModelStore;
 import dev.boardcqrs.projector.store.StoreDataLostException;
 import java.time.Clock;
@@ -100,6 +102,10 @@ public final class GenerationLifecycle implements AutoCloseable {
         if (why != null) {
             return why;
         }
+        if (!sources.singleStream()) {
+            // each stream keeps its own position; Redis losing its data also loses the active pointer
+            return null;
+        }
         for (ModelStore store : stores.open(generation)) {
             if (store.watermark() == null) {
                 // the store was flushed or restarted empty while the source's position says we had written to it
@@ -132,6 +138,10 @@ public final class GenerationLifecycle implements AutoCloseable {
         }
         if (rebuild != null) {
             throw new RebuildRunningException(rebuild.generation());
+        }
+        String noRebuild = sources.whyNoRebuild();
+        if (noRebuild != null) {
+            throw ApiException.conflict(noRebuild);
         }
         if (sources.rowsToSnapshot() == 0) {
             current.close();
@@ -206,10 +216,15 @@ public final class GenerationLifecycle implements AutoCloseable {
                 }
             }));
         }
-        BatchWriter writer = new BatchWriter(opened, generation.name(), status, metrics, deadLetters,
-                sources::rowsToSnapshot);
-        ChangeSource source = sources.open(generation, new OverlappingHandler(writer), status,
-                error -> sourceFailed(generation, error));
+        StreamHandlers handlers = stream -> {
+            List<ModelStore> streamStores = stream == null ? opened : stores.open(generation, stream);
+            BatchWriter writer = new BatchWriter(streamStores, stream == null ? generation.name()
+                    : generation.name() + "-" + stream, status, metrics, deadLetters, sources::rowsToSnapshot);
+            // the embedded engine keeps its position in its offset file: its stores' watermark is not asked here
+            return new StreamHandlers.Stream(new OverlappingHandler(writer),
+                    stream == null ? null : streamStores.get(0).watermark());
+        };
+        ChangeSource source = sources.open(generation, handlers, status, error -> sourceFailed(generation, error));
         String lost = sources.lostPosition(generation);
         if (lost == null) {
             source.start();
@@ -231,6 +246,8 @@ public final class GenerationLifecycle implements AutoCloseable {
         metrics.error("engine");
         if (causedBy(error, StoreDataLostException.class)) {
             housekeeping.execute(() -> dataLost(generation));
+        } else if (causedBy(error, GenerationReplacedException.class)) {
+            housekeeping.execute(() -> followActive(generation));
         } else if (causedBy(error, PositionLostException.class)) {
             Pipeline failed = rebuild != null && rebuild.generation().equals(generation) ? rebuild : current;
             positionLost("the source no longer has the changes after generation " + generation + "'s position "
@@ -270,6 +287,21 @@ public final class GenerationLifecycle implements AutoCloseable {
             current.close();
             current = pipeline(generation, current.status(), null);
         }
+    }
+
+    /**
+     * Another projector instance of the same source made a new generation active (Kafka mode: it found none, or
+     * found Redis' data lost): this one reads its streams into that one from now on, from the positions it holds.
+     */
+    private synchronized void followActive(Generation replaced) {
+        Optional<Generation> active = generations.active();
+        if (closed || !current.generation().equals(replaced) || active.isEmpty() || active.get().equals(replaced)) {
+            return;
+        }
+        log.warn("generation {} was replaced by generation {} (made by another instance); following it", replaced,
+                active.get());
+        current.close();
+        current = pipeline(active.get(), current.status(), null);
     }
 
     private synchronized void dataLost(Generation generation) {

@@ -7,10 +7,12 @@ import dev.boardcqrs.projector.redis.ProjectorRedis.ReplyError;
 import dev.boardcqrs.projector.redis.ProjectorRedis.Transaction;
 import dev.boardcqrs.projector.redis.RedisProjection.Planned;
 import dev.boardcqrs.projector.source.RowChange;
+import dev.boardcqrs.projector.store.GenerationReplacedException;
 import dev.boardcqrs.projector.store.ModelStore;
 import dev.boardcqrs.projector.store.Refusal;
 import dev.boardcqrs.projector.store.StoreBatch;
 import dev.boardcqrs.projector.store.StoreBatch.Building;
+import dev.boardcqrs.projector.store.StreamTakenOverException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -35,11 +37,30 @@ public final class RedisStore implements ModelStore {
     private final List<RedisProjection<?>> projections;
     private final List<String> tables;
     private final List<LuaScript> scripts;
+    // null: the embedded engine's one stream, whose position is the meta's "watermark"
+    private final String stream;
+    private final String watermarkField;
     // set while this generation is a rebuild waiting to take over; run once it has
     private volatile Runnable onTakenOver;
 
     /** {@code keys}: the generation this store fills. */
     public RedisStore(ProjectorRedis redis, KeyScheme keys, List<RedisProjection<?>> projections) {
+        this(redis, keys, projections, null);
+    }
+
+    /**
+     * The store of one stream of a generation filled by several (a Kafka partition, named "topic-partition"): its
+     * watermark is the meta's field {@code watermark@STREAM}, beside the other streams', and a batch commits only
+     * if that field still holds what this store committed last, so an instance that lost the stream and has not
+     * noticed (a zombie) cannot overwrite its new owner's progress ({@link StreamTakenOverException}). It keeps no
+     * set of applied source transactions: read-your-writes tokens are answered from SQL in that mode.
+     */
+    public RedisStore(ProjectorRedis redis, KeyScheme keys, List<RedisProjection<?>> projections, String stream) {
+        if (stream != null && !stream.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("not a stream name: '" + stream + "'");
+        }
+        this.stream = stream;
+        this.watermarkField = stream == null ? WATERMARK : WATERMARK + "@" + stream;
         this.redis = redis;
         this.keys = keys;
         this.namespace = new KeyScheme(keys.namespace());
@@ -70,16 +91,20 @@ public final class RedisStore implements ModelStore {
 
     @Override
     public String watermark() {
-        return redis.hget(keys.meta(), WATERMARK);
+        return redis.hget(keys.meta(), watermarkField);
     }
 
     @Override
     public String applied() {
-        return redis.hget(keys.meta(), GTIDS);
+        return stream == null ? redis.hget(keys.meta(), GTIDS) : null;
     }
 
     @Override
     public void startBuilding() {
+        if (stream != null) {
+            // the generation holds the other streams' models too
+            throw new IllegalStateException("one stream of several cannot empty generation " + keys.generation());
+        }
         // flag first: if this generation is active, from now on readers use SQL and query-api stores no model
         // that the wipe could miss
         redis.hset(keys.meta(), BUILDING, "1");
@@ -144,7 +169,7 @@ public final class RedisStore implements ModelStore {
             // script fails inside MULTI without undoing the rest), MULTI/EXEC. Read after the WATCH, on any
             // connection: a change after it aborts the EXEC, one before it is what the reads see.
             tx.watch(keys.meta(), namespace.active());
-            List<String> found = redis.loadScriptsAndRead(scripts, List.of(Read.hashField(keys.meta(), WATERMARK),
+            List<String> found = redis.loadScriptsAndRead(scripts, List.of(Read.hashField(keys.meta(), watermarkField),
                     Read.hashField(keys.meta(), BUILDING), Read.string(namespace.active())));
             String current = found.get(0);
             String building = found.get(1);
@@ -152,7 +177,15 @@ public final class RedisStore implements ModelStore {
             if (batch.watermark() != null && batch.watermark().equals(current)) {
                 return Attempt.of(Outcome.ALREADY_APPLIED);
             }
+            if (stream != null && active != null && !active.equals(keys.generation())) {
+                // another instance made a new generation (and may have removed this one, its positions with it):
+                // not a loss of Redis' data, which would make this instance build yet another one
+                throw new GenerationReplacedException(keys.generation(), active);
+            }
             if (!Objects.equals(current, batch.expected())) {
+                if (stream != null && current != null) {
+                    throw new StreamTakenOverException(name(), stream, batch.expected(), current);
+                }
                 return new Attempt(Outcome.LOST, List.of(), current);
             }
             Runnable takeOver = onTakenOver;
@@ -170,8 +203,8 @@ public final class RedisStore implements ModelStore {
             String replaced = takeOver == null ? null : levelWithActive(tx, batch, building, active);
             tx.multi();
             PlannedBatch.Queued queued = plan.queue(tx, keys);
-            tx.hset(keys.meta(), WATERMARK, batch.watermark());
-            if (batch.applied() != null) {
+            tx.hset(keys.meta(), watermarkField, batch.watermark());
+            if (batch.applied() != null && stream == null) {
                 // with the models it describes: a reader that sees it sees them (read-your-writes)
                 tx.hset(keys.meta(), GTIDS, batch.applied());
             }

@@ -2,6 +2,8 @@ package dev.boardcqrs.projector.source;
 
 import dev.boardcqrs.projector.apply.ProjectorStatus;
 import dev.boardcqrs.projector.generation.Generation;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -12,12 +14,31 @@ import java.util.function.Consumer;
 public interface ChangeSources {
 
     /**
-     * The source that fills {@code generation}, unstarted, delivering to {@code handler}; it resumes from the
-     * generation's stored position, or snapshots when there is none. {@code onFailure} hears why it stopped on an
-     * error (on the source's own thread).
+     * The source that fills {@code generation}, unstarted, delivering each of its streams to a handler it opens with
+     * {@code handlers}; it resumes from the generation's stored position, or snapshots when there is none.
+     * {@code onFailure} hears why it stopped on an error (on the source's own thread).
      */
-    ChangeSource open(Generation generation, ChangeHandler handler, ProjectorStatus status,
+    ChangeSource open(Generation generation, StreamHandlers handlers, ProjectorStatus status,
                       Consumer<Throwable> onFailure);
+
+    /**
+     * True when the source is one stream whose position the generation's stores keep as their watermark (the
+     * embedded engine): a store without one has lost its data. False for several streams with positions of their
+     * own (Kafka partitions), which a generation may not have read yet.
+     */
+    default boolean singleStream() {
+        return true;
+    }
+
+    /** Why this source cannot rebuild into a new generation beside the active one, or null when it can. */
+    default String whyNoRebuild() {
+        return null;
+    }
+
+    /** What /status shows of each stream this process reads now; empty for a single stream. */
+    default List<Map<String, Object>> streams() {
+        return List.of();
+    }
 
     /** Why {@code generation} cannot carry on from where it stopped, or null when it can. */
     String whyNotResumable(Generation generation);

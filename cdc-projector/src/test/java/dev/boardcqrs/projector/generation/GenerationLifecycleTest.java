@@ -9,9 +9,9 @@ import dev.boardcqrs.projector.apply.ProjectorStatus;
 import dev.boardcqrs.projector.deadletter.DeadLetters;
 import dev.boardcqrs.projector.metrics.ProjectorMetrics;
 import dev.boardcqrs.projector.redis.FakeRedis;
-import dev.boardcqrs.projector.source.ChangeHandler;
 import dev.boardcqrs.projector.source.ChangeSource;
 import dev.boardcqrs.projector.source.ChangeSources;
+import dev.boardcqrs.projector.source.StreamHandlers;
 import dev.boardcqrs.projector.source.PositionLostException;
 import dev.boardcqrs.projector.source.SourceUnreachableException;
 import dev.boardcqrs.projector.store.ModelStore;
@@ -48,7 +48,7 @@ class GenerationLifecycleTest {
     private final Map<Generation, FakeStore> searchStores = new HashMap<>();
     private volatile boolean searchToo;
     private final GenerationLifecycle lifecycle = new GenerationLifecycle(new Generations(redis, NAMESPACE.namespace()),
-            sources, generation -> searchToo ? List.of(store(generation.number()), search(generation.number()))
+            sources, (generation, stream) -> searchToo ? List.of(store(generation.number()), search(generation.number()))
                     : List.of(store(generation.number())),
             new DeadLetters(redis, NAMESPACE, Clock.systemUTC()),
             new ProjectorMetrics(new SimpleMeterRegistry(), () -> null, () -> 0), Clock.systemUTC());
@@ -286,8 +286,9 @@ class GenerationLifecycleTest {
         volatile boolean reachable = true;
 
         @Override
-        public synchronized ChangeSource open(Generation generation, ChangeHandler handler, ProjectorStatus status,
+        public synchronized ChangeSource open(Generation generation, StreamHandlers handlers, ProjectorStatus status,
                                               Consumer<Throwable> onFailure) {
+            handlers.open(null);
             failure.put(generation, onFailure);
             return new ChangeSource() {
                 @Override

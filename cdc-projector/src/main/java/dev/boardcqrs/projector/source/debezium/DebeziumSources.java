@@ -6,6 +6,7 @@ import dev.boardcqrs.projector.generation.Generation;
 import dev.boardcqrs.projector.source.ChangeHandler;
 import dev.boardcqrs.projector.source.ChangeSource;
 import dev.boardcqrs.projector.source.ChangeSources;
+import dev.boardcqrs.projector.source.StreamHandlers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,8 +57,9 @@ public final class DebeziumSources implements ChangeSources {
     }
 
     @Override
-    public ChangeSource open(Generation generation, ChangeHandler handler, ProjectorStatus status,
+    public ChangeSource open(Generation generation, StreamHandlers handlers, ProjectorStatus status,
                              Consumer<Throwable> onFailure) {
+        ChangeHandler handler = handlers.open(null).handler();
         Properties properties = EngineProperties.of(config, kind, generation, tables);
         long serverId = serverIds.acquire(generation);
         properties.setProperty("database.server.id", Long.toString(serverId));

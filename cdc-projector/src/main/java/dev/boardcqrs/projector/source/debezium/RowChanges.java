@@ -24,13 +24,16 @@ public final class RowChanges {
      * The header Debezium puts on the create half of a primary key change (RelationalChangeRecordEmitter); it carries
      * the old key, hence its name.
      */
-    private static final String OLD_KEY_HEADER = "__debezium.oldkey";
+    public static final String OLD_KEY_HEADER = "__debezium.oldkey";
 
     private RowChanges() {
     }
 
-    /** What one record is to the projector; a record that cannot be read becomes an unreadable event. */
-    static SourceEvent event(SourceRecord record) {
+    /**
+     * What one record is to the projector; a record that cannot be read becomes an unreadable event. The position
+     * comes from the record's source offset (file, pos, event, row), the source block filling in what it lacks.
+     */
+    public static SourceEvent event(SourceRecord record) {
         if (record.value() instanceof Struct value && value.schema().field("status") != null
                 && value.schema().field("op") == null) {
             return switch (value.getString("status")) {

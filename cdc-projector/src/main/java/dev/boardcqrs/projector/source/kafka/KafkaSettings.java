@@ -6,10 +6,12 @@ import dev.boardcqrs.common.config.Env;
 /**
  * How the change topics are laid out when the connector runs on Kafka Connect: {@code KAFKA_BOOTSTRAP_SERVERS},
  * {@code KAFKA_TOPIC_PREFIX} (topic names and the schema history topic start with it), {@code KAFKA_PARTITIONS} (of
- * each topic whose changes are ordered per key; more partitions let more projector instances share the work) and
- * {@code KAFKA_REPLICATION_FACTOR} of the topics the connector creates.
+ * each topic whose changes are ordered per key; more partitions let more projector instances share the work),
+ * {@code KAFKA_REPLICATION_FACTOR} of the topics the connector creates, and {@code KAFKA_GROUP_ID}: the consumer
+ * group the projector instances of one deployment share the partitions in (PROJECTOR_SOURCE=kafka).
  */
-public record KafkaSettings(String bootstrapServers, String topicPrefix, int partitions, int replicationFactor) {
+public record KafkaSettings(String bootstrapServers, String topicPrefix, int partitions, int replicationFactor,
+                            String groupId) {
 
     public KafkaSettings {
         if (bootstrapServers == null || !bootstrapServers.matches("[^\\s,]+:\\d{1,5}(,[^\\s,]+:\\d{1,5})*")) {
@@ -20,12 +22,17 @@ public record KafkaSettings(String bootstrapServers, String topicPrefix, int par
             throw new ConfigException("KAFKA_TOPIC_PREFIX must be 1-100 letters, digits, '_' or '-', but was '"
                     + topicPrefix + "'");
         }
+        if (groupId == null || !groupId.matches("[A-Za-z0-9._-]{1,200}")) {
+            throw new ConfigException("KAFKA_GROUP_ID must be 1-200 letters, digits, '.', '_' or '-', but was '"
+                    + groupId + "'");
+        }
     }
 
     public static KafkaSettings fromEnv(Env env) {
         return new KafkaSettings(env.string("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
                 env.string("KAFKA_TOPIC_PREFIX", "board-cqrs"),
                 env.integer("KAFKA_PARTITIONS", 6, 1, 10_000),
-                env.integer("KAFKA_REPLICATION_FACTOR", 1, 1, 100));
+                env.integer("KAFKA_REPLICATION_FACTOR", 1, 1, 100),
+                env.string("KAFKA_GROUP_ID", "board-cqrs-projector"));
     }
 }

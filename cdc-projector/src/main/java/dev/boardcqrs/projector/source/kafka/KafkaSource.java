@@ -1,0 +1,238 @@
+package dev.boardcqrs.projector.source.kafka;
+
+import dev.boardcqrs.projector.apply.ProjectorStatus;
+import dev.boardcqrs.projector.source.ChangeSource;
+import dev.boardcqrs.projector.source.SourceEvent;
+import dev.boardcqrs.projector.source.StreamHandlers;
+import dev.boardcqrs.projector.store.StreamTakenOverException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One generation's changes from the connector's topics, read by one consumer in the group: each partition it is
+ * assigned gets a handler of its own ({@link PartitionStream}), resumes from the offset the stores hold for it (the
+ * stores commit it with the models, in one step), and is finished or given up when it is revoked. Kafka's own
+ * committed offsets are written too, as a hint for tools; they are never read back.
+ */
+final class KafkaSource implements ChangeSource {
+    private static final Logger log = LoggerFactory.getLogger(KafkaSource.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration CLOSE_AT_MOST = Duration.ofSeconds(20);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final List<String> topics;
+    private final StreamHandlers handlers;
+    private final ProjectorStatus status;
+    private final Consumer<Throwable> onFailure;
+    private final Runnable onClosed;
+    private final int fullPoll;
+    private final TopicRecords records = new TopicRecords();
+    private final Map<TopicPartition, PartitionStream> streams = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean closing;
+
+    KafkaSource(KafkaConsumer<byte[], byte[]> consumer, int fullPoll, List<String> topics, StreamHandlers handlers,
+                ProjectorStatus status, Consumer<Throwable> onFailure, Runnable onClosed) {
+        this.consumer = consumer;
+        this.fullPoll = fullPoll;
+        this.topics = List.copyOf(topics);
+        this.handlers = handlers;
+        this.status = status;
+        this.onFailure = onFailure;
+        this.onClosed = onClosed;
+        this.thread = new Thread(this::run, "kafka-source-" + String.join(",", topics));
+    }
+
+    @Override
+    public void start() {
+        thread.start();
+    }
+
+    /** What /status shows of each partition this instance reads now. */
+    List<Map<String, Object>> partitions() {
+        return streams.values().stream().sorted((a, b) -> a.partition().toString().compareTo(b.partition().toString()))
+                .map(PartitionStream::status).toList();
+    }
+
+    private void run() {
+        Throwable failure = null;
+        try {
+            consumer.subscribe(topics, new Rebalance());
+            status.taskStarted();
+            while (!closing) {
+                ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
+                for (TopicPartition partition : polled.partitions()) {
+                    deliver(partition, polled.records(partition), polled.count() >= fullPoll);
+                }
+                for (PartitionStream stream : streams.values()) {
+                    consumer.currentLag(stream.partition()).ifPresent(stream::lag);
+                }
+                commitHint(streams.values());
+            }
+        } catch (WakeupException e) {
+            // close() wakes the poll up
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            log.error("the Kafka source stopped: {}", e.toString());
+            status.failed("the Kafka source stopped: " + e);
+        } finally {
+            closeConsumer();
+        }
+        if (failure != null && !closing) {
+            onFailure.accept(failure);
+        }
+    }
+
+    private void deliver(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> polled, boolean more)
+            throws InterruptedException {
+        PartitionStream stream = streams.get(partition);
+        if (stream == null) {
+            return; // revoked within this poll
+        }
+        List<SourceEvent> events = new ArrayList<>(polled.size());
+        List<Long> offsets = new ArrayList<>(polled.size());
+        for (ConsumerRecord<byte[], byte[]> record : polled) {
+            events.add(records.event(record));
+            offsets.add(record.offset());
+        }
+        try {
+            stream.deliver(events, offsets, more);
+        } catch (RuntimeException e) {
+            if (!causedBy(e, StreamTakenOverException.class)) {
+                throw e;
+            }
+            // another instance owns the partition now (this one missed a rebalance), or did until a moment ago:
+            // give up what is in flight and read on from what the stores hold; the group tells who owns it
+            log.warn("{}; reading {} again from the position the stores hold", e.getMessage(), partition);
+            streams.remove(partition).abandon();
+            open(partition);
+        }
+    }
+
+    /** Opens the partition's handler and seeks to the record after the one the stores hold last. */
+    private void open(TopicPartition partition) {
+        StreamHandlers.Stream opened = handlers.open(partition.toString());
+        long stored = opened.position() == null ? -1 : StreamOffsets.offset(opened.position());
+        streams.put(partition, new PartitionStream(partition, opened.handler(), stored));
+        if (stored < 0) {
+            consumer.seekToBeginning(List.of(partition));
+        } else {
+            consumer.seek(partition, stored + 1);
+        }
+        log.info("reading {} from {}", partition, stored < 0 ? "its beginning" : "offset " + (stored + 1));
+    }
+
+    /** Runs inside poll() on this source's thread, as the group moves partitions between instances. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            partitions.forEach(KafkaSource.this::open);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // within the rebalance: the batch in flight is finished (a few seconds at most) or given up, and the
+            // next owner reads on from what the stores hold
+            List<PartitionStream> revoked = new ArrayList<>();
+            for (TopicPartition partition : partitions) {
+                PartitionStream stream = streams.remove(partition);
+                if (stream != null) {
+                    stream.finish();
+                    revoked.add(stream);
+                }
+            }
+            commitHint(revoked);
+            if (!revoked.isEmpty()) {
+                log.info("no longer reading {}", partitions);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // another instance may own them already: nothing more is written (its commits would fail anyway)
+            for (TopicPartition partition : partitions) {
+                PartitionStream stream = streams.remove(partition);
+                if (stream != null) {
+                    stream.abandon();
+                }
+            }
+            log.warn("lost {} without a rebalance's notice; their batches in flight were given up", partitions);
+        }
+    }
+
+    private void commitHint(Collection<PartitionStream> of) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (PartitionStream stream : of) {
+            if (stream.anyDurable()) {
+                offsets.put(stream.partition(), new OffsetAndMetadata(stream.nextOffset()));
+            }
+        }
+        if (!offsets.isEmpty()) {
+            consumer.commitAsync(offsets, (committed, error) -> {
+                if (error != null) {
+                    log.debug("Kafka did not take the committed offsets (only a hint): {}", error.toString());
+                }
+            });
+        }
+    }
+
+    private void closeConsumer() {
+        try {
+            consumer.close(CLOSE_AT_MOST); // revokes what it owns: each stream finishes its batch in flight
+        } catch (RuntimeException e) {
+            log.warn("closing the Kafka consumer: {}", e.toString());
+        }
+        streams.values().forEach(PartitionStream::abandon);
+        streams.clear();
+        status.stopped();
+        onClosed.run();
+    }
+
+    /** Stops reading: each partition finishes its batch in flight, which the stores commit with its offset. */
+    @Override
+    public void close() {
+        closing = true;
+        if (!thread.isAlive()) {
+            if (thread.getState() == Thread.State.NEW) {
+                consumer.close(Duration.ZERO);
+                onClosed.run();
+            }
+            return;
+        }
+        consumer.wakeup();
+        try {
+            thread.join(CLOSE_AT_MOST.toMillis() + 10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("{} still running after it was closed", thread.getName());
+        }
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

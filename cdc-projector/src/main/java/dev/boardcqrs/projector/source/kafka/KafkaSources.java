@@ -1,0 +1,134 @@
+package dev.boardcqrs.projector.source.kafka;
+
+import dev.boardcqrs.projector.apply.ProjectorStatus;
+import dev.boardcqrs.projector.generation.Generation;
+import dev.boardcqrs.projector.source.ChangeSource;
+import dev.boardcqrs.projector.source.ChangeSources;
+import dev.boardcqrs.projector.source.OrderingGroup;
+import dev.boardcqrs.projector.source.StreamHandlers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The connector's topics on Kafka (PROJECTOR_SOURCE=kafka), read by the projector instances of one consumer group
+ * (KAFKA_GROUP_ID); each instance has one consumer, and each partition it owns is a stream of its own whose offset
+ * the stores keep beside the models ({@link KafkaSource}). The connector, not the projector, reads the database
+ * and snapshots it into the topics; a new generation reads the topics from their beginning.
+ *
+ * <p>Not in Kafka mode yet: a rebuild beside the active generation and a replay from a position (both answer that
+ * they are not available).
+ */
+public final class KafkaSources implements ChangeSources {
+    private static final int MAX_POLL_RECORDS = 2048;
+
+    private final KafkaSettings kafka;
+    private final List<String> topics;
+    private final List<KafkaSource> open = new CopyOnWriteArrayList<>();
+
+    /** {@code groups}: how the read models' tables are ordered, which names the topics the connector writes. */
+    public KafkaSources(KafkaSettings kafka, List<OrderingGroup> groups) {
+        this.kafka = kafka;
+        this.topics = groups.stream().map(group -> ConnectorConfig.topic(kafka, group)).toList();
+    }
+
+    @Override
+    public ChangeSource open(Generation generation, StreamHandlers handlers, ProjectorStatus status,
+                             Consumer<Throwable> onFailure) {
+        KafkaSource[] opened = new KafkaSource[1];
+        opened[0] = new KafkaSource(new KafkaConsumer<>(consumerProperties()), MAX_POLL_RECORDS, topics, handlers,
+                status, onFailure, () -> open.remove(opened[0]));
+        open.add(opened[0]);
+        return opened[0];
+    }
+
+    Properties consumerProperties() {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.groupId());
+        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        // the stores keep the offsets with the models; Kafka's are written as a hint only
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(MAX_POLL_RECORDS));
+        // a rebalance moves only the partitions that change owner, and spreads the topics' partitions over the
+        // instances one by one (the range assignor gives partition 0 of every topic to the same instance)
+        properties.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // the topics are the connector's: the projector never creates them with a broker's default partitions
+        properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        return properties;
+    }
+
+    @Override
+    public boolean singleStream() {
+        return false;
+    }
+
+    @Override
+    public String whyNoRebuild() {
+        return "rebuild is not available with PROJECTOR_SOURCE=kafka yet (docs/kafka-mode.md)";
+    }
+
+    @Override
+    public List<Map<String, Object>> streams() {
+        List<Map<String, Object>> streams = new ArrayList<>();
+        open.forEach(source -> streams.addAll(source.partitions()));
+        return streams;
+    }
+
+    /** A generation resumes from the positions its stores hold; one without any reads the topics from the start. */
+    @Override
+    public String whyNotResumable(Generation generation) {
+        return null;
+    }
+
+    @Override
+    public String lostPosition(Generation generation) {
+        return null; // topics keep every change for good (retention.ms=-1)
+    }
+
+    @Override
+    public void forget(Generation generation) {
+        // the positions are in the generation's own keys, which go with it
+    }
+
+    @Override
+    public long rowsToSnapshot() {
+        return 0; // the connector snapshots into the topics, and the projector does not count them
+    }
+
+    @Override
+    public boolean reachable() {
+        return true; // the consumer waits for the brokers by itself
+    }
+
+    @Override
+    public String end() {
+        return "kafka " + String.join(", ", topics);
+    }
+
+    @Override
+    public void checkPosition(String from) {
+        throw new IllegalArgumentException("replay is not available with PROJECTOR_SOURCE=kafka yet: each partition "
+                + "resumes from the offset Redis holds for it (docs/kafka-mode.md)");
+    }
+
+    @Override
+    public void replayFrom(Generation generation, String from) {
+        checkPosition(from);
+    }
+
+    /** The topics read, in the order of the read models' ordering groups. */
+    public List<String> topics() {
+        return topics;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.boardcqrs.projector.source.kafka;
+
+import dev.boardcqrs.projector.source.ChangeBatch;
+import dev.boardcqrs.projector.source.ChangeHandler;
+import dev.boardcqrs.projector.source.SourceEvent;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One partition this instance owns, with the handler (its own store lanes and position) its records go to, and
+ * what /status shows of it: the offsets handed over and in every store, and the lag behind the partition's end.
+ */
+final class PartitionStream {
+    private final TopicPartition partition;
+    private final ChangeHandler handler;
+    // offsets of the records handed over and not yet acknowledged, in order
+    private final ArrayDeque<Long> unacknowledged = new ArrayDeque<>();
+    private volatile long delivered = -1;
+    private volatile long durable = -1;
+    private volatile long lag = -1;
+    private volatile String lastPosition;
+
+    /** {@code stored}: the offset the stores hold for the partition, -1 for none. */
+    PartitionStream(TopicPartition partition, ChangeHandler handler, long stored) {
+        this.partition = partition;
+        this.handler = handler;
+        this.durable = stored;
+        this.delivered = stored;
+    }
+
+    TopicPartition partition() {
+        return partition;
+    }
+
+    /** Hands the records of one poll to the handler; {@code more}: the poll was full. */
+    void deliver(List<SourceEvent> events, List<Long> offsets, boolean more) throws InterruptedException {
+        synchronized (unacknowledged) {
+            unacknowledged.addAll(offsets);
+        }
+        delivered = offsets.get(offsets.size() - 1);
+        for (int i = events.size() - 1; i >= 0; i--) {
+            if (events.get(i).change() != null) {
+                lastPosition = events.get(i).change().position().toString();
+                break;
+            }
+        }
+        handler.handle(new ChangeBatch(events, more, this::acknowledge));
+    }
+
+    private void acknowledge(int count) {
+        synchronized (unacknowledged) {
+            for (int i = 0; i < count; i++) {
+                durable = unacknowledged.removeFirst();
+            }
+        }
+    }
+
+    /** The next offset to read once all acknowledged is stored: Kafka's committed offset (a hint only). */
+    long nextOffset() {
+        return durable + 1;
+    }
+
+    boolean anyDurable() {
+        return durable >= 0;
+    }
+
+    void lag(long messages) {
+        lag = messages;
+    }
+
+    /** The partition is no longer read here: finishes the batch in flight (or gives it up), stops the lanes. */
+    void finish() {
+        handler.finishInFlight();
+        handler.stop();
+    }
+
+    /** Stops the lanes without waiting: what is in flight is given up, uncommitted, for the next owner. */
+    void abandon() {
+        handler.stop();
+    }
+
+    Map<String, Object> status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("topic", partition.topic());
+        status.put("partition", partition.partition());
+        status.put("offset", durable); // the last offset every store has; -1 for none yet
+        status.put("delivered", delivered);
+        status.put("lag", lag); // messages behind the partition's end at the last poll; -1 when not known
+        status.put("binlogPosition", lastPosition);
+        return status;
+    }
+}

@@ -1,0 +1,295 @@
+package dev.boardcqrs.projector.source.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.boardcqrs.common.board.BoardKeys;
+import dev.boardcqrs.common.catalog.CatalogKeys;
+import dev.boardcqrs.common.config.Env;
+import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.embedded.EmbeddedDatabase;
+import dev.boardcqrs.embedded.EmbeddedKafka;
+import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.embedded.SharedServers;
+import dev.boardcqrs.projector.Projector;
+import dev.boardcqrs.projector.ProjectorConfig;
+import dev.boardcqrs.projector.ReadModels;
+import dev.boardcqrs.projector.source.debezium.ServerKind;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * cdc-projector in Kafka mode against real servers: the connector rendered from its settings runs on a Kafka Connect
+ * worker and writes the changes of rows written with plain SQL to a KRaft broker; projectors in one consumer group
+ * read the topics into Redis. One partition per topic (KAFKA_PARTITIONS=1), so a board's count is fed by one
+ * partition. The steps build on each other: the models equal the SQL truth; a projector closed and started again
+ * resumes from the offsets Redis holds (Kafka's committed offsets are set back to 0 meanwhile, so reading from them
+ * would deliver applied changes again); two instances split the partitions; one leaving hands its partitions over.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KafkaModeIT {
+    private static final String CONNECTOR = "board-cqrs-kafka-mode-it";
+    private static final String GROUP = "kafka-mode-it";
+    private static final KeyScheme NAMESPACE = new KeyScheme("kafkait");
+    private static final long FIRST_BOARD = 8_101;
+    private static final int BOARDS = 3;
+
+    private static EmbeddedDatabase database;
+    private static EmbeddedKafka kafka;
+    private static JsonHttp connect;
+    private static RedisClient redis;
+    private static ProjectorConfig config;
+    private static Projector first;
+    private static Projector second;
+    private static long catalog;
+    private static int round;
+
+    @BeforeAll
+    static void startTheConnectorAndAProjector() throws Exception {
+        database = SharedServers.database();
+        kafka = SharedServers.kafka();
+        redis = RedisClient.create(URI.create(SharedServers.redis().url()));
+        config = ProjectorConfig.fromEnv(new Env(Map.of(
+                "DATABASE_URL", database.jdbcUrl(),
+                "REDIS_URL", SharedServers.redis().url(),
+                "REDIS_NAMESPACE", NAMESPACE.namespace(),
+                "PROJECTOR_PORT", "0",
+                "PROJECTOR_SOURCE", "kafka",
+                // a binlog reader of its own: the other connectors and engines on this database use other ids
+                "PROJECTOR_SERVER_ID", "184260",
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "KAFKA_TOPIC_PREFIX", "kafka-mode-it",
+                "KAFKA_PARTITIONS", "1",
+                "KAFKA_GROUP_ID", GROUP)));
+        writeRound(); // before the connector starts: these come as snapshot rows
+        catalog = database.insert("INSERT INTO catalog (parent_id, name, display_order) VALUES (NULL, 'fruit', 1)");
+        database.insert("INSERT INTO product (catalog_id, name, price) VALUES (?, 'apple', 120)", catalog);
+
+        ServerKind kind = ServerKind.detect(database.jdbcUrl(), config.databaseUser(), config.databasePassword());
+        Map<String, String> settings = new HashMap<>(ConnectorConfig.render(config, config.kafka(), kind,
+                ReadModels.tables(ReadModels.redis(config)), ReadModels.orderingGroups()));
+        settings.put("name", CONNECTOR);
+        connect = new JsonHttp(SharedServers.kafkaConnect().url());
+        await().atMost(Duration.ofSeconds(60)).until(() -> registered(settings));
+        await().atMost(Duration.ofSeconds(120)).until(() -> taskState().equals("RUNNING"));
+
+        first = new Projector(config, redis).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        for (Projector projector : new Projector[] {first, second}) {
+            if (projector != null) {
+                projector.close();
+            }
+        }
+        if (connect != null) {
+            connect.delete("/connectors/" + CONNECTOR); // its binlog reader stops with it
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void shouldProjectSnapshotAndStreamedChangesFromTheTopicsAsSqlHasThem() throws Exception {
+        writeRound();
+        database.execute("UPDATE catalog SET name = 'fresh fruit' WHERE catalog_id = ?", catalog);
+
+        awaitModelsEqualSql();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                redis.hget(catalogKeys().catalog(catalog), "name")).isEqualTo("fresh fruit"));
+        assertThat(partitionsOf(first)).containsExactlyInAnyOrder("kafka-mode-it.articles-0",
+                "kafka-mode-it.catalog-0");
+    }
+
+    @Test
+    @Order(2)
+    void shouldResumeFromTheOffsetsInRedisAfterARestartAndApplyNothingTwice() throws Exception {
+        first.close();
+        writeRound(); // while no projector reads
+        // Kafka's own committed offsets are only a hint: set them back, so a projector that read from them would
+        // get every change again
+        try (Admin admin = Admin.create(adminProperties())) {
+            admin.alterConsumerGroupOffsets(GROUP, Map.of(
+                    new TopicPartition("kafka-mode-it.articles", 0), new OffsetAndMetadata(0),
+                    new TopicPartition("kafka-mode-it.catalog", 0), new OffsetAndMetadata(0))).all().get();
+        }
+
+        first = new Projector(config, redis).start();
+        writeRound();
+
+        awaitModelsEqualSql();
+        assertThat(first.status().duplicates()).as("changes delivered again after the restart").isZero();
+        assertThat(first.status().streamedChanges()).as("changes applied after the restart").isPositive();
+    }
+
+    @Test
+    @Order(3)
+    void shouldSplitThePartitionsBetweenTwoInstancesOfOneGroup() throws Exception {
+        second = new Projector(config, redis).start();
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<String> ofFirst = partitionsOf(first);
+            List<String> ofSecond = partitionsOf(second);
+            assertThat(ofFirst).hasSize(1);
+            assertThat(ofSecond).hasSize(1);
+            Set<String> both = new TreeSet<>(ofFirst);
+            both.addAll(ofSecond);
+            assertThat(both).containsExactly("kafka-mode-it.articles-0", "kafka-mode-it.catalog-0");
+        });
+        writeRound();
+        database.execute("UPDATE catalog SET name = 'fruit of two' WHERE catalog_id = ?", catalog);
+
+        awaitModelsEqualSql();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                redis.hget(catalogKeys().catalog(catalog), "name")).isEqualTo("fruit of two"));
+    }
+
+    @Test
+    @Order(4)
+    void shouldHandTheClosedInstancesPartitionsToTheOtherAndStayExact() throws Exception {
+        second.close();
+        second = null;
+        writeRound();
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(partitionsOf(first)).hasSize(2));
+        awaitModelsEqualSql();
+    }
+
+    /**
+     * One round of plain SQL: an article on each board, comments and likes on the newest articles, an edited title,
+     * a deleted comment, a deleted like and a deleted article, an article moved to another board.
+     */
+    private static void writeRound() throws Exception {
+        round++;
+        List<Long> written = new ArrayList<>();
+        for (int board = 0; board < BOARDS; board++) {
+            written.add(database.insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, ?, ?, ?)",
+                    FIRST_BOARD + board, 40 + board, "round " + round, "content"));
+        }
+        for (long article : written) {
+            database.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 50, 'one')", article);
+            long comment = database.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 51, 'two')",
+                    article);
+            database.insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 60)", article);
+            long like = database.insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 61)", article);
+            database.execute("UPDATE comment SET deleted = TRUE WHERE comment_id = ?", comment);
+            database.execute("DELETE FROM article_like WHERE article_like_id = ?", like);
+        }
+        database.execute("UPDATE article SET title = ? WHERE article_id = ?", "edited " + round, written.get(0));
+        database.execute("UPDATE article SET board_id = ? WHERE article_id = ?", FIRST_BOARD, written.get(1));
+        database.execute("DELETE FROM article WHERE article_id = ?", written.get(2));
+    }
+
+    /** Every article's model and every board's count equal what SQL has, once the projectors have caught up. */
+    private static void awaitModelsEqualSql() throws Exception {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            BoardKeys board = boardKeys();
+            for (Map<String, Object> article : rows("SELECT a.article_id, a.board_id, a.title, "
+                    + "(SELECT COUNT(*) FROM comment c WHERE c.article_id = a.article_id AND c.deleted = FALSE), "
+                    + "(SELECT COUNT(*) FROM article_like l WHERE l.article_id = a.article_id) FROM article a")) {
+                long id = (Long) article.get("1");
+                Map<String, String> model = redis.hgetAll(board.article(id));
+                assertThat(model).as("model of article %d", id).containsEntry("title", article.get("3").toString())
+                        .containsEntry("commentCount", article.get("4").toString())
+                        .containsEntry("likeCount", article.get("5").toString());
+            }
+            for (long id : database.ids("SELECT article_id FROM article")) {
+                assertThat(redis.exists(board.article(id))).as("model of article %d", id).isTrue();
+            }
+            for (int i = 0; i < BOARDS; i++) {
+                long boardId = FIRST_BOARD + i;
+                long count = database.ids("SELECT article_id FROM article WHERE board_id = " + boardId).size();
+                assertThat(redis.hget(board.board(boardId), "count")).as("count of board %d", boardId)
+                        .isEqualTo(Long.toString(count));
+            }
+        });
+        for (long deleted : database.ids("SELECT DISTINCT article_id FROM comment WHERE article_id NOT IN "
+                + "(SELECT article_id FROM article)")) {
+            // a snapshot of comments whose article is gone leaves their counts without a model (no articleId)
+            assertThat(redis.hget(boardKeys().article(deleted), "articleId")).as("model of deleted article %d", deleted)
+                    .isNull();
+        }
+    }
+
+    private static List<Map<String, Object>> rows(String query) throws Exception {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (Connection connection = database.connectAsRoot(); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(query)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                Map<String, Object> row = new HashMap<>();
+                for (int i = 1; i <= columns; i++) {
+                    row.put(Integer.toString(i), result.getObject(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    /** The partitions a projector's /status says it reads, as "topic-partition". */
+    private static List<String> partitionsOf(Projector projector) {
+        JsonNode status = new JsonHttp("http://127.0.0.1:" + projector.port()).get("/status").json();
+        List<String> partitions = new ArrayList<>();
+        status.path("partitions").forEach(partition -> partitions.add(partition.path("topic").asText() + "-"
+                + partition.path("partition").asInt()));
+        return partitions;
+    }
+
+    private static BoardKeys boardKeys() {
+        return NAMESPACE.activeIn(redis).map(BoardKeys::in)
+                .orElseThrow(() -> new AssertionError("the projector has made no generation yet"));
+    }
+
+    private static CatalogKeys catalogKeys() {
+        return NAMESPACE.activeIn(redis).map(CatalogKeys::in)
+                .orElseThrow(() -> new AssertionError("the projector has made no generation yet"));
+    }
+
+    private static boolean registered(Map<String, String> settings) {
+        JsonHttp.Response answer = connect.put("/connectors/" + CONNECTOR + "/config", JsonHttp.toJson(settings));
+        if (answer.status() == 400) {
+            throw new AssertionError("Kafka Connect refused the configuration: " + answer.body());
+        }
+        return answer.status() / 100 == 2;
+    }
+
+    private static String taskState() {
+        JsonNode tasks = connect.get("/connectors/" + CONNECTOR + "/status").json().path("tasks");
+        if (tasks.path(0).path("state").asText().equals("FAILED")) {
+            throw new AssertionError("the connector's task failed: " + tasks.path(0).path("trace").asText());
+        }
+        return tasks.path(0).path("state").asText("none");
+    }
+
+    private static Properties adminProperties() {
+        Properties properties = new Properties();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        return properties;
+    }
+}
