@@ -11,14 +11,15 @@ import dev.boardcqrs.projector.metrics.ProjectorMetrics;
 import dev.boardcqrs.projector.redis.FakeRedis;
 import dev.boardcqrs.projector.source.ChangeSource;
 import dev.boardcqrs.projector.source.ChangeSources;
-import dev.boardcqrs.projector.source.StreamHandlers;
 import dev.boardcqrs.projector.source.PositionLostException;
+import dev.boardcqrs.projector.source.RowChange;
 import dev.boardcqrs.projector.source.SourceUnreachableException;
+import dev.boardcqrs.projector.source.StreamHandlers;
+import dev.boardcqrs.projector.store.GenerationReplacedException;
 import dev.boardcqrs.projector.store.ModelStore;
 import dev.boardcqrs.projector.store.Refusal;
 import dev.boardcqrs.projector.store.StoreBatch;
 import dev.boardcqrs.projector.store.StoreDataLostException;
-import dev.boardcqrs.projector.source.RowChange;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -207,6 +208,23 @@ class GenerationLifecycleTest {
                 .isEqualTo(new Generation(2)));
         assertThat(redis.get(NAMESPACE.active())).isEqualTo("g2");
         assertThat(sources.closed).contains(new Generation(1));
+    }
+
+    @Test
+    void shouldFollowTheGenerationAnotherInstanceMadeActiveWithoutBuildingOneOfItsOwn() {
+        activeWithPosition(1);
+        lifecycle.start();
+        // another Kafka-mode instance found none (or found Redis' data lost) and made g2 active
+        redis.set(NAMESPACE.active(), "g2");
+        redis.set(NAMESPACE.generations(), "2");
+
+        sources.failure.get(new Generation(1)).accept(new GenerationReplacedException("g1", "g2"));
+
+        await().atMost(SOON).untilAsserted(() -> assertThat(lifecycle.active().generation())
+                .isEqualTo(new Generation(2)));
+        assertThat(sources.closed).containsExactly(new Generation(1));
+        assertThat(sources.started).containsExactly(new Generation(1), new Generation(2));
+        assertThat(redis.get(NAMESPACE.active())).as("no generation of its own").isEqualTo("g2");
     }
 
     @Test

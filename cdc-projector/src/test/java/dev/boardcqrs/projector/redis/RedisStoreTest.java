@@ -8,9 +8,11 @@ import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.projector.redis.ProjectorRedis.ReplyError;
 import dev.boardcqrs.projector.source.RowChange;
 import dev.boardcqrs.projector.source.SourcePosition;
+import dev.boardcqrs.projector.store.GenerationReplacedException;
 import dev.boardcqrs.projector.store.Refusal;
 import dev.boardcqrs.projector.store.StoreBatch;
 import dev.boardcqrs.projector.store.StoreBatch.Building;
+import dev.boardcqrs.projector.store.StreamTakenOverException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -200,6 +202,55 @@ class RedisStoreTest {
         assertThatThrownBy(() -> store.commit(batch("w1", "w2", note(2)), none()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("queued 0 of its 1 writes");
         assertThat(redis.hget(G1.meta(), "watermark")).isEqualTo("w1");
+    }
+
+    @Test
+    void shouldKeepAStreamsPositionInAFieldOfItsOwnWithoutAppliedTransactions() throws Exception {
+        serving(G1, "w1");
+        StoreBatch batch = new StoreBatch(List.of(positioned(note(2), false)), null, "p5", Building.UNCHANGED,
+                "0-1-42");
+
+        stream(G1, "topic-0").commit(batch, none());
+
+        assertThat(redis.hget(G1.meta(), "watermark@topic-0")).isEqualTo("p5");
+        assertThat(stream(G1, "topic-0").watermark()).isEqualTo("p5");
+        assertThat(redis.hget(G1.meta(), "watermark")).as("the embedded engine's").isEqualTo("w1");
+        assertThat(redis.hget(G1.meta(), "gtids")).as("no read-your-writes set in Kafka mode").isNull();
+        assertThat(stream(G1, "topic-1").watermark()).isNull();
+    }
+
+    @Test
+    void shouldWriteNothingForAnInstanceWhoseStreamAnotherHasTakenOver() {
+        serving(G1, "w1");
+        redis.hset(G1.meta(), "watermark@topic-0", "p7"); // the new owner read from p5 and committed up to p7
+
+        assertThatThrownBy(() -> stream(G1, "topic-0").commit(batch("p5", "p6", note(2)), none()))
+                .isInstanceOf(StreamTakenOverException.class).hasMessageContaining("p7");
+        assertThatThrownBy(() -> stream(G1, "topic-0").commit(batch(null, "p1", note(3)), none()))
+                .as("one that had committed nothing of it yet").isInstanceOf(StreamTakenOverException.class);
+        assertThat(redis.calls).isEmpty();
+        assertThat(redis.execs).isZero();
+        assertThat(redis.hget(G1.meta(), "watermark@topic-0")).isEqualTo("p7");
+    }
+
+    @Test
+    void shouldTellAStreamToFollowAGenerationAnotherInstanceMadeRatherThanCallItDataLoss() {
+        serving(G2, "w1"); // another instance found none (or found Redis' data lost) and made g2; g1 is removed
+
+        assertThatThrownBy(() -> stream(G1, "topic-0").commit(batch("p5", "p6", note(2)), none()))
+                .isInstanceOf(GenerationReplacedException.class).hasMessageContaining("g2");
+        assertThat(redis.execs).isZero();
+    }
+
+    @Test
+    void shouldReportDataLostToAStreamWhenRedisLostEverything() {
+        // flushed: no pointer, no positions
+        assertThatThrownBy(() -> stream(G1, "topic-0").commit(batch("p5", "p6", note(2)), none()))
+                .isInstanceOf(RedisDataLostException.class);
+    }
+
+    private RedisStore stream(KeyScheme generation, String stream) {
+        return new RedisStore(redis, generation, List.of(new Notes()), stream);
     }
 
     private void serving(KeyScheme generation, String watermark) {

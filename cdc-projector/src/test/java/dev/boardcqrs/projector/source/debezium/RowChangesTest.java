@@ -1,5 +1,8 @@
 package dev.boardcqrs.projector.source.debezium;
 
+import static dev.boardcqrs.projector.source.debezium.CommentEnvelopes.ENVELOPE;
+import static dev.boardcqrs.projector.source.debezium.CommentEnvelopes.SOURCE;
+import static dev.boardcqrs.projector.source.debezium.CommentEnvelopes.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.boardcqrs.projector.source.RowChange;
@@ -7,33 +10,12 @@ import dev.boardcqrs.projector.source.SourcePosition;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
 /** Builds records shaped like Debezium's MySQL/MariaDB envelopes and checks what the projection gets. */
 class RowChangesTest {
-    private static final Schema TIMESTAMP = SchemaBuilder.int64().name("io.debezium.time.Timestamp").optional().build();
-    private static final Schema ROW = SchemaBuilder.struct().name("comment.Value")
-            .field("comment_id", Schema.INT64_SCHEMA)
-            .field("deleted", Schema.INT16_SCHEMA)
-            .field("content", Schema.STRING_SCHEMA)
-            .field("created_at", TIMESTAMP)
-            .optional().build();
-    private static final Schema SOURCE = SchemaBuilder.struct().name("source")
-            .field("table", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("file", Schema.STRING_SCHEMA)
-            .field("pos", Schema.INT64_SCHEMA)
-            .field("row", Schema.OPTIONAL_INT32_SCHEMA)
-            .field("gtid", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("snapshot", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("ts_ms", Schema.INT64_SCHEMA)
-            .build();
-    private static final Schema ENVELOPE = SchemaBuilder.struct().name("comment.Envelope")
-            .field("before", ROW).field("after", ROW).field("source", SOURCE)
-            .field("op", Schema.STRING_SCHEMA).build();
 
     @Test
     void shouldReadAnUpdateWithBothImagesPositionAndNormalisedValues() {
@@ -91,11 +73,6 @@ class RowChangesTest {
     @Test
     void shouldGiveNothingForTombstones() {
         assertThat(RowChanges.from(record(null, Map.of()))).isEmpty();
-    }
-
-    private static Struct row(long id, short deleted) {
-        long millis = LocalDateTime.of(2026, 11, 24, 10, 0, 0, 250_000_000).toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
-        return new Struct(ROW).put("comment_id", id).put("deleted", deleted).put("content", "hi").put("created_at", millis);
     }
 
     private static SourceRecord record(Struct value, Map<String, ?> offset) {

@@ -1,0 +1,46 @@
+package dev.boardcqrs.projector.source.debezium;
+
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+
+/** Change records of the comment table shaped like Debezium's MySQL/MariaDB envelopes, for tests. */
+public final class CommentEnvelopes {
+    public static final LocalDateTime CREATED_AT = LocalDateTime.of(2026, 11, 24, 10, 0, 0, 250_000_000);
+    public static final Schema TIMESTAMP = SchemaBuilder.int64().name("io.debezium.time.Timestamp").optional()
+            .build();
+    public static final Schema ROW = SchemaBuilder.struct().name("comment.Value")
+            .field("comment_id", Schema.INT64_SCHEMA)
+            .field("article_id", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("deleted", Schema.INT16_SCHEMA)
+            .field("content", Schema.STRING_SCHEMA)
+            .field("created_at", TIMESTAMP)
+            .optional().build();
+    public static final Schema SOURCE = SchemaBuilder.struct().name("source")
+            .field("table", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("file", Schema.STRING_SCHEMA)
+            .field("pos", Schema.INT64_SCHEMA)
+            .field("row", Schema.OPTIONAL_INT32_SCHEMA)
+            .field("gtid", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("snapshot", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("ts_ms", Schema.INT64_SCHEMA)
+            .build();
+    public static final Schema ENVELOPE = SchemaBuilder.struct().name("comment.Envelope")
+            .field("before", ROW).field("after", ROW).field("source", SOURCE)
+            .field("op", Schema.STRING_SCHEMA).build();
+
+    private CommentEnvelopes() {
+    }
+
+    /** A comment of article 7 written at {@link #CREATED_AT}. */
+    public static Struct row(long id, short deleted) {
+        return new Struct(ROW).put("comment_id", id).put("article_id", 7L).put("deleted", deleted).put("content", "hi")
+                .put("created_at", CREATED_AT.toInstant(ZoneOffset.UTC).toEpochMilli());
+    }
+
+    public static Struct envelope(String op, Struct before, Struct after, Struct source) {
+        return new Struct(ENVELOPE).put("before", before).put("after", after).put("source", source).put("op", op);
+    }
+}
