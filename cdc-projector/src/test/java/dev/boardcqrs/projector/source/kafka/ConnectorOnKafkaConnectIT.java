@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.EmbeddedKafka;
-import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.SharedServers;
 import dev.boardcqrs.projector.ProjectorConfig;
 import dev.boardcqrs.projector.ReadModels;
@@ -64,10 +63,7 @@ class ConnectorOnKafkaConnectIT {
         Map<String, String> settings = ConnectorConfig.render(config, config.kafka(), kind,
                 ReadModels.tables(ReadModels.redis(config)), ReadModels.orderingGroups());
 
-        JsonHttp connect = new JsonHttp(SharedServers.kafkaConnect().url());
-        // a worker that has just joined its group may still answer 409 (rebalancing) for a moment
-        await().atMost(Duration.ofSeconds(60)).until(() -> registered(connect, settings));
-        await().atMost(Duration.ofSeconds(120)).until(() -> taskState(connect).equals("RUNNING"));
+        new ConnectWorker(SharedServers.kafkaConnect().url()).run(ConnectorConfig.NAME, settings);
 
         consumer = new KafkaConsumer<>(consumerProperties(kafka.bootstrapServers()));
         // the connector creates the topic (with its partitions) before it writes the first change to it
@@ -175,25 +171,6 @@ class ConnectorOnKafkaConnectIT {
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
             received.add(Change.of(record));
         }
-    }
-
-    /** Registers the connector; false while the worker asks to come back later (409, rebalancing). */
-    private static boolean registered(JsonHttp connect, Map<String, String> settings) {
-        JsonHttp.Response answer = connect.put("/connectors/" + ConnectorConfig.NAME + "/config",
-                JsonHttp.toJson(settings));
-        if (answer.status() == 400) {
-            throw new AssertionError("Kafka Connect refused the configuration: " + answer.body());
-        }
-        return answer.status() / 100 == 2;
-    }
-
-    private static String taskState(JsonHttp connect) {
-        JsonNode status = connect.get("/connectors/" + ConnectorConfig.NAME + "/status").json();
-        JsonNode tasks = status.path("tasks");
-        if (tasks.path(0).path("state").asText().equals("FAILED")) {
-            throw new AssertionError("the connector's task failed: " + tasks.path(0).path("trace").asText());
-        }
-        return tasks.path(0).path("state").asText("none");
     }
 
     private static Properties consumerProperties(String bootstrapServers) {

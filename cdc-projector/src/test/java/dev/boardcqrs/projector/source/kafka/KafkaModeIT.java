@@ -58,7 +58,7 @@ class KafkaModeIT {
 
     private static EmbeddedDatabase database;
     private static EmbeddedKafka kafka;
-    private static JsonHttp connect;
+    private static ConnectWorker connect;
     private static RedisClient redis;
     private static ProjectorConfig config;
     private static Projector first;
@@ -91,9 +91,8 @@ class KafkaModeIT {
         Map<String, String> settings = new HashMap<>(ConnectorConfig.render(config, config.kafka(), kind,
                 ReadModels.tables(ReadModels.redis(config)), ReadModels.orderingGroups()));
         settings.put("name", CONNECTOR);
-        connect = new JsonHttp(SharedServers.kafkaConnect().url());
-        await().atMost(Duration.ofSeconds(60)).until(() -> registered(settings));
-        await().atMost(Duration.ofSeconds(120)).until(() -> taskState().equals("RUNNING"));
+        connect = new ConnectWorker(SharedServers.kafkaConnect().url());
+        connect.run(CONNECTOR, settings);
 
         first = new Projector(config, redis).start();
     }
@@ -106,7 +105,7 @@ class KafkaModeIT {
             }
         }
         if (connect != null) {
-            connect.delete("/connectors/" + CONNECTOR); // its binlog reader stops with it
+            connect.remove(CONNECTOR);
         }
         if (redis != null) {
             redis.close();
@@ -269,22 +268,6 @@ class KafkaModeIT {
     private static CatalogKeys catalogKeys() {
         return NAMESPACE.activeIn(redis).map(CatalogKeys::in)
                 .orElseThrow(() -> new AssertionError("the projector has made no generation yet"));
-    }
-
-    private static boolean registered(Map<String, String> settings) {
-        JsonHttp.Response answer = connect.put("/connectors/" + CONNECTOR + "/config", JsonHttp.toJson(settings));
-        if (answer.status() == 400) {
-            throw new AssertionError("Kafka Connect refused the configuration: " + answer.body());
-        }
-        return answer.status() / 100 == 2;
-    }
-
-    private static String taskState() {
-        JsonNode tasks = connect.get("/connectors/" + CONNECTOR + "/status").json().path("tasks");
-        if (tasks.path(0).path("state").asText().equals("FAILED")) {
-            throw new AssertionError("the connector's task failed: " + tasks.path(0).path("trace").asText());
-        }
-        return tasks.path(0).path("state").asText("none");
     }
 
     private static Properties adminProperties() {
