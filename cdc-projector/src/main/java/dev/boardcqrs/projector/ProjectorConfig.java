@@ -42,7 +42,8 @@ public record ProjectorConfig(
         Duration searchLinger,
         Duration searchRefreshInterval,
         OperatorAccess access,
-        KafkaSettings kafka) {
+        KafkaSettings kafka,
+        String source) {
 
     public static final String ENGINE_PREFIX = "DEBEZIUM_";
 
@@ -83,7 +84,8 @@ public record ProjectorConfig(
                 // the engine's default interval, counted from the start of a refresh (SearchRefresher)
                 env.duration("PROJECTOR_SEARCH_REFRESH_INTERVAL", Duration.ofSeconds(1)),
                 OperatorAccess.fromEnv(env),
-                KafkaSettings.fromEnv(env));
+                KafkaSettings.fromEnv(env),
+                env.oneOf("PROJECTOR_SOURCE", "embedded", Set.of("embedded", "kafka")));
     }
 
     static Map<String, String> engineOverrides(Map<String, String> variables) {

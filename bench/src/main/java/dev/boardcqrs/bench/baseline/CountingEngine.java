@@ -46,7 +46,7 @@ public final class CountingEngine implements AutoCloseable {
                 projector.offsetFlushInterval(), snapshotMode, projector.modelTtl(), projector.boardListLength(),
                 projector.engineOverrides(), projector.search(), projector.searchLinger(),
                 projector.searchRefreshInterval(), projector.access(),
-                projector.kafka());
+                projector.kafka(), projector.source());
         ServerKind kind = ServerKind.detect(config.databaseUrl(), config.databaseUser(), config.databasePassword());
         Properties properties = EngineProperties.of(config, kind, new Generation(1),
                 ReadModels.tables(ReadModels.redis(config)));
