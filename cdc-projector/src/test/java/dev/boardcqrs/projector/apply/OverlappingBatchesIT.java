@@ -10,6 +10,7 @@ import dev.boardcqrs.embedded.SharedServers;
 import dev.boardcqrs.projector.board.BoardProjection;
 import dev.boardcqrs.projector.deadletter.DeadLetters;
 import dev.boardcqrs.projector.metrics.ProjectorMetrics;
+import dev.boardcqrs.projector.redis.ListGuard;
 import dev.boardcqrs.projector.redis.JedisProjectorRedis;
 import dev.boardcqrs.projector.redis.RedisDataLostException;
 import dev.boardcqrs.projector.redis.RedisStore;
@@ -69,7 +70,7 @@ class OverlappingBatchesIT {
         redis.hset(BOARD.article(ARTICLE), Map.of("articleId", Long.toString(ARTICLE), "commentCount", "0",
                 "likeCount", "0"));
         JedisProjectorRedis projectorRedis = new JedisProjectorRedis(redis);
-        store = new RedisStore(projectorRedis, G1, List.of(new BoardProjection(Duration.ofHours(1), 100)));
+        store = new RedisStore(projectorRedis, G1, List.of(new BoardProjection(Duration.ofHours(1), 100, ListGuard.OWNER)));
         deadLetters = new DeadLetters(projectorRedis, NAMESPACE, Clock.systemUTC());
         applier = handler(List.of(store), OverlappingHandler.MAX_BEHIND);
     }
