@@ -120,9 +120,15 @@ public final class BatchWriter implements StoreLane.Listener {
         return lanes.stream().mapToInt(StoreLane::queuedChanges).max().orElse(0);
     }
 
-    /** Stops every lane, interrupting a retry that waits for an unreachable store. */
+    /**
+     * Stops every lane, interrupting a retry that waits for an unreachable store. All are interrupted before any is
+     * waited for, against one deadline: with lanes stuck in a store call a stop takes one
+     * {@link StoreLane#STOP_AT_MOST} at most, not one per lane.
+     */
     void stop() {
-        lanes.forEach(StoreLane::stop);
+        lanes.forEach(StoreLane::interrupt);
+        long deadline = System.nanoTime() + StoreLane.STOP_AT_MOST.toNanos();
+        lanes.forEach(lane -> lane.awaitEnd(deadline));
     }
 
     @Override

@@ -213,6 +213,24 @@ class OverlappingBatchesIT {
     }
 
     @Test
+    void shouldWaitForLanesStuckInAStoreCallTogetherSoAStopTakesOneBoundNotOnePerLane() throws Exception {
+        SlowStore deaf = SlowStore.deafToInterrupts();
+        SlowStore alsoDeaf = SlowStore.deafToInterrupts();
+        applier = handler(List.of(store, deaf, alsoDeaf), OverlappingHandler.MAX_BEHIND);
+        applier.handle(committer.batch(List.of(comment())));
+        assertThat(deaf.entered.await(10, TimeUnit.SECONDS) && alsoDeaf.entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        long started = System.nanoTime();
+        applier.stop();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        deaf.release();
+        alsoDeaf.release();
+        assertThat(took).as("both stuck lanes were waited for, in one bound")
+                .isBetween(StoreLane.STOP_AT_MOST, StoreLane.STOP_AT_MOST.plusSeconds(3));
+    }
+
+    @Test
     void shouldNotLeaveTheProjectorRetryingAStoreWhoseLaneStopped() throws Exception {
         applier = handler(List.of(store, new UnreachableStore()), OverlappingHandler.MAX_BEHIND);
         applier.handle(committer.batch(List.of(comment())));
