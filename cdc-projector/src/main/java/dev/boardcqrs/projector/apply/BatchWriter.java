@@ -194,7 +194,7 @@ public final class BatchWriter implements StoreLane.Listener {
         metrics.error("unreadable");
         log.error("a record that is not a readable row change at {} goes to the dead letters: {}", record.position(),
                 record.error().toString());
-        backoff.retrying("redis", () -> deadLetters.addUnreadable(record));
+        backoff.retrying(DeadLetters.NAME, () -> deadLetters.addUnreadable(record));
     }
 
     // the stores are emptied in their lanes, before the snapshot's first batch

@@ -140,9 +140,6 @@ final class StoreLane {
         } catch (RuntimeException | Error e) {
             log.error("{} stopped: {}", thread.getName(), e.toString());
             listener.failed(this, e);
-        } finally {
-            // the status outlives the lane (a generation built in place keeps it): a stopped lane retries nothing
-            status.recovered(store.name());
         }
     }
 
@@ -229,7 +226,7 @@ final class StoreLane {
             log.error("{} on {} at {} goes to the dead letters of read model {}: {} (row before {} after {})",
                     change.operation(), change.table(), change.position(), refusal.projection(),
                     refusal.error().toString(), change.before(), change.after());
-            backoff.retrying("redis", () -> deadLetters.add(change, store.name(), refusal.projection(),
+            backoff.retrying(DeadLetters.NAME, () -> deadLetters.add(change, store.name(), refusal.projection(),
                     refusal.error()));
         }
     }
