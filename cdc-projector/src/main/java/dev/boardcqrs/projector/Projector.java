@@ -24,6 +24,7 @@ import dev.boardcqrs.projector.redis.RedisProjection;
 import dev.boardcqrs.projector.redis.RedisStore;
 import dev.boardcqrs.projector.search.SearchProjection;
 import dev.boardcqrs.projector.search.SearchStore;
+import dev.boardcqrs.projector.search.SearchRefresher;
 import dev.boardcqrs.projector.search.TombstonePurge;
 import dev.boardcqrs.projector.source.ChangeSources;
 import dev.boardcqrs.projector.store.ModelStore;
@@ -59,6 +60,7 @@ public final class Projector implements AutoCloseable {
     private volatile ChangeSources sources;
     private volatile GenerationLifecycle generations;
     private volatile TombstonePurge tombstonePurge; // null without SEARCH_ENABLED
+    private final SearchRefresher searchRefresher; // null without SEARCH_ENABLED
 
     /** The projector with the standard read models. */
     public Projector(ProjectorConfig config, UnifiedJedis redis) {
@@ -71,6 +73,7 @@ public final class Projector implements AutoCloseable {
         this.projections = List.copyOf(projections);
         this.search = config.search().enabled() ? new HttpSearchClient(config.search()) : null;
         this.searchProjections = search == null ? List.of() : ReadModels.search();
+        this.searchRefresher = search == null ? null : new SearchRefresher(search, config.searchRefreshInterval());
         this.deadLetters = new DeadLetters(redis, new KeyScheme(config.namespace()), Clock.systemUTC());
         ServiceMetrics serviceMetrics = new ServiceMetrics("cdc-projector");
         this.metrics = new ProjectorMetrics(serviceMetrics.registry(), this::status, deadLetters::count);
@@ -96,6 +99,7 @@ public final class Projector implements AutoCloseable {
                 this::stores, deadLetters, metrics, Clock.systemUTC());
         generations.start();
         if (search != null) {
+            searchRefresher.start();
             tombstonePurge = new TombstonePurge(() -> generations.active().stores(), deadLetters::positions).start();
         }
         http.start();
@@ -114,7 +118,7 @@ public final class Projector implements AutoCloseable {
             return List.of(redisStore);
         }
         return List.of(redisStore, new SearchStore(search, new SearchIndexes(config.namespace()), generation.name(),
-                searchProjections, config.searchLinger()));
+                searchProjections, config.searchLinger(), searchRefresher));
     }
 
     /** What {@code model} holds in the active generation's store named {@code store}; NaN when it cannot say now. */
@@ -230,6 +234,9 @@ public final class Projector implements AutoCloseable {
         }
         if (generations != null) {
             generations.close();
+        }
+        if (searchRefresher != null) {
+            searchRefresher.close(); // after the sources: their last commits are refreshed by the engine's backstop
         }
         http.stop();
     }

@@ -40,6 +40,7 @@ public record ProjectorConfig(
         Map<String, String> engineOverrides,
         SearchSettings search,
         Duration searchLinger,
+        Duration searchRefreshInterval,
         OperatorAccess access,
         KafkaSettings kafka) {
 
@@ -79,6 +80,8 @@ public record ProjectorConfig(
                 // a tenth of the default refresh interval: a few _bulk requests a second instead of one per source
                 // transaction, which on two cores took the search node a core and slowed every other model
                 env.duration("PROJECTOR_SEARCH_LINGER", Duration.ofMillis(100)),
+                // the engine's default interval, counted from the start of a refresh (SearchRefresher)
+                env.duration("PROJECTOR_SEARCH_REFRESH_INTERVAL", Duration.ofSeconds(1)),
                 OperatorAccess.fromEnv(env),
                 KafkaSettings.fromEnv(env));
     }
@@ -101,6 +104,6 @@ public record ProjectorConfig(
                 + Env.redacted(redisUrl) + ", namespace=" + namespace + ", connector="
                 + connector + ", offsetFile=" + offsetFile + ", pollInterval=" + pollInterval + ", maxBatchSize="
                 + maxBatchSize + ", snapshotMode=" + snapshotMode + ", engineOverrides=" + engineOverrides.keySet()
-                + ", search=" + search + ", searchLinger=" + searchLinger + ", access=" + access + "]";
+                + ", search=" + search + ", searchLinger=" + searchLinger + ", searchRefreshInterval=" + searchRefreshInterval + ", access=" + access + "]";
     }
 }

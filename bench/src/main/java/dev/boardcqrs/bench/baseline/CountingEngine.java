@@ -44,7 +44,8 @@ public final class CountingEngine implements AutoCloseable {
                 projector.connector(), directory.resolve("offsets.dat"), directory.resolve("schema-history.dat"),
                 projector.serverId(), projector.pollInterval(), projector.maxBatchSize(), projector.maxQueueSize(),
                 projector.offsetFlushInterval(), snapshotMode, projector.modelTtl(), projector.boardListLength(),
-                projector.engineOverrides(), projector.search(), projector.searchLinger(), projector.access(),
+                projector.engineOverrides(), projector.search(), projector.searchLinger(),
+                projector.searchRefreshInterval(), projector.access(),
                 projector.kafka());
         ServerKind kind = ServerKind.detect(config.databaseUrl(), config.databaseUser(), config.databasePassword());
         Properties properties = EngineProperties.of(config, kind, new Generation(1),

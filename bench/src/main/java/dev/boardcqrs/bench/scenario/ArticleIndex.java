@@ -5,6 +5,7 @@ import dev.boardcqrs.common.search.ArticleSearchIndex;
 import dev.boardcqrs.common.search.HttpSearchClient;
 import dev.boardcqrs.common.search.SearchIndexes;
 import dev.boardcqrs.launcher.DevStack;
+import dev.boardcqrs.projector.search.SearchRefresher;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -43,10 +44,13 @@ final class ArticleIndex {
         return new RefreshStats(refresh.path("total").asLong(), refresh.path("total_time_in_millis").asLong());
     }
 
-    /** Sets {@code index.refresh_interval}; null gives back the engine's default (1 s). */
+    /**
+     * Sets the engine's own {@code index.refresh_interval}, beside the projector's refresher (once a second); null
+     * gives back the projector's setting, a slow backstop ({@link SearchRefresher#ENGINE_INTERVAL}).
+     */
     void refreshInterval(String interval) {
         Map<String, Object> index = new HashMap<>();
-        index.put("refresh_interval", interval);
+        index.put("refresh_interval", interval == null ? SearchRefresher.ENGINE_INTERVAL : interval);
         client.send("PUT", "/" + alias + "/_settings", Map.of("index", index));
     }
 }

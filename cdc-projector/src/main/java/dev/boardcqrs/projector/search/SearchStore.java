@@ -73,17 +73,23 @@ public final class SearchStore implements ModelStore {
      */
     private volatile Meta known;
     private final Duration linger;
-    private volatile boolean mappingsUpdated;
+    private final SearchRefresher refresher;
+    private volatile boolean definitionUpdated;
 
+    /** A store whose writes become searchable when its caller refreshes (or the engine's slow schedule does). */
     public SearchStore(SearchClient client, SearchIndexes indexes, String generation,
                        List<SearchProjection> projections) {
-        this(client, indexes, generation, projections, Duration.ZERO);
+        this(client, indexes, generation, projections, Duration.ZERO, new SearchRefresher(client, Duration.ZERO));
     }
 
-    /** {@code linger}: the least time between two commits, which gather what arrives meanwhile ({@link #linger()}). */
+    /**
+     * {@code linger}: the least time between two commits, which gather what arrives meanwhile ({@link #linger()});
+     * {@code refresher}: makes the commits of the generation readers use searchable.
+     */
     public SearchStore(SearchClient client, SearchIndexes indexes, String generation,
-                       List<SearchProjection> projections, Duration linger) {
+                       List<SearchProjection> projections, Duration linger, SearchRefresher refresher) {
         this.linger = linger;
+        this.refresher = refresher;
         this.client = client;
         this.indexes = indexes;
         this.generation = generation;
@@ -222,8 +228,8 @@ public final class SearchStore implements ModelStore {
             known = meta;
             return List.of(); // a rebuild took over: nobody reads this generation, it is about to be removed
         }
-        if (!mappingsUpdated) {
-            updateMappings();
+        if (!definitionUpdated) {
+            updateDefinition();
         }
         List<Refusal> refusals = write(planned);
         boolean building = switch (batch.building()) {
@@ -236,21 +242,26 @@ public final class SearchStore implements ModelStore {
             moveAliases();
             onTakenOver = null;
             takeOver.run();
+        } else if (takeOver == null) {
+            refresher.written(indices()); // a rebuild's index is refreshed once, as readers move to it (moveAliases)
         }
         return refusals;
     }
 
     /**
      * Adds the fields the models' definitions have now to an index made by an older definition (the tombstones'
-     * deletedVersion came later; the mapping is strict, so writes of a field it lacks are refused). OpenSearch adds
-     * fields to a mapping in place; once per store, before its first write.
+     * deletedVersion came later; the mapping is strict, so writes of a field it lacks are refused), and leaves
+     * refreshing to the {@link SearchRefresher}, the engine's own schedule a slow backstop. OpenSearch changes both
+     * in place; once per store, before its first write.
      */
-    private void updateMappings() {
+    private void updateDefinition() {
         for (SearchProjection projection : projections) {
             JsonNode mappings = mappings(projection.definition());
             available(() -> client.send("PUT", "/" + index(projection) + "/_mapping", mappings));
+            available(() -> client.send("PUT", "/" + index(projection) + "/_settings",
+                    Map.of("index", Map.of("refresh_interval", SearchRefresher.ENGINE_INTERVAL))));
         }
-        mappingsUpdated = true;
+        definitionUpdated = true;
     }
 
     private static JsonNode mappings(String definition) {
@@ -458,6 +469,7 @@ public final class SearchStore implements ModelStore {
             throw unplanned.get(0).error();
         }
         List<Refusal> refusals = write(planned);
+        refresher.written(indices());
         if (!refusals.isEmpty()) {
             throw refusals.get(0).error();
         }
@@ -562,6 +574,10 @@ public final class SearchStore implements ModelStore {
 
     private String index(SearchProjection projection) {
         return indexes.index(projection.index(), generation);
+    }
+
+    private List<String> indices() {
+        return projections.stream().map(this::index).toList();
     }
 
     /** The engine unreachable is the store unavailable: the projector waits and tries the batch again. */

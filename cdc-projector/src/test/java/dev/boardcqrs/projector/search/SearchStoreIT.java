@@ -2,6 +2,7 @@ package dev.boardcqrs.projector.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.boardcqrs.common.search.ArticleSearchIndex;
@@ -190,6 +191,24 @@ class SearchStoreIT {
 
         assertThat(aliasTarget(indexes)).isEqualTo(indexes.index("articles", "g2"));
         assertThat(client.get("/" + indexes.index("articles", "g1"))).isEmpty();
+    }
+
+    @Test
+    void shouldMakeWhatItCommitsSearchableThroughItsRefresherNotTheEnginesSchedule() throws Exception {
+        SearchIndexes indexes = new SearchIndexes("refreshed");
+        String index = indexes.index("articles", "g1");
+        try (SearchRefresher refresher = new SearchRefresher(client, Duration.ofMillis(100)).start()) {
+            SearchStore store = new SearchStore(client, indexes, "g1", List.of(new ArticleSearchProjection()),
+                    Duration.ZERO, refresher);
+            store.startBuilding();
+            commit(store, null, Positions.stream(7, 100, 1, 0), Building.UNCHANGED,
+                    change(Operation.CREATE, null, article(41, "refreshed"), 100));
+
+            assertThat(client.get("/" + index + "/_settings").orElseThrow().path(index).path("settings")
+                    .path("index").path("refresh_interval").asText())
+                    .as("the engine's own schedule, a backstop").isEqualTo(SearchRefresher.ENGINE_INTERVAL);
+            await().atMost(Duration.ofSeconds(10)).until(() -> liveDocuments(index) == 1);
+        }
     }
 
     /** Generation g1, built in place (readers use it), holding {@code change} with {@code watermark}. */
