@@ -2,7 +2,8 @@
 -- KEYS[1] model hash, KEYS[2] board hash, KEYS[3] board list, KEYS[4] previous board hash, KEYS[5] previous board list,
 -- KEYS[6] missed-change marker
 -- ARGV[1] article id, ARGV[2] position, ARGV[3] 'create' | 'update' | 'snapshot', ARGV[4] model TTL seconds,
--- ARGV[5] list length, ARGV[6] the boards' guard ('owner' or 'article', lib/counted_list.lua), ARGV[7..] field, value, ...
+-- ARGV[5] list length, ARGV[6] the boards' guard ('owner' or 'article', lib/counted_list.lua),
+-- ARGV[7..] field, value, ...
 -- A model only takes a change newer than its _pos; a missing model is created only by a new row (an update
 -- of an expired model must not leave a partial one). The board's counted list guards its count likewise.
 local id, pos, mode, ttl, limit, guard = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]

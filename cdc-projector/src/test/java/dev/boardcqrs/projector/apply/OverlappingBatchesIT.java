@@ -73,7 +73,8 @@ class OverlappingBatchesIT {
         redis.hset(BOARD.article(ARTICLE), Map.of("articleId", Long.toString(ARTICLE), "commentCount", "0",
                 "likeCount", "0"));
         JedisProjectorRedis projectorRedis = new JedisProjectorRedis(redis);
-        store = new RedisStore(projectorRedis, G1, List.of(new BoardProjection(Duration.ofHours(1), 100, ListGuard.OWNER)));
+        store = new RedisStore(projectorRedis, G1,
+                List.of(new BoardProjection(Duration.ofHours(1), 100, ListGuard.OWNER)));
         deadLetters = new DeadLetters(projectorRedis, NAMESPACE, Clock.systemUTC());
         applier = handler(List.of(store), OverlappingHandler.MAX_BEHIND);
     }
