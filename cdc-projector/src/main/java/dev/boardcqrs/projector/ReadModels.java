@@ -3,6 +3,7 @@ package dev.boardcqrs.projector;
 import dev.boardcqrs.projector.board.BoardProjection;
 import dev.boardcqrs.projector.catalog.CatalogProjection;
 import dev.boardcqrs.projector.articlesearch.ArticleSearchProjection;
+import dev.boardcqrs.projector.redis.ListGuard;
 import dev.boardcqrs.projector.redis.RedisProjection;
 import dev.boardcqrs.projector.search.SearchProjection;
 import dev.boardcqrs.projector.source.OrderingGroup;
@@ -14,12 +15,16 @@ public final class ReadModels {
     private ReadModels() {
     }
 
-    /** The read models kept in Redis, in the order their writes are queued in a batch. */
+    /**
+     * The read models kept in Redis, in the order their writes are queued in a batch. Boards' and writers' counts are
+     * guarded per article only when the source is Kafka: it costs memory the embedded engine's one order does not need.
+     */
     public static List<RedisProjection<?>> redis(ProjectorConfig config) {
+        ListGuard guard = ListGuard.forSource(config.source());
         return List.<RedisProjection<?>>of(
-                new BoardProjection(config.modelTtl(), config.boardListLength()),
+                new BoardProjection(config.modelTtl(), config.boardListLength(), guard),
                 new CatalogProjection(),
-                new WriterProjection(config.boardListLength()));
+                new WriterProjection(config.boardListLength(), guard));
     }
 
     /** The read models kept in the search engine (when SEARCH_ENABLED). */

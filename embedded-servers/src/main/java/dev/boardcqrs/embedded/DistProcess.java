@@ -30,14 +30,21 @@ final class DistProcess {
 
     private final String name;
     private final String dist;
+    private final List<String> jvmOptions;
+    private final String mainClass;
     private final Path home;
     private final Thread stopOnExit;
     private Process process;
 
-    /** {@code name} says what runs, in messages; {@code dist} is the artifactId whose dist jar holds the files. */
-    DistProcess(String name, String dist) {
+    /**
+     * {@code name} says what runs, in messages; {@code dist} is the artifactId whose dist jar holds the files; the
+     * process runs {@code java JVM_OPTIONS -cp ... MAIN_CLASS}.
+     */
+    DistProcess(String name, String dist, List<String> jvmOptions, String mainClass) {
         this.name = name;
         this.dist = dist + "/";
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.mainClass = mainClass;
         try {
             this.home = Files.createTempDirectory(dist + "-");
         } catch (IOException e) {
@@ -51,21 +58,49 @@ final class DistProcess {
         return home;
     }
 
+    /** Writes the files the process reads into {@link #home()} (a config file, say) and answers its arguments. */
+    interface Setup {
+        List<String> arguments() throws IOException;
+    }
+
+    /** Answers whether the server is ready; an {@link IOException} means not yet (not listening, say). */
+    interface Readiness {
+        boolean ready() throws IOException, InterruptedException;
+    }
+
+    /**
+     * Writes the process's files, starts it and waits until {@code readiness} says so, then logs where it serves
+     * ({@code address}) and how long that took. A process that does not start or get ready is stopped and its
+     * directory removed, and the failure is thrown.
+     */
+    void startReady(Setup setup, Duration timeout, Readiness readiness, String address) {
+        long started = System.nanoTime();
+        try {
+            start(setup.arguments());
+            awaitReady(timeout, readiness);
+        } catch (IOException | RuntimeException e) {
+            stop();
+            throw new IllegalStateException("embedded " + name + " did not start: " + e.getMessage(), e);
+        }
+        log.info("{} started on {} in {} ms", name, address,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
     /** Unpacks the files and starts {@code java JVM_OPTIONS -cp ... MAIN_CLASS ARGUMENTS}, its output in a log. */
-    void start(List<String> jvmOptions, String mainClass, List<String> arguments) throws IOException {
+    private void start(List<String> arguments) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-Djava.io.tmpdir=" + home);
         command.add("-cp");
-        command.add(unpack(mainClass));
+        command.add(unpack());
         command.add(mainClass);
         command.addAll(arguments);
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log().toFile()).start();
     }
 
     /** Copies the classes and libraries out of the dist jar; answers the classpath to run them with. */
-    private String unpack(String mainClass) throws IOException {
+    private String unpack() throws IOException {
         Path files = home.resolve("dist");
         List<String> entries = new ArrayList<>();
         entries.add(files.resolve("classes").toString());
@@ -95,13 +130,8 @@ final class DistProcess {
         }
     }
 
-    /** Answers whether the server is ready; an {@link IOException} means not yet (not listening, say). */
-    interface Readiness {
-        boolean ready() throws IOException, InterruptedException;
-    }
-
     /** Waits until {@code readiness} says so; fails early, with the log's end, if the process exits first. */
-    void awaitReady(Duration timeout, Readiness readiness) throws IOException {
+    private void awaitReady(Duration timeout, Readiness readiness) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (true) {

@@ -1,13 +1,9 @@
 package dev.boardcqrs.embedded;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A Kafka 4.1 broker in KRaft mode, one node that is broker and controller at once, PLAINTEXT on a free loopback
@@ -24,8 +20,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Measured about 8 s from start to serving as its own JVM on a 2-vCPU VM; a loaded build machine is slower. */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
-    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
-
     private final DistProcess broker;
     private final int port;
 
@@ -36,22 +30,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker and waits until it serves clients; logs its bootstrap address. */
     public static EmbeddedKafka start() {
-        EmbeddedKafka kafka = new EmbeddedKafka(new DistProcess("Kafka broker", DIST), FreePort.find());
-        long started = System.nanoTime();
-        try {
-            Path properties = kafka.broker.home().resolve("server.properties");
-            Path ready = kafka.broker.home().resolve("ready");
+        EmbeddedKafka kafka = new EmbeddedKafka(new DistProcess("Kafka broker", DIST, JVM_OPTIONS, MAIN_CLASS),
+                FreePort.find());
+        Path properties = kafka.home().resolve("server.properties");
+        Path ready = kafka.home().resolve("ready");
+        kafka.broker.startReady(() -> {
             Files.writeString(properties, kafka.serverProperties(FreePort.find()));
-            kafka.broker.start(JVM_OPTIONS, MAIN_CLASS,
-                    List.of("broker", properties.toString(), ready.toString()));
-            kafka.broker.awaitReady(START_TIMEOUT, () -> Files.exists(ready));
-            log.info("Kafka broker started on {} in {} ms", kafka.bootstrapServers(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            return kafka;
-        } catch (IOException | RuntimeException e) {
-            kafka.close();
-            throw new IllegalStateException("embedded Kafka did not start: " + e.getMessage(), e);
-        }
+            return List.of("broker", properties.toString(), ready.toString());
+        }, START_TIMEOUT, () -> Files.exists(ready), kafka.bootstrapServers());
+        return kafka;
     }
 
     private String serverProperties(int controllerPort) {

@@ -9,9 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A Kafka Connect worker in distributed mode, with the Debezium MariaDB and MySQL connectors on its classpath, REST
@@ -25,8 +22,6 @@ public final class EmbeddedKafkaConnect implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaConnect.class);
-
     private final DistProcess worker;
     private final int port;
 
@@ -37,22 +32,14 @@ public final class EmbeddedKafkaConnect implements AutoCloseable {
 
     /** Starts a worker on {@code kafka} and waits until its REST API lists connectors. */
     public static EmbeddedKafkaConnect start(EmbeddedKafka kafka) {
-        EmbeddedKafkaConnect connect = new EmbeddedKafkaConnect(new DistProcess("Kafka Connect", EmbeddedKafka.DIST),
-                FreePort.find());
-        long started = System.nanoTime();
-        try {
-            Path properties = connect.worker.home().resolve("worker.properties");
+        EmbeddedKafkaConnect connect = new EmbeddedKafkaConnect(new DistProcess("Kafka Connect", EmbeddedKafka.DIST,
+                EmbeddedKafka.JVM_OPTIONS, EmbeddedKafka.MAIN_CLASS), FreePort.find());
+        Path properties = connect.home().resolve("worker.properties");
+        connect.worker.startReady(() -> {
             Files.writeString(properties, connect.workerProperties(kafka.bootstrapServers()));
-            connect.worker.start(EmbeddedKafka.JVM_OPTIONS, EmbeddedKafka.MAIN_CLASS,
-                    List.of("connect", properties.toString()));
-            connect.worker.awaitReady(START_TIMEOUT, connect::listsConnectors);
-            log.info("Kafka Connect started on {} (broker {}) in {} ms", connect.url(), kafka.bootstrapServers(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            return connect;
-        } catch (IOException | RuntimeException e) {
-            connect.close();
-            throw new IllegalStateException("embedded Kafka Connect did not start: " + e.getMessage(), e);
-        }
+            return List.of("connect", properties.toString());
+        }, START_TIMEOUT, connect::listsConnectors, connect.url() + " (broker " + kafka.bootstrapServers() + ")");
+        return connect;
     }
 
     private String workerProperties(String bootstrapServers) {

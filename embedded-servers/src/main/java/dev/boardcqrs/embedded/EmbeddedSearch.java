@@ -8,9 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A single OpenSearch 2.19 node (module embedded-search) in a JVM of its own, REST on a free loopback port: its
@@ -25,8 +22,6 @@ public final class EmbeddedSearch implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private static final Logger log = LoggerFactory.getLogger(EmbeddedSearch.class);
-
     private final DistProcess node;
     private final int port;
 
@@ -37,19 +32,11 @@ public final class EmbeddedSearch implements AutoCloseable {
 
     /** Starts a node and waits until it answers REST with a green or yellow cluster. */
     public static EmbeddedSearch start() {
-        EmbeddedSearch search = new EmbeddedSearch(new DistProcess("OpenSearch", "embedded-search"), FreePort.find());
-        long started = System.nanoTime();
-        try {
-            search.node.start(List.of("-Xms256m", "-Xmx512m", "-XX:+UseSerialGC"), MAIN_CLASS, List.of(
-                    Integer.toString(search.port), Integer.toString(FreePort.find()), search.home().toString()));
-            search.node.awaitReady(START_TIMEOUT, search::healthy);
-            log.info("OpenSearch started on 127.0.0.1:{} in {} ms", search.port,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            return search;
-        } catch (IOException | RuntimeException e) {
-            search.close();
-            throw new IllegalStateException("embedded OpenSearch did not start: " + e.getMessage(), e);
-        }
+        EmbeddedSearch search = new EmbeddedSearch(new DistProcess("OpenSearch", "embedded-search",
+                List.of("-Xms256m", "-Xmx512m", "-XX:+UseSerialGC"), MAIN_CLASS), FreePort.find());
+        search.node.startReady(() -> List.of(Integer.toString(search.port), Integer.toString(FreePort.find()),
+                search.home().toString()), START_TIMEOUT, search::healthy, "127.0.0.1:" + search.port);
+        return search;
     }
 
     private boolean healthy() throws IOException, InterruptedException {

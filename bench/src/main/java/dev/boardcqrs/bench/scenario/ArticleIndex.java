@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * The article index as the benchmark looks at it from the side, through the search engine's REST API (never
- * through the services): how many live documents it holds, how many refreshes it made, and its refresh interval,
- * which the search scenario shortens for one freshness run and then gives back.
+ * through the services): how many live documents it holds, how many refreshes it made and how long they took, and
+ * its refresh interval, which the search scenario shortens for one freshness run and then gives back.
  */
 final class ArticleIndex {
     private final HttpSearchClient client;
@@ -30,19 +30,18 @@ final class ArticleIndex {
                 .map(answer -> answer.path("count").asLong()).orElse(-1L);
     }
 
-    /** Refreshes the index made so far (scheduled and asked for). */
-    long refreshes() {
-        return refreshStats().path("total").asLong();
+    /**
+     * The index's refreshes so far (scheduled and asked for) and the milliseconds they took, summed (a refresh blocks
+     * none, but delays the next).
+     */
+    record RefreshStats(long total, long millis) {
     }
 
-    /** Milliseconds the index's refreshes took so far, summed (a refresh blocks none, but delays the next). */
-    long refreshMillis() {
-        return refreshStats().path("total_time_in_millis").asLong();
-    }
-
-    private JsonNode refreshStats() {
-        JsonNode stats = client.get("/" + alias + "/_stats/refresh").orElseThrow();
-        return stats.path("_all").path("total").path("refresh");
+    /** Both counts from one _stats answer, so they describe the same refreshes. */
+    RefreshStats refreshStats() {
+        JsonNode refresh = client.get("/" + alias + "/_stats/refresh").orElseThrow()
+                .path("_all").path("total").path("refresh");
+        return new RefreshStats(refresh.path("total").asLong(), refresh.path("total_time_in_millis").asLong());
     }
 
     /**

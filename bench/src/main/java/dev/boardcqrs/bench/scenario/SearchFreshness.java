@@ -83,8 +83,7 @@ final class SearchFreshness {
         }, "search-freshness-writer");
         double[] batchesBefore = projectorBatches();
         double cpuBefore = ChildCpu.seconds(ChildCpu.SEARCH_NODE);
-        long refreshesBefore = index.refreshes();
-        long refreshMillisBefore = index.refreshMillis();
+        ArticleIndex.RefreshStats refreshesBefore = index.refreshStats();
         long started = System.nanoTime();
         writer.start();
         List<Double> polls = new ArrayList<>();
@@ -96,12 +95,13 @@ final class SearchFreshness {
         double seconds = (System.nanoTime() - started) / 1e9;
         double[] batchesAfter = projectorBatches();
         double batches = batchesAfter[0] - batchesBefore[0];
-        long refreshes = index.refreshes();
+        ArticleIndex.RefreshStats refreshesAfter = index.refreshStats();
+        long refreshes = refreshesAfter.total() - refreshesBefore.total();
         return new Measured(lags, written.count.get(), written.count.get() * 1e9 / duration.toNanos(),
                 (ChildCpu.seconds(ChildCpu.SEARCH_NODE) - cpuBefore) / seconds,
-                (refreshes - refreshesBefore) / seconds,
-                refreshes == refreshesBefore ? Double.NaN
-                        : (double) (index.refreshMillis() - refreshMillisBefore) / (refreshes - refreshesBefore), batches,
+                refreshes / seconds,
+                refreshes == 0 ? Double.NaN : (double) (refreshesAfter.millis() - refreshesBefore.millis()) / refreshes,
+                batches,
                 batches == 0 ? Double.NaN : (batchesAfter[1] - batchesBefore[1]) * 1e3 / batches,
                 Stats.median(polls));
     }

@@ -29,20 +29,25 @@ final class Backoff {
         T run() throws InterruptedException;
     }
 
+    /** {@code store} names what is retried in the status and in {@code projector_errors_total}'s kind. */
     <T> T retrying(String store, Write<T> write) throws InterruptedException {
         Duration wait = FIRST;
-        while (true) {
-            try {
-                T result = write.run();
-                status.recovered(store);
-                return result;
-            } catch (StoreUnavailableException e) {
-                status.retrying(store, e.getMessage());
-                metrics.error(store);
-                log.warn("{}; retrying in {} ms", e.getMessage(), wait.toMillis());
-                Thread.sleep(wait.toMillis());
-                wait = wait.multipliedBy(2).compareTo(MAX) > 0 ? MAX : wait.multipliedBy(2);
+        try {
+            while (true) {
+                try {
+                    return write.run();
+                } catch (StoreUnavailableException e) {
+                    status.retrying(store, e.getMessage());
+                    metrics.error(store);
+                    log.warn("{}; retrying in {} ms", e.getMessage(), wait.toMillis());
+                    Thread.sleep(wait.toMillis());
+                    wait = wait.multipliedBy(2).compareTo(MAX) > 0 ? MAX : wait.multipliedBy(2);
+                }
             }
+        } finally {
+            // taken, or given up (a stop interrupted the wait, an error no retry mends): nothing waits for the store
+            // now, and the status outlives the thread (a generation built in place keeps it)
+            status.recovered(store);
         }
     }
 

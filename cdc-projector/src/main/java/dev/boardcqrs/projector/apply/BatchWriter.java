@@ -127,9 +127,15 @@ public final class BatchWriter implements StoreLane.Listener {
         return lanes.stream().mapToInt(StoreLane::queuedChanges).max().orElse(0);
     }
 
-    /** Stops every lane, interrupting a retry that waits for an unreachable store. */
+    /**
+     * Stops every lane, interrupting a retry that waits for an unreachable store. All are interrupted before any is
+     * waited for, against one deadline: with lanes stuck in a store call a stop takes one
+     * {@link StoreLane#STOP_AT_MOST} at most, not one per lane.
+     */
     void stop() {
-        lanes.forEach(StoreLane::stop);
+        lanes.forEach(StoreLane::interrupt);
+        long deadline = System.nanoTime() + StoreLane.STOP_AT_MOST.toNanos();
+        lanes.forEach(lane -> lane.awaitEnd(deadline));
     }
 
     @Override
@@ -195,7 +201,7 @@ public final class BatchWriter implements StoreLane.Listener {
         metrics.error("unreadable");
         log.error("a record that is not a readable row change at {} goes to the dead letters: {}", record.position(),
                 record.error().toString());
-        backoff.retrying("redis", () -> deadLetters.addUnreadable(record));
+        backoff.retrying(DeadLetters.NAME, () -> deadLetters.addUnreadable(record));
     }
 
     // the stores are emptied in their lanes, before the snapshot's first batch

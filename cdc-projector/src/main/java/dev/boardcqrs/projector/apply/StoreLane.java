@@ -30,8 +30,8 @@ final class StoreLane {
     private static final Logger log = LoggerFactory.getLogger(StoreLane.class);
     /** Changes committed together at most: a store's transaction or bulk request stays about a source batch. */
     static final int MAX_CHANGES_PER_COMMIT = 4096;
-    /** How long a stop waits for the lane's store call in flight (an interrupted HTTP call ends at once). */
-    private static final Duration STOP_AT_MOST = Duration.ofSeconds(10);
+    /** How long a stop waits for the lanes' store calls in flight (an interrupted HTTP call ends at once). */
+    static final Duration STOP_AT_MOST = Duration.ofSeconds(10);
 
     /** Hears what the lane has committed, or that it stopped on a failure no retry mends. */
     interface Listener {
@@ -93,17 +93,24 @@ final class StoreLane {
         thread.start();
     }
 
-    /**
-     * Interrupts the lane, including a retry waiting for an unreachable store, and waits for it to end: a stopped
-     * generation's lane must not write on while the next pipeline (perhaps of the same store) starts.
-     */
-    void stop() {
+    /** Interrupts the lane, including a retry waiting for an unreachable store; {@link #awaitEnd} waits for it. */
+    void interrupt() {
         thread.interrupt();
+    }
+
+    /**
+     * Waits for the interrupted lane to end, until {@code deadlineNanos} ({@link System#nanoTime}) at the latest: a
+     * stopped generation's lane must not write on while the next pipeline (perhaps of the same store) starts.
+     */
+    void awaitEnd(long deadlineNanos) {
         if (Thread.currentThread() == thread) {
             return;
         }
+        long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
         try {
-            thread.join(STOP_AT_MOST.toMillis());
+            if (leftMillis > 0) { // join(0) would wait for ever
+                thread.join(leftMillis);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -133,9 +140,6 @@ final class StoreLane {
         } catch (RuntimeException | Error e) {
             log.error("{} stopped: {}", thread.getName(), e.toString());
             listener.failed(this, e);
-        } finally {
-            // the status outlives the lane (a generation built in place keeps it): a stopped lane retries nothing
-            status.recovered(store.name());
         }
     }
 
@@ -222,7 +226,7 @@ final class StoreLane {
             log.error("{} on {} at {} goes to the dead letters of read model {}: {} (row before {} after {})",
                     change.operation(), change.table(), change.position(), refusal.projection(),
                     refusal.error().toString(), change.before(), change.after());
-            backoff.retrying("redis", () -> deadLetters.add(change, store.name(), refusal.projection(),
+            backoff.retrying(DeadLetters.NAME, () -> deadLetters.add(change, store.name(), refusal.projection(),
                     refusal.error()));
         }
     }

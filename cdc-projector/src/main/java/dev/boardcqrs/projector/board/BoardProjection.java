@@ -11,6 +11,7 @@ import dev.boardcqrs.projector.board.BoardWrite.CountChange;
 import dev.boardcqrs.projector.board.BoardWrite.Kind;
 import dev.boardcqrs.projector.board.BoardWrite.PutArticle;
 import dev.boardcqrs.projector.board.BoardWrite.RemoveArticle;
+import dev.boardcqrs.projector.redis.ListGuard;
 import dev.boardcqrs.projector.redis.RedisBatch;
 import dev.boardcqrs.projector.redis.RedisProjection;
 import dev.boardcqrs.projector.source.RowChange;
@@ -45,11 +46,16 @@ public final class BoardProjection implements RedisProjection<BoardWrite> {
 
     private final long ttlSeconds;
     private final int listLength;
+    private final ListGuard guard;
 
-    /** {@code modelTtl}: how long an article model lives unread; {@code listLength}: a board list's length. */
-    public BoardProjection(Duration modelTtl, int listLength) {
+    /**
+     * {@code modelTtl}: how long an article model lives unread; {@code listLength}: a board list's length;
+     * {@code guard}: how a board's count and list skip changes they took (the order the source keeps).
+     */
+    public BoardProjection(Duration modelTtl, int listLength, ListGuard guard) {
         this.ttlSeconds = Math.max(1, modelTtl.toSeconds());
         this.listLength = listLength;
+        this.guard = guard;
     }
 
     @Override
@@ -73,6 +79,10 @@ public final class BoardProjection implements RedisProjection<BoardWrite> {
 
     int listLength() {
         return listLength;
+    }
+
+    ListGuard guard() {
+        return guard;
     }
 
     @Override

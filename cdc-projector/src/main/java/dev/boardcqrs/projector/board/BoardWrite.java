@@ -36,7 +36,8 @@ public sealed interface BoardWrite {
             long previous = previousBoardId == null ? boardId : previousBoardId;
             String mode = planned.snapshot() ? "snapshot" : created ? "create" : "update";
             List<String> args = new ArrayList<>(List.of(Long.toString(articleId), planned.position(), mode,
-                    Long.toString(board.ttlSeconds()), Integer.toString(board.listLength())));
+                    Long.toString(board.ttlSeconds()), Integer.toString(board.listLength()),
+                    board.guard().argument()));
             fields.forEach((field, value) -> {
                 args.add(field);
                 args.add(value == null ? "" : value);
@@ -55,7 +56,8 @@ public sealed interface BoardWrite {
             BoardKeys keys = BoardKeys.in(batch.generation());
             batch.call(BoardProjection.REMOVE_ARTICLE, List.of(keys.article(articleId), keys.board(boardId),
                     keys.boardArticles(boardId), keys.articleMissed(articleId)),
-                    List.of(Long.toString(articleId), planned.position()), 1, ReplyCheck.APPLIED);
+                    List.of(Long.toString(articleId), planned.position(), board.guard().argument()), 1,
+                    ReplyCheck.APPLIED);
         }
     }
 

@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeadLetters {
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+    /**
+     * What a dead-letter write that waits for Redis is called in the status and in {@code projector_errors_total}:
+     * the stream lives in Redis, but that wait is no Redis store's batch retrying.
+     */
+    public static final String NAME = "dead-letters";
 
     private final ProjectorRedis redis;
     private final String key;

@@ -119,7 +119,7 @@ public final class ProjectorMetrics {
                 .register(registry);
     }
 
-    /** {@code kind}: unreadable, projection, redis, engine. */
+    /** {@code kind}: unreadable, projection, apply, engine, or a store retried (redis, search, dead-letters). */
     public void error(String kind) {
         Counter.builder("projector.errors").description("errors by kind; none of them stops the projector by itself")
                 .tag("kind", kind).register(registry).increment();

@@ -5,6 +5,7 @@ import static dev.boardcqrs.projector.source.RowChange.number;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.common.writer.WriterKeys;
+import dev.boardcqrs.projector.redis.ListGuard;
 import dev.boardcqrs.projector.redis.RedisBatch;
 import dev.boardcqrs.projector.redis.RedisProjection;
 import dev.boardcqrs.projector.redis.ReplyCheck;
@@ -23,10 +24,15 @@ public final class WriterProjection implements RedisProjection<WriterProjection.
     private static final LuaScript SCRIPT = LuaScript.resource("lua/writer_articles.lua", "lua/lib/counted_list.lua");
 
     private final int listLength;
+    private final ListGuard guard;
 
-    /** {@code listLength}: how many of a writer's newest articles the list holds. */
-    public WriterProjection(int listLength) {
+    /**
+     * {@code listLength}: how many of a writer's newest articles the list holds; {@code guard}: how a writer's count
+     * and list skip changes they took (the order the source keeps).
+     */
+    public WriterProjection(int listLength, ListGuard guard) {
         this.listLength = listLength;
+        this.guard = guard;
     }
 
     /** Add the article to its writer's list and count ({@code delta} +1), or take it off (-1). */
@@ -74,7 +80,8 @@ public final class WriterProjection implements RedisProjection<WriterProjection.
             ListChange change = planned.write();
             batch.call(SCRIPT, List.of(keys.writer(change.writerId()), keys.writerArticles(change.writerId())),
                     List.of(Long.toString(change.articleId()), Integer.toString(change.delta()), planned.position(),
-                            planned.snapshot() ? "snapshot" : "stream", Integer.toString(listLength)),
+                            planned.snapshot() ? "snapshot" : "stream", Integer.toString(listLength),
+                            guard.argument()),
                     1, ReplyCheck.APPLIED);
         }
     }

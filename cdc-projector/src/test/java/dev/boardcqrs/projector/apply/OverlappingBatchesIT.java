@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.embedded.FreePort;
 import dev.boardcqrs.embedded.SharedServers;
 import dev.boardcqrs.projector.board.BoardProjection;
 import dev.boardcqrs.projector.deadletter.DeadLetters;
 import dev.boardcqrs.projector.metrics.ProjectorMetrics;
+import dev.boardcqrs.projector.redis.ListGuard;
 import dev.boardcqrs.projector.redis.JedisProjectorRedis;
 import dev.boardcqrs.projector.redis.RedisDataLostException;
 import dev.boardcqrs.projector.redis.RedisStore;
@@ -21,6 +23,7 @@ import dev.boardcqrs.projector.store.ModelStore;
 import dev.boardcqrs.projector.store.Refusal;
 import dev.boardcqrs.projector.store.StoreBatch;
 import dev.boardcqrs.projector.store.StoreUnavailableException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
@@ -59,6 +62,7 @@ class OverlappingBatchesIT {
     private DeadLetters deadLetters;
     private OverlappingHandler applier;
     private ProjectorStatus status;
+    private SimpleMeterRegistry meters;
     private final Committer committer = new Committer();
 
     @BeforeEach
@@ -69,7 +73,8 @@ class OverlappingBatchesIT {
         redis.hset(BOARD.article(ARTICLE), Map.of("articleId", Long.toString(ARTICLE), "commentCount", "0",
                 "likeCount", "0"));
         JedisProjectorRedis projectorRedis = new JedisProjectorRedis(redis);
-        store = new RedisStore(projectorRedis, G1, List.of(new BoardProjection(Duration.ofHours(1), 100)));
+        store = new RedisStore(projectorRedis, G1,
+                List.of(new BoardProjection(Duration.ofHours(1), 100, ListGuard.OWNER)));
         deadLetters = new DeadLetters(projectorRedis, NAMESPACE, Clock.systemUTC());
         applier = handler(List.of(store), OverlappingHandler.MAX_BEHIND);
     }
@@ -79,8 +84,9 @@ class OverlappingBatchesIT {
             applier.stop();
         }
         status = new ProjectorStatus(Clock.systemUTC());
+        meters = new SimpleMeterRegistry();
         BatchWriter writer = new BatchWriter(stores, G1.generation(), status,
-                new ProjectorMetrics(new SimpleMeterRegistry(), () -> status, () -> 0), deadLetters, () -> 0);
+                new ProjectorMetrics(meters, () -> status, () -> 0), deadLetters, () -> 0);
         return new OverlappingHandler(writer, maxBehind);
     }
 
@@ -213,6 +219,24 @@ class OverlappingBatchesIT {
     }
 
     @Test
+    void shouldWaitForLanesStuckInAStoreCallTogetherSoAStopTakesOneBoundNotOnePerLane() throws Exception {
+        SlowStore deaf = SlowStore.deafToInterrupts();
+        SlowStore alsoDeaf = SlowStore.deafToInterrupts();
+        applier = handler(List.of(store, deaf, alsoDeaf), OverlappingHandler.MAX_BEHIND);
+        applier.handle(committer.batch(List.of(comment())));
+        assertThat(deaf.entered.await(10, TimeUnit.SECONDS) && alsoDeaf.entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        long started = System.nanoTime();
+        applier.stop();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        deaf.release();
+        alsoDeaf.release();
+        assertThat(took).as("both stuck lanes were waited for, in one bound")
+                .isBetween(StoreLane.STOP_AT_MOST, StoreLane.STOP_AT_MOST.plusSeconds(3));
+    }
+
+    @Test
     void shouldNotLeaveTheProjectorRetryingAStoreWhoseLaneStopped() throws Exception {
         applier = handler(List.of(store, new UnreachableStore()), OverlappingHandler.MAX_BEHIND);
         applier.handle(committer.batch(List.of(comment())));
@@ -223,6 +247,27 @@ class OverlappingBatchesIT {
         // the status outlives the lane: a generation built in place next carries it on
         assertThat(status.state()).isNotEqualTo(ProjectorStatus.State.RETRYING);
         assertThat(status.toMap().toString()).doesNotContain("unreachable");
+    }
+
+    @Test
+    void shouldRetryADeadLetterWriteUnderItsOwnNameAndNotLeaveItRetryingOnceTheLaneStopped() throws Exception {
+        try (RedisClient unreachable = RedisClient.create(URI.create("redis://127.0.0.1:" + FreePort.find()))) {
+            deadLetters = new DeadLetters(new JedisProjectorRedis(unreachable), NAMESPACE, Clock.systemUTC());
+            applier = handler(List.of(store, new RefusingStore()), OverlappingHandler.MAX_BEHIND);
+            applier.handle(committer.batch(List.of(comment())));
+            await().atMost(Duration.ofSeconds(10)).until(() -> status.state() == ProjectorStatus.State.RETRYING);
+
+            assertThat(errors(DeadLetters.NAME)).as("the dead-letter write, retried").isPositive();
+            assertThat(errors("redis")).as("Redis' store took its batch: it is not retrying").isZero();
+
+            applier.stop();
+
+            assertThat(status.state()).isNotEqualTo(ProjectorStatus.State.RETRYING);
+        }
+    }
+
+    private double errors(String kind) {
+        return meters.find("projector.errors").tag("kind", kind).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     private String commentCount() {
@@ -269,26 +314,33 @@ class OverlappingBatchesIT {
         private final CountDownLatch released = new CountDownLatch(1);
         final CountDownLatch entered = new CountDownLatch(1);
         private final List<Integer> committed = new CopyOnWriteArrayList<>();
+        private final String name;
         private final Duration linger;
         private final boolean deaf;
 
         SlowStore() {
-            this(Duration.ZERO, false);
+            this("slow");
         }
 
         SlowStore(Duration linger) {
-            this(linger, false);
+            this("slow", linger, false);
             release();
         }
 
-        private SlowStore(Duration linger, boolean deaf) {
+        /** For a store that commits in a way of its own. */
+        SlowStore(String name) {
+            this(name, Duration.ZERO, false);
+        }
+
+        private SlowStore(String name, Duration linger, boolean deaf) {
+            this.name = name;
             this.linger = linger;
             this.deaf = deaf;
         }
 
         /** One whose commit, like a Redis call in flight, goes on when its thread is interrupted. */
         static SlowStore deafToInterrupts() {
-            return new SlowStore(Duration.ZERO, true);
+            return new SlowStore("slow", Duration.ZERO, true);
         }
 
         @Override
@@ -306,7 +358,7 @@ class OverlappingBatchesIT {
 
         @Override
         public String name() {
-            return "slow";
+            return name;
         }
 
         @Override
@@ -355,11 +407,23 @@ class OverlappingBatchesIT {
         }
     }
 
+    /** A store whose read model refuses every change: each goes to the dead letters. */
+    private static final class RefusingStore extends SlowStore {
+        RefusingStore() {
+            super("refusing");
+        }
+
+        @Override
+        public List<Refusal> commit(StoreBatch batch, Unplannable unplannable) {
+            return batch.changes().stream().map(change -> new Refusal(change.change(), "board", Refusal.Stage.APPLY,
+                    new IllegalStateException("the board refuses every change"))).toList();
+        }
+    }
+
     /** A store that cannot be reached: every commit fails as a connection refused would. */
     private static final class UnreachableStore extends SlowStore {
-        @Override
-        public String name() {
-            return "unreachable";
+        UnreachableStore() {
+            super("unreachable");
         }
 
         @Override

@@ -6,6 +6,7 @@ import dev.boardcqrs.projector.board.BoardWrite.CountChange;
 import dev.boardcqrs.projector.board.BoardWrite.Kind;
 import dev.boardcqrs.projector.board.BoardWrite.PutArticle;
 import dev.boardcqrs.projector.board.BoardWrite.RemoveArticle;
+import dev.boardcqrs.projector.redis.ListGuard;
 import dev.boardcqrs.projector.source.RowChange;
 import dev.boardcqrs.projector.source.RowChange.Operation;
 import dev.boardcqrs.projector.source.SourcePosition;
@@ -20,7 +21,7 @@ class BoardProjectionTest {
     private static final SourcePosition POSITION = new SourcePosition("bin.000001", 120, 1, 0, null, false, false);
     private static final LocalDateTime CREATED = LocalDateTime.of(2026, 11, 24, 9, 30, 0, 120_000_000);
 
-    private final BoardProjection projection = new BoardProjection(Duration.ofDays(1), 1000);
+    private final BoardProjection projection = new BoardProjection(Duration.ofDays(1), 1000, ListGuard.OWNER);
 
     @Test
     void shouldWriteTheWholeModelWhenAnArticleIsInserted() {

@@ -43,7 +43,7 @@ class GroupedCountChangesIT {
             redis.del(KEYS.article(4));
             redis.set(KEYS.article(4), "not a model");
             RedisStore store = new RedisStore(new JedisProjectorRedis(redis), GENERATION, List.of());
-            BoardProjection board = new BoardProjection(Duration.ofHours(1), 100);
+            BoardProjection board = new BoardProjection(Duration.ofHours(1), 100, ListGuard.OWNER);
             List<Planned<BoardWrite>> group = new ArrayList<>();
             group.add(comment(1, "p01"));
             group.add(comment(1, "p02"));

@@ -3,6 +3,7 @@ package dev.boardcqrs.projector.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.boardcqrs.projector.redis.ListGuard;
 import dev.boardcqrs.projector.source.RowChange;
 import dev.boardcqrs.projector.source.RowChange.Operation;
 import dev.boardcqrs.projector.source.SourcePosition;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class WriterProjectionTest {
     private static final SourcePosition POSITION = new SourcePosition("bin.000001", 120, 1, 0, null, false, false);
 
-    private final WriterProjection projection = new WriterProjection(1000);
+    private final WriterProjection projection = new WriterProjection(1000, ListGuard.OWNER);
 
     @Test
     void shouldAddANewArticleToItsWritersList() {

@@ -10,7 +10,8 @@ import dev.boardcqrs.common.redis.KeyScheme;
  * article:{articleId}          hash   the article query model ({@link ArticleModel} fields) and _pos, the position
  *                                     of the last change it contains; expires (TTL)
  * article:{articleId}:missed   string position of a change that found no model (expires in 60 s)
- * board:{boardId}              hash   count (the board's articles) and _pos
+ * board:{boardId}              hash   count (the board's articles) and _pos; in Kafka mode instead of _pos, per
+ *                                     article m:{articleId}: '+' (in) or '-' (left) and its last change's position
  * board:{boardId}:articles     zset   ids of the board's newest articles (up to the list length), scored by id;
  *                                     older pages come from SQL
  * </pre>

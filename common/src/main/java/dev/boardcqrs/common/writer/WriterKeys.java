@@ -7,7 +7,8 @@ import dev.boardcqrs.common.redis.KeyScheme;
  * counted list of articles, kept like a board's.
  *
  * <pre>
- * writer:{writerId}            hash   count (the writer's articles) and _pos
+ * writer:{writerId}            hash   count (the writer's articles) and _pos; in Kafka mode m:{articleId} per
+ *                                     article instead of _pos, as a board's
  * writer:{writerId}:articles   zset   ids of the writer's newest articles (up to the list length), scored by id;
  *                                     older pages come from SQL
  * </pre>
