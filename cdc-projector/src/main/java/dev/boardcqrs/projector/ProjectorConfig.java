@@ -52,7 +52,7 @@ public record ProjectorConfig(
             throw new ConfigException("PROJECTOR_MAX_QUEUE_SIZE (" + maxQueueSize
                     + ") must be larger than PROJECTOR_MAX_BATCH_SIZE (" + maxBatchSize + ")");
         }
-        if (kafkaSource() && search.enabled()) {
+        if ("kafka".equals(source) && search.enabled()) { // the fields are not assigned yet: no kafkaSource()
             throw new ConfigException("SEARCH_ENABLED is not supported with PROJECTOR_SOURCE=kafka yet: the search "
                     + "index keeps one watermark per generation, and Kafka mode one per partition");
         }
@@ -115,6 +115,7 @@ public record ProjectorConfig(
                 + Env.redacted(redisUrl) + ", namespace=" + namespace + ", connector="
                 + connector + ", offsetFile=" + offsetFile + ", pollInterval=" + pollInterval + ", maxBatchSize="
                 + maxBatchSize + ", snapshotMode=" + snapshotMode + ", engineOverrides=" + engineOverrides.keySet()
-                + ", source=" + source + ", search=" + search + ", searchLinger=" + searchLinger + ", searchRefreshInterval=" + searchRefreshInterval + ", access=" + access + "]";
+                + ", source=" + source + ", search=" + search + ", searchLinger=" + searchLinger
+                + ", searchRefreshInterval=" + searchRefreshInterval + ", access=" + access + "]";
     }
 }

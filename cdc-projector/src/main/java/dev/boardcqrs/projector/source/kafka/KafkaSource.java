@@ -180,7 +180,7 @@ final class KafkaSource implements ChangeSource {
     private void commitHint(Collection<PartitionStream> of) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (PartitionStream stream : of) {
-            if (stream.anyDurable()) {
+            if (stream.hintDue()) {
                 offsets.put(stream.partition(), new OffsetAndMetadata(stream.nextOffset()));
             }
         }

@@ -21,6 +21,7 @@ final class PartitionStream {
     private volatile long delivered = -1;
     private volatile long durable = -1;
     private volatile long lag = -1;
+    private long hinted = -1; // the consumer's thread only
     private volatile String lastPosition;
 
     /** {@code stored}: the offset the stores hold for the partition, -1 for none. */
@@ -63,8 +64,14 @@ final class PartitionStream {
         return durable + 1;
     }
 
-    boolean anyDurable() {
-        return durable >= 0;
+    /** True once per move of the durable offset: Kafka's committed offset is written only when it changed. */
+    boolean hintDue() {
+        long now = durable;
+        if (now < 0 || now == hinted) {
+            return false;
+        }
+        hinted = now;
+        return true;
     }
 
     void lag(long messages) {

@@ -42,14 +42,17 @@ import redis.clients.jedis.RedisClient;
  * cdc-projector in Kafka mode against real servers: the connector rendered from its settings runs on a Kafka Connect
  * worker and writes the changes of rows written with plain SQL to a KRaft broker; projectors in one consumer group
  * read the topics into Redis. The articles topic has two partitions (KAFKA_PARTITIONS=2), so a board's count is fed
- * by both, in any order relative to each other; the catalog's has one. The steps build on each other: the models equal the SQL truth; a projector closed and started again
- * resumes from the offsets Redis holds (Kafka's committed offsets are set back to 0 meanwhile, so reading from them
- * would deliver applied changes again); two instances split the partitions; one leaving hands its partitions over.
+ * by both, in any order relative to each other; the catalog's has one. The steps build on each other: the models
+ * equal the SQL truth and /status shows every partition caught up; rebuild and replay say they are not available
+ * yet; a projector closed and started again resumes from the offsets Redis holds (Kafka's committed offsets are set
+ * back to 0 meanwhile, so reading from them would deliver applied changes again); two instances split the
+ * partitions; one leaving hands its partitions over.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KafkaModeIT {
     private static final String CONNECTOR = "board-cqrs-kafka-mode-it";
     private static final String GROUP = "kafka-mode-it";
+    private static final String ADMIN_TOKEN = "kafka-mode-it-admin-token-0123456789";
     private static final KeyScheme NAMESPACE = new KeyScheme("kafkait");
     private static final long FIRST_BOARD = 8_101;
     private static final int BOARDS = 3;
@@ -71,18 +74,19 @@ class KafkaModeIT {
         database = SharedServers.database();
         kafka = SharedServers.kafka();
         redis = RedisClient.create(URI.create(SharedServers.redis().url()));
-        config = ProjectorConfig.fromEnv(new Env(Map.of(
-                "DATABASE_URL", database.jdbcUrl(),
-                "REDIS_URL", SharedServers.redis().url(),
-                "REDIS_NAMESPACE", NAMESPACE.namespace(),
-                "PROJECTOR_PORT", "0",
-                "PROJECTOR_SOURCE", "kafka",
+        config = ProjectorConfig.fromEnv(new Env(Map.ofEntries(
+                Map.entry("DATABASE_URL", database.jdbcUrl()),
+                Map.entry("REDIS_URL", SharedServers.redis().url()),
+                Map.entry("REDIS_NAMESPACE", NAMESPACE.namespace()),
+                Map.entry("PROJECTOR_PORT", "0"),
+                Map.entry("PROJECTOR_SOURCE", "kafka"),
+                Map.entry("PROJECTOR_ADMIN_TOKEN", ADMIN_TOKEN),
                 // a binlog reader of its own: the other connectors and engines on this database use other ids
-                "PROJECTOR_SERVER_ID", "184260",
-                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "KAFKA_TOPIC_PREFIX", "kafka-mode-it",
-                "KAFKA_PARTITIONS", "2",
-                "KAFKA_GROUP_ID", GROUP)));
+                Map.entry("PROJECTOR_SERVER_ID", "184260"),
+                Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
+                Map.entry("KAFKA_TOPIC_PREFIX", "kafka-mode-it"),
+                Map.entry("KAFKA_PARTITIONS", "2"),
+                Map.entry("KAFKA_GROUP_ID", GROUP))));
         writeRound(); // before the connector starts: these come as snapshot rows
         catalog = database.insert("INSERT INTO catalog (parent_id, name, display_order) VALUES (NULL, 'fruit', 1)");
         database.insert("INSERT INTO product (catalog_id, name, price) VALUES (?, 'apple', 120)", catalog);
@@ -122,10 +126,30 @@ class KafkaModeIT {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
                 redis.hget(catalogKeys().catalog(catalog), "name")).isEqualTo("fresh fruit"));
         assertThat(partitionsOf(first)).containsExactlyInAnyOrderElementsOf(ALL_PARTITIONS);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> status(first).path("partitions")
+                .forEach(partition -> {
+                    assertThat(partition.path("lag").asLong()).as("lag of %s", partition).isZero();
+                    assertThat(partition.path("offset").asLong()).as("offset of %s", partition).isNotNegative();
+                }));
     }
 
     @Test
     @Order(2)
+    void shouldAnswerThatRebuildAndReplayAreNotAvailableYet() {
+        JsonHttp admin = new JsonHttp("http://127.0.0.1:" + first.port()).as(ADMIN_TOKEN);
+
+        JsonHttp.Response rebuild = admin.post("/rebuild", "");
+        JsonHttp.Response replay = admin.post("/replay?from=gtid:0-1-1", "");
+
+        assertThat(rebuild.status()).as(rebuild.body()).isEqualTo(409);
+        assertThat(rebuild.json().path("error").asText()).contains("not available with PROJECTOR_SOURCE=kafka");
+        assertThat(replay.status()).as(replay.body()).isEqualTo(400);
+        assertThat(replay.json().path("error").asText()).contains("not available with PROJECTOR_SOURCE=kafka");
+        assertThat(first.activeGeneration().name()).isEqualTo(NAMESPACE.activeIn(redis).orElseThrow().generation());
+    }
+
+    @Test
+    @Order(3)
     void shouldResumeFromTheOffsetsInRedisAfterARestartAndApplyNothingTwice() throws Exception {
         first.close();
         writeRound(); // while no projector reads
@@ -147,7 +171,7 @@ class KafkaModeIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void shouldSplitThePartitionsBetweenTwoInstancesOfOneGroup() throws Exception {
         second = new Projector(config, redis).start();
 
@@ -170,7 +194,7 @@ class KafkaModeIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void shouldHandTheClosedInstancesPartitionsToTheOtherAndStayExact() throws Exception {
         second.close();
         second = null;
@@ -253,11 +277,14 @@ class KafkaModeIT {
         return rows;
     }
 
+    private static JsonNode status(Projector projector) {
+        return new JsonHttp("http://127.0.0.1:" + projector.port()).get("/status").json();
+    }
+
     /** The partitions a projector's /status says it reads, as "topic-partition". */
     private static List<String> partitionsOf(Projector projector) {
-        JsonNode status = new JsonHttp("http://127.0.0.1:" + projector.port()).get("/status").json();
         List<String> partitions = new ArrayList<>();
-        status.path("partitions").forEach(partition -> partitions.add(partition.path("topic").asText() + "-"
+        status(projector).path("partitions").forEach(partition -> partitions.add(partition.path("topic").asText() + "-"
                 + partition.path("partition").asInt()));
         return partitions;
     }
