@@ -16,7 +16,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -34,7 +33,7 @@ final class KafkaSource implements ChangeSource {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration CLOSE_AT_MOST = Duration.ofSeconds(20);
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
     private final List<String> topics;
     private final StreamHandlers handlers;
     private final ProjectorStatus status;
@@ -46,8 +45,9 @@ final class KafkaSource implements ChangeSource {
     private final Thread thread;
     private volatile boolean closing;
 
-    KafkaSource(KafkaConsumer<byte[], byte[]> consumer, int fullPoll, List<String> topics, StreamHandlers handlers,
-                ProjectorStatus status, Consumer<Throwable> onFailure, Runnable onClosed) {
+    /** {@code consumer}: this source's alone, used on its thread only (close() only wakes it up). */
+    KafkaSource(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, int fullPoll, List<String> topics,
+                StreamHandlers handlers, ProjectorStatus status, Consumer<Throwable> onFailure, Runnable onClosed) {
         this.consumer = consumer;
         this.fullPoll = fullPoll;
         this.topics = List.copyOf(topics);

@@ -1,0 +1,163 @@
+package dev.boardcqrs.projector.source.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.boardcqrs.projector.apply.ProjectorStatus;
+import dev.boardcqrs.projector.source.ChangeBatch;
+import dev.boardcqrs.projector.source.ChangeHandler;
+import dev.boardcqrs.projector.source.SourceEvent;
+import dev.boardcqrs.projector.source.StreamHandlers;
+import dev.boardcqrs.projector.store.StreamTakenOverException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kafka source's part of a rebalance, against Kafka's MockConsumer (whose rebalances call the source's listener
+ * inside poll, on the source's thread): an assigned partition resumes after the offset its stores hold, a revoked one
+ * finishes its batch in flight and stops, and one another instance took over is read again from what the stores
+ * hold now, with what was in flight given up.
+ */
+class KafkaSourceTest {
+    private static final TopicPartition P0 = new TopicPartition("t", 0);
+    private static final Duration SOON = Duration.ofSeconds(5);
+
+    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    private final Map<String, String> stored = new ConcurrentHashMap<>();
+    private final List<RecordingHandler> opened = new CopyOnWriteArrayList<>();
+    private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    private final KafkaSource source = new KafkaSource(consumer, 100, List.of("t"), this::open,
+            new ProjectorStatus(Clock.systemUTC()), failures::add, () -> { });
+
+    @AfterEach
+    void close() {
+        source.close();
+    }
+
+    @Test
+    void shouldResumeAnAssignedPartitionAfterTheOffsetItsStoresHold() {
+        stored.put("t-0", StreamOffsets.position(4));
+        source.start();
+
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(P0));
+            addRecords(0, 8);
+        });
+
+        await().atMost(SOON).untilAsserted(() -> assertThat(handler(0).positions).containsExactly(5L, 6L, 7L));
+        assertThat(source.partitions()).singleElement()
+                .satisfies(partition -> assertThat(partition).containsEntry("offset", 7L));
+    }
+
+    @Test
+    void shouldReadAPartitionWithoutAStoredOffsetFromItsBeginning() {
+        consumer.updateBeginningOffsets(Map.of(P0, 0L));
+        source.start();
+
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(P0));
+            addRecords(0, 3);
+        });
+
+        await().atMost(SOON).untilAsserted(() -> assertThat(handler(0).positions).containsExactly(0L, 1L, 2L));
+    }
+
+    @Test
+    void shouldFinishTheBatchInFlightOfARevokedPartitionAndStopIt() {
+        stored.put("t-0", StreamOffsets.position(1));
+        source.start();
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(P0));
+            addRecords(2, 4);
+        });
+        await().atMost(SOON).until(() -> opened.size() == 1 && handler(0).positions.size() == 2);
+
+        consumer.schedulePollTask(() -> consumer.rebalance(List.of()));
+
+        await().atMost(SOON).untilAsserted(() -> {
+            assertThat(handler(0).finished).isTrue();
+            assertThat(handler(0).stopped).isTrue();
+            assertThat(source.partitions()).isEmpty();
+        });
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    void shouldReadAPartitionAnotherInstanceTookOverAgainFromWhatTheStoresHoldNow() {
+        stored.put("t-0", StreamOffsets.position(1));
+        source.start();
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(P0));
+            addRecords(2, 4);
+        });
+        await().atMost(SOON).until(() -> opened.size() == 1);
+        // meanwhile the partition's new owner committed up to offset 6: this instance's next commit is refused
+        stored.put("t-0", StreamOffsets.position(6));
+        handler(0).refuseNext = new StreamTakenOverException("redis", "t-0", "000", "006");
+
+        consumer.schedulePollTask(() -> addRecords(4, 10));
+
+        await().atMost(SOON).untilAsserted(() -> assertThat(opened).hasSize(2));
+        consumer.schedulePollTask(() -> addRecords(7, 10)); // the broker delivers from the new position
+        await().atMost(SOON).untilAsserted(() -> assertThat(handler(1).positions).containsExactly(7L, 8L, 9L));
+        assertThat(handler(0).stopped).as("its lanes").isTrue();
+        assertThat(handler(0).finished).as("what was in flight is given up, not finished").isFalse();
+        assertThat(failures).isEmpty();
+    }
+
+    private StreamHandlers.Stream open(String stream) {
+        RecordingHandler handler = new RecordingHandler();
+        opened.add(handler);
+        return new StreamHandlers.Stream(handler, stored.get(stream));
+    }
+
+    private RecordingHandler handler(int index) {
+        return opened.get(index);
+    }
+
+    private void addRecords(long from, long to) {
+        for (long offset = from; offset < to; offset++) {
+            consumer.addRecord(new ConsumerRecord<>(P0.topic(), P0.partition(), offset, null, null));
+        }
+    }
+
+    /** Takes every batch as durable at once, remembering the offsets of the records it was handed. */
+    private static final class RecordingHandler implements ChangeHandler {
+        final List<Long> positions = new CopyOnWriteArrayList<>();
+        volatile RuntimeException refuseNext;
+        volatile boolean finished;
+        volatile boolean stopped;
+
+        @Override
+        public void handle(ChangeBatch batch) throws InterruptedException {
+            RuntimeException refusal = refuseNext;
+            if (refusal != null) {
+                refuseNext = null;
+                throw refusal;
+            }
+            for (SourceEvent event : batch.events()) {
+                positions.add(StreamOffsets.offset(event.streamPosition()));
+            }
+            batch.ack().durable(batch.events().size());
+        }
+
+        @Override
+        public void finishInFlight() {
+            finished = true;
+        }
+
+        @Override
+        public void stop() {
+            stopped = true;
+        }
+    }
+}
