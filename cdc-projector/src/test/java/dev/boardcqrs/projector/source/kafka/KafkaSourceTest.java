@@ -45,13 +45,7 @@ class KafkaSourceTest {
 
     @Test
     void shouldResumeAnAssignedPartitionAfterTheOffsetItsStoresHold() {
-        stored.put("t-0", StreamOffsets.position(4));
-        source.start();
-
-        consumer.schedulePollTask(() -> {
-            consumer.rebalance(List.of(P0));
-            addRecords(0, 8);
-        });
+        startAssigned(4L, 0, 8);
 
         await().atMost(SOON).untilAsserted(() -> assertThat(handler(0).positions).containsExactly(5L, 6L, 7L));
         assertThat(source.partitions()).singleElement()
@@ -60,25 +54,14 @@ class KafkaSourceTest {
 
     @Test
     void shouldReadAPartitionWithoutAStoredOffsetFromItsBeginning() {
-        consumer.updateBeginningOffsets(Map.of(P0, 0L));
-        source.start();
-
-        consumer.schedulePollTask(() -> {
-            consumer.rebalance(List.of(P0));
-            addRecords(0, 3);
-        });
+        startAssigned(null, 0, 3);
 
         await().atMost(SOON).untilAsserted(() -> assertThat(handler(0).positions).containsExactly(0L, 1L, 2L));
     }
 
     @Test
     void shouldFinishTheBatchInFlightOfARevokedPartitionAndStopIt() {
-        stored.put("t-0", StreamOffsets.position(1));
-        source.start();
-        consumer.schedulePollTask(() -> {
-            consumer.rebalance(List.of(P0));
-            addRecords(2, 4);
-        });
+        startAssigned(1L, 2, 4);
         await().atMost(SOON).until(() -> opened.size() == 1 && handler(0).positions.size() == 2);
 
         consumer.schedulePollTask(() -> consumer.rebalance(List.of()));
@@ -93,12 +76,7 @@ class KafkaSourceTest {
 
     @Test
     void shouldReadAPartitionAnotherInstanceTookOverAgainFromWhatTheStoresHoldNow() {
-        stored.put("t-0", StreamOffsets.position(1));
-        source.start();
-        consumer.schedulePollTask(() -> {
-            consumer.rebalance(List.of(P0));
-            addRecords(2, 4);
-        });
+        startAssigned(1L, 2, 4);
         await().atMost(SOON).until(() -> opened.size() == 1);
         // meanwhile the partition's new owner committed up to offset 6: this instance's next commit is refused
         stored.put("t-0", StreamOffsets.position(6));
@@ -112,6 +90,22 @@ class KafkaSourceTest {
         assertThat(handler(0).stopped).as("its lanes").isTrue();
         assertThat(handler(0).finished).as("what was in flight is given up, not finished").isFalse();
         assertThat(failures).isEmpty();
+    }
+
+    /**
+     * Starts the source; in its first poll, the group assigns it P0, whose stores hold {@code storedOffset} (null:
+     * none), and the partition holds the records from {@code from} to {@code to} (exclusive).
+     */
+    private void startAssigned(Long storedOffset, long from, long to) {
+        if (storedOffset != null) {
+            stored.put("t-0", StreamOffsets.position(storedOffset));
+        }
+        consumer.updateBeginningOffsets(Map.of(P0, 0L));
+        source.start();
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(P0));
+            addRecords(from, to);
+        });
     }
 
     private StreamHandlers.Stream open(String stream) {
