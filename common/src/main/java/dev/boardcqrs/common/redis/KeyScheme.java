@@ -18,7 +18,9 @@ import redis.clients.jedis.UnifiedJedis;
  * {ns}:deadletters        stream changes the projector could not apply; kept across rebuilds
  * {ns}:{gen}:meta         hash   watermark (position of the last applied batch), building (1 while a snapshot
  *                                fills an active generation: readers must use SQL meanwhile), gtids (the source
- *                                transactions applied, a GTID set: what consistency tokens are compared with)
+ *                                transactions applied, a GTID set: what consistency tokens are compared with);
+ *                                with PROJECTOR_SOURCE=kafka, watermark@TOPIC-PARTITION per partition instead (the
+ *                                offset of its last applied record) and no gtids
  * {ns}:{gen}:...          the read models' own keys; every one of them is removed with its generation
  * </pre>
  *
