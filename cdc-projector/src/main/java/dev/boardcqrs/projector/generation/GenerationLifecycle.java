@@ -120,6 +120,10 @@ public final class GenerationLifecycle implements AutoCloseable {
         Optional<Generation> old = generations.active();
         Generation next = nextGeneration();
         log.warn("building the query models into generation {} from a new snapshot: {}", next, reason);
+        if (!sources.singleStream()) {
+            // no snapshot batch of one stream marks it: readers use SQL until every stream has caught up once
+            stores.open(next).forEach(ModelStore::startBuilding);
+        }
         generations.activate(next);
         current = pipeline(next, status, null);
         old.filter(generation -> !generation.equals(next)).ifPresent(this::retire);
@@ -222,7 +226,8 @@ public final class GenerationLifecycle implements AutoCloseable {
                     : generation.name() + "-" + stream, status, metrics, deadLetters, sources::rowsToSnapshot);
             // the embedded engine keeps its position in its offset file: its stores' watermark is not asked here
             return new StreamHandlers.Stream(new OverlappingHandler(writer),
-                    stream == null ? null : streamStores.get(0).watermark());
+                    stream == null ? null : streamStores.get(0).watermark(),
+                    streams -> streamStores.forEach(store -> store.caughtUp(streams)));
         };
         ChangeSource source = sources.open(generation, handlers, status, error -> sourceFailed(generation, error));
         String lost = sources.lostPosition(generation);

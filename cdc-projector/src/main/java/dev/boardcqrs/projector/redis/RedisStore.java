@@ -13,6 +13,7 @@ import dev.boardcqrs.projector.store.Refusal;
 import dev.boardcqrs.projector.store.StoreBatch;
 import dev.boardcqrs.projector.store.StoreBatch.Building;
 import dev.boardcqrs.projector.store.StreamTakenOverException;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -30,6 +31,7 @@ public final class RedisStore implements ModelStore {
     static final String WATERMARK = "watermark";
     static final String BUILDING = "building";
     static final String GTIDS = KeyScheme.APPLIED_GTIDS;
+    static final String CAUGHT_UP = "caughtUp@";
 
     private final ProjectorRedis redis;
     private final KeyScheme keys;
@@ -111,6 +113,25 @@ public final class RedisStore implements ModelStore {
         redis.hdel(keys.meta(), WATERMARK);
         redis.hdel(keys.meta(), GTIDS);
         redis.unlinkMatching(keys.everything(), keys.meta()::equals);
+    }
+
+    /**
+     * Marks this stream caught up ({@code caughtUp@STREAM}) in a generation being built, and ends the building once
+     * every stream has: each stream marks itself before it looks at the others, so the last one to mark sees them all.
+     */
+    @Override
+    public void caughtUp(Collection<String> streams) {
+        if (stream == null || !keys.generation().equals(redis.get(namespace.active()))
+                || !"1".equals(redis.hget(keys.meta(), BUILDING))) {
+            return;
+        }
+        redis.hset(keys.meta(), CAUGHT_UP + stream, "1");
+        for (String other : streams) {
+            if (redis.hget(keys.meta(), CAUGHT_UP + other) == null) {
+                return;
+            }
+        }
+        redis.hset(keys.meta(), BUILDING, "0");
     }
 
     @Override

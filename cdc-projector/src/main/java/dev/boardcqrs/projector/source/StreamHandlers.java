@@ -14,7 +14,17 @@ public interface StreamHandlers {
      */
     Stream open(String stream);
 
-    /** A stream's handler and the position its first store holds for it, or null when it holds none. */
-    record Stream(ChangeHandler handler, String position) {
+    /**
+     * A stream's handler, the position its first store holds for it (null when it holds none), and whom to tell when
+     * the stream has read all its source held once.
+     */
+    record Stream(ChangeHandler handler, String position, CaughtUp caughtUp) {
+    }
+
+    /** Hears that a stream has applied all its source held at some moment (a partition's end). */
+    @FunctionalInterface
+    interface CaughtUp {
+        /** {@code streams}: every stream of the generation's source, this one among them. */
+        void caughtUp(java.util.Collection<String> streams);
     }
 }

@@ -85,6 +85,14 @@ public interface ModelStore {
     void takeOverWhenLevel(Runnable onTakenOver);
 
     /**
+     * For a stream of a source of several (a Kafka partition): it has applied all its source held at some moment.
+     * Once every one of {@code streams} has, a generation built from nothing is complete and readers may use it.
+     * Safe to repeat.
+     */
+    default void caughtUp(java.util.Collection<String> streams) {
+    }
+
+    /**
      * This store's generation has become the one readers use: another store took over in the batch that brought it
      * level, perhaps before this one found itself level (the active generation moved on meanwhile). A store whose
      * readers do not follow yet makes them follow now, before the old generation is removed. Safe to repeat.

@@ -249,6 +249,30 @@ class RedisStoreTest {
                 .isInstanceOf(RedisDataLostException.class);
     }
 
+    @Test
+    void shouldEndTheBuildingOfAGenerationOnceEveryStreamHasCaughtUp() {
+        serving(G1, null);
+        redis.hset(G1.meta(), "building", "1"); // made by a Kafka-mode instance: readers use SQL
+        List<String> streams = List.of("t-0", "t-1");
+
+        stream(G1, "t-0").caughtUp(streams);
+        assertThat(redis.hget(G1.meta(), "building")).as("t-1 has not caught up").isEqualTo("1");
+        stream(G1, "t-1").caughtUp(streams);
+
+        assertThat(redis.hget(G1.meta(), "building")).isEqualTo("0");
+    }
+
+    @Test
+    void shouldMarkNothingInAGenerationReadersNoLongerUse() {
+        serving(G2, "w1");
+        redis.hset(G1.meta(), "building", "1");
+
+        stream(G1, "t-0").caughtUp(List.of("t-0"));
+
+        assertThat(redis.hget(G1.meta(), "building")).isEqualTo("1");
+        assertThat(redis.hget(G1.meta(), "caughtUp@t-0")).isNull();
+    }
+
     private RedisStore stream(KeyScheme generation, String stream) {
         return new RedisStore(redis, generation, List.of(new Notes()), stream);
     }

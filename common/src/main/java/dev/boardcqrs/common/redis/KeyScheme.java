@@ -20,7 +20,8 @@ import redis.clients.jedis.UnifiedJedis;
  *                                fills an active generation: readers must use SQL meanwhile), gtids (the source
  *                                transactions applied, a GTID set: what consistency tokens are compared with);
  *                                with PROJECTOR_SOURCE=kafka, watermark@TOPIC-PARTITION per partition instead (the
- *                                offset of its last applied record) and no gtids
+ *                                offset of its last applied record), no gtids, and caughtUp@TOPIC-PARTITION while
+ *                                the generation is built (the partition's end was applied once)
  * {ns}:{gen}:...          the read models' own keys; every one of them is removed with its generation
  * </pre>
  *

@@ -11,12 +11,14 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -44,6 +46,7 @@ final class KafkaSource implements ChangeSource {
     private final Map<TopicPartition, PartitionStream> streams = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closing;
+    private List<String> allStreams; // the consumer's thread only; null until known
 
     /** {@code consumer}: this source's alone, used on its thread only (close() only wakes it up). */
     KafkaSource(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, int fullPoll, List<String> topics,
@@ -77,10 +80,11 @@ final class KafkaSource implements ChangeSource {
             while (!closing) {
                 ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
                 for (TopicPartition partition : polled.partitions()) {
-                    deliver(partition, polled.records(partition), polled.count() >= fullPoll);
+                    deliver(partition, polled.records(partition), more(partition, polled.count()));
                 }
                 for (PartitionStream stream : streams.values()) {
                     consumer.currentLag(stream.partition()).ifPresent(stream::lag);
+                    reportIfCaughtUp(stream);
                 }
                 commitHint(streams.values());
             }
@@ -126,11 +130,47 @@ final class KafkaSource implements ChangeSource {
         }
     }
 
+    /**
+     * Whether the partition has more records waiting after this poll: then the handler need not wait for the batch
+     * to be stored before the next one (as when a poll came back full).
+     */
+    private boolean more(TopicPartition partition, int polled) {
+        OptionalLong lag = consumer.currentLag(partition);
+        return lag.isPresent() ? lag.getAsLong() > 0 : polled >= fullPoll;
+    }
+
+    private void reportIfCaughtUp(PartitionStream stream) {
+        try {
+            if (allStreams == null) {
+                allStreams = allStreams();
+            }
+            if (!allStreams.isEmpty()) {
+                stream.reportIfCaughtUp(allStreams);
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not report {} caught up ({}); trying again after the next poll", stream.partition(),
+                    e.toString());
+        }
+    }
+
+    /** Every partition of the topics, as streams are named; empty while the topics are not known. */
+    private List<String> allStreams() {
+        List<String> all = new ArrayList<>();
+        for (String topic : topics) {
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic);
+            if (partitions == null || partitions.isEmpty()) {
+                return List.of();
+            }
+            partitions.forEach(partition -> all.add(new TopicPartition(topic, partition.partition()).toString()));
+        }
+        return List.copyOf(all);
+    }
+
     /** Opens the partition's handler and seeks to the record after the one the stores hold last. */
     private void open(TopicPartition partition) {
         StreamHandlers.Stream opened = handlers.open(partition.toString());
         long stored = opened.position() == null ? -1 : StreamOffsets.offset(opened.position());
-        streams.put(partition, new PartitionStream(partition, opened.handler(), stored));
+        streams.put(partition, new PartitionStream(partition, opened, stored));
         if (stored < 0) {
             consumer.seekToBeginning(List.of(partition));
         } else {

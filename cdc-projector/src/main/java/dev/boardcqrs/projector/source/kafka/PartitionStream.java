@@ -3,6 +3,7 @@ package dev.boardcqrs.projector.source.kafka;
 import dev.boardcqrs.projector.source.ChangeBatch;
 import dev.boardcqrs.projector.source.ChangeHandler;
 import dev.boardcqrs.projector.source.SourceEvent;
+import dev.boardcqrs.projector.source.StreamHandlers;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,8 @@ import org.apache.kafka.common.TopicPartition;
 final class PartitionStream {
     private final TopicPartition partition;
     private final ChangeHandler handler;
+    private final StreamHandlers.CaughtUp caughtUp;
+    private volatile boolean reportedCaughtUp;
     // offsets of the records handed over and not yet acknowledged, in order
     private final ArrayDeque<Long> unacknowledged = new ArrayDeque<>();
     private volatile long delivered = -1;
@@ -25,9 +28,10 @@ final class PartitionStream {
     private volatile String lastPosition;
 
     /** {@code stored}: the offset the stores hold for the partition, -1 for none. */
-    PartitionStream(TopicPartition partition, ChangeHandler handler, long stored) {
+    PartitionStream(TopicPartition partition, StreamHandlers.Stream stream, long stored) {
         this.partition = partition;
-        this.handler = handler;
+        this.handler = stream.handler();
+        this.caughtUp = stream.caughtUp();
         this.durable = stored;
         this.delivered = stored;
     }
@@ -76,6 +80,18 @@ final class PartitionStream {
 
     void lag(long messages) {
         lag = messages;
+    }
+
+    /**
+     * Once the partition's end is in every store (no lag, all handed over acknowledged), tells the stores once, so a
+     * generation built from nothing is complete when every partition was. {@code streams}: all of the source's.
+     */
+    void reportIfCaughtUp(java.util.Collection<String> streams) {
+        if (reportedCaughtUp || lag != 0 || durable != delivered) {
+            return;
+        }
+        caughtUp.caughtUp(streams);
+        reportedCaughtUp = true;
     }
 
     /** The partition is no longer read here: finishes the batch in flight (or gives it up), stops the lanes. */

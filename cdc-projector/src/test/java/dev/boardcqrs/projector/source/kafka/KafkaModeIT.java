@@ -126,6 +126,9 @@ class KafkaModeIT {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
                 redis.hget(catalogKeys().catalog(catalog), "name")).isEqualTo("fresh fruit"));
         assertThat(partitionsOf(first)).containsExactlyInAnyOrderElementsOf(ALL_PARTITIONS);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(redis.hget(
+                NAMESPACE.activeIn(redis).orElseThrow().meta(), "building"))
+                .as("readers use SQL until every partition has caught up once").isEqualTo("0"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> status(first).path("partitions")
                 .forEach(partition -> {
                     assertThat(partition.path("lag").asLong()).as("lag of %s", partition).isZero();

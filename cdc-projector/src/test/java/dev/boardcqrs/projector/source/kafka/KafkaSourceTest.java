@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,7 @@ class KafkaSourceTest {
     private final Map<String, String> stored = new ConcurrentHashMap<>();
     private final List<RecordingHandler> opened = new CopyOnWriteArrayList<>();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    private final List<String> caughtUp = new CopyOnWriteArrayList<>();
     private final KafkaSource source = new KafkaSource(consumer, 100, List.of("t"), this::open,
             new ProjectorStatus(Clock.systemUTC()), failures::add, () -> { });
 
@@ -57,6 +59,19 @@ class KafkaSourceTest {
         startAssigned(null, 0, 3);
 
         await().atMost(SOON).untilAsserted(() -> assertThat(handler(0).positions).containsExactly(0L, 1L, 2L));
+    }
+
+    @Test
+    void shouldTellTheStoresOnceWhenAPartitionHasCaughtUpWithItsEnd() {
+        consumer.updatePartitions("t", List.of(new PartitionInfo("t", 0, null, null, null)));
+        consumer.updateEndOffsets(Map.of(P0, 3L));
+
+        startAssigned(null, 0, 3);
+
+        await().atMost(SOON).untilAsserted(() -> assertThat(caughtUp).containsExactly("t-0"));
+        assertThat(handler(0).positions).containsExactly(0L, 1L, 2L);
+        consumer.schedulePollTask(() -> { });
+        await().during(Duration.ofMillis(300)).atMost(SOON).untilAsserted(() -> assertThat(caughtUp).hasSize(1));
     }
 
     @Test
@@ -111,7 +126,7 @@ class KafkaSourceTest {
     private StreamHandlers.Stream open(String stream) {
         RecordingHandler handler = new RecordingHandler();
         opened.add(handler);
-        return new StreamHandlers.Stream(handler, stored.get(stream));
+        return new StreamHandlers.Stream(handler, stored.get(stream), streams -> caughtUp.add(stream));
     }
 
     private RecordingHandler handler(int index) {
