@@ -106,7 +106,8 @@ final class StoreLane {
         if (Thread.currentThread() == thread) {
             return;
         }
-        long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        // rounded up: the deadline is the least a stop waits for a lane that does not end
+        long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime() + 999_999);
         try {
             if (leftMillis > 0) { // join(0) would wait for ever
                 thread.join(leftMillis);

@@ -232,8 +232,9 @@ class OverlappingBatchesIT {
 
         deaf.release();
         alsoDeaf.release();
+        // Thread.join counts whole milliseconds: it may end a fraction of one before the deadline
         assertThat(took).as("both stuck lanes were waited for, in one bound")
-                .isBetween(StoreLane.STOP_AT_MOST, StoreLane.STOP_AT_MOST.plusSeconds(3));
+                .isBetween(StoreLane.STOP_AT_MOST.minusMillis(50), StoreLane.STOP_AT_MOST.plusSeconds(3));
     }
 
     @Test
