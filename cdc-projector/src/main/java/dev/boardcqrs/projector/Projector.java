@@ -97,7 +97,7 @@ public final class Projector implements AutoCloseable {
         CompactModels.warning(redis).ifPresent(log::warn);
         String reading;
         if (config.kafkaSource()) {
-            KafkaSources kafka = new KafkaSources(config.kafka(), ReadModels.orderingGroups());
+            KafkaSources kafka = new KafkaSources(config.kafka(), ReadModels.orderingGroups(), metrics::partition);
             sources = kafka;
             reading = "Kafka topics " + kafka.topics() + " at " + config.kafka().bootstrapServers() + " in group "
                     + config.kafka().groupId();

@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * {@code projector_snapshot_rows}: Prometheus keeps the {@code _total} suffix for counters, so the gauge
  * {@code projector.snapshot.rows.total} is exported without it), {@code projector_errors_total} by kind,
  * {@code projector_refused_total} by store and read model, {@code projector_documents} by store and read model (where
- * a store counts cheaply), {@code projector_dead_letters} and {@code projector_failed}.
+ * a store counts cheaply), {@code projector_dead_letters} and {@code projector_failed}; in Kafka mode each partition's
+ * lag ({@link #partition}).
  */
 public final class ProjectorMetrics {
     private final MeterRegistry registry;
@@ -117,6 +118,27 @@ public final class ProjectorMetrics {
                 .description("documents a read model holds in its store, where the store counts them cheaply (the "
                         + "search engine)").tags("store", store, "model", model).strongReference(true)
                 .register(registry);
+    }
+
+    /**
+     * A Kafka partition this instance reads (Kafka mode): {@code projector_partition_lag_messages} behind its end and
+     * {@code projector_partition_lag_milliseconds} from the source's commit of its last stored change to the storing,
+     * tagged by topic and partition. Answers what removes them, once another instance reads the partition: each
+     * instance shows only its own.
+     */
+    public Runnable partition(String topic, int partition, LongSupplier messages, LongSupplier millis) {
+        Gauge lag = Gauge.builder("projector.partition.lag.messages", messages, LongSupplier::getAsLong)
+                .description("messages of a Kafka partition this instance reads that are not handed over yet "
+                        + "(at its last poll; -1 before the first)").tags("topic", topic, "partition",
+                        Integer.toString(partition)).strongReference(true).register(registry);
+        Gauge time = Gauge.builder("projector.partition.lag.milliseconds", millis, LongSupplier::getAsLong)
+                .description("how long after its commit at the source the last stored change of a Kafka partition "
+                        + "was stored").tags("topic", topic, "partition", Integer.toString(partition))
+                .strongReference(true).register(registry);
+        return () -> {
+            registry.remove(lag);
+            registry.remove(time);
+        };
     }
 
     /** {@code kind}: unreadable, projection, apply, engine, or a store retried (redis, search, dead-letters). */

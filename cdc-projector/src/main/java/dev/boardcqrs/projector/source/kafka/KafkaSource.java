@@ -41,6 +41,7 @@ final class KafkaSource implements ChangeSource {
     private final ProjectorStatus status;
     private final Consumer<Throwable> onFailure;
     private final Runnable onClosed;
+    private final PartitionGauges gauges;
     private final int fullPoll;
     private final TopicRecords records = new TopicRecords();
     private final Map<TopicPartition, PartitionStream> streams = new ConcurrentHashMap<>();
@@ -50,8 +51,10 @@ final class KafkaSource implements ChangeSource {
 
     /** {@code consumer}: this source's alone, used on its thread only (close() only wakes it up). */
     KafkaSource(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, int fullPoll, List<String> topics,
-                StreamHandlers handlers, ProjectorStatus status, Consumer<Throwable> onFailure, Runnable onClosed) {
+                StreamHandlers handlers, ProjectorStatus status, Consumer<Throwable> onFailure, Runnable onClosed,
+                PartitionGauges gauges) {
         this.consumer = consumer;
+        this.gauges = gauges;
         this.fullPoll = fullPoll;
         this.topics = List.copyOf(topics);
         this.handlers = handlers;
@@ -170,7 +173,7 @@ final class KafkaSource implements ChangeSource {
     private void open(TopicPartition partition) {
         StreamHandlers.Stream opened = handlers.open(partition.toString());
         long stored = opened.position() == null ? -1 : StreamOffsets.offset(opened.position());
-        streams.put(partition, new PartitionStream(partition, opened, stored));
+        streams.put(partition, new PartitionStream(partition, opened, stored, gauges));
         if (stored < 0) {
             consumer.seekToBeginning(List.of(partition));
         } else {

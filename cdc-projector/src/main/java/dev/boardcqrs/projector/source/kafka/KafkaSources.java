@@ -32,10 +32,15 @@ public final class KafkaSources implements ChangeSources {
     private final KafkaSettings kafka;
     private final List<String> topics;
     private final List<KafkaSource> open = new CopyOnWriteArrayList<>();
+    private final PartitionGauges gauges;
 
-    /** {@code groups}: how the read models' tables are ordered, which names the topics the connector writes. */
-    public KafkaSources(KafkaSettings kafka, List<OrderingGroup> groups) {
+    /**
+     * {@code groups}: how the read models' tables are ordered, which names the topics the connector writes;
+     * {@code gauges}: where each partition's lag is shown while this instance reads it.
+     */
+    public KafkaSources(KafkaSettings kafka, List<OrderingGroup> groups, PartitionGauges gauges) {
         this.kafka = kafka;
+        this.gauges = gauges;
         this.topics = groups.stream().map(group -> ConnectorConfig.topic(kafka, group)).toList();
     }
 
@@ -44,7 +49,7 @@ public final class KafkaSources implements ChangeSources {
                              Consumer<Throwable> onFailure) {
         KafkaSource[] opened = new KafkaSource[1];
         opened[0] = new KafkaSource(new KafkaConsumer<>(consumerProperties()), MAX_POLL_RECORDS, topics, handlers,
-                status, onFailure, () -> open.remove(opened[0]));
+                status, onFailure, () -> open.remove(opened[0]), gauges);
         open.add(opened[0]);
         return opened[0];
     }

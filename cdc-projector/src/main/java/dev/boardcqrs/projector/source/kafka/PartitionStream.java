@@ -19,8 +19,12 @@ final class PartitionStream {
     private final ChangeHandler handler;
     private final StreamHandlers.CaughtUp caughtUp;
     private volatile boolean reportedCaughtUp;
-    // offsets of the records handed over and not yet acknowledged, in order
+    // offsets of the records handed over and not yet acknowledged, in order, and when each one's change was
+    // committed at the source (0 for a record that is no row change); guarded by unacknowledged
     private final ArrayDeque<Long> unacknowledged = new ArrayDeque<>();
+    private final ArrayDeque<Long> committedAtMillis = new ArrayDeque<>();
+    private final Runnable hideGauges;
+    private volatile long lagMillis;
     private volatile long delivered = -1;
     private volatile long durable = -1;
     private volatile long lag = -1;
@@ -28,12 +32,13 @@ final class PartitionStream {
     private volatile String lastPosition;
 
     /** {@code stored}: the offset the stores hold for the partition, -1 for none. */
-    PartitionStream(TopicPartition partition, StreamHandlers.Stream stream, long stored) {
+    PartitionStream(TopicPartition partition, StreamHandlers.Stream stream, long stored, PartitionGauges gauges) {
         this.partition = partition;
         this.handler = stream.handler();
         this.caughtUp = stream.caughtUp();
         this.durable = stored;
         this.delivered = stored;
+        this.hideGauges = gauges.show(partition.topic(), partition.partition(), () -> lag, () -> lagMillis);
     }
 
     TopicPartition partition() {
@@ -44,6 +49,9 @@ final class PartitionStream {
     void deliver(List<SourceEvent> events, List<Long> offsets, boolean more) throws InterruptedException {
         synchronized (unacknowledged) {
             unacknowledged.addAll(offsets);
+            for (SourceEvent event : events) {
+                committedAtMillis.add(event.change() == null ? 0L : event.change().sourceTimeMillis());
+            }
         }
         delivered = offsets.get(offsets.size() - 1);
         for (int i = events.size() - 1; i >= 0; i--) {
@@ -56,9 +64,14 @@ final class PartitionStream {
     }
 
     private void acknowledge(int count) {
+        long now = System.currentTimeMillis();
         synchronized (unacknowledged) {
             for (int i = 0; i < count; i++) {
                 durable = unacknowledged.removeFirst();
+                long committedAt = committedAtMillis.removeFirst();
+                if (committedAt > 0) {
+                    lagMillis = Math.max(0, now - committedAt);
+                }
             }
         }
     }
@@ -98,11 +111,13 @@ final class PartitionStream {
     void finish() {
         handler.finishInFlight();
         handler.stop();
+        hideGauges.run();
     }
 
     /** Stops the lanes without waiting: what is in flight is given up, uncommitted, for the next owner. */
     void abandon() {
         handler.stop();
+        hideGauges.run();
     }
 
     Map<String, Object> status() {
@@ -112,6 +127,7 @@ final class PartitionStream {
         status.put("offset", durable); // the last offset every store has; -1 for none yet
         status.put("delivered", delivered);
         status.put("lag", lag); // messages behind the partition's end at the last poll; -1 when not known
+        status.put("lagMillis", lagMillis); // from the source's commit of the last stored change to its storing
         status.put("binlogPosition", lastPosition);
         return status;
     }

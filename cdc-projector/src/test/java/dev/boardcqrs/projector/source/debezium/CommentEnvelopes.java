@@ -2,9 +2,11 @@ package dev.boardcqrs.projector.source.debezium;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.json.JsonConverter;
 
 /** Change records of the comment table shaped like Debezium's MySQL/MariaDB envelopes, for tests. */
 public final class CommentEnvelopes {
@@ -42,5 +44,12 @@ public final class CommentEnvelopes {
 
     public static Struct envelope(String op, Struct before, Struct after, Struct source) {
         return new Struct(ENVELOPE).put("before", before).put("after", after).put("source", source).put("op", op);
+    }
+
+    /** {@code envelope} as Kafka Connect's JSON converter (with schemas) writes it to a topic. */
+    public static byte[] json(String topic, Struct envelope) {
+        JsonConverter converter = new JsonConverter();
+        converter.configure(Map.of("schemas.enable", "true", "converter.type", "value"));
+        return converter.fromConnectData(topic, ENVELOPE, envelope);
     }
 }

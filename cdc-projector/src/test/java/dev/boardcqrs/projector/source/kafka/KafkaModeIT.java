@@ -11,6 +11,7 @@ import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.EmbeddedKafka;
 import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.embedded.PrometheusText;
 import dev.boardcqrs.embedded.SharedServers;
 import dev.boardcqrs.projector.Projector;
 import dev.boardcqrs.projector.ProjectorConfig;
@@ -134,6 +135,12 @@ class KafkaModeIT {
                     assertThat(partition.path("lag").asLong()).as("lag of %s", partition).isZero();
                     assertThat(partition.path("offset").asLong()).as("offset of %s", partition).isNotNegative();
                 }));
+        String scrape = new JsonHttp("http://127.0.0.1:" + first.port()).get("/metrics").body();
+        assertThat(PrometheusText.labelValues(scrape, "projector_partition_lag_messages", "partition"))
+                .as("a lag gauge per partition read").containsExactlyInAnyOrder("0", "1");
+        assertThat(PrometheusText.labelValues(scrape, "projector_partition_lag_milliseconds", "topic"))
+                .containsExactlyInAnyOrder("kafka-mode-it.articles", "kafka-mode-it.catalog");
+        assertThat(PrometheusText.sum(scrape, "projector_partition_lag_messages", Map.of())).as("caught up").isZero();
     }
 
     @Test

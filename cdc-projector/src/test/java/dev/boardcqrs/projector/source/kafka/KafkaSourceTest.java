@@ -8,6 +8,7 @@ import dev.boardcqrs.projector.source.ChangeBatch;
 import dev.boardcqrs.projector.source.ChangeHandler;
 import dev.boardcqrs.projector.source.SourceEvent;
 import dev.boardcqrs.projector.source.StreamHandlers;
+import dev.boardcqrs.projector.source.debezium.CommentEnvelopes;
 import dev.boardcqrs.projector.store.StreamTakenOverException;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,10 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +40,9 @@ class KafkaSourceTest {
     private final List<RecordingHandler> opened = new CopyOnWriteArrayList<>();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final List<String> caughtUp = new CopyOnWriteArrayList<>();
+    private final Map<String, LongSupplier[]> shown = new ConcurrentHashMap<>();
     private final KafkaSource source = new KafkaSource(consumer, 100, List.of("t"), this::open,
-            new ProjectorStatus(Clock.systemUTC()), failures::add, () -> { });
+            new ProjectorStatus(Clock.systemUTC()), failures::add, () -> { }, this::show);
 
     @AfterEach
     void close() {
@@ -90,6 +94,23 @@ class KafkaSourceTest {
     }
 
     @Test
+    void shouldShowTheLagOfAPartitionWhileItIsReadHereOnly() {
+        consumer.updateEndOffsets(Map.of(P0, 3L));
+        long committedAt = System.currentTimeMillis() - 60_000;
+        startAssigned(null, 0, 3, committedAt);
+
+        await().atMost(SOON).untilAsserted(() -> {
+            assertThat(shown).containsOnlyKeys("t-0");
+            assertThat(shown.get("t-0")[0].getAsLong()).as("messages behind").isZero();
+            assertThat(shown.get("t-0")[1].getAsLong()).as("ms from commit to stored")
+                    .isBetween(60_000L, 70_000L);
+        });
+
+        consumer.schedulePollTask(() -> consumer.rebalance(List.of()));
+        await().atMost(SOON).untilAsserted(() -> assertThat(shown).isEmpty());
+    }
+
+    @Test
     void shouldReadAPartitionAnotherInstanceTookOverAgainFromWhatTheStoresHoldNow() {
         startAssigned(1L, 2, 4);
         await().atMost(SOON).until(() -> opened.size() == 1);
@@ -112,6 +133,11 @@ class KafkaSourceTest {
      * none), and the partition holds the records from {@code from} to {@code to} (exclusive).
      */
     private void startAssigned(Long storedOffset, long from, long to) {
+        startAssigned(storedOffset, from, to, 0);
+    }
+
+    /** As above, the records being changes committed at the source at {@code committedAt} (0: no changes). */
+    private void startAssigned(Long storedOffset, long from, long to, long committedAt) {
         if (storedOffset != null) {
             stored.put("t-0", StreamOffsets.position(storedOffset));
         }
@@ -119,8 +145,22 @@ class KafkaSourceTest {
         source.start();
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(P0));
-            addRecords(from, to);
+            addRecords(from, to, committedAt);
         });
+    }
+
+    /** A comment's insert as the connector writes it, committed at the source at {@code committedAt}. */
+    private static byte[] commentChange(long committedAt) {
+        Struct source = new Struct(CommentEnvelopes.SOURCE).put("table", "comment").put("file", "bin.000001")
+                .put("pos", 4L).put("row", 0).put("snapshot", "false").put("ts_ms", committedAt);
+        return CommentEnvelopes.json(P0.topic(), CommentEnvelopes.envelope("c", null, CommentEnvelopes.row(5,
+                (short) 0), source));
+    }
+
+    private Runnable show(String topic, int partition, LongSupplier messages, LongSupplier millis) {
+        String name = topic + "-" + partition;
+        shown.put(name, new LongSupplier[] {messages, millis});
+        return () -> shown.remove(name);
     }
 
     private StreamHandlers.Stream open(String stream) {
@@ -134,8 +174,13 @@ class KafkaSourceTest {
     }
 
     private void addRecords(long from, long to) {
+        addRecords(from, to, 0);
+    }
+
+    private void addRecords(long from, long to, long committedAt) {
         for (long offset = from; offset < to; offset++) {
-            consumer.addRecord(new ConsumerRecord<>(P0.topic(), P0.partition(), offset, null, null));
+            consumer.addRecord(new ConsumerRecord<>(P0.topic(), P0.partition(), offset, null,
+                    committedAt == 0 ? null : commentChange(committedAt)));
         }
     }
 

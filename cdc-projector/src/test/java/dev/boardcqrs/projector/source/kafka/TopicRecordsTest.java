@@ -1,6 +1,5 @@
 package dev.boardcqrs.projector.source.kafka;
 
-import static dev.boardcqrs.projector.source.debezium.CommentEnvelopes.ENVELOPE;
 import static dev.boardcqrs.projector.source.debezium.CommentEnvelopes.SOURCE;
 import static dev.boardcqrs.projector.source.debezium.CommentEnvelopes.envelope;
 import static dev.boardcqrs.projector.source.debezium.CommentEnvelopes.row;
@@ -12,13 +11,11 @@ import dev.boardcqrs.projector.source.SourcePosition;
 import dev.boardcqrs.projector.source.debezium.CommentEnvelopes;
 import dev.boardcqrs.projector.source.debezium.RowChanges;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.json.JsonConverter;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -86,9 +83,7 @@ class TopicRecordsTest {
     }
 
     private static ConsumerRecord<byte[], byte[]> record(long offset, Struct value, boolean newKey) {
-        JsonConverter converter = new JsonConverter();
-        converter.configure(Map.of("schemas.enable", "true", "converter.type", "value"));
-        byte[] json = converter.fromConnectData(TOPIC, ENVELOPE, value);
+        byte[] json = CommentEnvelopes.json(TOPIC, value);
         RecordHeaders headers = new RecordHeaders();
         if (newKey) {
             headers.add(RowChanges.OLD_KEY_HEADER, "{\"comment_id\":4}".getBytes(StandardCharsets.UTF_8));
