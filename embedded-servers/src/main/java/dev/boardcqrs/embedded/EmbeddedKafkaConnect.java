@@ -1,5 +1,6 @@
 package dev.boardcqrs.embedded;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Kafka Connect worker in distributed mode, with the Debezium MariaDB and MySQL connectors on its classpath, REST
@@ -20,6 +22,8 @@ import java.util.List;
 public final class EmbeddedKafkaConnect implements AutoCloseable {
     /** A worker scans its classpath for plugins and joins its group: 10 to 30 s on a 2-vCPU VM. */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    /** A connector's snapshot starts with its task; reading the schema takes a few seconds. */
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final DistProcess worker;
@@ -72,6 +76,56 @@ public final class EmbeddedKafkaConnect implements AutoCloseable {
         HttpResponse<String> connectors = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/connectors"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         return connectors.statusCode() == 200;
+    }
+
+    /**
+     * Registers (or reconfigures) connector {@code name} through the REST API and waits until its task runs.
+     *
+     * @throws IllegalStateException when the worker refuses the settings, the task fails, or it does not run in time
+     */
+    public void run(String name, Map<String, String> settings) {
+        JsonHttp rest = new JsonHttp(url());
+        long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+        // a worker that has just joined its group answers 409 (rebalancing) for a moment
+        while (!registered(rest, name, settings)) {
+            pause(deadline, "Kafka Connect did not take connector " + name);
+        }
+        while (!taskState(rest, name).equals("RUNNING")) {
+            pause(deadline, "connector " + name + "'s task did not start");
+        }
+    }
+
+    /** Removes connector {@code name}: its task stops. */
+    public void remove(String name) {
+        new JsonHttp(url()).delete("/connectors/" + name);
+    }
+
+    private static boolean registered(JsonHttp rest, String name, Map<String, String> settings) {
+        JsonHttp.Response answer = rest.put("/connectors/" + name + "/config", JsonHttp.toJson(settings));
+        if (answer.status() == 400) {
+            throw new IllegalStateException("Kafka Connect refused connector " + name + ": " + answer.body());
+        }
+        return answer.status() / 100 == 2;
+    }
+
+    private static String taskState(JsonHttp rest, String name) {
+        JsonNode task = rest.get("/connectors/" + name + "/status").json().path("tasks").path(0);
+        if (task.path("state").asText().equals("FAILED")) {
+            throw new IllegalStateException("connector " + name + "'s task failed: " + task.path("trace").asText());
+        }
+        return task.path("state").asText("none");
+    }
+
+    private static void pause(long deadline, String failure) {
+        if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(failure + " within " + RUN_TIMEOUT.toSeconds() + " s");
+        }
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + failure, e);
+        }
     }
 
     public int port() {

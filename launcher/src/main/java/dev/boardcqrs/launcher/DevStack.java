@@ -11,12 +11,17 @@ import dev.boardcqrs.common.auth.JwtSettings;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.embedded.DatabaseKind;
 import dev.boardcqrs.embedded.EmbeddedDatabase;
+import dev.boardcqrs.embedded.EmbeddedKafka;
+import dev.boardcqrs.embedded.EmbeddedKafkaConnect;
 import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.EmbeddedSearch;
 import dev.boardcqrs.common.search.SearchSettings;
 import dev.boardcqrs.projector.Projector;
 import dev.boardcqrs.projector.apply.ProjectorStatus;
 import dev.boardcqrs.projector.ProjectorConfig;
+import dev.boardcqrs.projector.ReadModels;
+import dev.boardcqrs.projector.source.debezium.ServerKind;
+import dev.boardcqrs.projector.source.kafka.ConnectorConfig;
 import dev.boardcqrs.query.QueryApiConfig;
 import dev.boardcqrs.query.QueryApp;
 import dev.boardcqrs.query.readthrough.QueryDatabase;
@@ -45,7 +50,9 @@ import redis.clients.jedis.RedisClient;
  * then command-api, cdc-projector and query-api built exactly as their own mains build them, configured by the
  * same environment variables except that the database and Redis are the embedded ones. With SEARCH_ENABLED=true and
  * no SEARCH_URL it starts an embedded OpenSearch node too (the launcher's default; tests that do not search leave it
- * off, as a node costs a JVM of 512 MB and 10 to 50 s).
+ * off, as a node costs a JVM of 512 MB and 10 to 50 s). With LAUNCHER_MODE=kafka the changes go the way of issue 18
+ * instead: a Kafka broker and a Kafka Connect worker (each a JVM of its own) run the Debezium connector, and two
+ * projectors in Kafka mode share its topics as one consumer group (search is off in that mode).
  */
 public final class DevStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DevStack.class);
@@ -54,6 +61,7 @@ public final class DevStack implements AutoCloseable {
     private final EmbeddedDatabase database;
     private final EmbeddedRedis redisServer;
     private final EmbeddedSearch searchNode; // null: none started here
+    private final KafkaServers kafka; // null unless LAUNCHER_MODE=kafka
     private final SearchSettings search;
     private final RedisClient redis;
     private final HikariDataSource commandPool;
@@ -65,15 +73,27 @@ public final class DevStack implements AutoCloseable {
     private final String generatedSecret;
     private final String generatedAdminToken;
     private Projector projector;
+    private final Projector secondProjector; // LAUNCHER_MODE=kafka: the consumer group's other instance
+
+    /** The broker and the Connect worker of LAUNCHER_MODE=kafka, stopped together. */
+    private record KafkaServers(EmbeddedKafka broker, EmbeddedKafkaConnect connect) implements AutoCloseable {
+        @Override
+        public void close() {
+            connect.close();
+            broker.close();
+        }
+    }
 
     private DevStack(EmbeddedDatabase database, EmbeddedRedis redisServer, EmbeddedSearch searchNode,
-                     SearchSettings search, RedisClient redis,
+                     KafkaServers kafka, SearchSettings search, RedisClient redis,
                      HikariDataSource commandPool, HikariDataSource queryPool, Javalin commandApi, Javalin queryApi,
-                     ProjectorConfig projectorConfig, Projector projector, JwtSettings jwt,
+                     ProjectorConfig projectorConfig, Projector projector, Projector secondProjector, JwtSettings jwt,
                      String generatedSecret, String generatedAdminToken) {
         this.database = database;
         this.redisServer = redisServer;
         this.searchNode = searchNode;
+        this.kafka = kafka;
+        this.secondProjector = secondProjector;
         this.search = search;
         this.redis = redis;
         this.commandPool = commandPool;
@@ -110,6 +130,7 @@ public final class DevStack implements AutoCloseable {
     public static DevStack startOn(Map<String, String> environment, EmbeddedDatabase database) throws SQLException {
         EmbeddedRedis redisServer = EmbeddedRedis.start();
         Map<String, String> variables = embedded(environment, database, redisServer);
+        KafkaServers kafka = kafkaMode(environment) ? startKafka(variables) : null;
         EmbeddedSearch searchNode = null;
         if ("true".equals(variables.get("SEARCH_ENABLED")) && !variables.containsKey("SEARCH_URL")) {
             searchNode = EmbeddedSearch.start();
@@ -136,6 +157,13 @@ public final class DevStack implements AutoCloseable {
         Javalin commandApi = CommandApp.create(commandConfig, commandPool, redis).start();
 
         ProjectorConfig projectorConfig = ProjectorConfig.fromEnv(env);
+        Projector secondProjector = null;
+        if (kafka != null) {
+            runConnector(kafka.connect(), projectorConfig);
+            Map<String, String> second = new HashMap<>(variables);
+            second.put("PROJECTOR_PORT", "0");
+            secondProjector = startProjector(ProjectorConfig.fromEnv(new Env(second)), redis);
+        }
         Projector projector = startProjector(projectorConfig, redis);
 
         HikariDataSource queryPool = QueryDatabase.pool(queryConfig);
@@ -143,9 +171,35 @@ public final class DevStack implements AutoCloseable {
                 new SqlArticleSource(queryPool, queryConfig.readThroughTimeout()),
                 new SqlCatalogSource(queryPool, queryConfig.readThroughTimeout())).start();
 
-        return new DevStack(database, redisServer, searchNode, projectorConfig.search(), redis, commandPool,
-                queryPool, commandApi, queryApi, projectorConfig, projector, commandConfig.jwt(), generatedSecret,
-                generatedAdminToken);
+        return new DevStack(database, redisServer, searchNode, kafka, projectorConfig.search(), redis, commandPool,
+                queryPool, commandApi, queryApi, projectorConfig, projector, secondProjector, commandConfig.jwt(),
+                generatedSecret, generatedAdminToken);
+    }
+
+    /** LAUNCHER_MODE: embedded (the default: the projector runs the Debezium engine) or kafka. */
+    static boolean kafkaMode(Map<String, String> environment) {
+        return "kafka".equals(new Env(environment).oneOf("LAUNCHER_MODE", "embedded", Set.of("embedded", "kafka")));
+    }
+
+    /** Starts the broker and the Connect worker, and points the projectors at the broker's topics. */
+    private static KafkaServers startKafka(Map<String, String> variables) {
+        EmbeddedKafka broker = EmbeddedKafka.start();
+        try {
+            KafkaServers servers = new KafkaServers(broker, EmbeddedKafkaConnect.start(broker));
+            variables.put("PROJECTOR_SOURCE", "kafka");
+            variables.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+            return servers;
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    /** Registers the connector rendered from the projector's settings (as `connector-config` prints it). */
+    private static void runConnector(EmbeddedKafkaConnect connect, ProjectorConfig config) throws SQLException {
+        ServerKind kind = ServerKind.detect(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+        connect.run(ConnectorConfig.NAME, ConnectorConfig.render(config, config.kafka(), kind,
+                ReadModels.tables(ReadModels.redis(config)), ReadModels.orderingGroups()));
     }
 
     /** EMBEDDED_DATABASE: mariadb (the default) or mysql. */
@@ -224,6 +278,11 @@ public final class DevStack implements AutoCloseable {
         if (search.enabled()) {
             lines.add("search " + Env.redacted(search.url().toString()));
         }
+        if (kafka != null) {
+            lines.add("kafka " + kafka.broker().url());
+            lines.add("kafka-connect " + kafka.connect().url());
+            lines.add("cdc-projector-2 http://127.0.0.1:" + secondProjector.port());
+        }
         if (generatedSecret != null) {
             lines.add("jwt-secret " + generatedSecret);
         }
@@ -267,6 +326,11 @@ public final class DevStack implements AutoCloseable {
         return projector;
     }
 
+    /** LAUNCHER_MODE=kafka: the consumer group's second projector; else null. */
+    public Projector secondProjector() {
+        return secondProjector;
+    }
+
     /** Stops the projector (it commits its offsets) and starts a new one that resumes from them. */
     public Projector restartProjector() throws SQLException {
         stopProjector();
@@ -299,6 +363,9 @@ public final class DevStack implements AutoCloseable {
     public void close() {
         commandApi.stop();
         projector.close();
+        if (secondProjector != null) {
+            secondProjector.close();
+        }
         queryApi.stop();
         commandPool.close();
         queryPool.close();
@@ -306,6 +373,9 @@ public final class DevStack implements AutoCloseable {
         redisServer.close();
         if (searchNode != null) {
             searchNode.close();
+        }
+        if (kafka != null) {
+            kafka.close(); // the connector reads the database: before it
         }
         database.close();
     }

@@ -63,7 +63,7 @@ class ConnectorOnKafkaConnectIT {
         Map<String, String> settings = ConnectorConfig.render(config, config.kafka(), kind,
                 ReadModels.tables(ReadModels.redis(config)), ReadModels.orderingGroups());
 
-        new ConnectWorker(SharedServers.kafkaConnect().url()).run(ConnectorConfig.NAME, settings);
+        SharedServers.kafkaConnect().run(ConnectorConfig.NAME, settings);
 
         consumer = new KafkaConsumer<>(consumerProperties(kafka.bootstrapServers()));
         // the connector creates the topic (with its partitions) before it writes the first change to it

@@ -10,6 +10,7 @@ import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.EmbeddedKafka;
+import dev.boardcqrs.embedded.EmbeddedKafkaConnect;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.PrometheusText;
 import dev.boardcqrs.embedded.SharedServers;
@@ -62,7 +63,7 @@ class KafkaModeIT {
 
     private static EmbeddedDatabase database;
     private static EmbeddedKafka kafka;
-    private static ConnectWorker connect;
+    private static EmbeddedKafkaConnect connect;
     private static RedisClient redis;
     private static ProjectorConfig config;
     private static Projector first;
@@ -96,7 +97,7 @@ class KafkaModeIT {
         Map<String, String> settings = new HashMap<>(ConnectorConfig.render(config, config.kafka(), kind,
                 ReadModels.tables(ReadModels.redis(config)), ReadModels.orderingGroups()));
         settings.put("name", CONNECTOR);
-        connect = new ConnectWorker(SharedServers.kafkaConnect().url());
+        connect = SharedServers.kafkaConnect();
         connect.run(CONNECTOR, settings);
 
         first = new Projector(config, redis).start();

@@ -1,0 +1,83 @@
+package dev.boardcqrs.launcher;
+
+import static dev.boardcqrs.embedded.JsonHttp.toJson;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.boardcqrs.common.board.BoardKeys;
+import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.projector.Projector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LAUNCHER_MODE=kafka (issue 18): the stack runs the connector on its own Kafka Connect worker and broker, and two
+ * projectors in Kafka mode share the topics; a write through command-api reaches the models by that way alone (no
+ * projector runs the embedded engine).
+ */
+class KafkaLauncherIT {
+    private static DevStack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = TestStacks.start(Map.of("COMMAND_API_PORT", "0", "QUERY_API_PORT", "0", "PROJECTOR_PORT", "0",
+                "LAUNCHER_MODE", "kafka"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void shouldPrintTheBrokerTheWorkerAndBothProjectors() {
+        assertThat(stack.endpoints()).anySatisfy(line -> assertThat(line).matches("kafka PLAINTEXT://127\\.0\\.0\\.1:\\d+"))
+                .anySatisfy(line -> assertThat(line).matches("kafka-connect http://127\\.0\\.0\\.1:\\d+"))
+                .anySatisfy(line -> assertThat(line).matches("cdc-projector-2 http://127\\.0\\.0\\.1:\\d+"))
+                .noneSatisfy(line -> assertThat(line).startsWith("search "));
+    }
+
+    @Test
+    void shouldCarryACommandApiWriteThroughTheTopicsToTheModelsWithTheProjectorsSharingThePartitions() {
+        JsonHttp command = new JsonHttp(stack.commandApiUrl()).as(stack.tokenFor(1));
+        long article = command.post("/articles", toJson(Map.of("boardId", 3, "title", "by kafka", "content", "x")))
+                .json().get("articleId").asLong();
+        command.post("/articles/" + article + "/comments", toJson(Map.of("content", "first")));
+
+        KeyScheme namespace = new KeyScheme(stack.projectorConfig().namespace());
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            String model = BoardKeys.in(namespace.activeIn(stack.redis()).orElseThrow()).article(article);
+            assertThat(stack.redis().hget(model, "title")).isEqualTo("by kafka");
+            assertThat(stack.redis().hget(model, "commentCount")).isEqualTo("1");
+        });
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<String> first = partitions(stack.projector());
+            List<String> second = partitions(stack.secondProjector());
+            assertThat(first).as("the first projector's share").isNotEmpty();
+            assertThat(second).as("the second projector's share").isNotEmpty().doesNotContainAnyElementsOf(first);
+            // the catalog's topic appears with the first catalog change; none was written here
+            List<String> both = new ArrayList<>(first);
+            both.addAll(second);
+            assertThat(both).as("every partition of the articles' topic").containsExactlyInAnyOrderElementsOf(
+                    IntStream.range(0, stack.projectorConfig().kafka().partitions())
+                            .mapToObj(partition -> "board-cqrs.articles-" + partition).toList());
+        });
+    }
+
+    private static List<String> partitions(Projector projector) {
+        List<String> partitions = new ArrayList<>();
+        new JsonHttp("http://127.0.0.1:" + projector.port()).get("/status").json().path("partitions")
+                .forEach(partition -> partitions.add(partition.path("topic").asText() + "-"
+                        + partition.path("partition").asInt()));
+        return partitions;
+    }
+}
