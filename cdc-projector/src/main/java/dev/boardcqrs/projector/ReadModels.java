@@ -20,7 +20,7 @@ public final class ReadModels {
      * guarded per article only when the source is Kafka: it costs memory the embedded engine's one order does not need.
      */
     public static List<RedisProjection<?>> redis(ProjectorConfig config) {
-        ListGuard guard = ListGuard.forSource(config.source());
+        ListGuard guard = config.kafkaSource() ? ListGuard.ARTICLE : ListGuard.OWNER;
         return List.<RedisProjection<?>>of(
                 new BoardProjection(config.modelTtl(), config.boardListLength(), guard),
                 new CatalogProjection(),

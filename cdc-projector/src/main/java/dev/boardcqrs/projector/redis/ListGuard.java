@@ -23,11 +23,6 @@ public enum ListGuard {
         this.argument = argument;
     }
 
-    /** The guard a change source needs: {@code source} is PROJECTOR_SOURCE. */
-    public static ListGuard forSource(String source) {
-        return "kafka".equals(source) ? ARTICLE : OWNER;
-    }
-
     /** What the scripts are told. */
     public String argument() {
         return argument;
