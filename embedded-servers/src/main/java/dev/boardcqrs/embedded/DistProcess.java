@@ -77,7 +77,7 @@ final class DistProcess {
         long started = System.nanoTime();
         try {
             start(setup.arguments());
-            awaitReady(timeout, readiness);
+            await(timeout, readiness, "ready");
         } catch (IOException | RuntimeException e) {
             stop();
             throw new IllegalStateException("embedded " + name + " did not start: " + e.getMessage(), e);
@@ -130,8 +130,11 @@ final class DistProcess {
         }
     }
 
-    /** Waits until {@code readiness} says so; fails early, with the log's end, if the process exits first. */
-    private void awaitReady(Duration timeout, Readiness readiness) throws IOException {
+    /**
+     * Waits until {@code readiness} says so ({@code what}: what it waits for, in the failure's message); fails
+     * early, with the log's end, if the process exits first.
+     */
+    void await(Duration timeout, Readiness readiness, String what) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (true) {
@@ -146,7 +149,8 @@ final class DistProcess {
                     // not listening yet
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IOException(name + " not ready within " + timeout.toSeconds() + " s: " + lastLogLines());
+                    throw new IOException(name + " not " + what + " within " + timeout.toSeconds() + " s: "
+                            + lastLogLines());
                 }
                 Thread.sleep(200);
             }

@@ -86,12 +86,13 @@ public final class EmbeddedKafkaConnect implements AutoCloseable {
     public void run(String name, Map<String, String> settings) {
         JsonHttp rest = new JsonHttp(url());
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
-        // a worker that has just joined its group answers 409 (rebalancing) for a moment
-        while (!registered(rest, name, settings)) {
-            pause(deadline, "Kafka Connect did not take connector " + name);
-        }
-        while (!taskState(rest, name).equals("RUNNING")) {
-            pause(deadline, "connector " + name + "'s task did not start");
+        try {
+            // a worker that has just joined its group answers 409 (rebalancing) for a moment
+            worker.await(RUN_TIMEOUT, () -> registered(rest, name, settings), "taking connector " + name);
+            worker.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+                    () -> taskState(rest, name).equals("RUNNING"), "running connector " + name + "'s task");
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
@@ -114,18 +115,6 @@ public final class EmbeddedKafkaConnect implements AutoCloseable {
             throw new IllegalStateException("connector " + name + "'s task failed: " + task.path("trace").asText());
         }
         return task.path("state").asText("none");
-    }
-
-    private static void pause(long deadline, String failure) {
-        if (System.nanoTime() > deadline) {
-            throw new IllegalStateException(failure + " within " + RUN_TIMEOUT.toSeconds() + " s");
-        }
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted: " + failure, e);
-        }
     }
 
     public int port() {
