@@ -68,6 +68,9 @@ public final class KafkaSources implements ChangeSources {
         // a rebalance moves only the partitions that change owner, and spreads the topics' partitions over the
         // instances one by one (the range assignor gives partition 0 of every topic to the same instance)
         properties.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // a heartbeat every fifteenth of the session, as Kafka's defaults (3 s of 45 s): a few lost ones do not end it
+        properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(kafka.sessionTimeout().toMillis()));
+        properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Long.toString(kafka.sessionTimeout().toMillis() / 15));
         // the topics are the connector's: the projector never creates them with a broker's default partitions
         properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         return properties;
