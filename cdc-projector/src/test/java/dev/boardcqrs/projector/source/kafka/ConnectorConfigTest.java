@@ -103,6 +103,12 @@ class ConnectorConfigTest {
     }
 
     @Test
+    void shouldNumberEachChangeInItsTransactionForTheProjectorToOrderThemBy() {
+        // the source block's pos is the transaction's start for all its changes: TopicRecords orders them by this
+        assertThat(settings).containsEntry("provide.transaction.metadata", "true");
+    }
+
+    @Test
     void shouldShipTheConfigurationThisEnvironmentRenders() throws Exception {
         assertThat(Files.readString(SHIPPED).strip()).as(SHIPPED + ": regenerate it with the README's command")
                 .isEqualTo(ConnectorConfig.json(settings).strip());
