@@ -47,7 +47,6 @@ final class KafkaSource implements ChangeSource {
     private final Map<TopicPartition, PartitionStream> streams = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closing;
-    private List<String> allStreams; // the consumer's thread only; null until known
 
     /** {@code consumer}: this source's alone, used on its thread only (close() only wakes it up). */
     KafkaSource(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, int fullPoll, List<String> topics,
@@ -143,12 +142,13 @@ final class KafkaSource implements ChangeSource {
     }
 
     private void reportIfCaughtUp(PartitionStream stream) {
+        if (!stream.readyToReportCaughtUp()) {
+            return; // asks the brokers for the topics' partitions only when a report is due
+        }
         try {
-            if (allStreams == null) {
-                allStreams = allStreams();
-            }
-            if (!allStreams.isEmpty()) {
-                stream.reportIfCaughtUp(allStreams);
+            List<String> all = allStreams();
+            if (all.contains(stream.partition().toString())) { // else the brokers' answer is not complete yet
+                stream.reportIfCaughtUp(all);
             }
         } catch (RuntimeException e) {
             log.warn("could not report {} caught up ({}); trying again after the next poll", stream.partition(),
@@ -156,15 +156,18 @@ final class KafkaSource implements ChangeSource {
         }
     }
 
-    /** Every partition of the topics, as streams are named; empty while the topics are not known. */
+    /**
+     * Every partition of the topics that exist now, as streams are named. A topic the connector has not created yet
+     * (no change of its tables so far: a shop without a catalog) has no partition to wait for; asked again at each
+     * report, so one created meanwhile is waited for from then on.
+     */
     private List<String> allStreams() {
         List<String> all = new ArrayList<>();
         for (String topic : topics) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic);
-            if (partitions == null || partitions.isEmpty()) {
-                return List.of();
+            if (partitions != null) {
+                partitions.forEach(partition -> all.add(new TopicPartition(topic, partition.partition()).toString()));
             }
-            partitions.forEach(partition -> all.add(new TopicPartition(topic, partition.partition()).toString()));
         }
         return List.copyOf(all);
     }

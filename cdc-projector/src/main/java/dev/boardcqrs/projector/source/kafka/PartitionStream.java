@@ -95,12 +95,17 @@ final class PartitionStream {
         lag = messages;
     }
 
+    /** Whether the partition's end is in every store (no lag, all handed over acknowledged) and not yet reported. */
+    boolean readyToReportCaughtUp() {
+        return !reportedCaughtUp && lag == 0 && durable == delivered;
+    }
+
     /**
      * Once the partition's end is in every store (no lag, all handed over acknowledged), tells the stores once, so a
      * generation built from nothing is complete when every partition was. {@code streams}: all of the source's.
      */
     void reportIfCaughtUp(java.util.Collection<String> streams) {
-        if (reportedCaughtUp || lag != 0 || durable != delivered) {
+        if (!readyToReportCaughtUp()) {
             return;
         }
         caughtUp.caughtUp(streams);

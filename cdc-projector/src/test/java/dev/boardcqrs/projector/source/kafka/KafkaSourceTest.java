@@ -40,6 +40,7 @@ class KafkaSourceTest {
     private final List<RecordingHandler> opened = new CopyOnWriteArrayList<>();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final List<String> caughtUp = new CopyOnWriteArrayList<>();
+    private final List<List<String>> reports = new CopyOnWriteArrayList<>(); // the streams each report named
     private final Map<String, LongSupplier[]> shown = new ConcurrentHashMap<>();
     private final KafkaSource source = new KafkaSource(consumer, 100, List.of("t"), this::open,
             new ProjectorStatus(Clock.systemUTC()), failures::add, () -> { }, this::show);
@@ -76,6 +77,26 @@ class KafkaSourceTest {
         assertThat(handler(0).positions).containsExactly(0L, 1L, 2L);
         consumer.schedulePollTask(() -> { });
         await().during(Duration.ofMillis(300)).atMost(SOON).untilAsserted(() -> assertThat(caughtUp).hasSize(1));
+    }
+
+    @Test
+    void shouldReportCaughtUpWithoutWaitingForATopicTheConnectorHasNotCreatedYet() {
+        KafkaSource twoTopics = new KafkaSource(consumer, 100, List.of("t", "not-yet"), this::open,
+                new ProjectorStatus(Clock.systemUTC()), failures::add, () -> { }, this::show);
+        consumer.updatePartitions("t", List.of(new PartitionInfo("t", 0, null, null, null)));
+        consumer.updateEndOffsets(Map.of(P0, 3L));
+        consumer.updateBeginningOffsets(Map.of(P0, 0L));
+        try {
+            twoTopics.start();
+            consumer.schedulePollTask(() -> {
+                consumer.rebalance(List.of(P0));
+                addRecords(0, 3);
+            });
+
+            await().atMost(SOON).untilAsserted(() -> assertThat(reports).containsExactly(List.of("t-0")));
+        } finally {
+            twoTopics.close();
+        }
     }
 
     @Test
@@ -166,7 +187,10 @@ class KafkaSourceTest {
     private StreamHandlers.Stream open(String stream) {
         RecordingHandler handler = new RecordingHandler();
         opened.add(handler);
-        return new StreamHandlers.Stream(handler, stored.get(stream), streams -> caughtUp.add(stream));
+        return new StreamHandlers.Stream(handler, stored.get(stream), streams -> {
+            caughtUp.add(stream);
+            reports.add(List.copyOf(streams));
+        });
     }
 
     private RecordingHandler handler(int index) {
