@@ -11,7 +11,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -42,19 +41,17 @@ final class KafkaSource implements ChangeSource {
     private final Consumer<Throwable> onFailure;
     private final Runnable onClosed;
     private final PartitionGauges gauges;
-    private final int fullPoll;
     private final TopicRecords records = new TopicRecords();
     private final Map<TopicPartition, PartitionStream> streams = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closing;
 
     /** {@code consumer}: this source's alone, used on its thread only (close() only wakes it up). */
-    KafkaSource(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, int fullPoll, List<String> topics,
+    KafkaSource(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, List<String> topics,
                 StreamHandlers handlers, ProjectorStatus status, Consumer<Throwable> onFailure, Runnable onClosed,
                 PartitionGauges gauges) {
         this.consumer = consumer;
         this.gauges = gauges;
-        this.fullPoll = fullPoll;
         this.topics = List.copyOf(topics);
         this.handlers = handlers;
         this.status = status;
@@ -82,7 +79,10 @@ final class KafkaSource implements ChangeSource {
             while (!closing) {
                 ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
                 for (TopicPartition partition : polled.partitions()) {
-                    deliver(partition, polled.records(partition), more(partition, polled.count()));
+                    deliver(partition, polled.records(partition));
+                }
+                for (PartitionStream stream : List.copyOf(streams.values())) {
+                    unlessTakenOver(stream, stream::acknowledgeStored);
                 }
                 for (PartitionStream stream : streams.values()) {
                     consumer.currentLag(stream.partition()).ifPresent(stream::lag);
@@ -106,7 +106,7 @@ final class KafkaSource implements ChangeSource {
         }
     }
 
-    private void deliver(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> polled, boolean more)
+    private void deliver(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> polled)
             throws InterruptedException {
         PartitionStream stream = streams.get(partition);
         if (stream == null) {
@@ -118,27 +118,31 @@ final class KafkaSource implements ChangeSource {
             events.add(records.event(record));
             offsets.add(record.offset());
         }
+        unlessTakenOver(stream, () -> stream.deliver(events, offsets));
+    }
+
+    /** A step of a stream that may find the partition's stored offset moved by another instance. */
+    @FunctionalInterface
+    private interface StreamStep {
+        void run() throws InterruptedException;
+    }
+
+    private void unlessTakenOver(PartitionStream stream, StreamStep step) throws InterruptedException {
         try {
-            stream.deliver(events, offsets, more);
+            step.run();
         } catch (RuntimeException e) {
             if (!causedBy(e, StreamTakenOverException.class)) {
                 throw e;
             }
             // another instance owns the partition now (this one missed a rebalance), or did until a moment ago:
             // give up what is in flight and read on from what the stores hold; the group tells who owns it
+            TopicPartition partition = stream.partition();
             log.warn("{}; reading {} again from the position the stores hold", e.getMessage(), partition);
-            streams.remove(partition).abandon();
-            open(partition);
+            if (streams.remove(partition, stream)) {
+                stream.abandon();
+                open(partition);
+            }
         }
-    }
-
-    /**
-     * Whether the partition has more records waiting after this poll: then the handler need not wait for the batch
-     * to be stored before the next one (as when a poll came back full).
-     */
-    private boolean more(TopicPartition partition, int polled) {
-        OptionalLong lag = consumer.currentLag(partition);
-        return lag.isPresent() ? lag.getAsLong() > 0 : polled >= fullPoll;
     }
 
     private void reportIfCaughtUp(PartitionStream stream) {

@@ -48,7 +48,7 @@ public final class KafkaSources implements ChangeSources {
     public ChangeSource open(Generation generation, StreamHandlers handlers, ProjectorStatus status,
                              Consumer<Throwable> onFailure) {
         KafkaSource[] opened = new KafkaSource[1];
-        opened[0] = new KafkaSource(new KafkaConsumer<>(consumerProperties()), MAX_POLL_RECORDS, topics, handlers,
+        opened[0] = new KafkaSource(new KafkaConsumer<>(consumerProperties()), topics, handlers,
                 status, onFailure, () -> open.remove(opened[0]), gauges);
         open.add(opened[0]);
         return opened[0];
