@@ -36,6 +36,7 @@ final class KafkaSource implements ChangeSource {
     private static final Duration CLOSE_AT_MOST = Duration.ofSeconds(20);
 
     private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
+    private final boolean inGroup;
     private final List<String> topics;
     private final StreamHandlers handlers;
     private final ProjectorStatus status;
@@ -49,11 +50,15 @@ final class KafkaSource implements ChangeSource {
     private volatile boolean closing;
     private List<String> allStreams; // the consumer's thread only; null until known
 
-    /** {@code consumer}: this source's alone, used on its thread only (close() only wakes it up). */
-    KafkaSource(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, int fullPoll, List<String> topics,
-                StreamHandlers handlers, ProjectorStatus status, Consumer<Throwable> onFailure, Runnable onClosed,
-                PartitionGauges gauges) {
+    /**
+     * {@code consumer}: this source's alone, used on its thread only (close() only wakes it up); {@code inGroup}:
+     * it subscribes in its group, which assigns it partitions; else it assigns itself every partition.
+     */
+    KafkaSource(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, boolean inGroup, int fullPoll,
+                List<String> topics, StreamHandlers handlers, ProjectorStatus status, Consumer<Throwable> onFailure,
+                Runnable onClosed, PartitionGauges gauges) {
         this.consumer = consumer;
+        this.inGroup = inGroup;
         this.gauges = gauges;
         this.fullPoll = fullPoll;
         this.topics = List.copyOf(topics);
@@ -70,7 +75,8 @@ final class KafkaSource implements ChangeSource {
     }
 
     /** What /status shows of each partition this instance reads now. */
-    List<Map<String, Object>> partitions() {
+    @Override
+    public List<Map<String, Object>> streams() {
         return streams.values().stream().sorted((a, b) -> a.partition().toString().compareTo(b.partition().toString()))
                 .map(PartitionStream::status).toList();
     }
@@ -78,7 +84,11 @@ final class KafkaSource implements ChangeSource {
     private void run() {
         Throwable failure = null;
         try {
-            consumer.subscribe(topics, new Rebalance());
+            if (inGroup) {
+                consumer.subscribe(topics, new Rebalance());
+            } else {
+                assignEveryPartition();
+            }
             status.taskStarted();
             while (!closing) {
                 ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
@@ -156,6 +166,23 @@ final class KafkaSource implements ChangeSource {
         }
     }
 
+    private void assignEveryPartition() throws InterruptedException {
+        List<TopicPartition> every = new ArrayList<>();
+        while (every.isEmpty() && !closing) {
+            for (String topic : topics) {
+                List<PartitionInfo> partitions = consumer.partitionsFor(topic);
+                if (partitions == null || partitions.isEmpty()) {
+                    every.clear(); // the connector has not made it yet
+                    Thread.sleep(POLL.toMillis());
+                    break;
+                }
+                partitions.forEach(partition -> every.add(new TopicPartition(topic, partition.partition())));
+            }
+        }
+        consumer.assign(every);
+        every.forEach(this::open);
+    }
+
     /** Every partition of the topics, as streams are named; empty while the topics are not known. */
     private List<String> allStreams() {
         List<String> all = new ArrayList<>();
@@ -221,6 +248,9 @@ final class KafkaSource implements ChangeSource {
     }
 
     private void commitHint(Collection<PartitionStream> of) {
+        if (!inGroup) {
+            return; // no group to commit for
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (PartitionStream stream : of) {
             if (stream.hintDue()) {
