@@ -269,11 +269,13 @@ public final class GenerationLifecycle implements AutoCloseable {
 
     // Runs on the source's thread, which cannot stop its own source: the reaction gets a thread of its own.
     private void sourceFailed(Generation generation, Throwable error) {
+        if (causedBy(error, GenerationReplacedException.class)) {
+            housekeeping.execute(() -> followActive(generation)); // not an error: a switch this instance follows
+            return;
+        }
         metrics.error("engine");
         if (causedBy(error, StoreDataLostException.class)) {
             housekeeping.execute(() -> dataLost(generation));
-        } else if (causedBy(error, GenerationReplacedException.class)) {
-            housekeeping.execute(() -> followActive(generation));
         } else if (causedBy(error, PositionLostException.class)) {
             Pipeline failed = rebuild != null && rebuild.generation().equals(generation) ? rebuild : current;
             positionLost("the source no longer has the changes after generation " + generation + "'s position "

@@ -4,6 +4,7 @@ import dev.boardcqrs.projector.apply.ProjectorStatus;
 import dev.boardcqrs.projector.source.ChangeSource;
 import dev.boardcqrs.projector.source.SourceEvent;
 import dev.boardcqrs.projector.source.StreamHandlers;
+import dev.boardcqrs.projector.store.GenerationReplacedException;
 import dev.boardcqrs.projector.store.StreamTakenOverException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,8 +108,13 @@ final class KafkaSource implements ChangeSource {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             failure = e;
-            log.error("the Kafka source stopped: {}", e.toString());
-            status.failed("the Kafka source stopped: " + e);
+            if (causedBy(e, GenerationReplacedException.class)) {
+                // not a fault: the lifecycle reopens the source into the generation readers use now
+                log.info("the Kafka source stopped: {}", cause(e, GenerationReplacedException.class).getMessage());
+            } else {
+                log.error("the Kafka source stopped: {}", e.toString());
+                status.failed("the Kafka source stopped: " + e);
+            }
         } finally {
             closeConsumer();
         }
@@ -301,11 +307,15 @@ final class KafkaSource implements ChangeSource {
     }
 
     private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        return cause(error, type) != null;
+    }
+
+    private static <T extends Throwable> T cause(Throwable error, Class<T> type) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
-                return true;
+                return type.cast(t);
             }
         }
-        return false;
+        return null;
     }
 }
