@@ -131,7 +131,7 @@ class ConnectorConfigTest {
         KafkaSettings kafka = KafkaSettings.fromEnv(new Env(Map.of("KAFKA_SESSION_TIMEOUT", "6s")));
 
         Properties consumer = new KafkaSources(kafka, List.of(), PartitionGauges.NONE)
-                .consumerProperties();
+                .consumerProperties(true);
 
         assertThat(consumer).containsEntry("session.timeout.ms", "6000").containsEntry("heartbeat.interval.ms", "400");
         assertThat(KafkaSettings.fromEnv(new Env(Map.of())).sessionTimeout()).as("Kafka's default")

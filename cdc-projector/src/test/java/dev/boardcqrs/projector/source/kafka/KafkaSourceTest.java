@@ -43,7 +43,7 @@ class KafkaSourceTest {
     private final List<List<String>> reports = new CopyOnWriteArrayList<>(); // the streams each report named
     private volatile boolean storesHold; // handlers opened from now on take batches as stored only when told
     private final Map<String, LongSupplier[]> shown = new ConcurrentHashMap<>();
-    private final KafkaSource source = new KafkaSource(consumer, List.of("t"), this::open,
+    private final KafkaSource source = new KafkaSource(consumer, true, List.of("t"), this::open,
             new ProjectorStatus(Clock.systemUTC()), failures::add, () -> { }, this::show);
 
     @AfterEach
@@ -56,7 +56,7 @@ class KafkaSourceTest {
         startAssigned(4L, 0, 8);
 
         await().atMost(SOON).untilAsserted(() -> assertThat(handler(0).positions).containsExactly(5L, 6L, 7L));
-        assertThat(source.partitions()).singleElement()
+        assertThat(source.streams()).singleElement()
                 .satisfies(partition -> assertThat(partition).containsEntry("offset", 7L));
     }
 
@@ -82,7 +82,7 @@ class KafkaSourceTest {
 
     @Test
     void shouldReportCaughtUpWithoutWaitingForATopicTheConnectorHasNotCreatedYet() {
-        KafkaSource twoTopics = new KafkaSource(consumer, List.of("t", "not-yet"), this::open,
+        KafkaSource twoTopics = new KafkaSource(consumer, true, List.of("t", "not-yet"), this::open,
                 new ProjectorStatus(Clock.systemUTC()), failures::add, () -> { }, this::show);
         consumer.updatePartitions("t", List.of(new PartitionInfo("t", 0, null, null, null)));
         consumer.updateEndOffsets(Map.of(P0, 3L));
@@ -111,11 +111,11 @@ class KafkaSourceTest {
         startAssigned(1L, 2, 5);
         await().atMost(SOON).until(() -> opened.size() == 1 && handler(0).positions.size() == 3);
         assertThat(handler(0).waitedForStores).as("every batch handed over saying more may follow").isFalse();
-        assertThat(source.partitions()).singleElement().satisfies(partition ->
+        assertThat(source.streams()).singleElement().satisfies(partition ->
                 assertThat(partition).containsEntry("offset", 1L).containsEntry("delivered", 4L));
 
         handler(0).stored = true;
-        await().atMost(SOON).untilAsserted(() -> assertThat(source.partitions()).singleElement()
+        await().atMost(SOON).untilAsserted(() -> assertThat(source.streams()).singleElement()
                 .satisfies(partition -> assertThat(partition).containsEntry("offset", 4L)));
 
         handler(0).stored = false;
@@ -139,7 +139,7 @@ class KafkaSourceTest {
         await().atMost(SOON).untilAsserted(() -> {
             assertThat(handler(0).finished).isTrue();
             assertThat(handler(0).stopped).isTrue();
-            assertThat(source.partitions()).isEmpty();
+            assertThat(source.streams()).isEmpty();
         });
         assertThat(failures).isEmpty();
     }
