@@ -34,6 +34,7 @@ final class KafkaSource implements ChangeSource {
     private static final Logger log = LoggerFactory.getLogger(KafkaSource.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration CLOSE_AT_MOST = Duration.ofSeconds(20);
+    private static final Duration LOOK_FOR_TOPICS_EVERY = Duration.ofSeconds(1);
 
     private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
     private final boolean inGroup;
@@ -47,6 +48,7 @@ final class KafkaSource implements ChangeSource {
     private final Map<TopicPartition, PartitionStream> streams = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closing;
+    private long lookedForTopicsNanos; // the consumer's thread only
 
     /**
      * {@code consumer}: this source's alone, used on its thread only (close() only wakes it up); {@code inGroup}:
@@ -83,11 +85,16 @@ final class KafkaSource implements ChangeSource {
         try {
             if (inGroup) {
                 consumer.subscribe(topics, new Rebalance());
-            } else {
-                assignEveryPartition();
             }
             status.taskStarted();
             while (!closing) {
+                if (!inGroup) {
+                    assignEveryPartition();
+                    if (consumer.assignment().isEmpty()) {
+                        Thread.sleep(POLL.toMillis()); // no topic made yet: nothing to poll
+                        continue;
+                    }
+                }
                 ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
                 for (TopicPartition partition : polled.partitions()) {
                     deliver(partition, polled.records(partition));
@@ -176,21 +183,29 @@ final class KafkaSource implements ChangeSource {
         }
     }
 
-    private void assignEveryPartition() throws InterruptedException {
+    /**
+     * Assigns this consumer every partition of the topics that exist (outside a group: a rebuild's), opening the new
+     * ones; at most once per {@link #LOOK_FOR_TOPICS_EVERY}, so a topic the connector creates later (the first
+     * catalog row) is read too, and the rebuild can become level with an active generation that reads it.
+     */
+    private void assignEveryPartition() {
+        long now = System.nanoTime();
+        if (now - lookedForTopicsNanos < LOOK_FOR_TOPICS_EVERY.toNanos() && lookedForTopicsNanos != 0) {
+            return;
+        }
+        lookedForTopicsNanos = now;
         List<TopicPartition> every = new ArrayList<>();
-        while (every.isEmpty() && !closing) {
-            for (String topic : topics) {
-                List<PartitionInfo> partitions = consumer.partitionsFor(topic);
-                if (partitions == null || partitions.isEmpty()) {
-                    every.clear(); // the connector has not made it yet
-                    Thread.sleep(POLL.toMillis());
-                    break;
-                }
+        for (String topic : topics) {
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic);
+            if (partitions != null) { // else the connector has not made it yet
                 partitions.forEach(partition -> every.add(new TopicPartition(topic, partition.partition())));
             }
         }
-        consumer.assign(every);
-        every.forEach(this::open);
+        List<TopicPartition> added = every.stream().filter(partition -> !streams.containsKey(partition)).toList();
+        if (!added.isEmpty()) {
+            consumer.assign(every); // the partitions assigned before keep their positions
+            added.forEach(this::open);
+        }
     }
 
     /**

@@ -100,6 +100,32 @@ class KafkaSourceTest {
         }
     }
 
+    @Test
+    void shouldAssignItselfEveryPartitionOutsideAGroupAndReadATopicTheConnectorMakesLaterToo() {
+        TopicPartition later = new TopicPartition("later", 0);
+        KafkaSource beside = new KafkaSource(consumer, false, List.of("t", "later"), this::open,
+                new ProjectorStatus(Clock.systemUTC()), failures::add, () -> { }, PartitionGauges.NONE);
+        consumer.updatePartitions("t", List.of(new PartitionInfo("t", 0, null, null, null)));
+        consumer.updateBeginningOffsets(Map.of(P0, 0L, later, 0L));
+        try {
+            beside.start(); // a rebuild's: no topic "later" yet (a shop without catalog rows)
+            await().atMost(SOON).untilAsserted(() -> assertThat(consumer.assignment()).containsExactly(P0));
+            addRecords(0, 2);
+            await().atMost(SOON).untilAsserted(() -> assertThat(handler(0).positions).containsExactly(0L, 1L));
+
+            consumer.updatePartitions("later", List.of(new PartitionInfo("later", 0, null, null, null)));
+
+            await().atMost(SOON).untilAsserted(() -> assertThat(consumer.assignment()).contains(later));
+            consumer.addRecord(new ConsumerRecord<>("later", 0, 0L, null, null));
+            await().atMost(SOON).untilAsserted(() -> assertThat(opened).hasSize(2));
+            await().atMost(SOON).untilAsserted(() -> assertThat(handler(1).positions).containsExactly(0L));
+            assertThat(handler(0).positions).as("read on, not from the beginning again").containsExactly(0L, 1L);
+            assertThat(failures).isEmpty();
+        } finally {
+            beside.close();
+        }
+    }
+
     /**
      * The consumer must poll on while its stores commit (a stalled store in handle held the group's rebalance up to
      * Kafka's max.poll.interval.ms, 5 minutes): each batch is handed over without waiting, the offset moves on as
