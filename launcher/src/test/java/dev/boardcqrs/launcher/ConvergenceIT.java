@@ -256,7 +256,7 @@ class ConvergenceIT {
         List<String> differences = new ArrayList<>();
         Map<Long, ArticleModel> truth = truth();
         for (String key : stack.redis().keys(boardKeys().articlePrefix() + "*")) {
-            if (!key.matches(".*:article:\\d+")) {
+            if (!key.matches(".*\\{a:\\d+}")) {
                 continue;
             }
             ArticleModel model = ArticleModel.fromHash(stack.redis().hgetAll(key));

@@ -133,7 +133,7 @@ public final class ArticleQueries {
     }
 
     private static ArticleLists.Owner board(long boardId) {
-        return new ArticleLists.Owner(BoardKeys.BOARD + boardId, "board_id", boardId);
+        return new ArticleLists.Owner(BoardKeys.owner(boardId), "board_id", boardId);
     }
 
     /**
