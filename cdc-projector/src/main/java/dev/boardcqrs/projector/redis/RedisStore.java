@@ -223,7 +223,7 @@ public final class RedisStore implements ModelStore {
             }
             String replaced = takeOver == null ? null : levelWithActive(tx, batch, building, active);
             tx.multi();
-            PlannedBatch.Queued queued = plan.queue(tx, keys);
+            PlannedBatch.Queued queued = plan.queue(tx, keys, redis.cluster());
             tx.hset(keys.meta(), watermarkField, batch.watermark());
             if (batch.applied() != null && stream == null) {
                 // with the models it describes: a reader that sees it sees them (read-your-writes)
@@ -322,7 +322,8 @@ public final class RedisStore implements ModelStore {
         redis.loadScripts(projection.scripts());
         try (Transaction tx = redis.transaction()) {
             tx.multi();
-            List<Refusal> refusals = PlannedBatch.of(projection, writes).queue(tx, keys).refusals(tx.exec());
+            List<Refusal> refusals = PlannedBatch.of(projection, writes).queue(tx, keys, redis.cluster())
+                    .refusals(tx.exec());
             if (!refusals.isEmpty()) {
                 throw new RefusedByRedisException(refusals.get(0).error().getMessage());
             }
