@@ -26,10 +26,7 @@ public record CommandApiConfig(
 
     public CommandApiConfig {
         new KeyScheme(namespace); // validates the namespace
-        if (RedisClients.isCluster(RedisClients.checkUrl(redisUrl))) {
-            throw new ConfigException("command-api does not support a Redis Cluster (REDIS_URL " + RedisClients.CLUSTER_SCHEME
-                    + "...) yet");
-        }
+        RedisClients.checkUrl(redisUrl);
         if (viewWindow.toMillis() < 1) {
             throw new ConfigException("VIEW_WINDOW must be at least 1ms, but was " + viewWindow);
         }

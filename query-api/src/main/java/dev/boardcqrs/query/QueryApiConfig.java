@@ -38,10 +38,7 @@ public record QueryApiConfig(
 
     public QueryApiConfig {
         new KeyScheme(namespace); // validates the namespace
-        if (RedisClients.isCluster(RedisClients.checkUrl(redisUrl))) {
-            throw new ConfigException("query-api does not support a Redis Cluster (REDIS_URL " + RedisClients.CLUSTER_SCHEME
-                    + "...) yet");
-        }
+        RedisClients.checkUrl(redisUrl);
         if (readAfterTimeout.isNegative() || readAfterTimeout.compareTo(MAX_READ_AFTER_TIMEOUT) > 0) {
             throw new ConfigException("READ_AFTER_TIMEOUT must be between 0s and " + MAX_READ_AFTER_TIMEOUT.toSeconds()
                     + "s, but was " + readAfterTimeout);

@@ -1,6 +1,7 @@
 package dev.boardcqrs.projector.redis;
 
 import dev.boardcqrs.common.redis.LuaScript;
+import dev.boardcqrs.common.redis.RedisClients;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -185,11 +186,9 @@ public final class ClusterProjectorRedis implements ProjectorRedis {
 
     private void onEveryMaster(Consumer<Jedis> action) {
         JedisProjectorRedis.call(() -> {
-            for (ConnectionPool pool : cluster.getClusterNodes().values()) {
+            for (ConnectionPool pool : RedisClients.masters(cluster)) {
                 try (Jedis node = new Jedis(pool.getResource())) {
-                    if ("master".equals(node.role().get(0))) {
-                        action.accept(node);
-                    }
+                    action.accept(node);
                 }
             }
             return null;

@@ -24,7 +24,7 @@ import dev.boardcqrs.common.redis.KeyScheme;
  */
 public record CatalogKeys(String prefix) {
     /** The model's one hash tag. */
-    private static final String TAG = "{c}";
+    public static final String TAG = "{c}";
     private static final String CATALOG = TAG + "catalog:";
 
     public static CatalogKeys in(KeyScheme generation) {

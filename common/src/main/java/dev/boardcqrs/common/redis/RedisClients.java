@@ -2,12 +2,16 @@ package dev.boardcqrs.common.redis;
 
 import dev.boardcqrs.common.config.ConfigException;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
@@ -64,6 +68,22 @@ public final class RedisClients {
         pool.setMaxTotal(poolSize);
         pool.setMaxIdle(poolSize);
         return pool;
+    }
+
+    /**
+     * The pools of the cluster's masters as the client knows them now (its node map holds replicas too): for what
+     * each master must do itself, such as SCAN or a subscription to its own changes.
+     */
+    public static List<ConnectionPool> masters(RedisClusterClient cluster) {
+        List<ConnectionPool> masters = new ArrayList<>();
+        for (ConnectionPool pool : cluster.getClusterNodes().values()) {
+            try (Jedis node = new Jedis(pool.getResource())) {
+                if ("master".equals(node.role().get(0))) {
+                    masters.add(pool);
+                }
+            }
+        }
+        return masters;
     }
 
     /** What a redis-cluster:// URL says: the nodes to start from, and the credentials for every node. */

@@ -43,6 +43,7 @@ class KafkaClusterModeIT {
     private static UnifiedJedis redis;
     private static Projector projector;
     private static int round;
+    private static long catalog;
 
     @BeforeAll
     static void startTheConnectorAndAProjectorOnTheCluster() throws Exception {
@@ -61,6 +62,8 @@ class KafkaClusterModeIT {
                 Map.entry("KAFKA_PARTITIONS", "2"),
                 Map.entry("KAFKA_GROUP_ID", "kafka-cluster-it"))));
         writeRound(); // before the connector starts: snapshot rows
+        catalog = database.insert("INSERT INTO catalog (parent_id, name, display_order) VALUES (NULL, 'c', 1)");
+        database.insert("INSERT INTO product (catalog_id, name, price) VALUES (?, 'p', 120)", catalog);
         connect = ArticleRounds.runConnector(database, config, CONNECTOR);
         projector = new Projector(config, redis).start();
     }
@@ -85,12 +88,11 @@ class KafkaClusterModeIT {
     void shouldProjectIntoEveryMasterOfTheClusterAsSqlHasIt() throws Exception {
         writeRound();
         writeRound();
-        long catalog = database.insert("INSERT INTO catalog (parent_id, name, display_order) VALUES (NULL, 'c', 1)");
-        database.insert("INSERT INTO product (catalog_id, name, price) VALUES (?, 'p', 120)", catalog);
+        database.execute("UPDATE catalog SET name = 'renamed' WHERE catalog_id = ?", catalog);
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             assertModelsEqualSql();
-            assertThat(redis.hget(catalogKeys().catalog(catalog), "sellable")).isEqualTo("1");
+            assertThat(redis.hmget(catalogKeys().catalog(catalog), "name", "sellable")).containsExactly("renamed", "1");
         });
         for (int port : cluster.ports()) {
             try (Jedis master = new Jedis("127.0.0.1", port)) {
