@@ -213,7 +213,13 @@ public final class Projector implements AutoCloseable {
             Map<String, Object> progress = new LinkedHashMap<>();
             progress.put("generation", building.generation().name());
             progress.put("state", building.status().state().name());
-            progress.put("snapshotProgress", building.status().snapshotProgress());
+            if (config.kafkaSource()) {
+                List<Map<String, Object>> partitions = building.source().streams();
+                progress.put("snapshotProgress", topicsProgress(partitions));
+                progress.put("partitions", partitions);
+            } else {
+                progress.put("snapshotProgress", building.status().snapshotProgress());
+            }
             progress.put("snapshotRows", building.status().snapshotRows());
             progress.put("snapshotRowsDone", building.status().snapshotRowsDone());
             progress.put("snapshotTotalRows", building.status().snapshotTotalRows());
@@ -221,6 +227,15 @@ public final class Projector implements AutoCloseable {
             body.put("rebuild", progress);
         }
         return body;
+    }
+
+    /** A Kafka-mode rebuild's progress in a line: how many of the partitions it reads are at their end. */
+    private static String topicsProgress(List<Map<String, Object>> partitions) {
+        long atEnd = partitions.stream().filter(partition -> ((Number) partition.get("lag")).longValue() == 0).count();
+        long behind = partitions.stream().mapToLong(partition -> ((Number) partition.get("lag")).longValue())
+                .filter(lag -> lag > 0).sum();
+        return String.format("reading the topics from their beginning: %d of %d partitions at their end, %,d records "
+                + "behind", atEnd, partitions.size(), behind);
     }
 
     /** The generation readers use. */

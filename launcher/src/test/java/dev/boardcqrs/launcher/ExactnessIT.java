@@ -239,7 +239,7 @@ class ExactnessIT {
         String printed = output.toString(StandardCharsets.UTF_8);
         String after = stack.redis().get(KEYS.active());
         assertThat(after).as("readers switched to the rebuilt generation").isNotEqualTo(before);
-        assertThat(printed).contains("rebuild started: a new snapshot fills generation " + after)
+        assertThat(printed).contains("rebuild started: generation " + after + " is filled from the source anew")
                 .containsPattern("rebuild done in \\d+ s; \\d+ snapshot rows").contains("models       ");
         // readers never saw a generation being built, and never a watermark lower than one they saw before
         ActiveState previous = seen.get(0);

@@ -5,6 +5,7 @@ import dev.boardcqrs.common.consistency.MalformedGtidSetException;
 import dev.boardcqrs.projector.deadletter.DeadLetters;
 import dev.boardcqrs.projector.metrics.ProjectorMetrics;
 import dev.boardcqrs.projector.source.RowChange;
+import dev.boardcqrs.projector.store.GenerationReplacedException;
 import dev.boardcqrs.projector.store.ModelStore;
 import dev.boardcqrs.projector.store.Refusal;
 import dev.boardcqrs.projector.store.StoreBatch;
@@ -138,6 +139,10 @@ final class StoreLane {
             }
         } catch (InterruptedException e) {
             log.debug("{} stopped", thread.getName());
+        } catch (GenerationReplacedException e) {
+            // not a fault: the source follows the active generation (a rebuild, or another instance, made it)
+            log.info("{} stopped: {}", thread.getName(), e.getMessage());
+            listener.failed(this, e);
         } catch (RuntimeException | Error e) {
             log.error("{} stopped: {}", thread.getName(), e.toString());
             listener.failed(this, e);

@@ -185,7 +185,7 @@ public final class OperatorCommands {
             return 1;
         }
         String generation = MAPPER.readTree(response.body()).path("generation").asText();
-        out.println("rebuild started: a new snapshot fills generation " + generation + " while generation "
+        out.println("rebuild started: generation " + generation + " is filled from the source anew while generation "
                 + before.path("generation").asText() + " keeps serving");
         long started = System.nanoTime();
         while (true) {

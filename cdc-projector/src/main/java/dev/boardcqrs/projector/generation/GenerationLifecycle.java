@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,7 +148,7 @@ public final class GenerationLifecycle implements AutoCloseable {
         if (noRebuild != null) {
             throw ApiException.conflict(noRebuild);
         }
-        if (sources.rowsToSnapshot() == 0) {
+        if (sources.singleStream() && sources.rowsToSnapshot() == 0) {
             current.close();
             buildInPlace(reason + " (the tables are empty)", current.status());
             return current.generation();
@@ -170,8 +171,15 @@ public final class GenerationLifecycle implements AutoCloseable {
         current = built;
         rebuild = null;
         log.info("generation {} is active: its rebuild caught up with generation {} at {}; removing {}",
-                built.generation(), old.generation(), built.watermark(), old.generation());
+                built.generation(), old.generation(), sources.singleStream() ? built.watermark() : "every partition",
+                old.generation());
         old.close();
+        if (!sources.singleStream()) {
+            // the rebuild read every stream in this instance; the active generation's streams are shared by the
+            // instances (each reads on from the positions the rebuild stored), as they follow the switch too
+            built.close();
+            current = pipeline(built.generation(), built.status(), null);
+        }
         for (ModelStore store : built.stores()) {
             try {
                 store.becameActive();
@@ -210,7 +218,8 @@ public final class GenerationLifecycle implements AutoCloseable {
      */
     private Pipeline pipeline(Generation generation, ProjectorStatus status, Runnable onTakenOver) {
         List<ModelStore> opened = stores.open(generation);
-        if (onTakenOver != null) {
+        boolean rebuilding = onTakenOver != null;
+        if (rebuilding && sources.singleStream()) {
             // each store switches its own readers in the commit that brings it level, in its own lane: the old
             // generation goes once every store has (a search index is not switched to half filled)
             AtomicInteger level = new AtomicInteger(opened.size());
@@ -220,8 +229,18 @@ public final class GenerationLifecycle implements AutoCloseable {
                 }
             }));
         }
+        // several streams: the commit of whichever stream finds every one level switches the readers, once
+        AtomicBoolean switched = new AtomicBoolean();
+        Runnable onceSwitched = () -> {
+            if (switched.compareAndSet(false, true)) {
+                onTakenOver.run();
+            }
+        };
         StreamHandlers handlers = stream -> {
             List<ModelStore> streamStores = stream == null ? opened : stores.open(generation, stream);
+            if (rebuilding && stream != null && !switched.get()) {
+                streamStores.forEach(store -> store.takeOverWhenLevel(onceSwitched));
+            }
             BatchWriter writer = new BatchWriter(streamStores, stream == null ? generation.name()
                     : generation.name() + "-" + stream, status, metrics, deadLetters, sources::rowsToSnapshot);
             // the embedded engine keeps its position in its offset file: its stores' watermark is not asked here
@@ -229,7 +248,9 @@ public final class GenerationLifecycle implements AutoCloseable {
                     stream == null ? null : streamStores.get(0).watermark(),
                     streams -> streamStores.forEach(store -> store.caughtUp(streams)));
         };
-        ChangeSource source = sources.open(generation, handlers, status, error -> sourceFailed(generation, error));
+        ChangeSource source = rebuilding
+                ? sources.openBeside(generation, handlers, status, error -> sourceFailed(generation, error))
+                : sources.open(generation, handlers, status, error -> sourceFailed(generation, error));
         String lost = sources.lostPosition(generation);
         if (lost == null) {
             source.start();
@@ -248,11 +269,13 @@ public final class GenerationLifecycle implements AutoCloseable {
 
     // Runs on the source's thread, which cannot stop its own source: the reaction gets a thread of its own.
     private void sourceFailed(Generation generation, Throwable error) {
+        if (causedBy(error, GenerationReplacedException.class)) {
+            housekeeping.execute(() -> followActive(generation)); // not an error: a switch this instance follows
+            return;
+        }
         metrics.error("engine");
         if (causedBy(error, StoreDataLostException.class)) {
             housekeeping.execute(() -> dataLost(generation));
-        } else if (causedBy(error, GenerationReplacedException.class)) {
-            housekeeping.execute(() -> followActive(generation));
         } else if (causedBy(error, PositionLostException.class)) {
             Pipeline failed = rebuild != null && rebuild.generation().equals(generation) ? rebuild : current;
             positionLost("the source no longer has the changes after generation " + generation + "'s position "
@@ -300,6 +323,10 @@ public final class GenerationLifecycle implements AutoCloseable {
      */
     private synchronized void followActive(Generation replaced) {
         Optional<Generation> active = generations.active();
+        if (rebuild != null && active.isPresent() && active.get().equals(rebuild.generation())) {
+            switchTo(active.get()); // this instance's rebuild took over, and the active streams heard it first
+            return;
+        }
         if (closed || !current.generation().equals(replaced) || active.isEmpty() || active.get().equals(replaced)) {
             return;
         }

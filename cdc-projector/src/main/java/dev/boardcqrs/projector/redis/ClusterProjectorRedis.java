@@ -62,6 +62,11 @@ public final class ClusterProjectorRedis implements ProjectorRedis {
     }
 
     @Override
+    public Map<String, String> hgetAll(String key) {
+        return routed.hgetAll(key);
+    }
+
+    @Override
     public void hset(String key, String field, String value) {
         routed.hset(key, field, value);
     }

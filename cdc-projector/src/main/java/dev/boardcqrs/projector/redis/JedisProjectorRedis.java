@@ -59,6 +59,11 @@ public final class JedisProjectorRedis implements ProjectorRedis {
     }
 
     @Override
+    public Map<String, String> hgetAll(String key) {
+        return call(() -> redis.hgetAll(key));
+    }
+
+    @Override
     public void hset(String key, String field, String value) {
         call(() -> redis.hset(key, field, value));
     }

@@ -42,6 +42,9 @@ public interface ProjectorRedis {
 
     String hget(String key, String field);
 
+    /** Every field of the hash at {@code key}; empty when there is none. */
+    Map<String, String> hgetAll(String key);
+
     void hset(String key, String field, String value);
 
     void hdel(String key, String field);

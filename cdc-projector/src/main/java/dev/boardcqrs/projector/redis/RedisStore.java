@@ -16,6 +16,7 @@ import dev.boardcqrs.projector.store.StreamTakenOverException;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -198,7 +199,8 @@ public final class RedisStore implements ModelStore {
             if (batch.watermark() != null && batch.watermark().equals(current)) {
                 return Attempt.of(Outcome.ALREADY_APPLIED);
             }
-            if (stream != null && active != null && !active.equals(keys.generation())) {
+            Runnable takeOver = onTakenOver;
+            if (stream != null && takeOver == null && active != null && !active.equals(keys.generation())) {
                 // another instance made a new generation (and may have removed this one, its positions with it):
                 // not a loss of Redis' data, which would make this instance build yet another one
                 throw new GenerationReplacedException(keys.generation(), active);
@@ -209,7 +211,6 @@ public final class RedisStore implements ModelStore {
                 }
                 return new Attempt(Outcome.LOST, List.of(), current);
             }
-            Runnable takeOver = onTakenOver;
             if (takeOver == null) {
                 // the generation readers use: its pointer must still name it. Gone: Redis lost its data (perhaps
                 // before this generation wrote a watermark). Naming another: a rebuild took over; nobody reads
@@ -221,7 +222,8 @@ public final class RedisStore implements ModelStore {
                     return Attempt.of(Outcome.REPLACED);
                 }
             }
-            String replaced = takeOver == null ? null : levelWithActive(tx, batch, building, active);
+            String replaced = takeOver == null ? null : stream == null ? levelWithActive(tx, batch, building, active)
+                    : streamsLevelWithActive(tx, batch, active);
             tx.multi();
             PlannedBatch.Queued queued = plan.queue(tx, keys, redis.cluster());
             tx.hset(keys.meta(), watermarkField, batch.watermark());
@@ -279,6 +281,34 @@ public final class RedisStore implements ModelStore {
         tx.watch(serving.meta());
         String servingWatermark = redis.hget(serving.meta(), WATERMARK);
         return servingWatermark == null || batch.watermark().compareTo(servingWatermark) >= 0 ? active : null;
+    }
+
+    /**
+     * For a stream of a rebuild's generation (a Kafka partition): the generation it replaces when, with this batch,
+     * every stream of it holds at least the offset the active generation holds for that stream; else null. A stream
+     * the active one has not read yet is level with any. The active generation's meta is watched, so a batch it
+     * applies meanwhile aborts this transaction and the comparison is made again; this generation's meta is watched
+     * already, so of two streams bringing it level at once one commits first and the other compares again.
+     * Comparing every stream at one moment, not each once, keeps readers from seeing a partition's newest changes
+     * vanish at the switch; both generations read the same records, so they are level often while both keep up.
+     */
+    private String streamsLevelWithActive(Transaction tx, StoreBatch batch, String active) {
+        if (active == null || active.equals(keys.generation()) || batch.watermark() == null) {
+            return null; // none to replace (Redis lost it: the lifecycle abandons this rebuild), or switched already
+        }
+        KeyScheme serving = keys.inGeneration(active);
+        tx.watch(serving.meta());
+        Map<String, String> own = redis.hgetAll(keys.meta());
+        for (Map.Entry<String, String> field : redis.hgetAll(serving.meta()).entrySet()) {
+            if (!field.getKey().startsWith(WATERMARK + "@")) {
+                continue;
+            }
+            String rebuilt = field.getKey().equals(watermarkField) ? batch.watermark() : own.get(field.getKey());
+            if (rebuilt == null || rebuilt.compareTo(field.getValue()) < 0) {
+                return null;
+            }
+        }
+        return active;
     }
 
     @Override

@@ -22,6 +22,16 @@ public interface ChangeSources {
                       Consumer<Throwable> onFailure);
 
     /**
+     * The source that fills a rebuild's {@code generation} beside the active one, from the beginning; as
+     * {@link #open} unless the source shares its streams among instances (Kafka partitions in a group): a rebuild
+     * is read by the instance that runs it, whole, and shared once it has taken over.
+     */
+    default ChangeSource openBeside(Generation generation, StreamHandlers handlers, ProjectorStatus status,
+                                    Consumer<Throwable> onFailure) {
+        return open(generation, handlers, status, onFailure);
+    }
+
+    /**
      * True when the source is one stream whose position the generation's stores keep as their watermark (the
      * embedded engine): a store without one has lost its data. False for several streams with positions of their
      * own (Kafka partitions), which a generation may not have read yet.

@@ -171,7 +171,10 @@ class OverlappingBatchesIT {
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !third.isDone());
         slow.release();
         third.get(10, TimeUnit.SECONDS);
-        assertThat(committer.marked).as("the two it waited for").hasSizeGreaterThanOrEqualTo(2);
+        // it waits only until the slow store is back within maxBehind: its first batch; the second may still be
+        // on its way when handle returns, and is acknowledged by a later handle
+        assertThat(slow.committed()).as("the batch it waited for").isNotEmpty();
+        assertThat(committer.marked).as("acknowledged once every store had it").isNotEmpty();
         assertThat(commentCount()).isEqualTo("3");
     }
 

@@ -100,6 +100,18 @@ public final class FakeRedis implements ProjectorRedis {
     }
 
     @Override
+    public synchronized Map<String, String> hgetAll(String key) {
+        roundTrips++;
+        Map<String, String> all = new LinkedHashMap<>();
+        hashes.getOrDefault(key, Map.of()).forEach((field, value) -> {
+            if (value != null) { // serving(..., null) in the tests: a field Redis would not hold
+                all.put(field, value);
+            }
+        });
+        return all;
+    }
+
+    @Override
     public synchronized void hset(String key, String field, String value) {
         hashes.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(field, value);
         touched(key);

@@ -140,6 +140,37 @@ class RedisStoreTest {
     }
 
     @Test
+    void shouldSwitchReadersToARebuiltGenerationOfStreamsOnlyOnceEveryStreamIsLevelWithTheActiveOnesAtOnce()
+            throws Exception {
+        serving(G1, null);
+        redis.hset(G1.meta(), "watermark@t-0", "p5");
+        redis.hset(G1.meta(), "watermark@t-1", "p3");
+        redis.set(NAMESPACE.rebuilding(), "g2");
+        RedisStore first = stream(G2, "t-0");
+        RedisStore second = stream(G2, "t-1");
+        AtomicInteger tookOver = new AtomicInteger();
+        first.takeOverWhenLevel(tookOver::incrementAndGet);
+        second.takeOverWhenLevel(tookOver::incrementAndGet);
+
+        first.commit(batch(null, "p5", note(1)), none());
+        assertThat(redis.get(NAMESPACE.active())).as("t-1 not read yet").isEqualTo("g1");
+        second.commit(batch(null, "p2", note(2)), none());
+        assertThat(redis.get(NAMESPACE.active())).as("t-1 behind").isEqualTo("g1");
+        redis.hset(G1.meta(), "watermark@t-0", "p6"); // the active generation moves on meanwhile
+        second.commit(batch("p2", "p3", note(3)), none());
+        assertThat(redis.get(NAMESPACE.active())).as("t-1 level, but t-0 no longer").isEqualTo("g1");
+        assertThat(tookOver).hasValue(0);
+
+        first.commit(batch("p5", "p6", note(4)), none());
+
+        assertThat(redis.get(NAMESPACE.active())).isEqualTo("g2");
+        assertThat(redis.get(NAMESPACE.rebuilding())).isNull();
+        assertThat(redis.smembers(NAMESPACE.retired())).as("listed for removal in the same step").containsExactly("g1");
+        assertThat(tookOver).hasValue(1);
+        assertThat(redis.hget(G2.meta(), "watermark@t-0")).isEqualTo("p6");
+    }
+
+    @Test
     void shouldEmptyTheGenerationAndMarkItBuildingBeforeASnapshot() {
         serving(G1, "w7");
         redis.hset(G1.modelPrefix() + "note:1", "n", "1");

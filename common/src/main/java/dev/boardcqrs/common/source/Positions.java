@@ -35,6 +35,13 @@ public final class Positions {
         return key.toString();
     }
 
+    /** {@code value} as text of at least {@code width} digits, leading zeros added, so such texts sort as numbers. */
+    public static String padded(long value, int width) {
+        StringBuilder text = new StringBuilder(width);
+        padded(text, value, width);
+        return text.toString();
+    }
+
     // String.format, once per change, showed up in the projector's profile; this is the same "%0Nd"
     private static void padded(StringBuilder key, long value, int width) {
         String digits = Long.toString(value);

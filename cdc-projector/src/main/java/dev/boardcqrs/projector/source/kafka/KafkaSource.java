@@ -4,6 +4,7 @@ import dev.boardcqrs.projector.apply.ProjectorStatus;
 import dev.boardcqrs.projector.source.ChangeSource;
 import dev.boardcqrs.projector.source.SourceEvent;
 import dev.boardcqrs.projector.source.StreamHandlers;
+import dev.boardcqrs.projector.store.GenerationReplacedException;
 import dev.boardcqrs.projector.store.StreamTakenOverException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ final class KafkaSource implements ChangeSource {
     private static final Duration CLOSE_AT_MOST = Duration.ofSeconds(20);
 
     private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
+    private final boolean inGroup;
     private final List<String> topics;
     private final StreamHandlers handlers;
     private final ProjectorStatus status;
@@ -49,11 +51,15 @@ final class KafkaSource implements ChangeSource {
     private volatile boolean closing;
     private List<String> allStreams; // the consumer's thread only; null until known
 
-    /** {@code consumer}: this source's alone, used on its thread only (close() only wakes it up). */
-    KafkaSource(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, int fullPoll, List<String> topics,
-                StreamHandlers handlers, ProjectorStatus status, Consumer<Throwable> onFailure, Runnable onClosed,
-                PartitionGauges gauges) {
+    /**
+     * {@code consumer}: this source's alone, used on its thread only (close() only wakes it up); {@code inGroup}:
+     * it subscribes in its group, which assigns it partitions; else it assigns itself every partition.
+     */
+    KafkaSource(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, boolean inGroup, int fullPoll,
+                List<String> topics, StreamHandlers handlers, ProjectorStatus status, Consumer<Throwable> onFailure,
+                Runnable onClosed, PartitionGauges gauges) {
         this.consumer = consumer;
+        this.inGroup = inGroup;
         this.gauges = gauges;
         this.fullPoll = fullPoll;
         this.topics = List.copyOf(topics);
@@ -70,7 +76,8 @@ final class KafkaSource implements ChangeSource {
     }
 
     /** What /status shows of each partition this instance reads now. */
-    List<Map<String, Object>> partitions() {
+    @Override
+    public List<Map<String, Object>> streams() {
         return streams.values().stream().sorted((a, b) -> a.partition().toString().compareTo(b.partition().toString()))
                 .map(PartitionStream::status).toList();
     }
@@ -78,7 +85,11 @@ final class KafkaSource implements ChangeSource {
     private void run() {
         Throwable failure = null;
         try {
-            consumer.subscribe(topics, new Rebalance());
+            if (inGroup) {
+                consumer.subscribe(topics, new Rebalance());
+            } else {
+                assignEveryPartition();
+            }
             status.taskStarted();
             while (!closing) {
                 ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
@@ -97,8 +108,13 @@ final class KafkaSource implements ChangeSource {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             failure = e;
-            log.error("the Kafka source stopped: {}", e.toString());
-            status.failed("the Kafka source stopped: " + e);
+            if (causedBy(e, GenerationReplacedException.class)) {
+                // not a fault: the lifecycle reopens the source into the generation readers use now
+                log.info("the Kafka source stopped: {}", cause(e, GenerationReplacedException.class).getMessage());
+            } else {
+                log.error("the Kafka source stopped: {}", e.toString());
+                status.failed("the Kafka source stopped: " + e);
+            }
         } finally {
             closeConsumer();
         }
@@ -154,6 +170,23 @@ final class KafkaSource implements ChangeSource {
             log.warn("could not report {} caught up ({}); trying again after the next poll", stream.partition(),
                     e.toString());
         }
+    }
+
+    private void assignEveryPartition() throws InterruptedException {
+        List<TopicPartition> every = new ArrayList<>();
+        while (every.isEmpty() && !closing) {
+            for (String topic : topics) {
+                List<PartitionInfo> partitions = consumer.partitionsFor(topic);
+                if (partitions == null || partitions.isEmpty()) {
+                    every.clear(); // the connector has not made it yet
+                    Thread.sleep(POLL.toMillis());
+                    break;
+                }
+                partitions.forEach(partition -> every.add(new TopicPartition(topic, partition.partition())));
+            }
+        }
+        consumer.assign(every);
+        every.forEach(this::open);
     }
 
     /** Every partition of the topics, as streams are named; empty while the topics are not known. */
@@ -221,6 +254,9 @@ final class KafkaSource implements ChangeSource {
     }
 
     private void commitHint(Collection<PartitionStream> of) {
+        if (!inGroup) {
+            return; // no group to commit for
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (PartitionStream stream : of) {
             if (stream.hintDue()) {
@@ -271,11 +307,15 @@ final class KafkaSource implements ChangeSource {
     }
 
     private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        return cause(error, type) != null;
+    }
+
+    private static <T extends Throwable> T cause(Throwable error, Class<T> type) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
-                return true;
+                return type.cast(t);
             }
         }
-        return false;
+        return null;
     }
 }

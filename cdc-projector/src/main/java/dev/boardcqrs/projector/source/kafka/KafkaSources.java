@@ -23,8 +23,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * the stores keep beside the models ({@link KafkaSource}). The connector, not the projector, reads the database
  * and snapshots it into the topics; a new generation reads the topics from their beginning.
  *
- * <p>Not in Kafka mode yet: a rebuild beside the active generation and a replay from a position (both answer that
- * they are not available).
+ * <p>A rebuild's generation is read by the instance that runs it, every partition from the beginning, outside the
+ * group ({@link #openBeside}); once it has taken over, each instance reads it in the group as any active one. Not in
+ * Kafka mode yet: a replay from a position (answers that it is not available).
  */
 public final class KafkaSources implements ChangeSources {
     private static final int MAX_POLL_RECORDS = 2048;
@@ -48,16 +49,28 @@ public final class KafkaSources implements ChangeSources {
     public ChangeSource open(Generation generation, StreamHandlers handlers, ProjectorStatus status,
                              Consumer<Throwable> onFailure) {
         KafkaSource[] opened = new KafkaSource[1];
-        opened[0] = new KafkaSource(new KafkaConsumer<>(consumerProperties()), MAX_POLL_RECORDS, topics, handlers,
-                status, onFailure, () -> open.remove(opened[0]), gauges);
+        opened[0] = new KafkaSource(new KafkaConsumer<>(consumerProperties(true)), true, MAX_POLL_RECORDS, topics,
+                handlers, status, onFailure, () -> open.remove(opened[0]), gauges);
         open.add(opened[0]);
         return opened[0];
     }
 
-    Properties consumerProperties() {
+    /** Every partition, assigned to this instance's consumer alone: the group's instances keep the active one's. */
+    @Override
+    public ChangeSource openBeside(Generation generation, StreamHandlers handlers, ProjectorStatus status,
+                                   Consumer<Throwable> onFailure) {
+        // its progress is the rebuild's status; /status' partitions and the lag gauges are the active generation's
+        return new KafkaSource(new KafkaConsumer<>(consumerProperties(false)), false, MAX_POLL_RECORDS, topics,
+                handlers, status, onFailure, () -> { }, PartitionGauges.NONE);
+    }
+
+    /** {@code inGroup}: the consumer joins KAFKA_GROUP_ID; else it has no group and is assigned partitions. */
+    Properties consumerProperties(boolean inGroup) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.groupId());
+        if (inGroup) {
+            properties.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.groupId());
+        }
         properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         // the stores keep the offsets with the models; Kafka's are written as a hint only
@@ -79,14 +92,9 @@ public final class KafkaSources implements ChangeSources {
     }
 
     @Override
-    public String whyNoRebuild() {
-        return "rebuild is not available with PROJECTOR_SOURCE=kafka yet (docs/kafka-mode.md)";
-    }
-
-    @Override
     public List<Map<String, Object>> streams() {
         List<Map<String, Object>> streams = new ArrayList<>();
-        open.forEach(source -> streams.addAll(source.partitions()));
+        open.forEach(source -> streams.addAll(source.streams()));
         return streams;
     }
 

@@ -1,5 +1,7 @@
 package dev.boardcqrs.projector.source.kafka;
 
+import dev.boardcqrs.common.source.Positions;
+
 /**
  * A Kafka offset as a stream's position in the stores: text that sorts like the offsets (zero-padded), since the
  * stores compare watermarks as text to skip what they hold already.
@@ -14,8 +16,7 @@ final class StreamOffsets {
         if (offset < 0) {
             throw new IllegalArgumentException("offsets are not negative: " + offset);
         }
-        String digits = Long.toString(offset);
-        return "0".repeat(DIGITS - digits.length()) + digits;
+        return Positions.padded(offset, DIGITS);
     }
 
     /** @throws IllegalArgumentException when {@code position} is not what {@link #position} writes */

@@ -43,10 +43,11 @@ import redis.clients.jedis.RedisClient;
  * worker and writes the changes of rows written with plain SQL to a KRaft broker; projectors in one consumer group
  * read the topics into Redis. The articles topic has two partitions (KAFKA_PARTITIONS=2), so a board's count is fed
  * by both, in any order relative to each other; the catalog's has one. The steps build on each other: the models
- * equal the SQL truth and /status shows every partition caught up; rebuild and replay say they are not available
- * yet; a projector closed and started again resumes from the offsets Redis holds (Kafka's committed offsets are set
- * back to 0 meanwhile, so reading from them would deliver applied changes again); two instances split the
- * partitions; one leaving hands its partitions over.
+ * equal the SQL truth and /status shows every partition caught up; replay says it is not available yet; a projector
+ * closed and started again resumes from the offsets Redis holds (Kafka's committed offsets are set back to 0
+ * meanwhile, so reading from them would deliver applied changes again); two instances split the partitions; one
+ * leaving hands its partitions over; a rebuild reads the topics from the beginning into a new generation while two
+ * instances serve, and both follow it once it has taken over.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KafkaModeIT {
@@ -139,14 +140,11 @@ class KafkaModeIT {
 
     @Test
     @Order(2)
-    void shouldAnswerThatRebuildAndReplayAreNotAvailableYet() {
+    void shouldAnswerThatReplayIsNotAvailableYet() {
         JsonHttp admin = new JsonHttp("http://127.0.0.1:" + first.port()).as(ADMIN_TOKEN);
 
-        JsonHttp.Response rebuild = admin.post("/rebuild", "");
         JsonHttp.Response replay = admin.post("/replay?from=gtid:0-1-1", "");
 
-        assertThat(rebuild.status()).as(rebuild.body()).isEqualTo(409);
-        assertThat(rebuild.json().path("error").asText()).contains("not available with PROJECTOR_SOURCE=kafka");
         assertThat(replay.status()).as(replay.body()).isEqualTo(400);
         assertThat(replay.json().path("error").asText()).contains("not available with PROJECTOR_SOURCE=kafka");
         assertThat(first.activeGeneration().name()).isEqualTo(NAMESPACE.activeIn(redis).orElseThrow().generation());
@@ -179,16 +177,7 @@ class KafkaModeIT {
     void shouldSplitThePartitionsBetweenTwoInstancesOfOneGroup() throws Exception {
         second = new Projector(config, redis).start();
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            List<String> ofFirst = partitionsOf(first);
-            List<String> ofSecond = partitionsOf(second);
-            assertThat(ofFirst).isNotEmpty();
-            assertThat(ofSecond).isNotEmpty();
-            List<String> both = new ArrayList<>(ofFirst);
-            both.addAll(ofSecond);
-            assertThat(both).as("each partition read by one instance").containsExactlyInAnyOrderElementsOf(
-                    ALL_PARTITIONS);
-        });
+        awaitPartitionsSplitBetweenFirstAndSecond();
         writeRound();
         database.execute("UPDATE catalog SET name = 'fruit of two' WHERE catalog_id = ?", catalog);
 
@@ -207,6 +196,52 @@ class KafkaModeIT {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(partitionsOf(first))
                 .containsExactlyInAnyOrderElementsOf(ALL_PARTITIONS));
         awaitModelsEqualSql();
+    }
+
+    @Test
+    @Order(6)
+    void shouldRebuildFromTheTopicsBeginningWhileTwoInstancesServeAndSwitchBothToTheNewGeneration() throws Exception {
+        second = new Projector(config, redis).start();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(partitionsOf(second)).isNotEmpty());
+        String old = NAMESPACE.activeIn(redis).orElseThrow().generation();
+
+        JsonHttp.Response rebuild = new JsonHttp("http://127.0.0.1:" + first.port()).as(ADMIN_TOKEN)
+                .post("/rebuild", "");
+        writeRound(); // while it reads the topics from their beginning
+        writeRound();
+
+        assertThat(rebuild.status()).as(rebuild.body()).isEqualTo(202);
+        String rebuilt = rebuild.json().path("generation").asText();
+        assertThat(rebuilt).isNotEqualTo(old);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(NAMESPACE.activeIn(redis).orElseThrow()
+                .generation()).as("readers switched to the rebuilt generation").isEqualTo(rebuilt));
+        writeRound(); // the instances follow the switch as their partitions' next changes come
+        database.execute("UPDATE catalog SET name = 'rebuilt fruit' WHERE catalog_id = ?", catalog);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(first.activeGeneration().name()).isEqualTo(rebuilt);
+            assertThat(second.activeGeneration().name()).isEqualTo(rebuilt);
+            assertThat(redis.hget(catalogKeys().catalog(catalog), "name")).isEqualTo("rebuilt fruit");
+        });
+        awaitModelsEqualSql();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(redis.keys(
+                NAMESPACE.inGeneration(old).everything())).as("the old generation's keys").isEmpty());
+        assertThat(redis.get(NAMESPACE.rebuilding())).isNull();
+        assertThat(redis.hget(NAMESPACE.activeIn(redis).orElseThrow().meta(), "building")).as("never built in place")
+                .isNull();
+        awaitPartitionsSplitBetweenFirstAndSecond(); // the rebuilding instance reads in the group again
+    }
+
+    private static void awaitPartitionsSplitBetweenFirstAndSecond() {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<String> ofFirst = partitionsOf(first);
+            List<String> ofSecond = partitionsOf(second);
+            assertThat(ofFirst).isNotEmpty();
+            assertThat(ofSecond).isNotEmpty();
+            List<String> both = new ArrayList<>(ofFirst);
+            both.addAll(ofSecond);
+            assertThat(both).as("each partition read by one instance").containsExactlyInAnyOrderElementsOf(
+                    ALL_PARTITIONS);
+        });
     }
 
     /**

@@ -41,7 +41,7 @@ class KafkaSourceTest {
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final List<String> caughtUp = new CopyOnWriteArrayList<>();
     private final Map<String, LongSupplier[]> shown = new ConcurrentHashMap<>();
-    private final KafkaSource source = new KafkaSource(consumer, 100, List.of("t"), this::open,
+    private final KafkaSource source = new KafkaSource(consumer, true, 100, List.of("t"), this::open,
             new ProjectorStatus(Clock.systemUTC()), failures::add, () -> { }, this::show);
 
     @AfterEach
@@ -54,7 +54,7 @@ class KafkaSourceTest {
         startAssigned(4L, 0, 8);
 
         await().atMost(SOON).untilAsserted(() -> assertThat(handler(0).positions).containsExactly(5L, 6L, 7L));
-        assertThat(source.partitions()).singleElement()
+        assertThat(source.streams()).singleElement()
                 .satisfies(partition -> assertThat(partition).containsEntry("offset", 7L));
     }
 
@@ -88,7 +88,7 @@ class KafkaSourceTest {
         await().atMost(SOON).untilAsserted(() -> {
             assertThat(handler(0).finished).isTrue();
             assertThat(handler(0).stopped).isTrue();
-            assertThat(source.partitions()).isEmpty();
+            assertThat(source.streams()).isEmpty();
         });
         assertThat(failures).isEmpty();
     }
