@@ -2,6 +2,7 @@ package dev.boardcqrs.projector.redis;
 
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.common.redis.RedisClients;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -44,6 +45,16 @@ public final class ClusterProjectorRedis implements ProjectorRedis {
     @Override
     public void set(String key, String value) {
         routed.set(key, value);
+    }
+
+    @Override
+    public void set(String key, String value, Duration expiry) {
+        routed.set(key, value, expiry);
+    }
+
+    @Override
+    public boolean pexpire(String key, Duration expiry) {
+        return routed.pexpire(key, expiry);
     }
 
     @Override
