@@ -6,7 +6,7 @@ local MODELS = active_models(ARGV[1])
 if not MODELS then
     return { 1 }
 end
-local CATALOG, PRODUCT = MODELS .. 'catalog:', MODELS .. 'product:'
+local CATALOG, PRODUCT = MODELS .. '{c}catalog:', MODELS .. '{c}product:'
 local ID, FIRST, LAST = ARGV[2], ARGV[3], ARGV[4]
 local node = redis.call('HMGET', CATALOG .. ID, 'sellable')
 if (tonumber(node[1]) or 0) <= 0 then

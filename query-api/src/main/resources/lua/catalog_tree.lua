@@ -11,7 +11,7 @@ end
 if ARGV[2] == 'check' then
     return { 0 }
 end
-local PREFIX = MODELS .. 'catalog:'
+local PREFIX = MODELS .. '{c}catalog:'
 -- the projector never links a cycle; the bound only keeps a bug from looping forever
 local MAX_DEPTH = 256
 local result = { 0 }

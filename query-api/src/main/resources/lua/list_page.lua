@@ -1,7 +1,7 @@
 -- Reads a page of an owner's counted list (a board's, a writer's articles) from the active generation in one atomic
 -- step: the ids only, since query-api keeps the models it read (near cache) and reads the others with
 -- read_articles.lua.
--- ARGV[1] namespace, ARGV[2] 'page' or 'after', ARGV[5] the owner's key in the generation ('board:7')
+-- ARGV[1] namespace, ARGV[2] 'page' or 'after', ARGV[5] the owner's key in the generation ('{b:7}')
 -- page:  ARGV[3] first rank, ARGV[4] last rank (newest first)
 -- after: ARGV[3] article id to continue below (exclusive, or '+inf'), ARGV[4] how many
 -- Returns { no generation or building (0/1), article count (-1 when unknown), list length, lowest listed id (0 when

@@ -4,13 +4,13 @@
 -- counts are wanted
 -- Returns { model 1 (flat field/value list), ..., model n, count 1 (0 when never viewed), count 2, ... }
 local n = tonumber(ARGV[2])
+local namespace = namespace_of(ARGV[1])
 local models = active_models(ARGV[1])
-models = models and models .. 'article:'
 local result = {}
 for i = 3, 2 + n do
-    result[#result + 1] = models and redis.call('HGETALL', models .. ARGV[i]) or {}
+    result[#result + 1] = models and redis.call('HGETALL', models .. '{a:' .. ARGV[i] .. '}') or {}
 end
 for i = 3 + n, #ARGV do
-    result[#result + 1] = tonumber(redis.call('GET', ARGV[1] .. ':view:count:' .. ARGV[i]) or '0')
+    result[#result + 1] = tonumber(redis.call('GET', namespace .. ':view:count:{a:' .. ARGV[i] .. '}') or '0')
 end
 return result

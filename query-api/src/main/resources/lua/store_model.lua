@@ -8,7 +8,7 @@ local prefix = active_models(ARGV[1])
 if not prefix then
     return 0
 end
-local model = prefix .. 'article:' .. ARGV[2]
+local model = prefix .. '{a:' .. ARGV[2] .. '}'
 local missed = redis.call('GET', model .. ':missed')
 if missed and missed > ARGV[3] then
     return 0

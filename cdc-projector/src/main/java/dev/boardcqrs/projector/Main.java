@@ -4,11 +4,11 @@ import dev.boardcqrs.common.logging.Logging;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.common.process.GracefulShutdown;
 import dev.boardcqrs.projector.cli.OperatorCommands;
-import dev.boardcqrs.projector.redis.JedisProjectorRedis;
+import dev.boardcqrs.projector.redis.ProjectorRedis;
 import java.io.IOException;
-import java.net.URI;
+import dev.boardcqrs.common.redis.RedisClients;
 import java.sql.SQLException;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Runs cdc-projector against the database and Redis named by the environment. Only wiring lives here. */
 public final class Main {
@@ -19,7 +19,7 @@ public final class Main {
     public static void main(String[] args) {
         Logging.routeJavaUtilLogging();
         ProjectorConfig config = Env.loadOrExit("cdc-projector", ProjectorConfig::fromEnv);
-        RedisClient redis = RedisClient.create(URI.create(config.redisUrl()));
+        UnifiedJedis redis = RedisClients.connect(config.redisUrl());
         if (args.length > 0) {
             int exitCode = runCommand(config, redis, args);
             redis.close();
@@ -41,9 +41,9 @@ public final class Main {
         });
     }
 
-    private static int runCommand(ProjectorConfig config, RedisClient redis, String[] args) {
+    private static int runCommand(ProjectorConfig config, UnifiedJedis redis, String[] args) {
         try {
-            return new OperatorCommands(config, new JedisProjectorRedis(redis), System.out).run(args);
+            return new OperatorCommands(config, ProjectorRedis.on(redis), System.out).run(args);
         } catch (IOException e) {
             System.err.println("cdc-projector: " + e.getMessage());
             return 1;

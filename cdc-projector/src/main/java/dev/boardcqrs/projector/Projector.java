@@ -18,7 +18,6 @@ import dev.boardcqrs.projector.generation.Generations;
 import dev.boardcqrs.projector.generation.Pipeline;
 import dev.boardcqrs.projector.metrics.ProjectorMetrics;
 import dev.boardcqrs.projector.redis.CompactModels;
-import dev.boardcqrs.projector.redis.JedisProjectorRedis;
 import dev.boardcqrs.projector.redis.ProjectorRedis;
 import dev.boardcqrs.projector.redis.RedisProjection;
 import dev.boardcqrs.projector.redis.RedisStore;
@@ -66,7 +65,7 @@ public final class Projector implements AutoCloseable {
 
     /** The projector with the standard read models. */
     public Projector(ProjectorConfig config, UnifiedJedis redis) {
-        this(config, new JedisProjectorRedis(redis), ReadModels.redis(config));
+        this(config, ProjectorRedis.on(redis), ReadModels.redis(config));
     }
 
     public Projector(ProjectorConfig config, ProjectorRedis redis, List<RedisProjection<?>> projections) {

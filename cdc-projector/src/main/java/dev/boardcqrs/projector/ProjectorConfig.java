@@ -1,6 +1,7 @@
 package dev.boardcqrs.projector;
 
 import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.common.redis.RedisClients;
 import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.common.search.SearchSettings;
@@ -55,6 +56,12 @@ public record ProjectorConfig(
         if ("kafka".equals(source) && search.enabled()) { // the fields are not assigned yet: no kafkaSource()
             throw new ConfigException("SEARCH_ENABLED is not supported with PROJECTOR_SOURCE=kafka yet: the search "
                     + "index keeps one watermark per generation, and Kafka mode one per partition");
+        }
+        RedisClients.checkUrl(redisUrl);
+        if (RedisClients.isCluster(redisUrl) && !"kafka".equals(source)) {
+            // the embedded engine's board-wide guard needs each batch in one MULTI/EXEC, which slots do not allow
+            throw new ConfigException("REDIS_URL names a Redis Cluster, which needs PROJECTOR_SOURCE=kafka (was "
+                    + source + "): the embedded engine commits each batch in one MULTI/EXEC, across slots");
         }
         new KeyScheme(namespace); // validates the namespace
         engineOverrides = Map.copyOf(engineOverrides);

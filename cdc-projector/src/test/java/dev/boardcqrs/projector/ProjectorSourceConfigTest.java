@@ -33,4 +33,13 @@ class ProjectorSourceConfigTest {
                 "SEARCH_ENABLED", "true")))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("SEARCH_ENABLED");
     }
+
+    @Test
+    void shouldTakeARedisClusterOnlyInKafkaMode() {
+        String cluster = "redis-cluster://127.0.0.1:7001,127.0.0.1:7002";
+        assertThat(ProjectorConfig.fromEnv(new Env(Map.of("PROJECTOR_SOURCE", "kafka", "REDIS_URL", cluster)))
+                .redisUrl()).isEqualTo(cluster);
+        assertThatThrownBy(() -> ProjectorConfig.fromEnv(new Env(Map.of("REDIS_URL", cluster))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("PROJECTOR_SOURCE=kafka");
+    }
 }

@@ -2,6 +2,7 @@ package dev.boardcqrs.command;
 
 import dev.boardcqrs.common.auth.JwtSettings;
 import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.common.redis.RedisClients;
 import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
 import java.time.Duration;
@@ -25,6 +26,7 @@ public record CommandApiConfig(
 
     public CommandApiConfig {
         new KeyScheme(namespace); // validates the namespace
+        RedisClients.checkUrl(redisUrl);
         if (viewWindow.toMillis() < 1) {
             throw new ConfigException("VIEW_WINDOW must be at least 1ms, but was " + viewWindow);
         }

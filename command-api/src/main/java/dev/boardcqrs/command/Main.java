@@ -5,12 +5,12 @@ import dev.boardcqrs.command.db.Database;
 import dev.boardcqrs.common.auth.HmacTokenIssuer;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.common.process.GracefulShutdown;
+import dev.boardcqrs.common.redis.RedisClients;
 import io.javalin.Javalin;
-import java.net.URI;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Runs command-api against the database named by the environment. Only wiring lives here. */
 public final class Main {
@@ -31,7 +31,7 @@ public final class Main {
         }
         HikariDataSource pool = Database.pool(config.databaseUrl(), config.databaseUser(),
                 config.databasePassword(), config.poolSize(), config.connectionTimeout());
-        RedisClient redis = RedisClient.create(URI.create(config.redisUrl()));
+        UnifiedJedis redis = RedisClients.connect(config.redisUrl());
         Javalin app = CommandApp.create(config, pool, redis).start();
         // HTTP first: once it has stopped serving, it backs up every unsaved view counter; then the clients it used
         GracefulShutdown.install("command-api", () -> {

@@ -14,6 +14,7 @@ import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.EmbeddedKafka;
 import dev.boardcqrs.embedded.EmbeddedKafkaConnect;
 import dev.boardcqrs.embedded.EmbeddedRedis;
+import dev.boardcqrs.embedded.EmbeddedRedisCluster;
 import dev.boardcqrs.embedded.EmbeddedSearch;
 import dev.boardcqrs.common.search.SearchSettings;
 import dev.boardcqrs.projector.Projector;
@@ -43,7 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import dev.boardcqrs.common.redis.RedisClients;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The whole stack in one JVM: an embedded database (MariaDB, or MySQL with EMBEDDED_DATABASE=mysql) and Redis,
@@ -59,11 +60,12 @@ public final class DevStack implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
     private final EmbeddedDatabase database;
-    private final EmbeddedRedis redisServer;
+    private final EmbeddedRedis redisServer; // null with LAUNCHER_MODE=kafka, which runs redisCluster instead
+    private final EmbeddedRedisCluster redisCluster;
     private final EmbeddedSearch searchNode; // null: none started here
     private final KafkaServers kafka; // null unless LAUNCHER_MODE=kafka
     private final SearchSettings search;
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final HikariDataSource commandPool;
     private final HikariDataSource queryPool;
     private final Javalin commandApi;
@@ -84,13 +86,14 @@ public final class DevStack implements AutoCloseable {
         }
     }
 
-    private DevStack(EmbeddedDatabase database, EmbeddedRedis redisServer, EmbeddedSearch searchNode,
-                     KafkaServers kafka, SearchSettings search, RedisClient redis,
+    private DevStack(EmbeddedDatabase database, EmbeddedRedis redisServer, EmbeddedRedisCluster redisCluster,
+                     EmbeddedSearch searchNode, KafkaServers kafka, SearchSettings search, UnifiedJedis redis,
                      HikariDataSource commandPool, HikariDataSource queryPool, Javalin commandApi, Javalin queryApi,
                      ProjectorConfig projectorConfig, Projector projector, Projector secondProjector, JwtSettings jwt,
                      String generatedSecret, String generatedAdminToken) {
         this.database = database;
         this.redisServer = redisServer;
+        this.redisCluster = redisCluster;
         this.searchNode = searchNode;
         this.kafka = kafka;
         this.secondProjector = secondProjector;
@@ -128,9 +131,13 @@ public final class DevStack implements AutoCloseable {
      * ({@link dev.boardcqrs.embedded.EmbeddedMariaDb#attach}).
      */
     public static DevStack startOn(Map<String, String> environment, EmbeddedDatabase database) throws SQLException {
-        EmbeddedRedis redisServer = EmbeddedRedis.start();
-        Map<String, String> variables = embedded(environment, database, redisServer);
-        KafkaServers kafka = kafkaMode(environment) ? startKafka(variables) : null;
+        // Kafka mode shows the scaled-out shape: its projectors write to a 3-master Redis Cluster
+        boolean kafkaMode = kafkaMode(environment);
+        EmbeddedRedis redisServer = kafkaMode ? null : EmbeddedRedis.start();
+        EmbeddedRedisCluster redisCluster = kafkaMode ? EmbeddedRedisCluster.start() : null;
+        String redisUrl = kafkaMode ? redisCluster.url() : redisServer.url();
+        Map<String, String> variables = embedded(environment, database, redisUrl);
+        KafkaServers kafka = kafkaMode ? startKafka(variables) : null;
         EmbeddedSearch searchNode = null;
         if ("true".equals(variables.get("SEARCH_ENABLED")) && !variables.containsKey("SEARCH_URL")) {
             searchNode = EmbeddedSearch.start();
@@ -153,7 +160,7 @@ public final class DevStack implements AutoCloseable {
                 commandConfig.databasePassword(), commandConfig.poolSize(), commandConfig.connectionTimeout());
         QueryApiConfig queryConfig = QueryApiConfig.fromEnv(env);
         // one client for all the services here: sized for query-api's readers
-        RedisClient redis = RedisClients.pooled(redisServer.url(), queryConfig.redisPoolSize());
+        UnifiedJedis redis = RedisClients.connect(redisUrl, queryConfig.redisPoolSize());
         Javalin commandApi = CommandApp.create(commandConfig, commandPool, redis).start();
 
         ProjectorConfig projectorConfig = ProjectorConfig.fromEnv(env);
@@ -171,7 +178,7 @@ public final class DevStack implements AutoCloseable {
                 new SqlArticleSource(queryPool, queryConfig.readThroughTimeout()),
                 new SqlCatalogSource(queryPool, queryConfig.readThroughTimeout())).start();
 
-        return new DevStack(database, redisServer, searchNode, kafka, projectorConfig.search(), redis, commandPool,
+        return new DevStack(database, redisServer, redisCluster, searchNode, kafka, projectorConfig.search(), redis, commandPool,
                 queryPool, commandApi, queryApi, projectorConfig, projector, secondProjector, commandConfig.jwt(),
                 generatedSecret, generatedAdminToken);
     }
@@ -217,7 +224,7 @@ public final class DevStack implements AutoCloseable {
 
     // "Ready" means the projector's connector is running, so a write made right after the endpoints are
     // printed is not waiting on engine start-up.
-    private static Projector startProjector(ProjectorConfig config, RedisClient redis) throws SQLException {
+    private static Projector startProjector(ProjectorConfig config, UnifiedJedis redis) throws SQLException {
         Projector projector = new Projector(config, redis).start();
         try {
             if (!projector.status().awaitStarted(STARTUP_TIMEOUT)) {
@@ -236,7 +243,7 @@ public final class DevStack implements AutoCloseable {
     }
 
     private static Map<String, String> embedded(Map<String, String> environment, EmbeddedDatabase database,
-                                                EmbeddedRedis redisServer) {
+                                                String redisUrl) {
         Map<String, String> variables = new HashMap<>(environment);
         variables.put("DATABASE_URL", database.jdbcUrl());
         variables.put("DATABASE_USER", EmbeddedDatabase.APP_USER);
@@ -246,7 +253,7 @@ public final class DevStack implements AutoCloseable {
         variables.put("QUERY_DATABASE_URL", database.jdbcUrl());
         variables.put("QUERY_DATABASE_USER", EmbeddedDatabase.QUERY_USER);
         variables.put("QUERY_DATABASE_PASSWORD", EmbeddedDatabase.QUERY_PASSWORD);
-        variables.put("REDIS_URL", redisServer.url());
+        variables.put("REDIS_URL", redisUrl);
         // the embedded database is new on every start, so its offsets must be too
         Path data = temporaryDirectory();
         variables.put("PROJECTOR_OFFSET_FILE", data.resolve("offsets.dat").toString());
@@ -274,7 +281,7 @@ public final class DevStack implements AutoCloseable {
                 "query-api http://127.0.0.1:" + queryApi.port(),
                 "cdc-projector http://127.0.0.1:" + projector.port(),
                 "database " + database.jdbcUrl() + "?user=" + EmbeddedDatabase.ROOT_USER,
-                "redis " + redisServer.url()));
+                "redis " + (redisCluster != null ? redisCluster.url() : redisServer.url())));
         if (search.enabled()) {
             lines.add("search " + Env.redacted(search.url().toString()));
         }
@@ -311,10 +318,13 @@ public final class DevStack implements AutoCloseable {
     }
 
     public int redisPort() {
+        if (redisServer == null) {
+            throw new IllegalStateException("LAUNCHER_MODE=kafka runs a Redis Cluster: " + redisCluster.url());
+        }
         return redisServer.port();
     }
 
-    public RedisClient redis() {
+    public UnifiedJedis redis() {
         return redis;
     }
 
@@ -370,7 +380,12 @@ public final class DevStack implements AutoCloseable {
         commandPool.close();
         queryPool.close();
         redis.close();
-        redisServer.close();
+        if (redisServer != null) {
+            redisServer.close();
+        }
+        if (redisCluster != null) {
+            redisCluster.close();
+        }
         if (searchNode != null) {
             searchNode.close();
         }

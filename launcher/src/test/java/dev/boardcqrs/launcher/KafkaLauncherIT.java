@@ -44,6 +44,8 @@ class KafkaLauncherIT {
         assertThat(stack.endpoints()).anySatisfy(line -> assertThat(line).matches("kafka PLAINTEXT://127\\.0\\.0\\.1:\\d+"))
                 .anySatisfy(line -> assertThat(line).matches("kafka-connect http://127\\.0\\.0\\.1:\\d+"))
                 .anySatisfy(line -> assertThat(line).matches("cdc-projector-2 http://127\\.0\\.0\\.1:\\d+"))
+                .anySatisfy(line -> assertThat(line).as("a 3-master Redis Cluster")
+                        .matches("redis redis-cluster://127\\.0\\.0\\.1:\\d+(,127\\.0\\.0\\.1:\\d+){2}"))
                 .noneSatisfy(line -> assertThat(line).startsWith("search "));
     }
 

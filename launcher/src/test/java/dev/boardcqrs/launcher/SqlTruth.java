@@ -43,7 +43,7 @@ final class SqlTruth {
         Map<Long, ArticleModel> truth = articles();
         BoardKeys boardKeys = BoardKeys.in(generation());
         for (String key : redis.keys(boardKeys.articlePrefix() + "*")) {
-            if (!key.matches(".*:article:\\d+")) {
+            if (!key.matches(".*\\{a:\\d+}")) {
                 continue;
             }
             ArticleModel model = ArticleModel.fromHash(redis.client().hgetAll(key));

@@ -1,16 +1,16 @@
 package dev.boardcqrs.query;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.common.process.GracefulShutdown;
-import com.zaxxer.hikari.HikariDataSource;
+import dev.boardcqrs.common.redis.RedisClients;
 import dev.boardcqrs.query.catalog.SqlCatalogSource;
 import dev.boardcqrs.query.readthrough.QueryDatabase;
 import dev.boardcqrs.query.readthrough.SqlArticleSource;
 import io.javalin.Javalin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.boardcqrs.common.redis.RedisClients;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Runs query-api against the Redis named by the environment. Only wiring lives here. */
 public final class Main {
@@ -21,7 +21,7 @@ public final class Main {
 
     public static void main(String[] args) {
         QueryApiConfig config = Env.loadOrExit("query-api", QueryApiConfig::fromEnv);
-        RedisClient redis = RedisClients.pooled(config.redisUrl(), config.redisPoolSize());
+        UnifiedJedis redis = RedisClients.connect(config.redisUrl(), config.redisPoolSize());
         HikariDataSource database = QueryDatabase.pool(config);
         Javalin app = QueryApp.create(config, redis, new SqlArticleSource(database, config.readThroughTimeout()),
                 new SqlCatalogSource(database, config.readThroughTimeout())).start();

@@ -1,6 +1,7 @@
 package dev.boardcqrs.query;
 
 import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.common.redis.RedisClients;
 import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.common.search.SearchSettings;
@@ -37,6 +38,7 @@ public record QueryApiConfig(
 
     public QueryApiConfig {
         new KeyScheme(namespace); // validates the namespace
+        RedisClients.checkUrl(redisUrl);
         if (readAfterTimeout.isNegative() || readAfterTimeout.compareTo(MAX_READ_AFTER_TIMEOUT) > 0) {
             throw new ConfigException("READ_AFTER_TIMEOUT must be between 0s and " + MAX_READ_AFTER_TIMEOUT.toSeconds()
                     + "s, but was " + readAfterTimeout);

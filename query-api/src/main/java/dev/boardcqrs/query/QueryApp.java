@@ -2,29 +2,28 @@ package dev.boardcqrs.query;
 
 import dev.boardcqrs.common.metrics.ServiceMetrics;
 import dev.boardcqrs.common.redis.KeyScheme;
-import dev.boardcqrs.common.redis.RedisClients;
 import dev.boardcqrs.common.search.HttpSearchClient;
 import dev.boardcqrs.common.web.HttpApps;
 import dev.boardcqrs.common.web.OpenApiDocument;
 import dev.boardcqrs.query.catalog.CatalogSource;
-import dev.boardcqrs.query.degrade.RedisBreaker;
-import dev.boardcqrs.query.list.ArticleLists;
-import dev.boardcqrs.query.metrics.QueryMetrics;
-import dev.boardcqrs.query.nearcache.InvalidationListener;
-import dev.boardcqrs.query.nearcache.InvalidationTarget;
-import dev.boardcqrs.query.readthrough.ArticleSource;
-import dev.boardcqrs.query.readthrough.DatabaseGuard;
 import dev.boardcqrs.query.consistency.KnownOrigins;
 import dev.boardcqrs.query.consistency.ProgressWatcher;
 import dev.boardcqrs.query.consistency.ReadAfter;
 import dev.boardcqrs.query.consistency.RedisApplied;
+import dev.boardcqrs.query.degrade.RedisBreaker;
+import dev.boardcqrs.query.list.ArticleLists;
+import dev.boardcqrs.query.metrics.QueryMetrics;
+import dev.boardcqrs.query.nearcache.InvalidationTarget;
+import dev.boardcqrs.query.nearcache.Invalidations;
+import dev.boardcqrs.query.readthrough.ArticleSource;
+import dev.boardcqrs.query.readthrough.DatabaseGuard;
 import io.javalin.Javalin;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
@@ -37,7 +36,7 @@ public final class QueryApp {
     }
 
     /** Without a database for catalogs: while Redis is down, the catalog tree answers 503. */
-    public static Javalin create(QueryApiConfig config, RedisClient redis, ArticleSource articles) {
+    public static Javalin create(QueryApiConfig config, UnifiedJedis redis, ArticleSource articles) {
         return create(config, redis, articles, CatalogSource.NONE);
     }
 
@@ -45,7 +44,7 @@ public final class QueryApp {
      * {@code articles}, {@code catalogs}: where what Redis does not hold, and everything while Redis is down, is read
      * (the database, or a replica of it).
      */
-    public static Javalin create(QueryApiConfig config, RedisClient redis, ArticleSource articles,
+    public static Javalin create(QueryApiConfig config, UnifiedJedis redis, ArticleSource articles,
                                  CatalogSource catalogs) {
         KeyScheme keys = new KeyScheme(config.namespace());
         ServiceMetrics metrics = new ServiceMetrics("query-api");
@@ -71,8 +70,7 @@ public final class QueryApp {
         models.forEach(model -> reported.addAll(model.nearCaches()));
         reported.add(watcher);
         // without it the near caches never serve (every read goes to Redis) and token reads wait by polling
-        InvalidationListener invalidations = config.nearCacheMegabytes() > 0 ? new InvalidationListener(
-                () -> RedisClients.dedicatedConnection(redis), keys, reported) : null;
+        Invalidations invalidations = config.nearCacheMegabytes() > 0 ? Invalidations.of(redis, keys, reported) : null;
         return HttpApps.create(config.host(), config.port(), metrics, routes -> {
             models.forEach(model -> model.routes(routes));
             routes.get("/health", ctx -> ctx.json(health(redis, breaker, database,
@@ -93,7 +91,7 @@ public final class QueryApp {
      * breaker: not while it is open, so a Redis that times out does not make the health check wait as well, and as a
      * probe once it is half-open, so a health check brings traffic back to a Redis that returned when no reader does.
      */
-    private static Map<String, Object> health(RedisClient redis, RedisBreaker breaker, DatabaseGuard database,
+    private static Map<String, Object> health(UnifiedJedis redis, RedisBreaker breaker, DatabaseGuard database,
                                               String nearCache) {
         String redisState = breaker.answers(redis::ping) ? "up" : "down";
         if (!redisState.equals("up") && !breaker.fallbackOn()) {

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A running query-api for tests, reading through to the shared test database, with clients that hold every answer
@@ -40,7 +41,7 @@ final class TestQueryApp implements AutoCloseable {
     }
 
     /** {@code settings}: query-api's variables on top of a free port and the shared database. */
-    static TestQueryApp start(RedisClient redis, Map<String, String> settings) {
+    static TestQueryApp start(UnifiedJedis redis, Map<String, String> settings) {
         Map<String, String> variables = new HashMap<>(Map.of("QUERY_API_PORT", "0",
                 "QUERY_DATABASE_URL", SharedServers.database().jdbcUrl()));
         variables.putAll(settings);

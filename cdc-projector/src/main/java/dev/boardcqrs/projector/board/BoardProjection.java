@@ -11,8 +11,10 @@ import dev.boardcqrs.projector.board.BoardWrite.CountChange;
 import dev.boardcqrs.projector.board.BoardWrite.Kind;
 import dev.boardcqrs.projector.board.BoardWrite.PutArticle;
 import dev.boardcqrs.projector.board.BoardWrite.RemoveArticle;
+import dev.boardcqrs.projector.redis.CountedLists;
 import dev.boardcqrs.projector.redis.ListGuard;
 import dev.boardcqrs.projector.redis.RedisBatch;
+import dev.boardcqrs.projector.redis.ReplyCheck;
 import dev.boardcqrs.projector.redis.RedisProjection;
 import dev.boardcqrs.projector.source.RowChange;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +40,13 @@ public final class BoardProjection implements RedisProjection<BoardWrite> {
      */
     public static final OrderingGroup ORDERING = new OrderingGroup("articles",
             List.of("article", "comment", "article_like"), "article_id");
-    static final LuaScript PUT_ARTICLE = LuaScript.resource("lua/put_article.lua", "lua/lib/counted_list.lua");
-    static final LuaScript REMOVE_ARTICLE = LuaScript.resource("lua/remove_article.lua", "lua/lib/counted_list.lua");
+    static final LuaScript PUT_ARTICLE = LuaScript.resource("lua/put_article.lua", "lua/lib/article_model.lua",
+            "lua/lib/counted_list.lua");
+    static final LuaScript REMOVE_ARTICLE = LuaScript.resource("lua/remove_article.lua", "lua/lib/article_model.lua",
+            "lua/lib/counted_list.lua");
     static final LuaScript COUNT_CHANGE = LuaScript.resource("lua/count_change.lua");
+    /** A Redis Cluster's: the model alone, in its article's slot; the boards' lists follow in their own. */
+    static final LuaScript ARTICLE_MODEL = LuaScript.resource("lua/article_model.lua", "lua/lib/article_model.lua");
     /** Bounds one script call, and with it how long Redis runs it without serving anyone else. */
     static final int COUNT_CHANGES_PER_CALL = 256;
 
@@ -70,7 +76,7 @@ public final class BoardProjection implements RedisProjection<BoardWrite> {
 
     @Override
     public List<LuaScript> scripts() {
-        return List.of(PUT_ARTICLE, REMOVE_ARTICLE, COUNT_CHANGE);
+        return List.of(PUT_ARTICLE, REMOVE_ARTICLE, COUNT_CHANGE, ARTICLE_MODEL, CountedLists.SCRIPT);
     }
 
     long ttlSeconds() {
@@ -103,7 +109,7 @@ public final class BoardProjection implements RedisProjection<BoardWrite> {
     public void queue(List<Planned<BoardWrite>> writes, RedisBatch batch) {
         int from = 0;
         while (from < writes.size()) {
-            List<Counted> run = streamedCounts(writes, from);
+            List<Counted> run = streamedCounts(writes, from, batch.slotted());
             if (run.isEmpty()) {
                 writes.get(from).write().queue(writes.get(from), this, batch);
                 from++;
@@ -120,12 +126,15 @@ public final class BoardProjection implements RedisProjection<BoardWrite> {
      * as a whole refuses all its changes, and only streamed ones are safe to retry whatever part was applied (their
      * models' positions skip what was). Snapshot rows are counted without positions, so each keeps a call of its own.
      */
-    private static List<Counted> streamedCounts(List<Planned<BoardWrite>> writes, int from) {
+    private static List<Counted> streamedCounts(List<Planned<BoardWrite>> writes, int from, boolean slotted) {
         List<Counted> run = new ArrayList<>();
         for (int i = from; i < writes.size() && run.size() < COUNT_CHANGES_PER_CALL; i++) {
             Planned<BoardWrite> planned = writes.get(i);
             if (!(planned.write() instanceof CountChange count) || planned.snapshot()) {
                 break;
+            }
+            if (slotted && !run.isEmpty() && run.get(0).change().articleId() != count.articleId()) {
+                break; // one call's keys in one slot: one article's
             }
             run.add(new Counted(count, planned));
         }
@@ -134,6 +143,13 @@ public final class BoardProjection implements RedisProjection<BoardWrite> {
 
     /** A count change with where it stands. */
     record Counted(CountChange change, Planned<BoardWrite> planned) {
+    }
+
+    /** A further call for {@code planned}: the article joins ({@code delta} +1) or leaves (-1) a board's list. */
+    void queueListChange(Planned<BoardWrite> planned, long articleId, long boardId, int delta, RedisBatch batch) {
+        BoardKeys keys = BoardKeys.in(batch.generation());
+        batch.alsoCall(CountedLists.SCRIPT, List.of(keys.board(boardId), keys.boardArticles(boardId)),
+                CountedLists.arguments(articleId, delta, planned, listLength, guard), ReplyCheck.APPLIED);
     }
 
     /** One call of the count script for these count changes, in order. */

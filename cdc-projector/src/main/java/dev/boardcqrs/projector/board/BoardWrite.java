@@ -35,6 +35,10 @@ public sealed interface BoardWrite {
             BoardKeys keys = BoardKeys.in(batch.generation());
             long previous = previousBoardId == null ? boardId : previousBoardId;
             String mode = planned.snapshot() ? "snapshot" : created ? "create" : "update";
+            if (batch.slotted()) {
+                queueBySlot(planned, board, batch, keys, previous, mode);
+                return;
+            }
             List<String> args = new ArrayList<>(List.of(Long.toString(articleId), planned.position(), mode,
                     Long.toString(board.ttlSeconds()), Integer.toString(board.listLength()),
                     board.guard().argument()));
@@ -46,6 +50,26 @@ public sealed interface BoardWrite {
                     keys.boardArticles(boardId), keys.board(previous), keys.boardArticles(previous),
                     keys.articleMissed(articleId)), args, 1, ReplyCheck.APPLIED);
         }
+
+        /** The model in its article's slot, then each board's count and list in the board's own (see put_article.lua). */
+        private void queueBySlot(Planned<BoardWrite> planned, BoardProjection board, RedisBatch batch,
+                                 BoardKeys keys, long previous, String mode) {
+            List<String> args = new ArrayList<>(List.of("put", planned.position(), mode,
+                    Long.toString(board.ttlSeconds())));
+            fields.forEach((field, value) -> {
+                args.add(field);
+                args.add(value == null ? "" : value);
+            });
+            batch.call(BoardProjection.ARTICLE_MODEL, List.of(keys.article(articleId), keys.articleMissed(articleId)),
+                    args, 1, ReplyCheck.APPLIED);
+            if (mode.equals("update")) {
+                if (previous == boardId) {
+                    return;
+                }
+                board.queueListChange(planned, articleId, previous, -1, batch);
+            }
+            board.queueListChange(planned, articleId, boardId, +1, batch);
+        }
     }
 
     /** Drop the article's model and take it off its board's list and count. */
@@ -54,6 +78,12 @@ public sealed interface BoardWrite {
         @Override
         public void queue(Planned<BoardWrite> planned, BoardProjection board, RedisBatch batch) {
             BoardKeys keys = BoardKeys.in(batch.generation());
+            if (batch.slotted()) {
+                batch.call(BoardProjection.ARTICLE_MODEL, List.of(keys.article(articleId),
+                        keys.articleMissed(articleId)), List.of("remove", planned.position()), 1, ReplyCheck.APPLIED);
+                board.queueListChange(planned, articleId, boardId, -1, batch);
+                return;
+            }
             batch.call(BoardProjection.REMOVE_ARTICLE, List.of(keys.article(articleId), keys.board(boardId),
                     keys.boardArticles(boardId), keys.articleMissed(articleId)),
                     List.of(Long.toString(articleId), planned.position(), board.guard().argument()), 1,

@@ -18,6 +18,7 @@ import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.commands.KeyCommands;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
@@ -123,8 +124,12 @@ public final class JedisProjectorRedis implements ProjectorRedis {
         return count[0];
     }
 
-    // the one SCAN loop: a page at a time, so Redis keeps answering others meanwhile
     private void scan(String pattern, java.util.function.Consumer<List<String>> page) {
+        scan(redis, pattern, page);
+    }
+
+    // the one SCAN loop: a page at a time, so Redis keeps answering others meanwhile
+    static void scan(KeyCommands redis, String pattern, java.util.function.Consumer<List<String>> page) {
         call(() -> {
             String cursor = ScanParams.SCAN_POINTER_START;
             ScanParams match = new ScanParams().match(pattern).count(SCAN_PAGE);
@@ -204,7 +209,8 @@ public final class JedisProjectorRedis implements ProjectorRedis {
         return call(() -> redis.xlen(key));
     }
 
-    private static <T> T call(Supplier<T> command) {
+    /** Runs a Jedis command, its exceptions translated into ours. */
+    static <T> T call(Supplier<T> command) {
         try {
             return command.get();
         } catch (JedisConnectionException e) {
@@ -212,6 +218,18 @@ public final class JedisProjectorRedis implements ProjectorRedis {
         } catch (JedisDataException e) {
             throw new RefusedByRedisException(e.getMessage());
         }
+    }
+
+    /** EXEC's replies with a refused command's error as a {@link ReplyError}; null (nothing ran) stays null. */
+    static List<Object> translated(List<Object> replies) {
+        if (replies == null) {
+            return null;
+        }
+        List<Object> translated = new ArrayList<>(replies.size());
+        for (Object reply : replies) {
+            translated.add(reply instanceof JedisDataException error ? new ReplyError(error.getMessage()) : reply);
+        }
+        return translated;
     }
 
     private static final class JedisTransaction implements Transaction {
@@ -261,15 +279,7 @@ public final class JedisProjectorRedis implements ProjectorRedis {
 
         @Override
         public List<Object> exec() {
-            List<Object> replies = call(tx::exec);
-            if (replies == null) {
-                return null;
-            }
-            List<Object> translated = new ArrayList<>(replies.size());
-            for (Object reply : replies) {
-                translated.add(reply instanceof JedisDataException error ? new ReplyError(error.getMessage()) : reply);
-            }
-            return translated;
+            return translated(call(tx::exec));
         }
 
         @Override

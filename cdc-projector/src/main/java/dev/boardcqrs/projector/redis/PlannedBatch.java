@@ -10,8 +10,10 @@ import dev.boardcqrs.projector.store.Refusal;
 import dev.boardcqrs.projector.store.StoreBatch.Positioned;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -60,9 +62,12 @@ final class PlannedBatch {
         return refusals;
     }
 
-    /** Queues every projection's writes into {@code tx} (after MULTI), under {@code generation}'s keys. */
-    Queued queue(Transaction tx, KeyScheme generation) {
-        Queued queued = new Queued(tx, generation);
+    /**
+     * Queues every projection's writes into {@code tx} (after MULTI), under {@code generation}'s keys; {@code slotted}:
+     * each call's keys in one slot (a Redis Cluster).
+     */
+    Queued queue(Transaction tx, KeyScheme generation, boolean slotted) {
+        Queued queued = new Queued(tx, generation, slotted);
         writes.forEach(projectionWrites -> projectionWrites.queue(queued));
         return queued;
     }
@@ -104,13 +109,29 @@ final class PlannedBatch {
     static final class Queued implements RedisBatch {
         private final Transaction tx;
         private final KeyScheme generation;
+        private final boolean slotted;
         private final List<Call> calls = new ArrayList<>();
         private Writes<?> current;
         private int next;
 
-        private Queued(Transaction tx, KeyScheme generation) {
+        private Queued(Transaction tx, KeyScheme generation, boolean slotted) {
             this.tx = tx;
             this.generation = generation;
+            this.slotted = slotted;
+        }
+
+        @Override
+        public boolean slotted() {
+            return slotted;
+        }
+
+        @Override
+        public void alsoCall(LuaScript script, List<String> keys, List<String> args, ReplyCheck replies) {
+            if (next == 0) {
+                throw new IllegalStateException(current.projection.name() + " queued a further call before any");
+            }
+            tx.evalsha(script, keys, args);
+            calls.add(new Call(current, next - 1, 1, replies));
         }
 
         @Override
@@ -149,13 +170,19 @@ final class PlannedBatch {
         /** What Redis refused, from the replies of the calls (the first replies of the transaction). */
         List<Refusal> refusals(List<Object> replies) {
             List<Refusal> refusals = new ArrayList<>();
+            // a write spread over several calls (alsoCall) is refused once, for the first of its calls that failed
+            Set<Map.Entry<Writes<?>, Integer>> refusedWrites = new HashSet<>();
             for (int i = 0; i < calls.size(); i++) {
                 Call call = calls.get(i);
                 Object reply = replies.get(i);
                 Map<Integer, String> refused = reply instanceof ReplyError error
                         ? allOf(call.writes(), error.message()) : call.replies().refusals(reply, call.writes());
-                refused.forEach((index, why) -> refusals.add(new Refusal(call.of().changes.get(call.first() + index),
-                        call.of().projection.name(), Refusal.Stage.APPLY, new RefusedByRedisException(why))));
+                refused.forEach((index, why) -> {
+                    if (refusedWrites.add(Map.entry(call.of(), call.first() + index))) {
+                        refusals.add(new Refusal(call.of().changes.get(call.first() + index),
+                                call.of().projection.name(), Refusal.Stage.APPLY, new RefusedByRedisException(why)));
+                    }
+                });
             }
             return refusals;
         }

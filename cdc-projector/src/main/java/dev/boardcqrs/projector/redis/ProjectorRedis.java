@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The Redis commands the projector's core uses, so that the commit protocol, the generations and the dead
@@ -16,6 +18,20 @@ import java.util.function.Predicate;
  * {@link ReplyError} in its place.
  */
 public interface ProjectorRedis {
+
+    /** The implementation for {@code client}: one Redis, or a Redis Cluster. */
+    static ProjectorRedis on(UnifiedJedis client) {
+        return client instanceof RedisClusterClient cluster ? new ClusterProjectorRedis(cluster)
+                : new JedisProjectorRedis(client);
+    }
+
+    /**
+     * Whether this is a Redis Cluster: a {@link Transaction} then commits a MULTI/EXEC per slot, so every script call
+     * queued in it must keep its keys in one slot.
+     */
+    default boolean cluster() {
+        return false;
+    }
 
     String get(String key);
 

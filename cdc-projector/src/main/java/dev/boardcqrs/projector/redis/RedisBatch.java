@@ -16,4 +16,18 @@ public interface RedisBatch {
      * writes.
      */
     void call(LuaScript script, List<String> keys, List<String> args, int writes, ReplyCheck replies);
+
+    /**
+     * Whether each call's keys must share one slot (a Redis Cluster: the batch is committed a MULTI/EXEC per slot). A
+     * write whose keys span slots then queues a call per slot: the first with {@link #call}, the others with
+     * {@link #alsoCall}.
+     */
+    default boolean slotted() {
+        return false;
+    }
+
+    /** Queues a further call for the write the last {@link #call} carried; its error refuses that write too. */
+    default void alsoCall(LuaScript script, List<String> keys, List<String> args, ReplyCheck replies) {
+        throw new UnsupportedOperationException("only a slotted batch spreads a write over several calls");
+    }
 }

@@ -225,7 +225,7 @@ public final class RedisStore implements ModelStore {
             String replaced = takeOver == null ? null : stream == null ? levelWithActive(tx, batch, building, active)
                     : streamsLevelWithActive(tx, batch, active);
             tx.multi();
-            PlannedBatch.Queued queued = plan.queue(tx, keys);
+            PlannedBatch.Queued queued = plan.queue(tx, keys, redis.cluster());
             tx.hset(keys.meta(), watermarkField, batch.watermark());
             if (stream == null) {
                 if (batch.applied() != null) {
@@ -358,7 +358,8 @@ public final class RedisStore implements ModelStore {
         redis.loadScripts(projection.scripts());
         try (Transaction tx = redis.transaction()) {
             tx.multi();
-            List<Refusal> refusals = PlannedBatch.of(projection, writes).queue(tx, keys).refusals(tx.exec());
+            List<Refusal> refusals = PlannedBatch.of(projection, writes).queue(tx, keys, redis.cluster())
+                    .refusals(tx.exec());
             if (!refusals.isEmpty()) {
                 throw new RefusedByRedisException(refusals.get(0).error().getMessage());
             }

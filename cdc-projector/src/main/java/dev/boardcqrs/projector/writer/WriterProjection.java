@@ -5,6 +5,7 @@ import static dev.boardcqrs.projector.source.RowChange.number;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.common.writer.WriterKeys;
+import dev.boardcqrs.projector.redis.CountedLists;
 import dev.boardcqrs.projector.redis.ListGuard;
 import dev.boardcqrs.projector.redis.RedisBatch;
 import dev.boardcqrs.projector.redis.RedisProjection;
@@ -21,7 +22,6 @@ import java.util.Map;
  * from the board model's article models.
  */
 public final class WriterProjection implements RedisProjection<WriterProjection.ListChange> {
-    private static final LuaScript SCRIPT = LuaScript.resource("lua/writer_articles.lua", "lua/lib/counted_list.lua");
 
     private final int listLength;
     private final ListGuard guard;
@@ -70,7 +70,7 @@ public final class WriterProjection implements RedisProjection<WriterProjection.
 
     @Override
     public List<LuaScript> scripts() {
-        return List.of(SCRIPT);
+        return List.of(CountedLists.SCRIPT);
     }
 
     @Override
@@ -78,11 +78,9 @@ public final class WriterProjection implements RedisProjection<WriterProjection.
         WriterKeys keys = WriterKeys.in(batch.generation());
         for (Planned<ListChange> planned : writes) {
             ListChange change = planned.write();
-            batch.call(SCRIPT, List.of(keys.writer(change.writerId()), keys.writerArticles(change.writerId())),
-                    List.of(Long.toString(change.articleId()), Integer.toString(change.delta()), planned.position(),
-                            planned.snapshot() ? "snapshot" : "stream", Integer.toString(listLength),
-                            guard.argument()),
-                    1, ReplyCheck.APPLIED);
+            batch.call(CountedLists.SCRIPT, List.of(keys.writer(change.writerId()),
+                    keys.writerArticles(change.writerId())), CountedLists.arguments(change.articleId(), change.delta(),
+                    planned, listLength, guard), 1, ReplyCheck.APPLIED);
         }
     }
 

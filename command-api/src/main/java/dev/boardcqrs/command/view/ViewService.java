@@ -2,11 +2,12 @@ package dev.boardcqrs.command.view;
 
 import dev.boardcqrs.command.db.Database;
 import dev.boardcqrs.command.db.Rows;
-import dev.boardcqrs.common.view.ViewKeys;
 import dev.boardcqrs.common.redis.LuaScript;
+import dev.boardcqrs.common.view.ViewKeys;
 import dev.boardcqrs.common.web.ApiException;
 import java.time.Duration;
 import java.util.List;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
@@ -20,6 +21,7 @@ public final class ViewService {
 
     private final Database database;
     private final UnifiedJedis redis;
+    private final boolean cluster;
     private final ViewKeys keys;
     private final ViewBackupStore backups;
     private final Duration window;
@@ -29,6 +31,7 @@ public final class ViewService {
                        Duration window, int backupEvery) {
         this.database = database;
         this.redis = redis;
+        this.cluster = redis instanceof RedisClusterClient;
         this.keys = keys;
         this.backups = backups;
         this.window = window;
@@ -49,12 +52,18 @@ public final class ViewService {
     }
 
     private long increment(long articleId) {
-        Object count = COUNT_VIEW.call(redis, List.of(keys.viewCount(articleId), keys.viewsUnsaved()),
-                List.of(Long.toString(articleId), ""));
+        // on a Redis Cluster the set of unsaved articles is in another slot than the counter: the script counts, and
+        // the article is marked right after; a crash in between leaves this view unsaved until the article's next
+        List<String> scriptKeys = cluster ? List.of(keys.viewCount(articleId))
+                : List.of(keys.viewCount(articleId), keys.viewsUnsaved());
+        Object count = COUNT_VIEW.call(redis, scriptKeys, List.of(Long.toString(articleId), ""));
         if (count == null) {
             // the counter is gone (new article, or Redis lost its data): resume from the backup, never below it
-            count = COUNT_VIEW.call(redis, List.of(keys.viewCount(articleId), keys.viewsUnsaved()),
+            count = COUNT_VIEW.call(redis, scriptKeys,
                     List.of(Long.toString(articleId), Long.toString(backups.read(articleId))));
+        }
+        if (cluster) {
+            redis.sadd(keys.viewsUnsaved(), Long.toString(articleId));
         }
         return (Long) count;
     }

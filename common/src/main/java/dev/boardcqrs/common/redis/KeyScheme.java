@@ -116,8 +116,8 @@ public record KeyScheme(String namespace, String generation) {
     }
 
     /**
-     * What follows "{ns}:{gen}:" in a key of any generation of this namespace ("article:7" for
-     * "cqrs:g3:article:7"); null for any other key. The read models' key classes take it from here.
+     * What follows "{ns}:{gen}:" in a key of any generation of this namespace ("{a:7}" for
+     * "cqrs:g3:{a:7}"); null for any other key. The read models' key classes take it from here.
      */
     public String inAnyGeneration(String key) {
         if (!key.startsWith(generationsPrefix())) {
@@ -125,6 +125,23 @@ public record KeyScheme(String namespace, String generation) {
         }
         int generationEnd = key.indexOf(':', namespace.length() + 1);
         return generationEnd < 0 ? null : key.substring(generationEnd + 1);
+    }
+
+    /**
+     * A Redis Cluster hash tag naming one thing ("{a:7}"): Redis Cluster places a key by the text between its first
+     * braces, so every key a script or MULTI touches carries the same tag, and keys of one thing share a slot. The
+     * same names serve a single Redis, which ignores the braces: one layout, and no longer than the words they
+     * replace ("{a:7}" for "article:7").
+     */
+    public static String tag(String kind, long id) {
+        return "{" + kind + ":" + id + "}";
+    }
+
+    /** The id of the tag {@code text} is whole ("{a:7}" is 7 of kind "a"), or null for any other text. */
+    public static Long idOfTag(String text, String kind) {
+        String start = "{" + kind + ":";
+        return text != null && text.startsWith(start) && text.endsWith("}")
+                ? id(text.substring(start.length(), text.length() - 1)) : null;
     }
 
     /** Digits as an id, or null for anything else (empty, too long, another character). */

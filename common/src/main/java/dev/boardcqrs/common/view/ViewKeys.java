@@ -1,5 +1,6 @@
 package dev.boardcqrs.common.view;
 
+import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
 
 /**
@@ -7,7 +8,8 @@ import dev.boardcqrs.common.redis.KeyScheme;
  * models, so they outlive a rebuild.
  *
  * <pre>
- * {ns}:view:count:{articleId}         string the article's view counter (INCR)
+ * {ns}:view:count:{a:articleId}       string the article's view counter (INCR), under the article's hash tag, so a
+ *                                            Redis Cluster keeps it in the slot of the article's model
  * {ns}:view:seen:{articleId}:{userId} string present while a user's view of an article is not counted again
  * {ns}:view:unsaved                   set    ids of articles with views not yet backed up to the database
  * </pre>
@@ -21,7 +23,7 @@ public record ViewKeys(KeyScheme namespace) {
     }
 
     public String viewCount(long articleId) {
-        return viewCountPrefix() + articleId;
+        return viewCountPrefix() + KeyScheme.tag(BoardKeys.ARTICLE, articleId);
     }
 
     /** What every view counter key starts with. */
@@ -39,6 +41,7 @@ public record ViewKeys(KeyScheme namespace) {
 
     /** The article whose view counter {@code key} is; null for any other key. The inverse of {@link #viewCount}. */
     public Long articleOfViewCount(String key) {
-        return key.startsWith(viewCountPrefix()) ? KeyScheme.id(key.substring(viewCountPrefix().length())) : null;
+        return key.startsWith(viewCountPrefix())
+                ? KeyScheme.idOfTag(key.substring(viewCountPrefix().length()), BoardKeys.ARTICLE) : null;
     }
 }

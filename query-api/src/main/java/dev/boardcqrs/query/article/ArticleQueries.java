@@ -5,6 +5,7 @@ import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.query.QueryScripts;
+import dev.boardcqrs.query.ScriptCalls;
 import dev.boardcqrs.query.consistency.ReadMode;
 import dev.boardcqrs.query.degrade.RedisBreaker;
 import dev.boardcqrs.query.degrade.Served;
@@ -17,10 +18,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -36,7 +40,7 @@ import redis.clients.jedis.UnifiedJedis;
 public final class ArticleQueries {
     private static final LuaScript READ_ARTICLES = QueryScripts.of("lua/read_articles.lua");
 
-    private final UnifiedJedis redis;
+    private final ScriptCalls scripts;
     private final KeyScheme keys;
     private final ViewCounts views;
     private final ReadThrough readThrough;
@@ -49,7 +53,7 @@ public final class ArticleQueries {
     public ArticleQueries(UnifiedJedis redis, KeyScheme keys, ViewCounts views, ReadThrough readThrough,
                           ArticleLists lists, QueryMetrics metrics, NearCache<Long, ArticleJson> nearCache,
                           RedisBreaker breaker, ArticlesFromDatabase database) {
-        this.redis = redis;
+        this.scripts = ScriptCalls.of(redis, keys);
         this.keys = keys;
         this.views = views;
         this.readThrough = readThrough;
@@ -133,7 +137,7 @@ public final class ArticleQueries {
     }
 
     private static ArticleLists.Owner board(long boardId) {
-        return new ArticleLists.Owner(BoardKeys.BOARD + boardId, "board_id", boardId);
+        return new ArticleLists.Owner(BoardKeys.owner(boardId), "board_id", boardId);
     }
 
     /**
@@ -242,7 +246,51 @@ public final class ArticleQueries {
         args.add(Integer.toString(ids.size()));
         ids.forEach(id -> args.add(Long.toString(id)));
         countsOf.forEach(id -> args.add(Long.toString(id)));
-        return (List<?>) READ_ARTICLES.call(redis, List.of(), args);
+        if (scripts.clustered()) {
+            return readPerArticle(ids, countsOf);
+        }
+        return (List<?>) scripts.call(READ_ARTICLES, null, args);
+    }
+
+    /**
+     * {@link #read} on a Redis Cluster: a call per article, each reading the article's model and count (one hash tag,
+     * so one slot), all in one pipeline; the replies put together as one call's.
+     */
+    private List<?> readPerArticle(Collection<Long> ids, List<Long> countsOf) {
+        Set<Long> models = new HashSet<>(ids);
+        Set<Long> counts = new HashSet<>(countsOf);
+        List<Long> articles = new ArrayList<>(new LinkedHashSet<>(ids));
+        countsOf.stream().filter(id -> !models.contains(id)).forEach(articles::add);
+        List<String> tags = new ArrayList<>(articles.size());
+        List<List<String>> args = new ArrayList<>(articles.size());
+        for (long id : articles) {
+            tags.add(KeyScheme.tag(BoardKeys.ARTICLE, id));
+            List<String> one = new ArrayList<>(List.of(keys.namespace(), models.contains(id) ? "1" : "0"));
+            if (models.contains(id)) {
+                one.add(Long.toString(id));
+            }
+            if (counts.contains(id)) {
+                one.add(Long.toString(id));
+            }
+            args.add(one);
+        }
+        List<Object> replies = scripts.callEach(READ_ARTICLES, tags, args);
+        Map<Long, Object> modelOf = new HashMap<>();
+        Map<Long, Object> countOf = new HashMap<>();
+        for (int i = 0; i < articles.size(); i++) {
+            List<?> reply = (List<?>) replies.get(i);
+            long id = articles.get(i);
+            if (models.contains(id)) {
+                modelOf.put(id, reply.get(0));
+            }
+            if (counts.contains(id)) {
+                countOf.put(id, reply.get(reply.size() - 1));
+            }
+        }
+        List<Object> read = new ArrayList<>(ids.size() + countsOf.size());
+        ids.forEach(id -> read.add(modelOf.get(id)));
+        countsOf.forEach(id -> read.add(countOf.get(id)));
+        return read;
     }
 
     /** The models Redis holds now of {@code ids}. */

@@ -2,10 +2,12 @@ package dev.boardcqrs.query.catalog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.boardcqrs.common.catalog.CatalogKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.common.web.ApiException;
 import dev.boardcqrs.query.QueryScripts;
+import dev.boardcqrs.query.ScriptCalls;
 import dev.boardcqrs.query.consistency.ReadMode;
 import dev.boardcqrs.query.degrade.RedisBreaker;
 import dev.boardcqrs.query.degrade.Served;
@@ -34,7 +36,7 @@ public final class CatalogQueries {
     static final String TREE = "tree";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final UnifiedJedis redis;
+    private final ScriptCalls scripts;
     private final KeyScheme keys;
     private final NearCache<String, byte[]> treeCache;
     private final RedisBreaker breaker;
@@ -42,7 +44,7 @@ public final class CatalogQueries {
 
     public CatalogQueries(UnifiedJedis redis, KeyScheme keys, NearCache<String, byte[]> treeCache,
                           RedisBreaker breaker, CatalogTreeFromDatabase database) {
-        this.redis = redis;
+        this.scripts = ScriptCalls.of(redis, keys);
         this.keys = keys;
         this.treeCache = treeCache;
         this.breaker = breaker;
@@ -73,7 +75,7 @@ public final class CatalogQueries {
         byte[] kept = mode == ReadMode.CACHED ? treeCache.get(TREE) : null;
         if (kept != null) {
             // a kept tree is current, but whether the generation is being built is not reported: one small read
-            answer(TREE_SCRIPT.call(redis, List.of(), List.of(keys.namespace(), "check")));
+            answer(scripts.call(TREE_SCRIPT, CatalogKeys.TAG, List.of(keys.namespace(), "check")));
             return kept;
         }
         NearCache.Reservation reservation = mode == ReadMode.CACHED ? treeCache.reserve(TREE) : null;
@@ -88,7 +90,7 @@ public final class CatalogQueries {
 
     /** The roots of the displayed tree, each with its displayed subtree. */
     private List<CatalogNode> tree() {
-        List<?> flat = answer(TREE_SCRIPT.call(redis, List.of(), List.of(keys.namespace(), "tree")));
+        List<?> flat = answer(scripts.call(TREE_SCRIPT, CatalogKeys.TAG, List.of(keys.namespace(), "tree")));
         List<CatalogNode> roots = new ArrayList<>();
         // pre-order with depths: the open path from the root to the last node read
         Deque<List<CatalogNode>> open = new ArrayDeque<>();
@@ -119,7 +121,7 @@ public final class CatalogQueries {
 
     private Optional<ProductView.Page> productsFromRedis(long catalogId, int page, int pageSize) {
         long first = (long) (page - 1) * pageSize;
-        List<?> flat = answer(PRODUCTS.call(redis, List.of(), List.of(keys.namespace(), Long.toString(catalogId),
+        List<?> flat = answer(scripts.call(PRODUCTS, CatalogKeys.TAG, List.of(keys.namespace(), Long.toString(catalogId),
                 Long.toString(first), Long.toString(first + pageSize - 1))));
         long total = (Long) flat.get(1);
         if (total < 0) {

@@ -5,6 +5,7 @@ import dev.boardcqrs.common.consistency.MalformedGtidSetException;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.query.QueryScripts;
+import dev.boardcqrs.query.ScriptCalls;
 import java.util.List;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -15,17 +16,17 @@ import redis.clients.jedis.UnifiedJedis;
 public final class RedisApplied implements AppliedSource {
     private static final LuaScript APPLIED = QueryScripts.of("lua/applied.lua");
 
-    private final UnifiedJedis redis;
+    private final ScriptCalls scripts;
     private final KeyScheme keys;
 
     public RedisApplied(UnifiedJedis redis, KeyScheme keys) {
-        this.redis = redis;
+        this.scripts = ScriptCalls.of(redis, keys);
         this.keys = keys;
     }
 
     @Override
     public Applied now() {
-        List<?> reply = (List<?>) APPLIED.call(redis, List.of(), List.of(keys.namespace(), KeyScheme.APPLIED_GTIDS,
+        List<?> reply = (List<?>) scripts.call(APPLIED, null, List.of(keys.namespace(), KeyScheme.APPLIED_GTIDS,
                 KeyScheme.TOKENS, KeyScheme.TOKENS_FROM_SQL));
         long kind = (Long) reply.get(0);
         if (kind == 1) {

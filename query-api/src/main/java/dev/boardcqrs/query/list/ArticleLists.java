@@ -3,6 +3,7 @@ package dev.boardcqrs.query.list;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.query.QueryScripts;
+import dev.boardcqrs.query.ScriptCalls;
 import dev.boardcqrs.query.consistency.ReadMode;
 import dev.boardcqrs.query.nearcache.InvalidationTarget;
 import dev.boardcqrs.query.nearcache.NearCacheByOwner;
@@ -25,7 +26,7 @@ public final class ArticleLists {
     // what follows an owner's key in its list's key (list_page.lua)
     private static final String LIST = ":articles";
 
-    private final UnifiedJedis redis;
+    private final ScriptCalls scripts;
     private final KeyScheme keys;
     private final ArticleSource source;
     private final DatabaseGuard database;
@@ -35,7 +36,7 @@ public final class ArticleLists {
     /** {@code nearCacheBytes}: what the kept list reads may weigh in all (0 keeps none). */
     public ArticleLists(UnifiedJedis redis, KeyScheme keys, ArticleSource source, DatabaseGuard database,
                         long nearCacheBytes) {
-        this.redis = redis;
+        this.scripts = ScriptCalls.of(redis, keys);
         this.keys = keys;
         this.source = source;
         this.database = database;
@@ -148,7 +149,8 @@ public final class ArticleLists {
     }
 
     private ListRead readRedis(Owner owner, String mode, String from, String to) {
-        List<?> result = (List<?>) PAGE.call(redis, List.of(), List.of(keys.namespace(), mode, from, to, owner.key()));
+        List<?> result = (List<?>) scripts.call(PAGE, owner.key(), List.of(keys.namespace(), mode, from, to,
+                owner.key()));
         boolean building = (Long) result.get(0) == 1;
         List<Long> ids = new ArrayList<>(result.size() - 4);
         for (int i = 4; i < result.size(); i++) {

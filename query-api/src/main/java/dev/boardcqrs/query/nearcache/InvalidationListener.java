@@ -28,7 +28,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * restarted, the connection was killed, or it stayed silent for {@link #SILENT_AT_MOST}), they stop and every
  * read goes to Redis until a new connection is subscribed; then they start again from nothing.
  */
-public final class InvalidationListener implements AutoCloseable {
+public final class InvalidationListener implements Invalidations {
     private static final String CHANNEL = "__redis__:invalidate";
     /** How the connection shows in CLIENT LIST. */
     public static final String CLIENT_NAME = "query-api-near-cache";
@@ -63,6 +63,7 @@ public final class InvalidationListener implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    @Override
     public void start() {
         thread.start();
         watchdog.scheduleWithFixedDelay(this::checkAlive, PING_EVERY.toMillis(), PING_EVERY.toMillis(),
@@ -109,7 +110,7 @@ public final class InvalidationListener implements AutoCloseable {
         return message.startsWith("LOADING") || message.startsWith("BUSY") || message.startsWith("TRYAGAIN");
     }
 
-    /** "serving", "waiting for invalidations", or why the caches are off for good; for /health. */
+    @Override
     public String state() {
         String refused = refusal;
         if (refused != null) {

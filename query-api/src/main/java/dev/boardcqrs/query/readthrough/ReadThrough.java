@@ -1,9 +1,11 @@
 package dev.boardcqrs.query.readthrough;
 
 import dev.boardcqrs.common.board.ArticleModel;
+import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.query.QueryScripts;
+import dev.boardcqrs.query.ScriptCalls;
 import dev.boardcqrs.query.metrics.QueryMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +32,7 @@ public final class ReadThrough {
     private static final LuaScript STORE = QueryScripts.of("lua/store_model.lua");
 
     private final ArticleSource source;
-    private final UnifiedJedis redis;
+    private final ScriptCalls scripts;
     private final KeyScheme keys;
     private final DatabaseGuard database;
     private final Duration timeout;
@@ -42,7 +44,7 @@ public final class ReadThrough {
                        Duration modelTtl, QueryMetrics metrics) {
         this.metrics = metrics;
         this.source = source;
-        this.redis = redis;
+        this.scripts = ScriptCalls.of(redis, keys);
         this.keys = keys;
         this.database = database;
         this.timeout = database.timeout();
@@ -139,7 +141,8 @@ public final class ReadThrough {
     private void store(ArticleSource.Snapshot snapshot) {
         for (ArticleModel model : snapshot.articles().values()) {
             try {
-                STORE.call(redis, List.of(), arguments(snapshot.position(), model));
+                scripts.call(STORE, KeyScheme.tag(BoardKeys.ARTICLE, model.articleId()),
+                        arguments(snapshot.position(), model));
             } catch (RuntimeException e) {
                 // the answer is still right; the next miss reads again
                 log.warn("could not store the model of article {}: {}", model.articleId(), e.toString());

@@ -14,6 +14,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -50,7 +53,7 @@ public final class ViewCounts implements InvalidationTarget {
         if (!claim.toLoad().isEmpty()) {
             List<String> values;
             try {
-                values = redis.mget(claim.toLoad().stream().map(keys::viewCount).toArray(String[]::new));
+                values = read(claim.toLoad().stream().map(keys::viewCount).toList());
             } catch (RuntimeException e) {
                 claim.failed(e);
                 throw e;
@@ -58,6 +61,19 @@ public final class ViewCounts implements InvalidationTarget {
             claim.loaded(values.stream().map(value -> value == null ? 0L : Long.parseLong(value)).toList());
         }
         return claim.counts();
+    }
+
+    /** The counters' values: one MGET on one Redis; a pipeline of GETs on a cluster, whose MGET takes one slot only. */
+    private List<String> read(List<String> counters) {
+        if (!(redis instanceof RedisClusterClient)) {
+            return redis.mget(counters.toArray(String[]::new));
+        }
+        List<Response<String>> responses = new ArrayList<>(counters.size());
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            counters.forEach(counter -> responses.add(pipeline.get(counter)));
+            pipeline.sync();
+        }
+        return responses.stream().map(Response::get).toList();
     }
 
     /**

@@ -24,7 +24,7 @@ public final class WriterQueries {
 
     /** The {@code pageSize} articles of the writer below {@code lastArticleId} (from the newest when null). */
     public Served<WriterPage> articles(long writerId, int pageSize, Long lastArticleId, ReadMode mode) {
-        ArticleLists.Owner writer = new ArticleLists.Owner(WriterKeys.WRITER + writerId, "writer_id", writerId);
+        ArticleLists.Owner writer = new ArticleLists.Owner(WriterKeys.owner(writerId), "writer_id", writerId);
         return articles.read(mode, () -> {
             ArticleLists.Ids ids = lists.after(writer, lastArticleId, pageSize, mode);
             return new WriterPage(articles.articles(ids.ids(), mode), lists.count(writer, ids.count()));

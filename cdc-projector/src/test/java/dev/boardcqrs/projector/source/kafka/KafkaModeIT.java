@@ -16,8 +16,6 @@ import dev.boardcqrs.embedded.PrometheusText;
 import dev.boardcqrs.embedded.SharedServers;
 import dev.boardcqrs.projector.Projector;
 import dev.boardcqrs.projector.ProjectorConfig;
-import dev.boardcqrs.projector.ReadModels;
-import dev.boardcqrs.projector.source.debezium.ServerKind;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -94,12 +92,7 @@ class KafkaModeIT {
         catalog = database.insert("INSERT INTO catalog (parent_id, name, display_order) VALUES (NULL, 'fruit', 1)");
         database.insert("INSERT INTO product (catalog_id, name, price) VALUES (?, 'apple', 120)", catalog);
 
-        ServerKind kind = ServerKind.detect(database.jdbcUrl(), config.databaseUser(), config.databasePassword());
-        Map<String, String> settings = new HashMap<>(ConnectorConfig.render(config, config.kafka(), kind,
-                ReadModels.tables(ReadModels.redis(config)), ReadModels.orderingGroups()));
-        settings.put("name", CONNECTOR);
-        connect = SharedServers.kafkaConnect();
-        connect.run(CONNECTOR, settings);
+        connect = ArticleRounds.runConnector(database, config, CONNECTOR);
 
         first = new Projector(config, redis).start();
     }
@@ -257,23 +250,7 @@ class KafkaModeIT {
      */
     private static void writeRound() throws Exception {
         round++;
-        List<Long> written = new ArrayList<>();
-        for (int board = 0; board < BOARDS; board++) {
-            written.add(database.insert("INSERT INTO article (board_id, writer_id, title, content) VALUES (?, ?, ?, ?)",
-                    FIRST_BOARD + board, 40 + board, "round " + round, "content"));
-        }
-        for (long article : written) {
-            database.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 50, 'one')", article);
-            long comment = database.insert("INSERT INTO comment (article_id, writer_id, content) VALUES (?, 51, 'two')",
-                    article);
-            database.insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 60)", article);
-            long like = database.insert("INSERT INTO article_like (article_id, user_id) VALUES (?, 61)", article);
-            database.execute("UPDATE comment SET deleted = TRUE WHERE comment_id = ?", comment);
-            database.execute("DELETE FROM article_like WHERE article_like_id = ?", like);
-        }
-        database.execute("UPDATE article SET title = ? WHERE article_id = ?", "edited " + round, written.get(0));
-        database.execute("UPDATE article SET board_id = ? WHERE article_id = ?", FIRST_BOARD, written.get(1));
-        database.execute("DELETE FROM article WHERE article_id = ?", written.get(2));
+        ArticleRounds.write(database, round, FIRST_BOARD, BOARDS, 40);
     }
 
     /** Every article's model and every board's count equal what SQL has, once the projectors have caught up. */
