@@ -328,6 +328,16 @@ public final class DevStack implements AutoCloseable {
         return redis;
     }
 
+    /** REDIS_URL of the stack's Redis: one server, or the cluster's nodes with LAUNCHER_MODE=kafka. */
+    public String redisUrl() {
+        return redisCluster != null ? redisCluster.url() : redisServer.url();
+    }
+
+    /** The ports of the servers that hold keys: the one server, or every master of the cluster. */
+    public List<Integer> redisPorts() {
+        return redisCluster != null ? redisCluster.ports() : List.of(redisServer.port());
+    }
+
     public ProjectorConfig projectorConfig() {
         return projectorConfig;
     }

@@ -1,12 +1,14 @@
 package dev.boardcqrs.launcher;
 
+import java.util.HashSet;
 import java.util.Set;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * The Redis the query models live in, as a convergence test reaches it: one server today. The seam where a Redis
- * Cluster can take its place (a client that routes each key to its master, KEYS and FLUSHALL on every master)
- * without the checks changing.
+ * The Redis the query models live in, as a convergence test reaches it: one server, or a Redis Cluster
+ * (LAUNCHER_MODE=kafka), whose keys are spread over its masters: KEYS and FLUSHALL go to every one of them, single
+ * keys through the stack's client, which routes each to its master.
  */
 interface ModelRedis {
 
@@ -22,12 +24,12 @@ interface ModelRedis {
     /** Empties Redis as losing its data would: every model, position and generation goes. */
     void flushAll();
 
-    /** The stack's one Redis server. */
+    /** The stack's Redis: its one server, or every master of its cluster. */
     static ModelRedis of(DevStack stack) {
         return new ModelRedis() {
             @Override
             public String url() {
-                return "redis://127.0.0.1:" + stack.redisPort();
+                return stack.redisUrl();
             }
 
             @Override
@@ -37,12 +39,22 @@ interface ModelRedis {
 
             @Override
             public Set<String> keys(String pattern) {
-                return stack.redis().keys(pattern);
+                Set<String> keys = new HashSet<>();
+                for (int port : stack.redisPorts()) {
+                    try (Jedis node = new Jedis("127.0.0.1", port)) {
+                        keys.addAll(node.keys(pattern));
+                    }
+                }
+                return keys;
             }
 
             @Override
             public void flushAll() {
-                stack.redis().flushAll();
+                for (int port : stack.redisPorts()) {
+                    try (Jedis node = new Jedis("127.0.0.1", port)) {
+                        node.flushAll();
+                    }
+                }
             }
         };
     }

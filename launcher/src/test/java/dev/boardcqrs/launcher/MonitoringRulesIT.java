@@ -104,7 +104,7 @@ class MonitoringRulesIT {
     /** The metrics of a query-api whose database is down, after one read it could not answer. */
     private static Set<String> readThroughFailing(DevStack stack) {
         QueryApiConfig nowhere = QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0",
-                "REDIS_URL", "redis://127.0.0.1:" + stack.redisPort(), "READ_THROUGH_TIMEOUT", "300ms",
+                "REDIS_URL", stack.redisUrl(), "READ_THROUGH_TIMEOUT", "300ms",
                 "QUERY_DATABASE_URL", "jdbc:mariadb://127.0.0.1:" + FreePort.find() + "/board")));
         try (HikariDataSource deadPool = QueryDatabase.pool(nowhere)) {
             Javalin down = QueryApp.create(nowhere, stack.redis(), new SqlArticleSource(deadPool, Duration.ofMillis(300)))

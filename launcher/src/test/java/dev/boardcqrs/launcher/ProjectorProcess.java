@@ -32,7 +32,7 @@ final class ProjectorProcess {
                 "DATABASE_URL", stack.database().jdbcUrl(),
                 "CDC_DATABASE_USER", EmbeddedDatabase.CDC_USER,
                 "CDC_DATABASE_PASSWORD", EmbeddedDatabase.CDC_PASSWORD,
-                "REDIS_URL", "redis://127.0.0.1:" + stack.redisPort(),
+                "REDIS_URL", stack.redisUrl(),
                 "PROJECTOR_PORT", Integer.toString(port),
                 "PROJECTOR_OFFSET_FILE", stack.projectorConfig().offsetFile().toString(),
                 "PROJECTOR_SCHEMA_HISTORY_FILE", stack.projectorConfig().schemaHistoryFile().toString()));
