@@ -65,6 +65,12 @@ final class ProjectorProcess {
         assertThat(kill.waitFor()).as("kill -%s", signal).isZero();
     }
 
+    /** SIGTERM: the projector shuts down as an operator stops it (in Kafka mode it leaves the consumer group). */
+    void stop() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();

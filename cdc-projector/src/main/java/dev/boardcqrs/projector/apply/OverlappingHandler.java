@@ -74,6 +74,22 @@ public final class OverlappingHandler implements ChangeHandler {
         }
     }
 
+    @Override
+    public void acknowledgeStored() throws InterruptedException {
+        if (!sourceSide.tryLock()) {
+            return; // a handle or a finish is at it, and acknowledges
+        }
+        try {
+            SequencedBatch oldest = unacknowledged.peek();
+            if (oldest != null && oldest.inEveryStore().isCompletedExceptionally()) {
+                await(oldest.inEveryStore()); // throws why, as handle would
+            }
+            acknowledgeCommitted();
+        } finally {
+            sourceSide.unlock();
+        }
+    }
+
     /** Acknowledges, in order, the batches every store has committed. */
     private void acknowledgeCommitted() throws InterruptedException {
         int events = 0;

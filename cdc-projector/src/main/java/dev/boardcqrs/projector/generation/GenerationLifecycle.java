@@ -48,6 +48,7 @@ public final class GenerationLifecycle implements AutoCloseable {
     private final ProjectorMetrics metrics;
     private final Clock clock;
     private final ReconnectDelay reconnectDelay;
+    private final RebuildLease lease;
     // switches and removals of generations, off the sources' threads (a source cannot stop itself)
     private final ExecutorService housekeeping = Executors.newSingleThreadExecutor(runnable ->
             new Thread(runnable, "projector-generations"));
@@ -68,6 +69,7 @@ public final class GenerationLifecycle implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.reconnectDelay = new ReconnectDelay(clock);
+        this.lease = new RebuildLease(generations);
     }
 
     /**
@@ -76,15 +78,21 @@ public final class GenerationLifecycle implements AutoCloseable {
      */
     public synchronized void start() {
         Optional<Generation> active = generations.active();
-        generations.retired().stream().filter(old -> !active.equals(Optional.of(old))).forEach(this::retire);
-        Optional<Generation> interrupted = generations.rebuilding();
+        Optional<Generation> rebuilding = generations.rebuilding();
+        // several instances: a rebuild whose mark lives runs in another one (its lease keeps the mark alive)
+        Optional<Generation> elsewhere = sources.singleStream() ? Optional.empty() : rebuilding;
+        elsewhere.ifPresent(other -> log.info("generation {} is being rebuilt by another instance; leaving it to "
+                + "that one", other));
+        generations.retired().stream().filter(old -> !active.equals(Optional.of(old)) && !elsewhere.equals(
+                Optional.of(old))).forEach(this::retire);
+        Optional<Generation> interrupted = elsewhere.isPresent() ? Optional.empty() : rebuilding;
         interrupted.ifPresent(left -> {
             log.warn("a rebuild into generation {} was interrupted by a stop; starting it over", left);
             generations.stopRebuilding();
             retire(left);
         });
         highestUsed = Math.max(active.map(Generation::number).orElse(0L),
-                interrupted.map(Generation::number).orElse(0L));
+                rebuilding.map(Generation::number).orElse(0L));
         String cannotResume = active.isEmpty() ? "no generation of the query models exists yet"
                 : whyNotResumable(active.get());
         if (cannotResume != null) {
@@ -148,13 +156,25 @@ public final class GenerationLifecycle implements AutoCloseable {
         if (noRebuild != null) {
             throw ApiException.conflict(noRebuild);
         }
+        Optional<Generation> elsewhere = sources.singleStream() ? Optional.empty() : generations.rebuilding();
+        if (elsewhere.isPresent()) {
+            throw new RebuildRunningException(elsewhere.get()); // in another instance
+        }
         if (sources.singleStream() && sources.rowsToSnapshot() == 0) {
             current.close();
             buildInPlace(reason + " (the tables are empty)", current.status());
             return current.generation();
         }
         Generation next = nextGeneration();
-        generations.startRebuilding(next);
+        if (sources.singleStream()) {
+            generations.startRebuilding(next);
+        } else {
+            // what rebuilds of instances that stopped for good left (their marks lapsed), then a mark of this one's
+            List<Generation> left = generations.retired().stream().filter(old -> !old.equals(current.generation()))
+                    .toList();
+            lease.begin(next);
+            housekeeping.execute(() -> left.forEach(this::retire));
+        }
         rebuild = pipeline(next, new ProjectorStatus(clock), () -> housekeeping.execute(() -> switchTo(next)));
         log.info("rebuilding into generation {} while generation {} keeps serving: {}", next, current.generation(),
                 reason);
@@ -170,11 +190,13 @@ public final class GenerationLifecycle implements AutoCloseable {
         Pipeline old = current;
         current = built;
         rebuild = null;
+        lease.end();
         log.info("generation {} is active: its rebuild caught up with generation {} at {}; removing {}",
                 built.generation(), old.generation(), sources.singleStream() ? built.watermark() : "every partition",
                 old.generation());
         old.close();
         if (!sources.singleStream()) {
+            generations.keep(built.generation()); // listed as retired while it was built, should this instance stop
             // the rebuild read every stream in this instance; the active generation's streams are shared by the
             // instances (each reads on from the positions the rebuild stored), as they follow the switch too
             built.close();
@@ -342,6 +364,7 @@ public final class GenerationLifecycle implements AutoCloseable {
         }
         if (rebuild != null) {
             log.warn("a store lost the query models: abandoning the rebuild into generation {}", rebuild.generation());
+            lease.end();
             rebuild.close();
             generations.stopRebuilding();
             retire(rebuild.generation());
@@ -375,6 +398,24 @@ public final class GenerationLifecycle implements AutoCloseable {
         } finally {
             // from the new position, or where it was if that could not be written
             current = pipeline(generation, current.status(), null);
+        }
+    }
+
+    /**
+     * Several instances: a rebuild this instance stops with it ends (another instance may start one at once instead
+     * of waiting for its mark to lapse); what it left is listed as retired and removed by the next start or rebuild.
+     */
+    private void dropMarkOfOwnRebuild() {
+        if (sources.singleStream()) {
+            return; // the next start of this instance starts it over
+        }
+        try {
+            if (generations.rebuilding().equals(Optional.of(rebuild.generation()))) {
+                generations.stopRebuilding();
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not remove the mark of the rebuild into {} ({}); it lapses within {} s",
+                    rebuild.generation(), e.toString(), RebuildLease.LEASE.toSeconds());
         }
     }
 
@@ -424,8 +465,10 @@ public final class GenerationLifecycle implements AutoCloseable {
                 return;
             }
             closed = true;
+            lease.close();
             if (rebuild != null) {
                 rebuild.close();
+                dropMarkOfOwnRebuild();
             }
             if (current != null) {
                 current.close();

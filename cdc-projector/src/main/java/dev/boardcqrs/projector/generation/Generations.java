@@ -2,6 +2,7 @@ package dev.boardcqrs.projector.generation;
 
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.projector.redis.ProjectorRedis;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,6 +53,27 @@ public final class Generations {
 
     public void startRebuilding(Generation generation) {
         redis.set(namespace.rebuilding(), generation.name());
+    }
+
+    /**
+     * Marks {@code generation} as being rebuilt by one of several instances, for {@code lease} unless renewed: the
+     * others leave it alone while the mark lives. It is listed as retired too, so that if its instance stops for
+     * good (the mark lapses) the next start or rebuild removes what it left; {@link #keep} takes it off once it
+     * has taken over.
+     */
+    public void startRebuilding(Generation generation, Duration lease) {
+        redis.sadd(namespace.retired(), generation.name());
+        redis.set(namespace.rebuilding(), generation.name(), lease);
+    }
+
+    /** Gives the rebuild's mark {@code lease} more to live; false when it is gone (switched, or lapsed). */
+    public boolean renewRebuilding(Duration lease) {
+        return redis.pexpire(namespace.rebuilding(), lease);
+    }
+
+    /** Takes {@code generation} off the retired list: a rebuild listed there has taken over. */
+    public void keep(Generation generation) {
+        redis.srem(namespace.retired(), generation.name());
     }
 
     public void stopRebuilding() {

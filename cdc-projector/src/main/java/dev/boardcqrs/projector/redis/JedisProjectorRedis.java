@@ -1,6 +1,7 @@
 package dev.boardcqrs.projector.redis;
 
 import dev.boardcqrs.common.redis.LuaScript;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -20,6 +21,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /** {@link ProjectorRedis} on Jedis; the one place where Jedis' exceptions become ours. */
@@ -75,6 +77,16 @@ public final class JedisProjectorRedis implements ProjectorRedis {
     @Override
     public Set<String> smembers(String key) {
         return call(() -> redis.smembers(key));
+    }
+
+    @Override
+    public void set(String key, String value, Duration expiry) {
+        call(() -> redis.set(key, value, SetParams.setParams().px(expiry.toMillis())));
+    }
+
+    @Override
+    public boolean pexpire(String key, Duration expiry) {
+        return call(() -> redis.pexpire(key, expiry.toMillis())) == 1;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.boardcqrs.projector.redis;
 
 import dev.boardcqrs.common.redis.LuaScript;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,12 @@ public interface ProjectorRedis {
     String get(String key);
 
     void set(String key, String value);
+
+    /** Sets {@code key} to expire after {@code expiry}, unless set again (or given more time) before. */
+    void set(String key, String value, Duration expiry);
+
+    /** Gives an existing {@code key} {@code expiry} more to live; false when there is no such key. */
+    boolean pexpire(String key, Duration expiry);
 
     long incr(String key);
 

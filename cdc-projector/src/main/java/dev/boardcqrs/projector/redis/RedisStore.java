@@ -228,9 +228,15 @@ public final class RedisStore implements ModelStore {
             tx.multi();
             PlannedBatch.Queued queued = plan.queue(tx, keys);
             tx.hset(keys.meta(), watermarkField, batch.watermark());
-            if (batch.applied() != null && stream == null) {
-                // with the models it describes: a reader that sees it sees them (read-your-writes)
-                tx.hset(keys.meta(), GTIDS, batch.applied());
+            if (stream == null) {
+                if (batch.applied() != null) {
+                    // with the models it describes: a reader that sees it sees them (read-your-writes)
+                    tx.hset(keys.meta(), GTIDS, batch.applied());
+                }
+            } else {
+                // a partition's set would not say which partitions a transaction reached: readers with a token
+                // must not wait for one that never comes
+                tx.hset(keys.meta(), KeyScheme.TOKENS, KeyScheme.TOKENS_FROM_SQL);
             }
             if (batch.building() != Building.UNCHANGED) {
                 tx.hset(keys.meta(), BUILDING, batch.building() == Building.STARTED ? "1" : "0");

@@ -10,6 +10,14 @@ public interface ChangeHandler {
     void handle(ChangeBatch batch) throws InterruptedException;
 
     /**
+     * Acknowledges what every store has committed since, without waiting; throws the failure of a batch that failed,
+     * as {@link #handle} would. For a source that must not wait in {@link #handle}, and calls this instead while it
+     * does other work between batches (a Kafka consumer has to poll on, or its group cannot rebalance).
+     */
+    default void acknowledgeStored() throws InterruptedException {
+    }
+
+    /**
      * The source is about to stop: waits for the batch in flight and acknowledges it, and from now on finishes every
      * batch before {@link #handle} returns, so the source's last commit of its position holds all that was applied.
      */

@@ -206,6 +206,34 @@ class OverlappingBatchesIT {
     }
 
     @Test
+    void shouldAcknowledgeWhatEveryStoreCommittedAfterHandleReturnedWhenAskedWithoutWaiting() throws Exception {
+        SlowStore slow = new SlowStore();
+        applier = handler(List.of(store, slow), OverlappingHandler.MAX_BEHIND);
+        List<SourceEvent> full = List.of(comment(), comment());
+        applier.handle(committer.batch(full));
+
+        applier.acknowledgeStored();
+        assertThat(committer.marked).as("not in the slow store yet").isEmpty();
+
+        slow.release();
+        await().atMost(Duration.ofSeconds(10)).until(() -> slow.committed().size() == 1);
+        applier.acknowledgeStored();
+        assertThat(committer.marked).containsExactlyElementsOf(full);
+    }
+
+    @Test
+    void shouldThrowTheFailureOfABatchWhenAskedToAcknowledgeIt() throws Exception {
+        applier.handle(committer.batch(List.of(comment())));
+        redis.del(G1.meta()); // Redis lost what the projector wrote: its watermark is gone
+
+        applier.handle(committer.batch(List.of(comment(), comment()))); // full: handle does not wait for it
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(applier::acknowledgeStored)
+                .isInstanceOf(RedisDataLostException.class));
+        assertThat(committer.marked).as("only the batch before the loss").hasSize(1);
+    }
+
+    @Test
     void shouldReturnFromAStopOnlyOnceTheStoreCallInFlightHasEnded() throws Exception {
         SlowStore deaf = SlowStore.deafToInterrupts();
         applier = handler(List.of(store, deaf), OverlappingHandler.MAX_BEHIND);

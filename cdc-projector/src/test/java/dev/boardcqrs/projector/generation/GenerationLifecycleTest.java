@@ -158,6 +158,76 @@ class GenerationLifecycleTest {
     }
 
     @Test
+    void shouldMarkARebuildOfStreamsSharedWithOtherInstancesForALeaseAndKeepItOnceItTookOver() {
+        sources.streams = true;
+        activeWithPosition(1);
+        lifecycle.start();
+
+        Generation next = lifecycle.rebuild("test");
+
+        assertThat(redis.get(NAMESPACE.rebuilding())).isEqualTo(next.name());
+        assertThat(redis.expiries.get(NAMESPACE.rebuilding())).isEqualTo(RebuildLease.LEASE);
+        assertThat(redis.smembers(NAMESPACE.retired())).as("removed by a later start, should this instance stop for "
+                + "good").contains(next.name());
+        redis.set(NAMESPACE.active(), next.name()); // the switch a batch of one of its streams made in Redis
+        redis.del(NAMESPACE.rebuilding());
+        store(next.number()).onTakenOver.run();
+
+        await().atMost(SOON).untilAsserted(() -> {
+            assertThat(lifecycle.active().generation()).isEqualTo(next);
+            assertThat(redis.smembers(NAMESPACE.retired())).doesNotContain(next.name());
+            assertThat(sources.started).as("read beside the active one, then as the active one")
+                    .containsExactly(new Generation(1), next, next);
+        });
+    }
+
+    @Test
+    void shouldLeaveARebuildWhoseMarkLivesToTheInstanceRunningIt() {
+        sources.streams = true;
+        activeWithPosition(1);
+        redis.set(NAMESPACE.generations(), "2");
+        redis.set(NAMESPACE.rebuilding(), "g2"); // another instance's, renewed while it runs
+        redis.sadd(NAMESPACE.retired(), "g2");
+        redis.hset(NAMESPACE.inGeneration("g2").modelPrefix() + "article:1", "title", "being built");
+
+        lifecycle.start();
+
+        assertThat(lifecycle.rebuilding()).isNull();
+        assertThat(redis.keys("life:g2:*")).as("not removed from under it").isNotEmpty();
+        assertThat(redis.get(NAMESPACE.rebuilding())).isEqualTo("g2");
+        assertThatThrownBy(() -> lifecycle.rebuild("second")).isInstanceOf(RebuildRunningException.class)
+                .hasMessageContaining("g2");
+    }
+
+    @Test
+    void shouldRemoveWhatARebuildOfAnInstanceThatStoppedForGoodLeftOnceItsMarkLapsed() {
+        sources.streams = true;
+        activeWithPosition(1);
+        redis.set(NAMESPACE.generations(), "2");
+        redis.sadd(NAMESPACE.retired(), "g2"); // no mark: it lapsed
+        redis.hset(NAMESPACE.inGeneration("g2").modelPrefix() + "article:1", "title", "half built");
+
+        lifecycle.start();
+
+        assertThat(redis.keys("life:g2:*")).isEmpty();
+        assertThat(lifecycle.rebuild("again")).isEqualTo(new Generation(3));
+    }
+
+    @Test
+    void shouldDropTheMarkOfItsOwnRebuildOfStreamsWhenItStops() {
+        sources.streams = true;
+        activeWithPosition(1);
+        lifecycle.start();
+        Generation next = lifecycle.rebuild("test");
+
+        lifecycle.close();
+
+        assertThat(redis.get(NAMESPACE.rebuilding())).as("another instance may rebuild at once").isNull();
+        assertThat(redis.smembers(NAMESPACE.retired())).as("what it left goes with the next start")
+                .contains(next.name());
+    }
+
+    @Test
     void shouldMakeTheNewGenerationActiveAtOnceWhenThereIsNothingToSnapshot() {
         activeWithPosition(1);
         lifecycle.start();
@@ -302,11 +372,18 @@ class GenerationLifecycleTest {
         final Map<Generation, Consumer<Throwable>> failure = new HashMap<>();
         volatile long rows = 10;
         volatile boolean reachable = true;
+        // several streams shared by instances (Kafka partitions), as one stream "t-0" here
+        volatile boolean streams;
+
+        @Override
+        public boolean singleStream() {
+            return !streams;
+        }
 
         @Override
         public synchronized ChangeSource open(Generation generation, StreamHandlers handlers, ProjectorStatus status,
                                               Consumer<Throwable> onFailure) {
-            handlers.open(null);
+            handlers.open(streams ? "t-0" : null);
             failure.put(generation, onFailure);
             return new ChangeSource() {
                 @Override

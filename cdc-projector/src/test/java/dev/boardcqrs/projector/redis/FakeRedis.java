@@ -1,6 +1,7 @@
 package dev.boardcqrs.projector.redis;
 
 import dev.boardcqrs.common.redis.LuaScript;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -74,6 +75,24 @@ public final class FakeRedis implements ProjectorRedis {
     public synchronized void set(String key, String value) {
         strings.put(key, value);
         touched(key);
+    }
+
+    /** What each key was last given to live; the fake lets nothing expire (a test deletes the key for that). */
+    public final Map<String, Duration> expiries = new HashMap<>();
+
+    @Override
+    public synchronized void set(String key, String value, Duration expiry) {
+        set(key, value);
+        expiries.put(key, expiry);
+    }
+
+    @Override
+    public synchronized boolean pexpire(String key, Duration expiry) {
+        if (!strings.containsKey(key)) {
+            return false;
+        }
+        expiries.put(key, expiry);
+        return true;
     }
 
     @Override

@@ -247,6 +247,7 @@ class RedisStoreTest {
         assertThat(stream(G1, "topic-0").watermark()).isEqualTo("p5");
         assertThat(redis.hget(G1.meta(), "watermark")).as("the embedded engine's").isEqualTo("w1");
         assertThat(redis.hget(G1.meta(), "gtids")).as("no read-your-writes set in Kafka mode").isNull();
+        assertThat(redis.hget(G1.meta(), "tokens")).as("token reads told to use SQL").isEqualTo("sql");
         assertThat(stream(G1, "topic-1").watermark()).isNull();
     }
 

@@ -12,7 +12,8 @@ import redis.clients.jedis.UnifiedJedis;
  *
  * <pre>
  * {ns}:active             string the generation readers use (g1, g2, ...); absent: readers use SQL
- * {ns}:rebuilding         string the generation a rebuild is filling, while it runs
+ * {ns}:rebuilding         string the generation a rebuild is filling, while it runs (with PROJECTOR_SOURCE=kafka a
+ *                                30 s lease its instance renews; the generation is listed as retired meanwhile)
  * {ns}:generations        string counter naming new generations (INCR)
  * {ns}:retired            set    generations no longer used whose keys are still being removed
  * {ns}:deadletters        stream changes the projector could not apply; kept across rebuilds
@@ -20,8 +21,9 @@ import redis.clients.jedis.UnifiedJedis;
  *                                fills an active generation: readers must use SQL meanwhile), gtids (the source
  *                                transactions applied, a GTID set: what consistency tokens are compared with);
  *                                with PROJECTOR_SOURCE=kafka, watermark@TOPIC-PARTITION per partition instead (the
- *                                offset of its last applied record), no gtids, and caughtUp@TOPIC-PARTITION while
- *                                the generation is built (the partition's end was applied once)
+ *                                offset of its last applied record), no gtids but tokens=sql (token reads go to
+ *                                SQL), and caughtUp@TOPIC-PARTITION while the generation is built (the partition's
+ *                                end was applied once)
  * {ns}:{gen}:...          the read models' own keys; every one of them is removed with its generation
  * </pre>
  *
@@ -32,6 +34,12 @@ public record KeyScheme(String namespace, String generation) {
     public static final String DEFAULT_NAMESPACE = "cqrs";
     /** The field of a generation's meta that holds the source transactions it has applied, as a GTID set. */
     public static final String APPLIED_GTIDS = "gtids";
+    /**
+     * The field of a generation's meta that says, when it holds {@link #TOKENS_FROM_SQL}, that the generation keeps no
+     * applied set (PROJECTOR_SOURCE=kafka): reads carrying a consistency token are answered from SQL at once.
+     */
+    public static final String TOKENS = "tokens";
+    public static final String TOKENS_FROM_SQL = "sql";
     /** What follows "{ns}:{gen}:" in a generation's meta key. */
     public static final String META = "meta";
 

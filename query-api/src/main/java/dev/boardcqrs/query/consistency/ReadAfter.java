@@ -17,7 +17,8 @@ import java.util.concurrent.TimeoutException;
  * {@code ?after=}) is answered only from state that includes it. If Redis covers the token now, from Redis (not
  * the near caches); else once the projector gets there ({@link ProgressWatcher}); and if that takes longer than
  * the timeout (projector stopped or far behind, or a token from the future), from SQL, which holds every commit,
- * with {@code X-Served-From: database}. So a token never makes a read stale, nor an error, nor slower than the
+ * with {@code X-Served-From: database}; and from SQL at once when the generation keeps no applied set to compare
+ * with (PROJECTOR_SOURCE=kafka). So a token never makes a read stale, nor an error, nor slower than the
  * timeout. A malformed token, or one of another database server, is a 400.
  */
 public final class ReadAfter {
@@ -63,6 +64,10 @@ public final class ReadAfter {
         }
         Applied now = applied.now();
         requireOwnOrigins(token, now);
+        if (!now.tracked()) {
+            metrics.readAfter("database");
+            return ReadMode.DATABASE;
+        }
         if (now.covers(token)) {
             metrics.readAfter("redis");
             return ReadMode.FRESH;

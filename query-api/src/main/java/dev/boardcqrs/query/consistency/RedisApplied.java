@@ -25,9 +25,14 @@ public final class RedisApplied implements AppliedSource {
 
     @Override
     public Applied now() {
-        List<?> reply = (List<?>) APPLIED.call(redis, List.of(), List.of(keys.namespace(), KeyScheme.APPLIED_GTIDS));
-        if ((Long) reply.get(0) == 1) {
+        List<?> reply = (List<?>) APPLIED.call(redis, List.of(), List.of(keys.namespace(), KeyScheme.APPLIED_GTIDS,
+                KeyScheme.TOKENS, KeyScheme.TOKENS_FROM_SQL));
+        long kind = (Long) reply.get(0);
+        if (kind == 1) {
             return Applied.readingSql();
+        }
+        if (kind == 2) {
+            return Applied.untracked();
         }
         try {
             return new Applied(false, GtidSet.parse(text(reply.get(1))));

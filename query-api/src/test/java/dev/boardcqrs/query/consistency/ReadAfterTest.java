@@ -38,6 +38,18 @@ class ReadAfterTest {
     }
 
     @Test
+    void shouldAnswerFromTheDatabaseWithoutWaitingWhenTheGenerationKeepsNoAppliedTransactions() {
+        applied.set(Applied.untracked());
+        long started = System.nanoTime();
+
+        assertThat(readAfter.mode("0-1-3")).isEqualTo(ReadMode.DATABASE);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not the timeout's wait").isLessThan(TIMEOUT);
+        assertThat(watcher.waiting()).isZero();
+        assertThat(registry.get("query.readafter").tag("outcome", "database").counter().count()).isEqualTo(1);
+    }
+
+    @Test
     void shouldKeepTheNearCacheForTheEmptyToken() {
         assertThat(readAfter.mode("none")).isEqualTo(ReadMode.CACHED);
     }

@@ -2,16 +2,22 @@ package dev.boardcqrs.projector.source.kafka;
 
 import dev.boardcqrs.common.config.ConfigException;
 import dev.boardcqrs.common.config.Env;
+import java.time.Duration;
 
 /**
  * How the change topics are laid out when the connector runs on Kafka Connect: {@code KAFKA_BOOTSTRAP_SERVERS},
  * {@code KAFKA_TOPIC_PREFIX} (topic names and the schema history topic start with it), {@code KAFKA_PARTITIONS} (of
  * each topic whose changes are ordered per key; more partitions let more projector instances share the work),
- * {@code KAFKA_REPLICATION_FACTOR} of the topics the connector creates, and {@code KAFKA_GROUP_ID}: the consumer
- * group the projector instances of one deployment share the partitions in (PROJECTOR_SOURCE=kafka).
+ * {@code KAFKA_REPLICATION_FACTOR} of the topics the connector creates, {@code KAFKA_GROUP_ID}: the consumer
+ * group the projector instances of one deployment share the partitions in (PROJECTOR_SOURCE=kafka), and
+ * {@code KAFKA_SESSION_TIMEOUT}: how long an instance that stopped without leaving the group (killed, its host
+ * gone) keeps its partitions, unread, before the group gives them to the others.
  */
 public record KafkaSettings(String bootstrapServers, String topicPrefix, int partitions, int replicationFactor,
-                            String groupId) {
+                            String groupId, Duration sessionTimeout) {
+    /** The broker's default bounds of a consumer's session (group.min/max.session.timeout.ms); outside, it refuses. */
+    static final Duration MIN_SESSION_TIMEOUT = Duration.ofSeconds(6);
+    static final Duration MAX_SESSION_TIMEOUT = Duration.ofMinutes(30);
 
     public KafkaSettings {
         if (bootstrapServers == null || !bootstrapServers.matches("[^\\s,]+:\\d{1,5}(,[^\\s,]+:\\d{1,5})*")) {
@@ -26,6 +32,10 @@ public record KafkaSettings(String bootstrapServers, String topicPrefix, int par
             throw new ConfigException("KAFKA_GROUP_ID must be 1-200 letters, digits, '.', '_' or '-', but was '"
                     + groupId + "'");
         }
+        if (sessionTimeout.compareTo(MIN_SESSION_TIMEOUT) < 0 || sessionTimeout.compareTo(MAX_SESSION_TIMEOUT) > 0) {
+            throw new ConfigException("KAFKA_SESSION_TIMEOUT must be between 6s and 30m (the broker's bounds), but was "
+                    + sessionTimeout.toMillis() + " ms");
+        }
     }
 
     public static KafkaSettings fromEnv(Env env) {
@@ -33,6 +43,8 @@ public record KafkaSettings(String bootstrapServers, String topicPrefix, int par
                 env.string("KAFKA_TOPIC_PREFIX", "board-cqrs"),
                 env.integer("KAFKA_PARTITIONS", 6, 1, 10_000),
                 env.integer("KAFKA_REPLICATION_FACTOR", 1, 1, 100),
-                env.string("KAFKA_GROUP_ID", "board-cqrs-projector"));
+                env.string("KAFKA_GROUP_ID", "board-cqrs-projector"),
+                // Kafka's default: a killed instance's partitions wait this long for another owner
+                env.duration("KAFKA_SESSION_TIMEOUT", Duration.ofSeconds(45)));
     }
 }

@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -44,24 +43,21 @@ final class KafkaSource implements ChangeSource {
     private final Consumer<Throwable> onFailure;
     private final Runnable onClosed;
     private final PartitionGauges gauges;
-    private final int fullPoll;
     private final TopicRecords records = new TopicRecords();
     private final Map<TopicPartition, PartitionStream> streams = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closing;
-    private List<String> allStreams; // the consumer's thread only; null until known
 
     /**
      * {@code consumer}: this source's alone, used on its thread only (close() only wakes it up); {@code inGroup}:
      * it subscribes in its group, which assigns it partitions; else it assigns itself every partition.
      */
-    KafkaSource(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, boolean inGroup, int fullPoll,
+    KafkaSource(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, boolean inGroup,
                 List<String> topics, StreamHandlers handlers, ProjectorStatus status, Consumer<Throwable> onFailure,
                 Runnable onClosed, PartitionGauges gauges) {
         this.consumer = consumer;
         this.inGroup = inGroup;
         this.gauges = gauges;
-        this.fullPoll = fullPoll;
         this.topics = List.copyOf(topics);
         this.handlers = handlers;
         this.status = status;
@@ -94,7 +90,10 @@ final class KafkaSource implements ChangeSource {
             while (!closing) {
                 ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
                 for (TopicPartition partition : polled.partitions()) {
-                    deliver(partition, polled.records(partition), more(partition, polled.count()));
+                    deliver(partition, polled.records(partition));
+                }
+                for (PartitionStream stream : List.copyOf(streams.values())) {
+                    unlessTakenOver(stream, stream::acknowledgeStored);
                 }
                 for (PartitionStream stream : streams.values()) {
                     consumer.currentLag(stream.partition()).ifPresent(stream::lag);
@@ -123,7 +122,7 @@ final class KafkaSource implements ChangeSource {
         }
     }
 
-    private void deliver(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> polled, boolean more)
+    private void deliver(TopicPartition partition, List<ConsumerRecord<byte[], byte[]>> polled)
             throws InterruptedException {
         PartitionStream stream = streams.get(partition);
         if (stream == null) {
@@ -135,36 +134,41 @@ final class KafkaSource implements ChangeSource {
             events.add(records.event(record));
             offsets.add(record.offset());
         }
+        unlessTakenOver(stream, () -> stream.deliver(events, offsets));
+    }
+
+    /** A step of a stream that may find the partition's stored offset moved by another instance. */
+    @FunctionalInterface
+    private interface StreamStep {
+        void run() throws InterruptedException;
+    }
+
+    private void unlessTakenOver(PartitionStream stream, StreamStep step) throws InterruptedException {
         try {
-            stream.deliver(events, offsets, more);
+            step.run();
         } catch (RuntimeException e) {
             if (!causedBy(e, StreamTakenOverException.class)) {
                 throw e;
             }
             // another instance owns the partition now (this one missed a rebalance), or did until a moment ago:
             // give up what is in flight and read on from what the stores hold; the group tells who owns it
+            TopicPartition partition = stream.partition();
             log.warn("{}; reading {} again from the position the stores hold", e.getMessage(), partition);
-            streams.remove(partition).abandon();
-            open(partition);
+            if (streams.remove(partition, stream)) {
+                stream.abandon();
+                open(partition);
+            }
         }
     }
 
-    /**
-     * Whether the partition has more records waiting after this poll: then the handler need not wait for the batch
-     * to be stored before the next one (as when a poll came back full).
-     */
-    private boolean more(TopicPartition partition, int polled) {
-        OptionalLong lag = consumer.currentLag(partition);
-        return lag.isPresent() ? lag.getAsLong() > 0 : polled >= fullPoll;
-    }
-
     private void reportIfCaughtUp(PartitionStream stream) {
+        if (!stream.readyToReportCaughtUp()) {
+            return; // asks the brokers for the topics' partitions only when a report is due
+        }
         try {
-            if (allStreams == null) {
-                allStreams = allStreams();
-            }
-            if (!allStreams.isEmpty()) {
-                stream.reportIfCaughtUp(allStreams);
+            List<String> all = allStreams();
+            if (all.contains(stream.partition().toString())) { // else the brokers' answer is not complete yet
+                stream.reportIfCaughtUp(all);
             }
         } catch (RuntimeException e) {
             log.warn("could not report {} caught up ({}); trying again after the next poll", stream.partition(),
@@ -189,15 +193,18 @@ final class KafkaSource implements ChangeSource {
         every.forEach(this::open);
     }
 
-    /** Every partition of the topics, as streams are named; empty while the topics are not known. */
+    /**
+     * Every partition of the topics that exist now, as streams are named. A topic the connector has not created yet
+     * (no change of its tables so far: a shop without a catalog) has no partition to wait for; asked again at each
+     * report, so one created meanwhile is waited for from then on.
+     */
     private List<String> allStreams() {
         List<String> all = new ArrayList<>();
         for (String topic : topics) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic);
-            if (partitions == null || partitions.isEmpty()) {
-                return List.of();
+            if (partitions != null) {
+                partitions.forEach(partition -> all.add(new TopicPartition(topic, partition.partition()).toString()));
             }
-            partitions.forEach(partition -> all.add(new TopicPartition(topic, partition.partition()).toString()));
         }
         return List.copyOf(all);
     }

@@ -49,7 +49,7 @@ public final class KafkaSources implements ChangeSources {
     public ChangeSource open(Generation generation, StreamHandlers handlers, ProjectorStatus status,
                              Consumer<Throwable> onFailure) {
         KafkaSource[] opened = new KafkaSource[1];
-        opened[0] = new KafkaSource(new KafkaConsumer<>(consumerProperties(true)), true, MAX_POLL_RECORDS, topics,
+        opened[0] = new KafkaSource(new KafkaConsumer<>(consumerProperties(true)), true, topics,
                 handlers, status, onFailure, () -> open.remove(opened[0]), gauges);
         open.add(opened[0]);
         return opened[0];
@@ -60,7 +60,7 @@ public final class KafkaSources implements ChangeSources {
     public ChangeSource openBeside(Generation generation, StreamHandlers handlers, ProjectorStatus status,
                                    Consumer<Throwable> onFailure) {
         // its progress is the rebuild's status; /status' partitions and the lag gauges are the active generation's
-        return new KafkaSource(new KafkaConsumer<>(consumerProperties(false)), false, MAX_POLL_RECORDS, topics,
+        return new KafkaSource(new KafkaConsumer<>(consumerProperties(false)), false, topics,
                 handlers, status, onFailure, () -> { }, PartitionGauges.NONE);
     }
 
@@ -81,6 +81,9 @@ public final class KafkaSources implements ChangeSources {
         // a rebalance moves only the partitions that change owner, and spreads the topics' partitions over the
         // instances one by one (the range assignor gives partition 0 of every topic to the same instance)
         properties.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // a heartbeat every fifteenth of the session, as Kafka's defaults (3 s of 45 s): a few lost ones do not end it
+        properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(kafka.sessionTimeout().toMillis()));
+        properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Long.toString(kafka.sessionTimeout().toMillis() / 15));
         // the topics are the connector's: the projector never creates them with a broker's default partitions
         properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         return properties;

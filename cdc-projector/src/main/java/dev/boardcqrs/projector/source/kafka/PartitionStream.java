@@ -45,8 +45,12 @@ final class PartitionStream {
         return partition;
     }
 
-    /** Hands the records of one poll to the handler; {@code more}: the poll was full. */
-    void deliver(List<SourceEvent> events, List<Long> offsets, boolean more) throws InterruptedException {
+    /**
+     * Hands the records of one poll to the handler, which returns without waiting for its stores (the consumer must
+     * poll on: a stalled store would otherwise hold the group's rebalances); {@link #acknowledgeStored} then moves
+     * the offset on as the stores commit.
+     */
+    void deliver(List<SourceEvent> events, List<Long> offsets) throws InterruptedException {
         synchronized (unacknowledged) {
             unacknowledged.addAll(offsets);
             for (SourceEvent event : events) {
@@ -60,7 +64,12 @@ final class PartitionStream {
                 break;
             }
         }
-        handler.handle(new ChangeBatch(events, more, this::acknowledge));
+        handler.handle(new ChangeBatch(events, true, this::acknowledge));
+    }
+
+    /** What the stores have committed since is acknowledged; a failed batch's failure is thrown. */
+    void acknowledgeStored() throws InterruptedException {
+        handler.acknowledgeStored();
     }
 
     private void acknowledge(int count) {
@@ -95,12 +104,17 @@ final class PartitionStream {
         lag = messages;
     }
 
+    /** Whether the partition's end is in every store (no lag, all handed over acknowledged) and not yet reported. */
+    boolean readyToReportCaughtUp() {
+        return !reportedCaughtUp && lag == 0 && durable == delivered;
+    }
+
     /**
      * Once the partition's end is in every store (no lag, all handed over acknowledged), tells the stores once, so a
      * generation built from nothing is complete when every partition was. {@code streams}: all of the source's.
      */
     void reportIfCaughtUp(java.util.Collection<String> streams) {
-        if (reportedCaughtUp || lag != 0 || durable != delivered) {
+        if (!readyToReportCaughtUp()) {
             return;
         }
         caughtUp.caughtUp(streams);

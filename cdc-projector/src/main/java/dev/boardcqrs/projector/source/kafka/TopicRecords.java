@@ -14,10 +14,13 @@ import org.apache.kafka.connect.source.SourceRecord;
 /**
  * Reads the connector's records back from the topics: Kafka Connect's JSON converter (with schemas, as the worker
  * writes them) gives back the Connect structs the embedded engine hands over, and {@link RowChanges} turns them
- * into events as it does for the engine. A topic's record carries no connector offset, so the source block places
- * the change: its {@code pos} is the rows event's own binlog position and {@code row} the row within it, which
- * sort like the binlog; the engine uses the transaction's start and the event's number in it instead, so the two
- * modes' positions are not compared with each other (a generation is filled by one mode).
+ * into events as it does for the engine. A topic's record carries no connector offset, so the source block and the
+ * transaction block place the change: the source block's {@code pos} is where the transaction starts (shared by
+ * every change of it, whatever its rows event) and {@code row} the row within its rows event, so alone they do not
+ * sort the changes of one transaction that touches several rows events (an article deleted after its comments:
+ * comment rows 0 and 1, article row 0); the transaction block's {@code total_order}, the change's place among its
+ * transaction's (the connector's provide.transaction.metadata), does, and takes the place of the engine's event
+ * number. The two modes' positions are not compared with each other (a generation is filled by one mode).
  */
 final class TopicRecords {
     private final JsonConverter values = new JsonConverter();
@@ -46,7 +49,10 @@ final class TopicRecords {
         return RowChanges.event(connect).inStream(position);
     }
 
-    /** The source block's file, pos and row, as the engine's offset would name them; empty for anything else. */
+    /**
+     * The source block's file, pos and row and the change's order in its transaction (as "event"), as the engine's
+     * offset would name them; empty for anything else. A snapshot row has no transaction: its event is 0.
+     */
     private static Map<String, Object> offset(Object value) {
         Map<String, Object> offset = new HashMap<>();
         if (value instanceof Struct change && change.schema().field("source") != null
@@ -55,6 +61,10 @@ final class TopicRecords {
                 if (source.schema().field(field) != null && source.get(field) != null) {
                     offset.put(field, source.get(field));
                 }
+            }
+            if (change.schema().field("transaction") != null && change.get("transaction") instanceof Struct transaction
+                    && transaction.get("total_order") != null) {
+                offset.put("event", transaction.get("total_order"));
             }
         }
         return offset;

@@ -29,9 +29,15 @@ public final class CommentEnvelopes {
             .field("snapshot", Schema.OPTIONAL_STRING_SCHEMA)
             .field("ts_ms", Schema.INT64_SCHEMA)
             .build();
+    /** Debezium's transaction block (provide.transaction.metadata): the change's order among its transaction's. */
+    public static final Schema TRANSACTION = SchemaBuilder.struct().name("event.block")
+            .field("id", Schema.STRING_SCHEMA)
+            .field("total_order", Schema.INT64_SCHEMA)
+            .field("data_collection_order", Schema.INT64_SCHEMA)
+            .optional().build();
     public static final Schema ENVELOPE = SchemaBuilder.struct().name("comment.Envelope")
             .field("before", ROW).field("after", ROW).field("source", SOURCE)
-            .field("op", Schema.STRING_SCHEMA).build();
+            .field("op", Schema.STRING_SCHEMA).field("transaction", TRANSACTION).build();
 
     private CommentEnvelopes() {
     }
@@ -44,6 +50,12 @@ public final class CommentEnvelopes {
 
     public static Struct envelope(String op, Struct before, Struct after, Struct source) {
         return new Struct(ENVELOPE).put("before", before).put("after", after).put("source", source).put("op", op);
+    }
+
+    /** {@code envelope} with the transaction block: the {@code totalOrder}th change of transaction {@code id}. */
+    public static Struct inTransaction(Struct envelope, String id, long totalOrder) {
+        return envelope.put("transaction", new Struct(TRANSACTION).put("id", id).put("total_order", totalOrder)
+                .put("data_collection_order", totalOrder));
     }
 
     /** {@code envelope} as Kafka Connect's JSON converter (with schemas) writes it to a topic. */

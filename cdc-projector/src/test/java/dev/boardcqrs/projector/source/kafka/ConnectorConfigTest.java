@@ -11,10 +11,12 @@ import dev.boardcqrs.projector.source.debezium.ServerKind;
 import io.debezium.data.Envelope;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -101,6 +103,12 @@ class ConnectorConfigTest {
     }
 
     @Test
+    void shouldNumberEachChangeInItsTransactionForTheProjectorToOrderThemBy() {
+        // the source block's pos is the transaction's start for all its changes: TopicRecords orders them by this
+        assertThat(settings).containsEntry("provide.transaction.metadata", "true");
+    }
+
+    @Test
     void shouldShipTheConfigurationThisEnvironmentRenders() throws Exception {
         assertThat(Files.readString(SHIPPED).strip()).as(SHIPPED + ": regenerate it with the README's command")
                 .isEqualTo(ConnectorConfig.json(settings).strip());
@@ -114,6 +122,20 @@ class ConnectorConfigTest {
                 .hasMessageContaining("KAFKA_TOPIC_PREFIX");
         assertThatThrownBy(() -> KafkaSettings.fromEnv(new Env(Map.of("KAFKA_PARTITIONS", "0"))))
                 .hasMessageContaining("KAFKA_PARTITIONS");
+        assertThatThrownBy(() -> KafkaSettings.fromEnv(new Env(Map.of("KAFKA_SESSION_TIMEOUT", "5s"))))
+                .hasMessageContaining("KAFKA_SESSION_TIMEOUT must be between 6s and 30m");
+    }
+
+    @Test
+    void shouldGiveTheConsumerTheSessionTimeoutWithAHeartbeatAFifteenthOfIt() {
+        KafkaSettings kafka = KafkaSettings.fromEnv(new Env(Map.of("KAFKA_SESSION_TIMEOUT", "6s")));
+
+        Properties consumer = new KafkaSources(kafka, List.of(), PartitionGauges.NONE)
+                .consumerProperties(true);
+
+        assertThat(consumer).containsEntry("session.timeout.ms", "6000").containsEntry("heartbeat.interval.ms", "400");
+        assertThat(KafkaSettings.fromEnv(new Env(Map.of())).sessionTimeout()).as("Kafka's default")
+                .isEqualTo(Duration.ofSeconds(45));
     }
 
     /** A change record as the connector emits it: topic PREFIX.DB.TABLE, key by message.key.columns. */

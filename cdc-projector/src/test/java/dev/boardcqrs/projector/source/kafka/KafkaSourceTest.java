@@ -40,8 +40,10 @@ class KafkaSourceTest {
     private final List<RecordingHandler> opened = new CopyOnWriteArrayList<>();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final List<String> caughtUp = new CopyOnWriteArrayList<>();
+    private final List<List<String>> reports = new CopyOnWriteArrayList<>(); // the streams each report named
+    private volatile boolean storesHold; // handlers opened from now on take batches as stored only when told
     private final Map<String, LongSupplier[]> shown = new ConcurrentHashMap<>();
-    private final KafkaSource source = new KafkaSource(consumer, true, 100, List.of("t"), this::open,
+    private final KafkaSource source = new KafkaSource(consumer, true, List.of("t"), this::open,
             new ProjectorStatus(Clock.systemUTC()), failures::add, () -> { }, this::show);
 
     @AfterEach
@@ -76,6 +78,55 @@ class KafkaSourceTest {
         assertThat(handler(0).positions).containsExactly(0L, 1L, 2L);
         consumer.schedulePollTask(() -> { });
         await().during(Duration.ofMillis(300)).atMost(SOON).untilAsserted(() -> assertThat(caughtUp).hasSize(1));
+    }
+
+    @Test
+    void shouldReportCaughtUpWithoutWaitingForATopicTheConnectorHasNotCreatedYet() {
+        KafkaSource twoTopics = new KafkaSource(consumer, true, List.of("t", "not-yet"), this::open,
+                new ProjectorStatus(Clock.systemUTC()), failures::add, () -> { }, this::show);
+        consumer.updatePartitions("t", List.of(new PartitionInfo("t", 0, null, null, null)));
+        consumer.updateEndOffsets(Map.of(P0, 3L));
+        consumer.updateBeginningOffsets(Map.of(P0, 0L));
+        try {
+            twoTopics.start();
+            consumer.schedulePollTask(() -> {
+                consumer.rebalance(List.of(P0));
+                addRecords(0, 3);
+            });
+
+            await().atMost(SOON).untilAsserted(() -> assertThat(reports).containsExactly(List.of("t-0")));
+        } finally {
+            twoTopics.close();
+        }
+    }
+
+    /**
+     * The consumer must poll on while its stores commit (a stalled store in handle held the group's rebalance up to
+     * Kafka's max.poll.interval.ms, 5 minutes): each batch is handed over without waiting, the offset moves on as
+     * the stores report what they committed, and a revocation goes through while a batch is still in flight.
+     */
+    @Test
+    void shouldHandBatchesOverWithoutWaitingForTheStoresAndMoveTheOffsetOnAsTheyCommit() {
+        storesHold = true;
+        startAssigned(1L, 2, 5);
+        await().atMost(SOON).until(() -> opened.size() == 1 && handler(0).positions.size() == 3);
+        assertThat(handler(0).waitedForStores).as("every batch handed over saying more may follow").isFalse();
+        assertThat(source.streams()).singleElement().satisfies(partition ->
+                assertThat(partition).containsEntry("offset", 1L).containsEntry("delivered", 4L));
+
+        handler(0).stored = true;
+        await().atMost(SOON).untilAsserted(() -> assertThat(source.streams()).singleElement()
+                .satisfies(partition -> assertThat(partition).containsEntry("offset", 4L)));
+
+        handler(0).stored = false;
+        consumer.schedulePollTask(() -> addRecords(5, 7));
+        await().atMost(SOON).until(() -> handler(0).positions.size() == 5);
+        consumer.schedulePollTask(() -> consumer.rebalance(List.of()));
+        await().atMost(SOON).untilAsserted(() -> {
+            assertThat(handler(0).finished).isTrue();
+            assertThat(handler(0).stopped).isTrue();
+        });
+        assertThat(failures).isEmpty();
     }
 
     @Test
@@ -164,9 +215,12 @@ class KafkaSourceTest {
     }
 
     private StreamHandlers.Stream open(String stream) {
-        RecordingHandler handler = new RecordingHandler();
+        RecordingHandler handler = new RecordingHandler(storesHold);
         opened.add(handler);
-        return new StreamHandlers.Stream(handler, stored.get(stream), streams -> caughtUp.add(stream));
+        return new StreamHandlers.Stream(handler, stored.get(stream), streams -> {
+            caughtUp.add(stream);
+            reports.add(List.copyOf(streams));
+        });
     }
 
     private RecordingHandler handler(int index) {
@@ -184,12 +238,23 @@ class KafkaSourceTest {
         }
     }
 
-    /** Takes every batch as durable at once, remembering the offsets of the records it was handed. */
+    /**
+     * Remembers the offsets of the records it was handed, and takes every batch as durable at once, or, when its
+     * stores hold, once {@code stored} and asked to acknowledge.
+     */
     private static final class RecordingHandler implements ChangeHandler {
         final List<Long> positions = new CopyOnWriteArrayList<>();
+        private final boolean storesHold;
+        private final List<ChangeBatch> unacknowledged = new CopyOnWriteArrayList<>();
         volatile RuntimeException refuseNext;
+        volatile boolean stored;
+        volatile boolean waitedForStores;
         volatile boolean finished;
         volatile boolean stopped;
+
+        RecordingHandler(boolean storesHold) {
+            this.storesHold = storesHold;
+        }
 
         @Override
         public void handle(ChangeBatch batch) throws InterruptedException {
@@ -201,7 +266,24 @@ class KafkaSourceTest {
             for (SourceEvent event : batch.events()) {
                 positions.add(StreamOffsets.offset(event.streamPosition()));
             }
-            batch.ack().durable(batch.events().size());
+            if (!batch.more()) {
+                waitedForStores = true; // the projector's handler would wait for Redis before it returns
+            }
+            if (storesHold) {
+                unacknowledged.add(batch);
+            } else {
+                batch.ack().durable(batch.events().size());
+            }
+        }
+
+        @Override
+        public void acknowledgeStored() throws InterruptedException {
+            if (stored) {
+                for (ChangeBatch batch : unacknowledged) {
+                    batch.ack().durable(batch.events().size());
+                    unacknowledged.remove(batch);
+                }
+            }
         }
 
         @Override

@@ -56,6 +56,26 @@ class TopicRecordsTest {
         assertThat(firstKey).isLessThan(secondKey);
     }
 
+    /**
+     * The connector's source block names the transaction's start as {@code pos} for every change of it, and the row
+     * within each rows event: an article deleted with its two comments in one transaction (the comments' rows event
+     * first) gives the comments rows 0 and 1 and the article row 0. Only the change's order in the transaction sorts
+     * them as the binlog does; by (pos, row) the second comment sorted after the article, whose model then kept it
+     * and refused the article's delete.
+     */
+    @Test
+    void shouldOrderTheChangesOfOneTransactionByTheirOrderInItAcrossRowsEvents() {
+        Struct secondComment = CommentEnvelopes.inTransaction(envelope("d", row(6, (short) 0), null,
+                source("bin.000003", 4711, 1, "0-1-64", "false")), "0-1-64", 2);
+        Struct article = CommentEnvelopes.inTransaction(envelope("d", row(5, (short) 0), null,
+                source("bin.000003", 4711, 0, "0-1-64", "false")), "0-1-64", 3);
+
+        String commentKey = records.event(record(1, secondComment, false)).change().position().sortKey();
+        String articleKey = records.event(record(2, article, false)).change().position().sortKey();
+
+        assertThat(commentKey).isLessThan(articleKey);
+    }
+
     @Test
     void shouldMarkSnapshotRowsAndTheCreateHalfOfAKeyChange() {
         Struct snapshot = envelope("r", null, row(5, (short) 0), source("bin.000002", 300, 0, null, "last"));
