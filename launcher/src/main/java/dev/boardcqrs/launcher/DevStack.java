@@ -42,12 +42,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import dev.boardcqrs.common.redis.RedisClients;
 import redis.clients.jedis.RedisClient;
 
@@ -102,42 +96,11 @@ public final class DevStack implements AutoCloseable {
             return Map.of("PROJECTOR_SOURCE", "kafka", "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         }
 
-        /**
-         * Creates the connector's topics, then registers the connector rendered from {@code config} (as
-         * `connector-config` prints it); waits until it runs.
-         */
+        /** Registers the connector rendered from {@code config} (as `connector-config` prints it); waits until it runs. */
         public void runConnector(ProjectorConfig config) throws SQLException {
             ServerKind kind = ServerKind.detect(config.databaseUrl(), config.databaseUser(), config.databasePassword());
-            Map<String, String> settings = ConnectorConfig.render(config, config.kafka(), kind,
-                    ReadModels.tables(ReadModels.redis(config)), ReadModels.orderingGroups());
-            createTopics(config, settings);
-            connect.run(ConnectorConfig.NAME, settings);
-        }
-
-        /**
-         * Creates each ordering group's topic as the connector would with its first record (its
-         * {@code topic.creation.GROUP.*} settings). The connector makes none for a group whose tables hold no rows (a
-         * shop with no catalog yet), and the projectors end a new generation's building only once every partition of
-         * every topic they read has been caught up with: without the topic, readers would use SQL for good.
-         */
-        private void createTopics(ProjectorConfig config, Map<String, String> settings) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    broker.bootstrapServers()))) {
-                List<NewTopic> topics = ReadModels.orderingGroups().stream().map(group -> {
-                    String creation = "topic.creation." + group.name() + ".";
-                    return new NewTopic(ConnectorConfig.topic(config.kafka(), group),
-                            Integer.parseInt(settings.get(creation + "partitions")),
-                            Short.parseShort(settings.get(creation + "replication.factor")))
-                            .configs(Map.of("cleanup.policy", settings.get(creation + "cleanup.policy"),
-                                    "retention.ms", settings.get(creation + "retention.ms")));
-                }).toList();
-                admin.createTopics(topics).all().get(1, TimeUnit.MINUTES);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IllegalStateException("could not create the connector's topics: " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while creating the connector's topics", e);
-            }
+            connect.run(ConnectorConfig.NAME, ConnectorConfig.render(config, config.kafka(), kind,
+                    ReadModels.tables(ReadModels.redis(config)), ReadModels.orderingGroups()));
         }
 
         @Override

@@ -65,13 +65,12 @@ class KafkaLauncherIT {
             List<String> second = partitions(stack.secondProjector());
             assertThat(first).as("the first projector's share").isNotEmpty();
             assertThat(second).as("the second projector's share").isNotEmpty().doesNotContainAnyElementsOf(first);
-            // the catalog's topic too, though no catalog row was written: the stack creates the connector's topics
+            // the catalog's topic appears with the first catalog change; none was written here
             List<String> both = new ArrayList<>(first);
             both.addAll(second);
-            List<String> every = new ArrayList<>(IntStream.range(0, stack.projectorConfig().kafka().partitions())
-                    .mapToObj(partition -> "board-cqrs.articles-" + partition).toList());
-            every.add("board-cqrs.catalog-0");
-            assertThat(both).as("every partition of both topics").containsExactlyInAnyOrderElementsOf(every);
+            assertThat(both).as("every partition of the articles' topic").containsExactlyInAnyOrderElementsOf(
+                    IntStream.range(0, stack.projectorConfig().kafka().partitions())
+                            .mapToObj(partition -> "board-cqrs.articles-" + partition).toList());
         });
     }
 

@@ -194,7 +194,8 @@ public final class KafkaScenario implements Scenario {
                         + "group of the same name, read from the topics' beginning; the namespace's keys are removed "
                         + "afterwards. The topics hold the connector's snapshot of the seeded data and nothing else (no "
                         + "writes meanwhile): " + config.kafka().partitions() + " partitions of the articles' topic "
-                        + "(KAFKA_PARTITIONS), one of the catalog's.")
+                        + "(KAFKA_PARTITIONS), one of the catalog's (which the connector makes with the first catalog row: "
+                        + "the catalog scenario's, when it ran before).")
                 .note("The embedded engine's rows are its first snapshot in this JVM, from the database (cold code); "
                         + "the Kafka instances run after it, in the same JVM, on the same Redis, with the embedded "
                         + "projector stopped. The connector's row is from registering it on the worker to its snapshot "
