@@ -27,7 +27,8 @@ public record BenchConfig(
         DatabaseKind database) {
 
     public static final Set<String> ALL_SCENARIOS = Set.of("projector", "read", "small-near-cache", "freshness",
-            "rebuild", "memory", "catalog", "readyourwrites", "redis-down", "search");
+            "rebuild", "memory", "catalog", "readyourwrites", "redis-down", "kafka",
+            "search");
 
     public static BenchConfig fromEnv(Env env) {
         double scale = decimal(env, "BENCH_SCALE", 1.0);

@@ -7,6 +7,7 @@ import dev.boardcqrs.bench.report.Section;
 import dev.boardcqrs.bench.scenario.BenchContext;
 import dev.boardcqrs.bench.scenario.CatalogScenario;
 import dev.boardcqrs.bench.scenario.FreshnessScenario;
+import dev.boardcqrs.bench.scenario.KafkaScenario;
 import dev.boardcqrs.bench.scenario.MemoryScenario;
 import dev.boardcqrs.bench.scenario.ProjectorScenario;
 import dev.boardcqrs.bench.scenario.ReadScenario;
@@ -40,12 +41,13 @@ import org.slf4j.LoggerFactory;
 public final class BenchRunner {
     private static final Logger log = LoggerFactory.getLogger(BenchRunner.class);
     /**
-     * In this order: the projector scenario stops and restarts the projector around the seeded data first; search
-     * runs last, as its writes add articles and retitle some.
+     * In this order: the projector scenario stops and restarts the projector around the seeded data first; kafka
+     * after freshness, whose rows it shows beside its own; search runs last, as its writes add articles and retitle
+     * some.
      */
     private static final List<Scenario> SCENARIOS = List.of(new ProjectorScenario(), new ReadScenario(),
             new SmallNearCacheScenario(), new FreshnessScenario(), new MemoryScenario(), new RebuildScenario(), new CatalogScenario(),
-            new ReadYourWritesScenario(), new RedisDownScenario(), new SearchScenario());
+            new ReadYourWritesScenario(), new RedisDownScenario(), new KafkaScenario(), new SearchScenario());
 
     private final BenchConfig config;
     private final Map<String, String> environment;

@@ -67,9 +67,9 @@ public final class DevStack implements AutoCloseable {
     private final SearchSettings search;
     private final UnifiedJedis redis;
     private final HikariDataSource commandPool;
-    private final HikariDataSource queryPool;
     private final Javalin commandApi;
-    private final Javalin queryApi;
+    private final QueryApi queryApi;
+    private final Map<String, String> variables;
     private final ProjectorConfig projectorConfig;
     private final HmacTokenIssuer tokens;
     private final String generatedSecret;
@@ -77,8 +77,34 @@ public final class DevStack implements AutoCloseable {
     private Projector projector;
     private final Projector secondProjector; // LAUNCHER_MODE=kafka: the consumer group's other instance
 
-    /** The broker and the Connect worker of LAUNCHER_MODE=kafka, stopped together. */
-    private record KafkaServers(EmbeddedKafka broker, EmbeddedKafkaConnect connect) implements AutoCloseable {
+    /**
+     * The broker and the Connect worker of LAUNCHER_MODE=kafka, stopped together; the benchmark starts them beside an
+     * embedded-mode stack too.
+     */
+    public record KafkaServers(EmbeddedKafka broker, EmbeddedKafkaConnect connect) implements AutoCloseable {
+        /** Starts a broker and a Connect worker on it. */
+        public static KafkaServers start() {
+            EmbeddedKafka broker = EmbeddedKafka.start();
+            try {
+                return new KafkaServers(broker, EmbeddedKafkaConnect.start(broker));
+            } catch (RuntimeException e) {
+                broker.close();
+                throw e;
+            }
+        }
+
+        /** What points a projector at the broker's topics: PROJECTOR_SOURCE=kafka and the bootstrap servers. */
+        public Map<String, String> projectorVariables() {
+            return Map.of("PROJECTOR_SOURCE", "kafka", "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        }
+
+        /** Registers the connector rendered from {@code config} (as `connector-config` prints it); waits until it runs. */
+        public void runConnector(ProjectorConfig config) throws SQLException {
+            ServerKind kind = ServerKind.detect(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+            connect.run(ConnectorConfig.NAME, ConnectorConfig.render(config, config.kafka(), kind,
+                    ReadModels.tables(ReadModels.redis(config)), ReadModels.orderingGroups()));
+        }
+
         @Override
         public void close() {
             connect.close();
@@ -86,9 +112,22 @@ public final class DevStack implements AutoCloseable {
         }
     }
 
+    /** A query-api and the database pool of its read-through, stopped together. */
+    public record QueryApi(Javalin app, HikariDataSource pool) implements AutoCloseable {
+        public int port() {
+            return app.port();
+        }
+
+        @Override
+        public void close() {
+            app.stop();
+            pool.close();
+        }
+    }
+
     private DevStack(EmbeddedDatabase database, EmbeddedRedis redisServer, EmbeddedRedisCluster redisCluster,
                      EmbeddedSearch searchNode, KafkaServers kafka, SearchSettings search, UnifiedJedis redis,
-                     HikariDataSource commandPool, HikariDataSource queryPool, Javalin commandApi, Javalin queryApi,
+                     HikariDataSource commandPool, Javalin commandApi, QueryApi queryApi, Map<String, String> variables,
                      ProjectorConfig projectorConfig, Projector projector, Projector secondProjector, JwtSettings jwt,
                      String generatedSecret, String generatedAdminToken) {
         this.database = database;
@@ -100,9 +139,9 @@ public final class DevStack implements AutoCloseable {
         this.search = search;
         this.redis = redis;
         this.commandPool = commandPool;
-        this.queryPool = queryPool;
         this.commandApi = commandApi;
         this.queryApi = queryApi;
+        this.variables = Map.copyOf(variables);
         this.projectorConfig = projectorConfig;
         this.projector = projector;
         this.tokens = new HmacTokenIssuer(jwt, Clock.systemUTC());
@@ -137,7 +176,10 @@ public final class DevStack implements AutoCloseable {
         EmbeddedRedisCluster redisCluster = kafkaMode ? EmbeddedRedisCluster.start() : null;
         String redisUrl = kafkaMode ? redisCluster.url() : redisServer.url();
         Map<String, String> variables = embedded(environment, database, redisUrl);
-        KafkaServers kafka = kafkaMode ? startKafka(variables) : null;
+        KafkaServers kafka = kafkaMode ? KafkaServers.start() : null;
+        if (kafka != null) {
+            variables.putAll(kafka.projectorVariables());
+        }
         EmbeddedSearch searchNode = null;
         if ("true".equals(variables.get("SEARCH_ENABLED")) && !variables.containsKey("SEARCH_URL")) {
             searchNode = EmbeddedSearch.start();
@@ -166,47 +208,34 @@ public final class DevStack implements AutoCloseable {
         ProjectorConfig projectorConfig = ProjectorConfig.fromEnv(env);
         Projector secondProjector = null;
         if (kafka != null) {
-            runConnector(kafka.connect(), projectorConfig);
+            kafka.runConnector(projectorConfig);
             Map<String, String> second = new HashMap<>(variables);
             second.put("PROJECTOR_PORT", "0");
             secondProjector = startProjector(ProjectorConfig.fromEnv(new Env(second)), redis);
         }
         Projector projector = startProjector(projectorConfig, redis);
 
-        HikariDataSource queryPool = QueryDatabase.pool(queryConfig);
-        Javalin queryApi = QueryApp.create(queryConfig, redis,
-                new SqlArticleSource(queryPool, queryConfig.readThroughTimeout()),
-                new SqlCatalogSource(queryPool, queryConfig.readThroughTimeout())).start();
+        QueryApi queryApi = startQueryApi(queryConfig, redis);
 
-        return new DevStack(database, redisServer, redisCluster, searchNode, kafka, projectorConfig.search(), redis, commandPool,
-                queryPool, commandApi, queryApi, projectorConfig, projector, secondProjector, commandConfig.jwt(),
-                generatedSecret, generatedAdminToken);
+        return new DevStack(database, redisServer, redisCluster, searchNode, kafka, projectorConfig.search(), redis,
+                commandPool, commandApi, queryApi, variables, projectorConfig, projector, secondProjector,
+                commandConfig.jwt(), generatedSecret, generatedAdminToken);
+    }
+
+    private static QueryApi startQueryApi(QueryApiConfig config, UnifiedJedis redis) {
+        HikariDataSource pool = QueryDatabase.pool(config);
+        try {
+            return new QueryApi(QueryApp.create(config, redis, new SqlArticleSource(pool, config.readThroughTimeout()),
+                    new SqlCatalogSource(pool, config.readThroughTimeout())).start(), pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
     }
 
     /** LAUNCHER_MODE: embedded (the default: the projector runs the Debezium engine) or kafka. */
     static boolean kafkaMode(Map<String, String> environment) {
         return "kafka".equals(new Env(environment).oneOf("LAUNCHER_MODE", "embedded", Set.of("embedded", "kafka")));
-    }
-
-    /** Starts the broker and the Connect worker, and points the projectors at the broker's topics. */
-    private static KafkaServers startKafka(Map<String, String> variables) {
-        EmbeddedKafka broker = EmbeddedKafka.start();
-        try {
-            KafkaServers servers = new KafkaServers(broker, EmbeddedKafkaConnect.start(broker));
-            variables.put("PROJECTOR_SOURCE", "kafka");
-            variables.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-            return servers;
-        } catch (RuntimeException e) {
-            broker.close();
-            throw e;
-        }
-    }
-
-    /** Registers the connector rendered from the projector's settings (as `connector-config` prints it). */
-    private static void runConnector(EmbeddedKafkaConnect connect, ProjectorConfig config) throws SQLException {
-        ServerKind kind = ServerKind.detect(config.databaseUrl(), config.databaseUser(), config.databasePassword());
-        connect.run(ConnectorConfig.NAME, ConnectorConfig.render(config, config.kafka(), kind,
-                ReadModels.tables(ReadModels.redis(config)), ReadModels.orderingGroups()));
     }
 
     /** EMBEDDED_DATABASE: mariadb (the default) or mysql. */
@@ -281,7 +310,7 @@ public final class DevStack implements AutoCloseable {
                 "query-api http://127.0.0.1:" + queryApi.port(),
                 "cdc-projector http://127.0.0.1:" + projector.port(),
                 "database " + database.jdbcUrl() + "?user=" + EmbeddedDatabase.ROOT_USER,
-                "redis " + (redisCluster != null ? redisCluster.url() : redisServer.url())));
+                "redis " + redisUrl()));
         if (search.enabled()) {
             lines.add("search " + Env.redacted(search.url().toString()));
         }
@@ -362,6 +391,36 @@ public final class DevStack implements AutoCloseable {
         projector.close();
     }
 
+    /**
+     * The projector's settings of this stack (its database, Redis, secrets) with {@code overrides} on top: for another
+     * projector beside the stack's, in a namespace of its own, say.
+     */
+    public ProjectorConfig projectorConfig(Map<String, String> overrides) {
+        return ProjectorConfig.fromEnv(new Env(withOverrides(overrides)));
+    }
+
+    /**
+     * Starts another projector on this stack's Redis, configured as {@link #projectorConfig(Map)} says, and waits as
+     * for the stack's own; the caller closes it.
+     */
+    public Projector startProjector(Map<String, String> overrides) throws SQLException {
+        return startProjector(projectorConfig(overrides), redis);
+    }
+
+    /**
+     * Starts another query-api on this stack's Redis and database, with the stack's settings and {@code overrides} on
+     * top (REDIS_NAMESPACE, to serve another projector's models); the caller closes it.
+     */
+    public QueryApi startQueryApi(Map<String, String> overrides) {
+        return startQueryApi(QueryApiConfig.fromEnv(new Env(withOverrides(overrides))), redis);
+    }
+
+    private Map<String, String> withOverrides(Map<String, String> overrides) {
+        Map<String, String> merged = new HashMap<>(variables);
+        merged.putAll(overrides);
+        return merged;
+    }
+
     /** Starts a new projector after {@link #stopProjector()}, resuming from the committed offsets. */
     public Projector startProjectorAgain() throws SQLException {
         projector = startProjector(projectorConfig, redis);
@@ -386,9 +445,8 @@ public final class DevStack implements AutoCloseable {
         if (secondProjector != null) {
             secondProjector.close();
         }
-        queryApi.stop();
+        queryApi.close();
         commandPool.close();
-        queryPool.close();
         redis.close();
         if (redisServer != null) {
             redisServer.close();

@@ -85,7 +85,8 @@ public final class FreshnessScenario implements Scenario {
         return new WriteLoad(context.stack().database(), context.data(), Integer.toString(phase));
     }
 
-    private static Map<String, Object> row(Section section, String rateName, int rate, WriteLoad.Written written,
+    /** Adds a measured rate to {@code section}'s table (the columns of this scenario's) and returns its numbers. */
+    static Map<String, Object> row(Section section, String rateName, int rate, WriteLoad.Written written,
                                            String observer, Lags lags) {
         section.row(rateName, written.ratePerSecond(), observer, lags.millis().size(), lags.p50(), lags.p99(),
                 lags.max(), lags.notSeen());
@@ -122,7 +123,7 @@ public final class FreshnessScenario implements Scenario {
     }
 
     // the projector restarted after the count-only phase: it must have caught up before the next rate
-    private static void awaitVisible(int port, long articleId, String title) throws Exception {
+    static void awaitVisible(int port, long articleId, String title) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         try (HttpConnection http = new HttpConnection("127.0.0.1", port)) {
             while (!http.get("/articles/" + articleId).body().contains("\"title\":\"" + title + "\"")) {

@@ -30,7 +30,8 @@ import java.util.Objects;
  */
 public final class RedisStore implements ModelStore {
     static final String WATERMARK = "watermark";
-    static final String BUILDING = "building";
+    /** The meta's field that is "1" while a generation is built (readers use SQL) and "0" once it is complete. */
+    public static final String BUILDING = "building";
     static final String GTIDS = KeyScheme.APPLIED_GTIDS;
     static final String CAUGHT_UP = "caughtUp@";
 
