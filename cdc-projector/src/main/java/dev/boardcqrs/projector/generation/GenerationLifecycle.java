@@ -111,6 +111,12 @@ public final class GenerationLifecycle implements AutoCloseable {
         if (why != null) {
             return why;
         }
+        for (ModelStore store : stores.open(generation)) {
+            String stale = store.whyNotResumable();
+            if (stale != null) {
+                return stale;
+            }
+        }
         if (!sources.singleStream()) {
             // each stream keeps its own position; Redis losing its data also loses the active pointer
             return null;

@@ -121,6 +121,20 @@ public final class RedisStore implements ModelStore {
      * Marks this stream caught up ({@code caughtUp@STREAM}) in a generation being built, and ends the building once
      * every stream has: each stream marks itself before it looks at the others, so the last one to mark sees them all.
      */
+    /** A generation an earlier version filled (a position, but no layout): its models are under other names. */
+    @Override
+    public String whyNotResumable() {
+        Map<String, String> meta = redis.hgetAll(keys.meta());
+        boolean written = meta.keySet().stream().anyMatch(field -> field.equals(WATERMARK)
+                || field.startsWith(WATERMARK + "@"));
+        if (written && !KeyScheme.LAYOUT_VERSION.equals(meta.get(KeyScheme.LAYOUT))) {
+            return "generation " + keys.generation() + " keeps its models under key layout "
+                    + meta.getOrDefault(KeyScheme.LAYOUT, "1") + " of an earlier version, and this one reads layout "
+                    + KeyScheme.LAYOUT_VERSION + " (keys tagged for Redis Cluster)";
+        }
+        return null;
+    }
+
     @Override
     public void caughtUp(Collection<String> streams) {
         if (stream == null || !keys.generation().equals(redis.get(namespace.active()))
@@ -228,6 +242,7 @@ public final class RedisStore implements ModelStore {
             tx.multi();
             PlannedBatch.Queued queued = plan.queue(tx, keys, redis.cluster());
             tx.hset(keys.meta(), watermarkField, batch.watermark());
+            tx.hset(keys.meta(), KeyScheme.LAYOUT, KeyScheme.LAYOUT_VERSION);
             if (stream == null) {
                 if (batch.applied() != null) {
                     // with the models it describes: a reader that sees it sees them (read-your-writes)

@@ -101,6 +101,14 @@ public interface ModelStore {
     }
 
     /**
+     * Why this store's generation cannot be carried on by this version though its data is there (kept in a form
+     * this version does not read), or null when it can; the projector then builds the generation anew.
+     */
+    default String whyNotResumable() {
+        return null;
+    }
+
+    /**
      * Removes what this store keeps of its generation, which is retired (replaced by a rebuild, or abandoned). Redis'
      * generations are removed by key pattern elsewhere ({@code Generations}); a store with more to remove does it here.
      */

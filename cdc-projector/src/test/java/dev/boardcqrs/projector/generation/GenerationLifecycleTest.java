@@ -93,6 +93,18 @@ class GenerationLifecycleTest {
     }
 
     @Test
+    void shouldBuildInPlaceWhenAStoreKeepsTheGenerationInAFormThisVersionDoesNotRead() {
+        sources.streams = true; // Kafka mode too, where no single watermark is asked for
+        activeWithPosition(3);
+        store(3).notResumable = "generation g3 keeps its models under key layout 1";
+
+        lifecycle.start();
+
+        assertThat(lifecycle.active().generation()).isEqualTo(new Generation(4));
+        assertThat(redis.get(NAMESPACE.active())).isEqualTo("g4");
+    }
+
+    @Test
     void shouldBuildInPlaceWhenTheSourceHasNoPosition() {
         activeWithPosition(3);
         sources.withoutPosition.add(new Generation(3));
@@ -446,6 +458,12 @@ class GenerationLifecycleTest {
         final Generation generation;
         volatile String watermark;
         volatile Runnable onTakenOver;
+        volatile String notResumable;
+
+        @Override
+        public String whyNotResumable() {
+            return notResumable;
+        }
 
         FakeStore(Generation generation) {
             this.generation = generation;

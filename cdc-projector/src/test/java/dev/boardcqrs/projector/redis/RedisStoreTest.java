@@ -171,6 +171,21 @@ class RedisStoreTest {
     }
 
     @Test
+    void shouldTellAGenerationAnEarlierVersionFilledUnderOtherKeyNamesFromOneItCanCarryOn() throws Exception {
+        serving(G1, "w1"); // a position, and no layout: written by a version before the hash-tagged names
+        redis.hset(G2.meta(), "watermark@t-0", "p1");
+
+        assertThat(store(G1).whyNotResumable()).contains("key layout 1");
+        assertThat(stream(G2, "t-0").whyNotResumable()).contains("key layout 1");
+        assertThat(store(G1.inGeneration("g3")).whyNotResumable()).as("nothing written yet").isNull();
+
+        store(G1).commit(batch("w1", "w2", note(1)), none());
+
+        assertThat(redis.hget(G1.meta(), "layout")).isEqualTo("2");
+        assertThat(store(G1).whyNotResumable()).isNull();
+    }
+
+    @Test
     void shouldEmptyTheGenerationAndMarkItBuildingBeforeASnapshot() {
         serving(G1, "w7");
         redis.hset(G1.modelPrefix() + "note:1", "n", "1");

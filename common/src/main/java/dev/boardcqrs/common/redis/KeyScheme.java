@@ -39,6 +39,13 @@ public record KeyScheme(String namespace, String generation) {
      * applied set (PROJECTOR_SOURCE=kafka): reads carrying a consistency token are answered from SQL at once.
      */
     public static final String TOKENS = "tokens";
+    /**
+     * The field of a generation's meta naming the key layout its models are kept under: {@link #LAYOUT_VERSION} for
+     * the hash-tagged names ("{a:7}"); absent in a generation of an earlier version, whose names ("article:7") this
+     * version does not read, so the projector builds such a generation anew.
+     */
+    public static final String LAYOUT = "layout";
+    public static final String LAYOUT_VERSION = "2";
     public static final String TOKENS_FROM_SQL = "sql";
     /** What follows "{ns}:{gen}:" in a generation's meta key. */
     public static final String META = "meta";
