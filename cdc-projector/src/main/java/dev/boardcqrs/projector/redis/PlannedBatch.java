@@ -25,6 +25,9 @@ final class PlannedBatch {
     private final List<Writes<?>> writes;
     private final List<Refusal> refusals;
 
+    /** No writes: what is left of a batch whose models a Redis Cluster has written already. */
+    static final PlannedBatch NOTHING = new PlannedBatch(List.of(), List.of());
+
     private PlannedBatch(List<Writes<?>> writes, List<Refusal> refusals) {
         this.writes = writes;
         this.refusals = refusals;
