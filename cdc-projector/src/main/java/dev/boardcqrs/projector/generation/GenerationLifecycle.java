@@ -111,18 +111,14 @@ public final class GenerationLifecycle implements AutoCloseable {
         if (why != null) {
             return why;
         }
+        // several streams: each keeps its own position; Redis losing its data also loses the active pointer
+        boolean oneWatermark = sources.singleStream();
         for (ModelStore store : stores.open(generation)) {
             String stale = store.whyNotResumable();
             if (stale != null) {
                 return stale;
             }
-        }
-        if (!sources.singleStream()) {
-            // each stream keeps its own position; Redis losing its data also loses the active pointer
-            return null;
-        }
-        for (ModelStore store : stores.open(generation)) {
-            if (store.watermark() == null) {
+            if (oneWatermark && store.watermark() == null) {
                 // the store was flushed or restarted empty while the source's position says we had written to it
                 return store.name() + " holds no watermark for generation " + generation + ": its data was lost";
             }

@@ -194,13 +194,7 @@ final class KafkaSource implements ChangeSource {
             return;
         }
         lookedForTopicsNanos = now;
-        List<TopicPartition> every = new ArrayList<>();
-        for (String topic : topics) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic);
-            if (partitions != null) { // else the connector has not made it yet
-                partitions.forEach(partition -> every.add(new TopicPartition(topic, partition.partition())));
-            }
-        }
+        List<TopicPartition> every = existingPartitions();
         List<TopicPartition> added = every.stream().filter(partition -> !streams.containsKey(partition)).toList();
         if (!added.isEmpty()) {
             consumer.assign(every); // the partitions assigned before keep their positions
@@ -214,14 +208,19 @@ final class KafkaSource implements ChangeSource {
      * report, so one created meanwhile is waited for from then on.
      */
     private List<String> allStreams() {
-        List<String> all = new ArrayList<>();
+        return existingPartitions().stream().map(TopicPartition::toString).toList();
+    }
+
+    /** The partitions of the topics that exist now; a topic the connector has not made yet has none. */
+    private List<TopicPartition> existingPartitions() {
+        List<TopicPartition> all = new ArrayList<>();
         for (String topic : topics) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic);
             if (partitions != null) {
-                partitions.forEach(partition -> all.add(new TopicPartition(topic, partition.partition()).toString()));
+                partitions.forEach(partition -> all.add(new TopicPartition(topic, partition.partition())));
             }
         }
-        return List.copyOf(all);
+        return all;
     }
 
     /** Opens the partition's handler and seeks to the record after the one the stores hold last. */
