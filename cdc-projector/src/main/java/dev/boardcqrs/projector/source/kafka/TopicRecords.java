@@ -23,10 +23,12 @@ import org.apache.kafka.connect.source.SourceRecord;
  * number. The two modes' positions are not compared with each other (a generation is filled by one mode).
  */
 final class TopicRecords {
-    private final JsonConverter values = new JsonConverter();
+    private final EnvelopeReader values;
 
     TopicRecords() {
-        values.configure(Map.of("schemas.enable", "true", "converter.type", "value"));
+        JsonConverter converter = new JsonConverter();
+        converter.configure(Map.of("schemas.enable", "true", "converter.type", "value"));
+        values = new EnvelopeReader(converter);
     }
 
     /** The record as an event at its offset in its partition. */
@@ -34,7 +36,7 @@ final class TopicRecords {
         String position = StreamOffsets.position(record.offset());
         SchemaAndValue value;
         try {
-            value = values.toConnectData(record.topic(), record.value());
+            value = values.read(record.topic(), record.value());
         } catch (RuntimeException e) {
             return SourceEvent.unreadable(new SourceEvent.Unreadable(record.topic() + "-" + record.partition(),
                     record.value() == null ? "null" : new String(record.value(), java.nio.charset.StandardCharsets.UTF_8),
