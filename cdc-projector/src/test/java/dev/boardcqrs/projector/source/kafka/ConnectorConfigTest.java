@@ -109,6 +109,15 @@ class ConnectorConfigTest {
     }
 
     @Test
+    void shouldDropTheTransactionMarkersBeforeAnyOtherTransformSinceNothingReadsThem() {
+        assertThat(settings.get("transforms")).startsWith("drop-transaction-markers,");
+        assertThat(settings).containsEntry("transforms.drop-transaction-markers.type",
+                        "org.apache.kafka.connect.transforms.Filter")
+                .containsEntry("predicates.is-transaction-marker.pattern", "board-cqrs\\.transaction");
+        assertThat(settings.get("predicates").split(",")).contains("is-transaction-marker", "is-articles");
+    }
+
+    @Test
     void shouldShipTheConfigurationThisEnvironmentRenders() throws Exception {
         assertThat(Files.readString(SHIPPED).strip()).as(SHIPPED + ": regenerate it with the README's command")
                 .isEqualTo(ConnectorConfig.json(settings).strip());

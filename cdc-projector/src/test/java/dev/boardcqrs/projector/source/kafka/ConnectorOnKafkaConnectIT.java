@@ -47,6 +47,7 @@ class ConnectorOnKafkaConnectIT {
     private static EmbeddedDatabase database;
     private static KafkaConsumer<String, String> consumer;
     private static String topic;
+    private static String transactionTopic;
     private static final List<Change> received = new ArrayList<>();
 
     @BeforeAll
@@ -60,6 +61,7 @@ class ConnectorOnKafkaConnectIT {
         OrderingGroup articles = BoardProjection.ORDERING;
         assertThat(articles.tables()).containsExactlyInAnyOrder("article", "comment", "article_like");
         topic = ConnectorConfig.topic(config.kafka(), articles);
+        transactionTopic = ConnectorConfig.transactionTopic(config.kafka());
         Map<String, String> settings = ConnectorConfig.render(config, config.kafka(), kind,
                 ReadModels.tables(ReadModels.redis(config)), ReadModels.orderingGroups());
 
@@ -109,6 +111,8 @@ class ConnectorOnKafkaConnectIT {
         Set<Integer> partitions = written.keySet().stream().map(article -> changesOf(article).get(0).partition())
                 .collect(Collectors.toSet());
         assertThat(partitions).as(ARTICLES + " articles' partitions").hasSizeGreaterThan(1);
+        assertThat(consumer.listTopics()).as("the transactions' BEGIN/END markers are dropped, not written")
+                .doesNotContainKey(transactionTopic);
     }
 
     /**
