@@ -160,6 +160,45 @@ class GenerationLifecycleTest {
     }
 
     @Test
+    void shouldReplaceTheActiveGenerationOfStreamsOnlyOnceEveryStoreOfTheRebuildSwitched() {
+        sources.streams = true;
+        searchToo = true;
+        activeWithPosition(1);
+        lifecycle.start();
+        Generation next = lifecycle.rebuild("test");
+
+        redis.set(NAMESPACE.active(), next.name()); // Redis' switch, in a batch of one of the rebuild's streams
+        redis.del(NAMESPACE.rebuilding());
+        store(next.number()).onTakenOver.run();
+        // and the active generation's stream hears of it before the search index is level
+        sources.failure.get(new Generation(1)).accept(new GenerationReplacedException("g1", next.name()));
+
+        await().during(Duration.ofMillis(300)).atMost(SOON).untilAsserted(() -> {
+            assertThat(lifecycle.active().generation()).isEqualTo(new Generation(1));
+            assertThat(sources.forgotten).as("the old generation, whose index readers still search, is kept")
+                    .doesNotContain(new Generation(1));
+        });
+        search(next.number()).onTakenOver.run();
+        await().atMost(SOON).untilAsserted(() -> {
+            assertThat(lifecycle.active().generation()).isEqualTo(next);
+            assertThat(sources.forgotten).contains(new Generation(1));
+        });
+    }
+
+    @Test
+    void shouldResumeAStreamFromTheLowestOfItsStoresPositions() {
+        sources.streams = true;
+        searchToo = true;
+        activeWithPosition(1);
+        store(1).watermark = "0005";
+        search(1).watermark = "0003"; // its lane is behind Redis'
+
+        lifecycle.start();
+
+        assertThat(sources.positions).containsEntry(new Generation(1), "0003");
+    }
+
+    @Test
     void shouldRefuseASecondRebuildWhileOneRuns() {
         activeWithPosition(1);
         lifecycle.start();
@@ -382,6 +421,8 @@ class GenerationLifecycleTest {
         final Set<Generation> withoutPosition = new HashSet<>();
         final Map<Generation, String> lost = new HashMap<>();
         final Map<Generation, Consumer<Throwable>> failure = new HashMap<>();
+        // where each generation's stream resumes, as the lifecycle tells the source
+        final Map<Generation, String> positions = new HashMap<>();
         volatile long rows = 10;
         volatile boolean reachable = true;
         // several streams shared by instances (Kafka partitions), as one stream "t-0" here
@@ -395,7 +436,10 @@ class GenerationLifecycleTest {
         @Override
         public synchronized ChangeSource open(Generation generation, StreamHandlers handlers, ProjectorStatus status,
                                               Consumer<Throwable> onFailure) {
-            handlers.open(streams ? "t-0" : null);
+            String position = handlers.open(streams ? "t-0" : null).position();
+            if (position != null) {
+                positions.put(generation, position);
+            }
             failure.put(generation, onFailure);
             return new ChangeSource() {
                 @Override
