@@ -14,6 +14,7 @@ import dev.boardcqrs.projector.source.StreamHandlers;
 import dev.boardcqrs.projector.store.GenerationReplacedException;
 import dev.boardcqrs.projector.store.ModelStore;
 import dev.boardcqrs.projector.store.StoreDataLostException;
+import dev.boardcqrs.projector.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class GenerationLifecycle implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GenerationLifecycle.class);
+    private static final int START_BUILDING_ATTEMPTS = 5;
 
     private final Generations generations;
     private final ChangeSources sources;
@@ -136,11 +138,36 @@ public final class GenerationLifecycle implements AutoCloseable {
         log.warn("building the query models into generation {} from a new snapshot: {}", next, reason);
         if (!sources.singleStream()) {
             // no snapshot batch of one stream marks it: readers use SQL until every stream has caught up once
-            stores.open(next).forEach(ModelStore::startBuilding);
+            stores.open(next).forEach(GenerationLifecycle::startBuilding);
         }
         generations.activate(next);
         current = pipeline(next, status, null);
         old.filter(generation -> !generation.equals(next)).ifPresent(this::retire);
+    }
+
+    /**
+     * Marks the generation building in {@code store}, trying again while the store is away for a moment: at start-up
+     * a new search index on a busy node took longer than SEARCH_TIMEOUT once, and that stopped the start.
+     */
+    private static void startBuilding(ModelStore store) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.startBuilding();
+                return;
+            } catch (StoreUnavailableException e) {
+                if (attempt == START_BUILDING_ATTEMPTS) {
+                    throw e;
+                }
+                log.warn("{} could not start building a generation ({}); trying again in {} s", store.name(),
+                        e.getMessage(), attempt);
+                try {
+                    Thread.sleep(Duration.ofSeconds(attempt).toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /**

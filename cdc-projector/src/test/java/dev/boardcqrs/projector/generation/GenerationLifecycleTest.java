@@ -20,6 +20,7 @@ import dev.boardcqrs.projector.store.ModelStore;
 import dev.boardcqrs.projector.store.Refusal;
 import dev.boardcqrs.projector.store.StoreBatch;
 import dev.boardcqrs.projector.store.StoreDataLostException;
+import dev.boardcqrs.projector.store.StoreUnavailableException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,6 +67,18 @@ class GenerationLifecycleTest {
         assertThat(lifecycle.active().generation()).isEqualTo(new Generation(1));
         assertThat(redis.get(NAMESPACE.active())).as("readers use it (SQL until it is built)").isEqualTo("g1");
         assertThat(sources.started).containsExactly(new Generation(1));
+    }
+
+    @Test
+    void shouldBuildTheFirstGenerationOfStreamsInPlaceThoughAStoreIsAwayForAMoment() {
+        sources.streams = true;
+        searchToo = true;
+        search(1).unavailableTimes = 1; // a new index took longer than SEARCH_TIMEOUT
+
+        lifecycle.start();
+
+        assertThat(lifecycle.active().generation()).isEqualTo(new Generation(1));
+        assertThat(search(1).unavailableTimes).as("tried again").isZero();
     }
 
     @Test
@@ -503,6 +516,7 @@ class GenerationLifecycleTest {
         volatile String watermark;
         volatile Runnable onTakenOver;
         volatile String notResumable;
+        volatile int unavailableTimes; // startBuilding throws this many times first
 
         @Override
         public String whyNotResumable() {
@@ -530,6 +544,10 @@ class GenerationLifecycleTest {
 
         @Override
         public void startBuilding() {
+            if (unavailableTimes > 0) {
+                unavailableTimes--;
+                throw new StoreUnavailableException("away for a moment", null);
+            }
             watermark = null;
         }
 
