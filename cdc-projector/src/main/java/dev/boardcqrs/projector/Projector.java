@@ -129,7 +129,7 @@ public final class Projector implements AutoCloseable {
             return List.of(redisStore);
         }
         return List.of(redisStore, new SearchStore(search, new SearchIndexes(config.namespace()), generation.name(),
-                searchProjections, config.searchLinger(), searchRefresher));
+                searchProjections, config.searchLinger(), searchRefresher, stream));
     }
 
     /** What {@code model} holds in the active generation's store named {@code store}; NaN when it cannot say now. */

@@ -53,10 +53,6 @@ public record ProjectorConfig(
             throw new ConfigException("PROJECTOR_MAX_QUEUE_SIZE (" + maxQueueSize
                     + ") must be larger than PROJECTOR_MAX_BATCH_SIZE (" + maxBatchSize + ")");
         }
-        if ("kafka".equals(source) && search.enabled()) { // the fields are not assigned yet: no kafkaSource()
-            throw new ConfigException("SEARCH_ENABLED is not supported with PROJECTOR_SOURCE=kafka yet: the search "
-                    + "index keeps one watermark per generation, and Kafka mode one per partition");
-        }
         RedisClients.checkUrl(redisUrl);
         if (RedisClients.isCluster(redisUrl) && !"kafka".equals(source)) {
             // the embedded engine's board-wide guard needs each batch in one MULTI/EXEC, which slots do not allow

@@ -23,15 +23,18 @@ class ProjectorSourceConfigTest {
     }
 
     @Test
-    void shouldRefuseAnUnknownSourceABadGroupAndSearchInKafkaMode() {
+    void shouldRefuseAnUnknownSourceAndABadGroup() {
         assertThatThrownBy(() -> ProjectorConfig.fromEnv(new Env(Map.of("PROJECTOR_SOURCE", "binlog"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("PROJECTOR_SOURCE");
         assertThatThrownBy(() -> ProjectorConfig.fromEnv(new Env(Map.of("PROJECTOR_SOURCE", "kafka",
                 "KAFKA_GROUP_ID", "two words")))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("KAFKA_GROUP_ID");
-        assertThatThrownBy(() -> ProjectorConfig.fromEnv(new Env(Map.of("PROJECTOR_SOURCE", "kafka",
-                "SEARCH_ENABLED", "true")))).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("SEARCH_ENABLED");
+    }
+
+    @Test
+    void shouldTakeSearchInKafkaMode() {
+        assertThat(ProjectorConfig.fromEnv(new Env(Map.of("PROJECTOR_SOURCE", "kafka", "SEARCH_ENABLED", "true")))
+                .search().enabled()).isTrue();
     }
 
     @Test

@@ -53,7 +53,7 @@ import redis.clients.jedis.UnifiedJedis;
  * no SEARCH_URL it starts an embedded OpenSearch node too (the launcher's default; tests that do not search leave it
  * off, as a node costs a JVM of 512 MB and 10 to 50 s). With LAUNCHER_MODE=kafka the changes go the way of issue 18
  * instead: a Kafka broker and a Kafka Connect worker (each a JVM of its own) run the Debezium connector, and two
- * projectors in Kafka mode share its topics as one consumer group (search is off in that mode).
+ * projectors in Kafka mode share its topics as one consumer group.
  */
 public final class DevStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DevStack.class);

@@ -19,9 +19,8 @@ public final class Main {
         DevStack stack;
         try {
             Map<String, String> environment = new HashMap<>(System.getenv());
-            // the stack a person runs searches, on an embedded node unless SEARCH_URL names one; Kafka mode keeps
-            // no search index yet
-            environment.putIfAbsent("SEARCH_ENABLED", Boolean.toString(!DevStack.kafkaMode(environment)));
+            // the stack a person runs searches, on an embedded node unless SEARCH_URL names one
+            environment.putIfAbsent("SEARCH_ENABLED", "true");
             stack = DevStack.start(environment);
         } catch (ConfigException e) {
             System.err.println("board-cqrs: " + e.getMessage());

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.embedded.JsonHttp;
-import dev.boardcqrs.projector.Projector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,8 +62,8 @@ class KafkaLauncherIT {
             assertThat(stack.redis().hget(model, "commentCount")).isEqualTo("1");
         });
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            List<String> first = partitions(stack.projector());
-            List<String> second = partitions(stack.secondProjector());
+            List<String> first = TestStacks.partitions(stack.projector());
+            List<String> second = TestStacks.partitions(stack.secondProjector());
             assertThat(first).as("the first projector's share").isNotEmpty();
             assertThat(second).as("the second projector's share").isNotEmpty().doesNotContainAnyElementsOf(first);
             // the catalog's topic appears with the first catalog change; none was written here
@@ -97,13 +96,5 @@ class KafkaLauncherIT {
         assertThat(read.status()).as(read.body()).isEqualTo(200);
         assertThat(read.header("X-Served-From")).isEqualTo("database");
         assertThat(read.json().path("title").asText()).isEqualTo("after");
-    }
-
-    private static List<String> partitions(Projector projector) {
-        List<String> partitions = new ArrayList<>();
-        new JsonHttp("http://127.0.0.1:" + projector.port()).get("/status").json().path("partitions")
-                .forEach(partition -> partitions.add(partition.path("topic").asText() + "-"
-                        + partition.path("partition").asInt()));
-        return partitions;
     }
 }

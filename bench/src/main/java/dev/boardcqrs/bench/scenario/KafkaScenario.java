@@ -87,8 +87,9 @@ public final class KafkaScenario implements Scenario {
     }
 
     /**
-     * Kafka mode on the broker, search off (Kafka mode refuses it), and a binlog server id of the connector's own: the
-     * projector's generations use its id and that id with the lowest bit flipped, the count-only engine the id + 2.
+     * Kafka mode on the broker, search off (the scenario measures Redis' models), and a binlog server id of the
+     * connector's own: the projector's generations use its id and that id with the lowest bit flipped, the
+     * count-only engine the id + 2.
      */
     private static Map<String, String> kafkaVariables(DevStack stack, DevStack.KafkaServers kafka) {
         Map<String, String> variables = new HashMap<>(kafka.projectorVariables());

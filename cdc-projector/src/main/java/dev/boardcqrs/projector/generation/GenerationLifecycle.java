@@ -14,15 +14,17 @@ import dev.boardcqrs.projector.source.StreamHandlers;
 import dev.boardcqrs.projector.store.GenerationReplacedException;
 import dev.boardcqrs.projector.store.ModelStore;
 import dev.boardcqrs.projector.store.StoreDataLostException;
+import dev.boardcqrs.projector.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class GenerationLifecycle implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GenerationLifecycle.class);
+    private static final int START_BUILDING_ATTEMPTS = 5;
 
     private final Generations generations;
     private final ChangeSources sources;
@@ -54,6 +57,8 @@ public final class GenerationLifecycle implements AutoCloseable {
             new Thread(runnable, "projector-generations"));
     private volatile Pipeline current;
     private volatile Pipeline rebuild;
+    // several streams: every store of the running rebuild has switched its readers to it
+    private volatile boolean rebuildSwitched;
     // the highest generation number this process has used: after Redis lost its data its counter starts again, and
     // the number of a generation just abandoned (whose lanes and source files were in use a moment ago) must not
     // come back
@@ -133,11 +138,36 @@ public final class GenerationLifecycle implements AutoCloseable {
         log.warn("building the query models into generation {} from a new snapshot: {}", next, reason);
         if (!sources.singleStream()) {
             // no snapshot batch of one stream marks it: readers use SQL until every stream has caught up once
-            stores.open(next).forEach(ModelStore::startBuilding);
+            stores.open(next).forEach(GenerationLifecycle::startBuilding);
         }
         generations.activate(next);
         current = pipeline(next, status, null);
         old.filter(generation -> !generation.equals(next)).ifPresent(this::retire);
+    }
+
+    /**
+     * Marks the generation building in {@code store}, trying again while the store is away for a moment: at start-up
+     * a new search index on a busy node took longer than SEARCH_TIMEOUT once, and that stopped the start.
+     */
+    private static void startBuilding(ModelStore store) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.startBuilding();
+                return;
+            } catch (StoreUnavailableException e) {
+                if (attempt == START_BUILDING_ATTEMPTS) {
+                    throw e;
+                }
+                log.warn("{} could not start building a generation ({}); trying again in {} s", store.name(),
+                        e.getMessage(), attempt);
+                try {
+                    Thread.sleep(Duration.ofSeconds(attempt).toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /**
@@ -177,6 +207,7 @@ public final class GenerationLifecycle implements AutoCloseable {
             lease.begin(next);
             housekeeping.execute(() -> left.forEach(this::retire));
         }
+        rebuildSwitched = false;
         rebuild = pipeline(next, new ProjectorStatus(clock), () -> housekeeping.execute(() -> switchTo(next)));
         log.info("rebuilding into generation {} while generation {} keeps serving: {}", next, current.generation(),
                 reason);
@@ -253,23 +284,27 @@ public final class GenerationLifecycle implements AutoCloseable {
                 }
             }));
         }
-        // several streams: the commit of whichever stream finds every one level switches the readers, once
-        AtomicBoolean switched = new AtomicBoolean();
-        Runnable onceSwitched = () -> {
-            if (switched.compareAndSet(false, true)) {
-                onTakenOver.run();
-            }
-        };
+        // several streams: in each store, the commit of whichever stream finds every one level switches that store's
+        // readers, once; the old generation goes once every store has (by their place in the list of stores)
+        Set<Integer> switched = ConcurrentHashMap.newKeySet();
         StreamHandlers handlers = stream -> {
             List<ModelStore> streamStores = stream == null ? opened : stores.open(generation, stream);
-            if (rebuilding && stream != null && !switched.get()) {
-                streamStores.forEach(store -> store.takeOverWhenLevel(onceSwitched));
+            for (int i = 0; rebuilding && stream != null && i < streamStores.size(); i++) {
+                int place = i;
+                if (!switched.contains(place)) {
+                    streamStores.get(place).takeOverWhenLevel(() -> {
+                        if (switched.add(place) && switched.size() == opened.size()) {
+                            rebuildSwitched = true;
+                            onTakenOver.run();
+                        }
+                    });
+                }
             }
             BatchWriter writer = new BatchWriter(streamStores, stream == null ? generation.name()
                     : generation.name() + "-" + stream, status, metrics, deadLetters, sources::rowsToSnapshot);
             // the embedded engine keeps its position in its offset file: its stores' watermark is not asked here
             return new StreamHandlers.Stream(new OverlappingHandler(writer),
-                    stream == null ? null : streamStores.get(0).watermark(),
+                    stream == null ? null : lowestWatermark(streamStores),
                     streams -> streamStores.forEach(store -> store.caughtUp(streams)));
         };
         ChangeSource source = rebuilding
@@ -282,6 +317,24 @@ public final class GenerationLifecycle implements AutoCloseable {
             positionLost("the source position " + lost + " is no longer on the server (purged)", status);
         }
         return new Pipeline(generation, status, opened, source);
+    }
+
+    /**
+     * Where a stream resumes: the lowest of its stores' positions (null when one holds none), as each store commits
+     * in a lane of its own and skips what it holds already.
+     */
+    private static String lowestWatermark(List<ModelStore> streamStores) {
+        String lowest = null;
+        for (ModelStore store : streamStores) {
+            String watermark = store.watermark();
+            if (watermark == null) {
+                return null;
+            }
+            if (lowest == null || watermark.compareTo(lowest) < 0) {
+                lowest = watermark;
+            }
+        }
+        return lowest;
     }
 
     private void positionLost(String what, ProjectorStatus status) {
@@ -348,7 +401,13 @@ public final class GenerationLifecycle implements AutoCloseable {
     private synchronized void followActive(Generation replaced) {
         Optional<Generation> active = generations.active();
         if (rebuild != null && active.isPresent() && active.get().equals(rebuild.generation())) {
-            switchTo(active.get()); // this instance's rebuild took over, and the active streams heard it first
+            if (rebuildSwitched) {
+                switchTo(active.get()); // this instance's rebuild took over, and the active streams heard it first
+            } else {
+                // Redis switched, a slower store (search) not yet: the old generation stays until it has, and
+                // meanwhile the rebuild's source reads every stream
+                current.close();
+            }
             return;
         }
         if (closed || !current.generation().equals(replaced) || active.isEmpty() || active.get().equals(replaced)) {

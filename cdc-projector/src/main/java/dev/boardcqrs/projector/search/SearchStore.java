@@ -14,8 +14,10 @@ import dev.boardcqrs.projector.store.StoreBatch;
 import dev.boardcqrs.projector.store.StoreBatch.Building;
 import dev.boardcqrs.projector.store.StoreDataLostException;
 import dev.boardcqrs.projector.store.StoreUnavailableException;
+import dev.boardcqrs.projector.store.StreamTakenOverException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,6 +43,13 @@ import java.util.function.Supplier;
  * Each generation has its own index behind the model's alias. A rebuild's generation moves the alias to its index
  * in one _aliases call in the batch that brings it level with the active one; the old index is deleted when its
  * generation is retired ({@link #remove()}).
+ * <p>
+ * A generation filled by several streams (Kafka partitions) keeps each stream's position as fields of the same meta
+ * document, {@code watermark@STREAM} (the offset) and {@code position@STREAM} (the binlog position of the last
+ * change of a searched table, for the tombstones' horizon), beside the others' and written only over the version
+ * this store read (if_seq_no): a stream's store commits only if its field still holds what it committed last, so an
+ * instance that lost the partition and has not noticed (a zombie) cannot move its new owner's position
+ * ({@link StreamTakenOverException}); another stream's write in between is only read and written over again.
  */
 public final class SearchStore implements ModelStore {
     /** The store's name, in logs, metrics and dead letters. */
@@ -50,6 +59,9 @@ public final class SearchStore implements ModelStore {
     static final String DELETED = "deleted";
     static final String DELETED_VERSION = "deletedVersion";
     static final String BUILDING = "building";
+    /** A stream's fields in the meta: {@code watermark@STREAM}, {@code position@STREAM}, {@code caughtUp@STREAM}. */
+    static final String POSITION = "position";
+    static final String CAUGHT_UP = "caughtUp";
     /** Bulk bodies above this are split: a snapshot batch of 2048 articles of 64 KiB would be 128 MiB. */
     private static final int BULK_BYTES = 4 * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,6 +73,9 @@ public final class SearchStore implements ModelStore {
     private final String generation;
     private final List<SearchProjection> projections;
     private final List<String> tables;
+    // null: the embedded engine's one stream, whose position is the meta's "watermark"
+    private final String stream;
+    private final String watermarkField;
     // set while this generation is a rebuild waiting to take over; run once it has
     private volatile Runnable onTakenOver;
     /**
@@ -88,6 +103,21 @@ public final class SearchStore implements ModelStore {
      */
     public SearchStore(SearchClient client, SearchIndexes indexes, String generation,
                        List<SearchProjection> projections, Duration linger, SearchRefresher refresher) {
+        this(client, indexes, generation, projections, linger, refresher, null);
+    }
+
+    /**
+     * The store of one stream of a generation filled by several (a Kafka partition, named "topic-partition"): its
+     * position is the meta's {@code watermark@STREAM}, and a commit is refused with {@link StreamTakenOverException}
+     * when that field no longer holds what this store committed (or read) last.
+     */
+    public SearchStore(SearchClient client, SearchIndexes indexes, String generation,
+                       List<SearchProjection> projections, Duration linger, SearchRefresher refresher, String stream) {
+        if (stream != null && !stream.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("not a stream name: '" + stream + "'");
+        }
+        this.stream = stream;
+        this.watermarkField = stream == null ? WATERMARK : WATERMARK + "@" + stream;
         this.linger = linger;
         this.refresher = refresher;
         this.client = client;
@@ -116,42 +146,76 @@ public final class SearchStore implements ModelStore {
 
     @Override
     public String watermark() {
-        return readMeta().watermark();
+        return readMeta().text(watermarkField);
     }
 
     /**
-     * The generation's watermark and building mark, and the sequence number and primary term of the write that left
-     * them (for a conditional write after it); {@code exists} false when there is no meta document.
+     * The generation's meta document's fields (its watermark, building mark, and each stream's fields), and the
+     * sequence number and primary term of the write that left them (for a conditional write after it); {@code
+     * exists} false when there is no meta document.
      */
-    private record Meta(boolean exists, String watermark, boolean building, long seqNo, long primaryTerm) {
-        static final Meta ABSENT = new Meta(false, null, false, -1, -1);
+    private record Meta(boolean exists, Map<String, Object> fields, long seqNo, long primaryTerm) {
+        static final Meta ABSENT = new Meta(false, Map.of(), -1, -1);
+
+        String text(String field) {
+            return fields.get(field) instanceof String text ? text : null;
+        }
+
+        String watermark() {
+            return text(WATERMARK);
+        }
+
+        boolean building() {
+            return Boolean.TRUE.equals(fields.get(BUILDING));
+        }
+
+        /** The fields with {@code field} set to {@code value}, to write over this version. */
+        Map<String, Object> with(String field, Object value) {
+            Map<String, Object> changed = new LinkedHashMap<>(fields);
+            changed.put(field, value);
+            return changed;
+        }
+
+        /** The lowest of the values of the fields named {@code prefix@STREAM}; null when there is none. */
+        String lowest(String prefix) {
+            return fields.entrySet().stream().filter(field -> field.getKey().startsWith(prefix + "@"))
+                    .map(field -> field.getValue() instanceof String text ? text : null).filter(Objects::nonNull)
+                    .min(String::compareTo).orElse(null);
+        }
+    }
+
+    private Meta readMeta() {
+        return readMeta(generation);
     }
 
     // GET is real-time in the engine: it sees the last write without a refresh
-    private Meta readMeta() {
-        return available(() -> client.get("/" + indexes.meta() + "/_doc/" + generation))
+    @SuppressWarnings("unchecked")
+    private Meta readMeta(String ofGeneration) {
+        return available(() -> client.get("/" + indexes.meta() + "/_doc/" + ofGeneration))
                 .filter(answer -> answer.path("found").asBoolean())
-                .map(answer -> new Meta(true, answer.path("_source").path(WATERMARK).textValue(),
-                        answer.path("_source").path(BUILDING).asBoolean(), answer.path("_seq_no").asLong(),
-                        answer.path("_primary_term").asLong()))
+                .map(answer -> new Meta(true, JSON.convertValue(answer.path("_source"), LinkedHashMap.class),
+                        answer.path("_seq_no").asLong(), answer.path("_primary_term").asLong()))
                 .orElse(Meta.ABSENT);
+    }
+
+    private Meta putMeta(String watermark, boolean building, Meta previous) {
+        Map<String, Object> fields = previous == null ? new LinkedHashMap<>() : previous.with(WATERMARK, watermark);
+        fields.put(WATERMARK, watermark);
+        fields.put(BUILDING, building);
+        return putMeta(fields, previous);
     }
 
     /**
      * Writes the generation's meta; {@code previous} null: whatever is there, else only over that write (or only if
      * there is none), or {@link MetaChangedException}.
      */
-    private Meta putMeta(String watermark, boolean building, Meta previous) {
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put(WATERMARK, watermark);
-        meta.put(BUILDING, building);
+    private Meta putMeta(Map<String, Object> fields, Meta previous) {
         String condition = previous == null ? "" : previous.exists()
                 ? "?if_seq_no=" + previous.seqNo() + "&if_primary_term=" + previous.primaryTerm() : "?op_type=create";
         try {
             JsonNode answer = available(() -> client.send("PUT", "/" + indexes.meta() + "/_doc/" + generation
-                    + condition, meta));
-            return new Meta(true, watermark, building, answer.path("_seq_no").asLong(),
-                    answer.path("_primary_term").asLong());
+                    + condition, fields));
+            return new Meta(true, fields, answer.path("_seq_no").asLong(), answer.path("_primary_term").asLong());
         } catch (SearchRefusedException e) {
             if ("version_conflict_engine_exception".equals(e.type())) {
                 throw new MetaChangedException(e);
@@ -197,6 +261,9 @@ public final class SearchStore implements ModelStore {
             unplannable.refused(unplanned);
         }
         try {
+            if (stream != null) {
+                return applyStream(batch, planned);
+            }
             try {
                 return apply(batch, planned, known != null ? known : readMeta());
             } catch (MetaChangedException e) {
@@ -246,6 +313,161 @@ public final class SearchStore implements ModelStore {
             refresher.written(indices()); // a rebuild's index is refreshed once, as readers move to it (moveAliases)
         }
         return refusals;
+    }
+
+    /**
+     * A stream's batch: the documents, then its fields in the meta over the version read. A conflict there is most
+     * often another stream's commit (every stream's position is a field of the one document): the meta is read
+     * again and, if this stream's field is still the expected one, written again, the documents being written
+     * already. A rebuild's generation takes the aliases over in the commit after which every stream of the served
+     * generation is at or below this one's, as Redis switches the active generation.
+     */
+    private List<Refusal> applyStream(StoreBatch batch, List<Planned> planned) {
+        Meta meta = known != null ? known : readMeta();
+        if (committedAlready(meta, batch)) {
+            known = meta;
+            return List.of();
+        }
+        Runnable takeOver = onTakenOver;
+        Optional<String> served = aliasTarget(projections.get(0));
+        if (takeOver == null) {
+            if (served.isEmpty()) {
+                throw new StoreDataLostException(name(), "the alias " + indexes.alias(projections.get(0).index()),
+                        "no alias");
+            }
+            if (generationNumber(servedGeneration(served.get())) > generationNumber(generation)) {
+                known = meta;
+                return List.of(); // a rebuild took over: nobody reads this generation, it is about to be removed
+            }
+            // an older one: a rebuild's generation that Redis made active, whose streams now the group's instances
+            // write, before its search streams are level and take the aliases over
+        }
+        if (!definitionUpdated) {
+            createMissingIndices(); // a rebuild's generation: no snapshot batch of a stream empties and makes them
+            updateDefinition();
+        }
+        List<Refusal> refusals = write(planned);
+        String position = lastSearchedPosition(batch);
+        while (true) {
+            Map<String, Object> fields = meta.with(watermarkField, batch.watermark());
+            if (position != null) {
+                fields.put(POSITION + "@" + stream, position);
+            }
+            try {
+                known = putMeta(fields, meta);
+                break;
+            } catch (MetaChangedException e) {
+                meta = readMeta();
+                if (committedAlready(meta, batch)) {
+                    known = meta;
+                    break;
+                }
+            }
+        }
+        if (takeOver != null && streamsLevelWithServed(known, served)) {
+            moveAliases();
+            onTakenOver = null;
+            takeOver.run();
+        } else if (takeOver == null) {
+            refresher.written(indices());
+        }
+        return refusals;
+    }
+
+    /**
+     * Whether this stream's field holds the batch's watermark already (an attempt whose answer was lost).
+     *
+     * @throws StreamTakenOverException when it holds another position than the expected one: another instance
+     *                                  committed the stream since this one read or wrote it
+     * @throws StoreDataLostException   when it holds none where one was expected
+     */
+    private boolean committedAlready(Meta meta, StoreBatch batch) {
+        String current = meta.text(watermarkField);
+        if (batch.watermark() != null && batch.watermark().equals(current)) {
+            return true;
+        }
+        if (!Objects.equals(current, batch.expected())) {
+            if (current != null) {
+                throw new StreamTakenOverException(name(), stream, batch.expected(), current);
+            }
+            throw new StoreDataLostException(name(), batch.expected(), null);
+        }
+        return false;
+    }
+
+    /**
+     * The highest binlog position of the batch's changes of the tables this store reads, or null: its stream's
+     * part of the tombstones' horizon. Changes of other tables (the catalog's partition) leave none, so an idle
+     * stream no model here reads does not hold the horizon back.
+     */
+    private String lastSearchedPosition(StoreBatch batch) {
+        String highest = null;
+        for (StoreBatch.Positioned change : batch.changes()) {
+            if (tables.contains(change.change().table())
+                    && (highest == null || change.position().compareTo(highest) > 0)) {
+                highest = change.position();
+            }
+        }
+        return highest;
+    }
+
+    /**
+     * For a stream of a rebuild's generation: whether, with {@code own} just written, every stream of the served
+     * generation holds at most the position this generation holds for it (a stream it has not read is level with
+     * any). The served generation's meta is read after this one's was written, so the two were level at that moment.
+     */
+    private boolean streamsLevelWithServed(Meta own, Optional<String> served) {
+        if (served.isEmpty() || servedGeneration(served.get()).equals(generation)) {
+            return true;
+        }
+        for (Map.Entry<String, Object> field : readMeta(servedGeneration(served.get())).fields().entrySet()) {
+            if (field.getKey().startsWith(WATERMARK + "@") && field.getValue() instanceof String position) {
+                String rebuilt = own.text(field.getKey());
+                if (rebuilt == null || rebuilt.compareTo(position) < 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static String servedGeneration(String index) {
+        return index.substring(index.lastIndexOf('-') + 1);
+    }
+
+    /** "g7" to 7; 0 for a name that is not a generation's. */
+    private static long generationNumber(String name) {
+        return name.matches("g[0-9]{1,18}") ? Long.parseLong(name.substring(1)) : 0;
+    }
+
+    /**
+     * Marks this stream caught up ({@code caughtUp@STREAM}) in a generation being built in place (the aliases name
+     * it), and ends the building in the same write once every stream has: the write is conditional on the meta
+     * read, so of two streams marking at once one writes again and sees the other's mark.
+     */
+    @Override
+    public void caughtUp(Collection<String> streams) {
+        if (stream == null) {
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
+            Meta meta = readMeta();
+            if (!meta.building() || !readersUseThisGeneration()) {
+                return;
+            }
+            Map<String, Object> fields = meta.with(CAUGHT_UP + "@" + stream, true);
+            if (streams.stream().allMatch(other -> Boolean.TRUE.equals(fields.get(CAUGHT_UP + "@" + other)))) {
+                fields.put(BUILDING, false);
+            }
+            try {
+                putMeta(fields, meta);
+                return;
+            } catch (MetaChangedException e) {
+                if (attempt == 5) {
+                    throw e; // the source reports it again after its next poll
+                }
+            }
+        }
     }
 
     /**
@@ -376,12 +598,11 @@ public final class SearchStore implements ModelStore {
         if (served.isEmpty()) {
             return true;
         }
-        String servedGeneration = served.get().substring(served.get().lastIndexOf('-') + 1);
+        String servedGeneration = servedGeneration(served.get());
         if (servedGeneration.equals(generation)) {
             return true;
         }
-        String servedWatermark = available(() -> client.get("/" + indexes.meta() + "/_doc/" + servedGeneration))
-                .map(answer -> answer.path("_source").path(WATERMARK).textValue()).orElse(null);
+        String servedWatermark = readMeta(servedGeneration).watermark();
         return servedWatermark == null || watermark.compareTo(servedWatermark) >= 0;
     }
 
@@ -405,7 +626,13 @@ public final class SearchStore implements ModelStore {
     private void createMissingIndices() {
         for (SearchProjection projection : projections) {
             if (available(() -> client.get("/" + index(projection))).isEmpty()) {
-                available(() -> client.send("PUT", "/" + index(projection), projection.definition()));
+                try {
+                    available(() -> client.send("PUT", "/" + index(projection), projection.definition()));
+                } catch (SearchRefusedException e) {
+                    if (!"resource_already_exists_exception".equals(e.type())) {
+                        throw e; // else another stream's store made it meanwhile
+                    }
+                }
             }
         }
     }
@@ -451,10 +678,11 @@ public final class SearchStore implements ModelStore {
         return replaced;
     }
 
+    /** Moves the aliases here unless they are here already (another stream's store of the generation moved them). */
     @Override
     public void becameActive() {
-        if (onTakenOver != null) {
-            onTakenOver = null;
+        onTakenOver = null;
+        if (!aliasTarget(projections.get(0)).equals(Optional.of(index(projections.get(0))))) {
             moveAliases();
         }
     }
@@ -476,12 +704,15 @@ public final class SearchStore implements ModelStore {
     }
 
     /**
-     * Deletes the tombstones whose version is below both the committed watermark's and every one of {@code
-     * deadLetters} (positions of the changes this store refused and keeps as dead letters): no write older than such
-     * a tombstone can reach the index any more (see {@link TombstonePurge} for why). Answers how many went.
+     * Deletes the tombstones whose version is below both the committed watermark's (several streams: the lowest of
+     * their {@code position@STREAM}) and every one of {@code deadLetters} (positions of the changes this store refused
+     * and keeps as dead letters): no write older than such a tombstone can reach the index any more (see
+     * {@link TombstonePurge} for why). Answers how many went.
      */
     public long purgeTombstones(List<String> deadLetters) {
-        String watermark = readMeta().watermark();
+        Meta meta = readMeta();
+        // several streams: the lowest of their binlog positions, as each article's changes come by one stream in order
+        String watermark = meta.watermark() != null ? meta.watermark() : meta.lowest(POSITION);
         if (watermark == null) {
             return 0; // nothing committed yet (or building from the start): nothing is known to be old
         }
@@ -555,7 +786,13 @@ public final class SearchStore implements ModelStore {
     @Override
     public Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
-        status.put("watermark", watermark());
+        Meta meta = readMeta();
+        status.put("watermark", meta.text(watermarkField));
+        meta.fields().forEach((field, value) -> {
+            if (field.startsWith(WATERMARK + "@")) {
+                status.put(field, value); // each stream's offset, in a generation filled by several
+            }
+        });
         for (SearchProjection projection : projections) {
             status.put(projection.index(), Map.of("index", index(projection), "documents", documents(projection)));
         }

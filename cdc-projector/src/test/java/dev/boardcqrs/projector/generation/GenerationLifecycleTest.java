@@ -20,6 +20,7 @@ import dev.boardcqrs.projector.store.ModelStore;
 import dev.boardcqrs.projector.store.Refusal;
 import dev.boardcqrs.projector.store.StoreBatch;
 import dev.boardcqrs.projector.store.StoreDataLostException;
+import dev.boardcqrs.projector.store.StoreUnavailableException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,6 +67,18 @@ class GenerationLifecycleTest {
         assertThat(lifecycle.active().generation()).isEqualTo(new Generation(1));
         assertThat(redis.get(NAMESPACE.active())).as("readers use it (SQL until it is built)").isEqualTo("g1");
         assertThat(sources.started).containsExactly(new Generation(1));
+    }
+
+    @Test
+    void shouldBuildTheFirstGenerationOfStreamsInPlaceThoughAStoreIsAwayForAMoment() {
+        sources.streams = true;
+        searchToo = true;
+        search(1).unavailableTimes = 1; // a new index took longer than SEARCH_TIMEOUT
+
+        lifecycle.start();
+
+        assertThat(lifecycle.active().generation()).isEqualTo(new Generation(1));
+        assertThat(search(1).unavailableTimes).as("tried again").isZero();
     }
 
     @Test
@@ -157,6 +170,45 @@ class GenerationLifecycleTest {
             assertThat(lifecycle.active().generation()).isEqualTo(new Generation(2));
             assertThat(sources.closed).contains(new Generation(1));
         });
+    }
+
+    @Test
+    void shouldReplaceTheActiveGenerationOfStreamsOnlyOnceEveryStoreOfTheRebuildSwitched() {
+        sources.streams = true;
+        searchToo = true;
+        activeWithPosition(1);
+        lifecycle.start();
+        Generation next = lifecycle.rebuild("test");
+
+        redis.set(NAMESPACE.active(), next.name()); // Redis' switch, in a batch of one of the rebuild's streams
+        redis.del(NAMESPACE.rebuilding());
+        store(next.number()).onTakenOver.run();
+        // and the active generation's stream hears of it before the search index is level
+        sources.failure.get(new Generation(1)).accept(new GenerationReplacedException("g1", next.name()));
+
+        await().during(Duration.ofMillis(300)).atMost(SOON).untilAsserted(() -> {
+            assertThat(lifecycle.active().generation()).isEqualTo(new Generation(1));
+            assertThat(sources.forgotten).as("the old generation, whose index readers still search, is kept")
+                    .doesNotContain(new Generation(1));
+        });
+        search(next.number()).onTakenOver.run();
+        await().atMost(SOON).untilAsserted(() -> {
+            assertThat(lifecycle.active().generation()).isEqualTo(next);
+            assertThat(sources.forgotten).contains(new Generation(1));
+        });
+    }
+
+    @Test
+    void shouldResumeAStreamFromTheLowestOfItsStoresPositions() {
+        sources.streams = true;
+        searchToo = true;
+        activeWithPosition(1);
+        store(1).watermark = "0005";
+        search(1).watermark = "0003"; // its lane is behind Redis'
+
+        lifecycle.start();
+
+        assertThat(sources.positions).containsEntry(new Generation(1), "0003");
     }
 
     @Test
@@ -382,6 +434,8 @@ class GenerationLifecycleTest {
         final Set<Generation> withoutPosition = new HashSet<>();
         final Map<Generation, String> lost = new HashMap<>();
         final Map<Generation, Consumer<Throwable>> failure = new HashMap<>();
+        // where each generation's stream resumes, as the lifecycle tells the source
+        final Map<Generation, String> positions = new HashMap<>();
         volatile long rows = 10;
         volatile boolean reachable = true;
         // several streams shared by instances (Kafka partitions), as one stream "t-0" here
@@ -395,7 +449,10 @@ class GenerationLifecycleTest {
         @Override
         public synchronized ChangeSource open(Generation generation, StreamHandlers handlers, ProjectorStatus status,
                                               Consumer<Throwable> onFailure) {
-            handlers.open(streams ? "t-0" : null);
+            String position = handlers.open(streams ? "t-0" : null).position();
+            if (position != null) {
+                positions.put(generation, position);
+            }
             failure.put(generation, onFailure);
             return new ChangeSource() {
                 @Override
@@ -459,6 +516,7 @@ class GenerationLifecycleTest {
         volatile String watermark;
         volatile Runnable onTakenOver;
         volatile String notResumable;
+        volatile int unavailableTimes; // startBuilding throws this many times first
 
         @Override
         public String whyNotResumable() {
@@ -486,6 +544,10 @@ class GenerationLifecycleTest {
 
         @Override
         public void startBuilding() {
+            if (unavailableTimes > 0) {
+                unavailableTimes--;
+                throw new StoreUnavailableException("away for a moment", null);
+            }
             watermark = null;
         }
 

@@ -19,6 +19,7 @@ import dev.boardcqrs.projector.source.SourcePosition;
 import dev.boardcqrs.projector.store.StoreBatch;
 import dev.boardcqrs.projector.store.StoreBatch.Building;
 import dev.boardcqrs.projector.store.StoreDataLostException;
+import dev.boardcqrs.projector.store.StreamTakenOverException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -211,6 +212,55 @@ class SearchStoreIT {
         }
     }
 
+    @Test
+    void shouldRefuseAZombiesCommitOfAStreamItsNewOwnerCommittedSinceAndNotAnotherStreamsCommit() throws Exception {
+        SearchIndexes indexes = new SearchIndexes("zombie");
+        store(indexes, "g1").startBuilding(); // as a Kafka-mode generation is built in place
+        SearchStore zombie = streamStore(indexes, "g1", "topic-0");
+        commit(zombie, null, offset(1), Building.UNCHANGED, change(Operation.CREATE, null, article(51, "a"), 100));
+        // another partition's commit changes the one meta document: only read again, not a take-over
+        commit(streamStore(indexes, "g1", "topic-1"), null, offset(1), Building.UNCHANGED,
+                change(Operation.CREATE, null, article(52, "b"), 150));
+        commit(zombie, offset(1), offset(2), Building.UNCHANGED,
+                change(Operation.UPDATE, article(51, "a"), article(51, "b"), 200));
+
+        // a rebalance gave topic-0 to another instance, which read offset 2 and committed offset 3
+        SearchStore owner = streamStore(indexes, "g1", "topic-0");
+        assertThat(owner.watermark()).isEqualTo(offset(2));
+        commit(owner, offset(2), offset(3), Building.UNCHANGED,
+                change(Operation.UPDATE, article(51, "b"), article(51, "c"), 300));
+
+        // the zombie has not noticed and commits what it read after offset 2 (offset 3 alone would be the same
+        // records the owner committed, taken as applied)
+        assertThatThrownBy(() -> commit(zombie, offset(2), offset(4), Building.UNCHANGED,
+                change(Operation.UPDATE, article(51, "c"), article(51, "d"), 400)))
+                .isInstanceOf(StreamTakenOverException.class);
+        assertThat(owner.watermark()).as("the new owner's position stands").isEqualTo(offset(3));
+        assertThat(streamStore(indexes, "g1", "topic-1").watermark()).isEqualTo(offset(1));
+    }
+
+    @Test
+    void shouldPurgeTombstonesOfSeveralStreamsOnlyBelowTheLowestOfTheirPositions() throws Exception {
+        SearchIndexes indexes = new SearchIndexes("streampurge");
+        store(indexes, "g1").startBuilding();
+        SearchStore first = streamStore(indexes, "g1", "topic-0");
+        SearchStore second = streamStore(indexes, "g1", "topic-1");
+        commit(first, null, offset(1), Building.UNCHANGED, change(Operation.CREATE, null, article(61, "a"), 1000));
+        commit(first, offset(1), offset(2), Building.UNCHANGED, change(Operation.DELETE, article(61, "a"), null, 2000));
+        commit(first, offset(2), offset(3), Building.UNCHANGED, change(Operation.CREATE, null, article(62, "b"), 4000));
+        commit(second, null, offset(1), Building.UNCHANGED, change(Operation.CREATE, null, article(63, "c"), 1500));
+        String index = indexes.index("articles", "g1");
+        client.send("POST", "/" + index + "/_refresh", null);
+
+        // the second partition's next record may carry any position after 1500, below the delete at 2000
+        assertThat(store(indexes, "g1").purgeTombstones(List.of())).isZero();
+        commit(second, offset(1), offset(2), Building.UNCHANGED,
+                change(Operation.UPDATE, article(63, "c"), article(63, "d"), 3000));
+
+        assertThat(store(indexes, "g1").purgeTombstones(List.of())).isEqualTo(1);
+        assertThat(client.get("/" + index + "/_doc/61")).as("purged").isEmpty();
+    }
+
     /** Generation g1, built in place (readers use it), holding {@code change} with {@code watermark}. */
     private static SearchStore activeWith(SearchIndexes indexes, String watermark, RowChange change)
             throws InterruptedException {
@@ -222,6 +272,17 @@ class SearchStoreIT {
 
     private static SearchStore store(SearchIndexes indexes, String generation) {
         return new SearchStore(client, indexes, generation, List.of(new ArticleSearchProjection()));
+    }
+
+    /** The store of one stream of {@code generation}, as Kafka mode opens one per partition. */
+    private static SearchStore streamStore(SearchIndexes indexes, String generation, String stream) {
+        return new SearchStore(client, indexes, generation, List.of(new ArticleSearchProjection()), Duration.ZERO,
+                new SearchRefresher(client, Duration.ZERO), stream);
+    }
+
+    /** A Kafka offset as a stream's position in the stores (StreamOffsets). */
+    private static String offset(long offset) {
+        return Positions.padded(offset, 19);
     }
 
     private static void commit(SearchStore store, String expected, String watermark, Building building,
