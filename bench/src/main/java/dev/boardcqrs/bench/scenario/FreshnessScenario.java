@@ -74,7 +74,7 @@ public final class FreshnessScenario implements Scenario {
                 .note("Writes are single-row UPDATEs of article titles with plain SQL (autocommit) from "
                         + WriteLoad.WRITERS + " connections on a fixed schedule; up to 200 writes per second are "
                         + "sampled; lag runs from the commit returning to the client to the first observation.")
-                .note("query-api is polled every 0.25 ms per sampled write until it answers that title or a later "
+                .note("query-api is polled every 0.25 ms per sampled write (every fiftieth of the time waited once that is longer, at most 20 ms) until it answers that title or a later "
                         + "one of the same article (then the state it shows includes the write; a batch may carry "
                         + "both, and Redis never holds the earlier one); the count-only consumer notes the "
                         + "arrival of each title in its batch (snapshot.mode=no_data, otherwise the projector's "

@@ -206,7 +206,7 @@ public final class KafkaScenario implements Scenario {
                         + "instances share those cores too (and one Redis, single-threaded): what a second instance "
                         + "gains here is a floor for what it gains on cores of its own.");
         freshness.note("Same WriteLoad and QueryApiObserver as the freshness scenario (single-row title UPDATEs, "
-                        + "sampled, polled every 0.25 ms), against a query-api serving the Kafka deployment's namespace; "
+                        + "sampled, polled every 0.25 ms, or every fiftieth of the time waited once that is longer), against a query-api serving the Kafka deployment's namespace; "
                         + "the two instances of the catch-up run share the group.")
                 .note("Kafka mode's lag includes: the connector's binlog reading and its queue (poll.interval.ms "
                         + Math.max(1, config.pollInterval().toMillis()) + ", max.batch.size " + config.maxBatchSize()
