@@ -81,6 +81,17 @@ public final class ArticleJson {
         return ArticleQueries.heapBytes(model) + 16 + fields.length;
     }
 
+    /** By the JSON answered, which says all of the model (the near cache compares what two readers read). */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ArticleJson that && Arrays.equals(fields, that.fields);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(fields);
+    }
+
     /** One article: what ctx.json writes for an {@link ArticleView}. */
     public static byte[] one(Counted article) {
         byte[] out = new byte[article.length()];

@@ -7,6 +7,7 @@ import dev.boardcqrs.query.consistency.ReadAfter;
 import dev.boardcqrs.query.nearcache.InvalidationTarget;
 import dev.boardcqrs.query.nearcache.NearCache;
 import io.javalin.config.RoutesConfig;
+import java.util.Arrays;
 import java.util.List;
 
 /** The catalog display: the displayed tree and a catalog's products on sale. It keeps the tree's JSON in memory. */
@@ -16,7 +17,7 @@ public final class CatalogReadModel implements ReadModel {
     private final ReadAfter readAfter;
 
     public CatalogReadModel(ReadServices services) {
-        this.tree = new NearCache<>(services.nearCacheBytes(), json -> json.length);
+        this.tree = new NearCache<>(services.nearCacheBytes(), json -> json.length, Arrays::equals);
         this.queries = new CatalogQueries(services.redis(), services.keys(), tree, services.breaker(),
                 new CatalogTreeFromDatabase(services.catalogs(), services.database(),
                         services.config().catalogFallbackTtl()));

@@ -2,8 +2,10 @@ package dev.boardcqrs.query.nearcache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -15,22 +17,34 @@ import java.util.function.ToIntFunction;
  * This is a plain data structure: no Redis here.
  *
  * <p>A reader that misses {@link #reserve reserves} the key before it reads Redis and {@link #store stores} what
- * it read afterwards. The store only happens if the reservation is still in place: an invalidation that arrived
- * meanwhile removed it, and a later reader of the same key replaced it with its own. So the value kept is always
- * one that no processed invalidation has outdated, and never older than one another reader already got from
- * Redis: reads of one key through this cache do not go back in time.
+ * it read afterwards. Readers that miss between two reported changes share one reservation, and a store happens
+ * only while that reservation (or a value stored under it) is in place: an invalidation that arrived meanwhile
+ * removed it. Readers sharing a reservation may still read different values (a change whose report has not come
+ * yet), and the order in which their reads reached Redis is not known here: the first store keeps its value, and a
+ * store of a different value drops the entry, before its reader answers. So the value kept is always one that no
+ * processed invalidation has outdated, and never older than one another reader already got from Redis and answered:
+ * reads of one key through this cache do not go back in time.
  */
 public final class NearCache<K, V> {
     private final Cache<K, Object> entries;
     private final ConcurrentMap<K, Object> map;
     // moves on every drop of everything, so a reservation taken before one cannot store after it
     private final AtomicLong epoch = new AtomicLong();
+    private final BiPredicate<V, V> same;
     private volatile boolean serving;
 
     /**
+     * Values are compared with {@link Object#equals}.
+     *
      * @param maxBytes what the kept values may weigh in all, by {@code weigher}'s estimate; 0 keeps nothing
      */
     public NearCache(long maxBytes, ToIntFunction<V> weigher) {
+        this(maxBytes, weigher, Objects::equals);
+    }
+
+    /** {@code same}: whether two values read from Redis say the same (by content). */
+    public NearCache(long maxBytes, ToIntFunction<V> weigher, BiPredicate<V, V> same) {
+        this.same = same;
         this.entries = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((K key, Object value) -> value instanceof Entry<?> entry
@@ -91,25 +105,46 @@ public final class NearCache<K, V> {
         return map.get(key) instanceof Entry<?> entry ? valueOf(entry) : null;
     }
 
-    /** Call before reading {@code key} from Redis; null when nothing may be stored now. */
+    /**
+     * Call before reading {@code key} from Redis; null when nothing may be stored now. Readers since the last reported
+     * change of the key share one reservation.
+     */
     public Reservation reserve(K key) {
         if (!serving) {
             return null;
         }
-        Reservation reservation = new Reservation(epoch.get());
-        map.put(key, reservation);
-        return reservation;
+        Reservation fresh = new Reservation(epoch.get());
+        Object held = map.putIfAbsent(key, fresh);
+        if (held instanceof Reservation shared) {
+            return shared;
+        }
+        if (held instanceof Entry<?> entry) {
+            return entry.reservation; // stored since this reader missed: its store compares with that value
+        }
+        return fresh;
     }
 
-    /** Keeps {@code value}, read from Redis after {@code reservation}, unless something outdated the read. */
+    /**
+     * Keeps {@code value}, read from Redis after {@code reservation}, unless something outdated the read; drops what
+     * another reader of the same reservation kept if the two differ, as either may be the older.
+     */
     public void store(K key, Reservation reservation, V value) {
         if (reservation == null) {
             return;
         }
-        Entry<V> entry = new Entry<>(value);
-        if (map.replace(key, reservation, entry) && epoch.get() != reservation.epoch) {
-            // everything was dropped between the reservation and the replace: the read may predate the drop
-            map.remove(key, entry);
+        Entry<V> mine = new Entry<>(reservation, value);
+        Object kept = map.computeIfPresent(key, (any, held) -> {
+            if (held == reservation) {
+                return mine;
+            }
+            if (held instanceof Entry<?> entry && entry.reservation == reservation) {
+                return same.test(valueOf(entry), value) ? held : null;
+            }
+            return held; // a reservation taken after a reported change: this read may be older than that change
+        });
+        if (kept == mine && epoch.get() != reservation.epoch) {
+            // everything was dropped between the reservation and the store: the read may predate the drop
+            map.remove(key, mine);
         }
     }
 
@@ -174,9 +209,11 @@ public final class NearCache<K, V> {
 
     // compared by identity too, so store's remove takes only its own entry away
     private static final class Entry<V> {
+        private final Reservation reservation;
         private final V value;
 
-        private Entry(V value) {
+        private Entry(Reservation reservation, V value) {
+            this.reservation = reservation;
             this.value = value;
         }
     }

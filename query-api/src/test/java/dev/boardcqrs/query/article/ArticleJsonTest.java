@@ -26,6 +26,16 @@ class ArticleJsonTest {
             0, Long.MAX_VALUE);
 
     @Test
+    void shouldBeEqualExactlyWhenTheModelsAnswerAlike() {
+        ArticleModel oneMoreComment = new ArticleModel(7, 1, 42, "title", "content",
+                "2026-12-01T10:00:00", "2026-12-01T10:05:00", 4, 4);
+
+        assertThat(ArticleJson.of(PLAIN)).isEqualTo(ArticleJson.of(PLAIN))
+                .hasSameHashCodeAs(ArticleJson.of(PLAIN))
+                .isNotEqualTo(ArticleJson.of(oneMoreComment));
+    }
+
+    @Test
     void shouldWriteAnArticleAsCtxJsonWroteItsView() throws Exception {
         for (ArticleModel model : List.of(PLAIN, AWKWARD)) {
             for (long views : List.of(0L, 9L, 10L, 123_456L, Long.MAX_VALUE)) {

@@ -32,11 +32,42 @@ class NearCacheTest {
     }
 
     @Test
-    void shouldKeepTheLaterReadersValueWhenAnEarlierReadFinishesLast() {
-        NearCache.Reservation earlier = cache.reserve(1L);
-        NearCache.Reservation later = cache.reserve(1L);
-        cache.store(1L, later, "v2");
-        cache.store(1L, earlier, "v1"); // read before v2 was written, answered late
+    void shouldKeepNeitherOfTwoDifferentValuesReadBetweenTheSameReportsWhicheverIsStoredFirst() {
+        // the key changed between the two reads, and its report has not come: which read is older is not known here
+        NearCache.Reservation first = cache.reserve(1L);
+        NearCache.Reservation second = cache.reserve(1L);
+        cache.store(1L, second, "v1"); // the later reservation's read reached Redis first
+        cache.store(1L, first, "v2"); // and its reader answers v2
+
+        assertThat(cache.get(1L)).as("after a reader answered v2").isNull();
+
+        NearCache.Reservation third = cache.reserve(2L);
+        NearCache.Reservation fourth = cache.reserve(2L);
+        cache.store(2L, third, "v2");
+        cache.store(2L, fourth, "v1"); // read before v2 was written, answered late
+
+        assertThat(cache.get(2L)).as("after a reader answered v1 and another v2").isNull();
+    }
+
+    @Test
+    void shouldKeepAValueThatEveryReaderBetweenTheSameReportsReadAlike() {
+        NearCache.Reservation first = cache.reserve(1L);
+        NearCache.Reservation second = cache.reserve(1L);
+        cache.store(1L, first, "v1");
+        NearCache.Reservation third = cache.reserve(1L); // missed just before the first stored
+        cache.store(1L, second, new String("v1")); // equal, not the same object
+        cache.store(1L, third, "v1");
+
+        assertThat(cache.get(1L)).isEqualTo("v1");
+    }
+
+    @Test
+    void shouldNotLetAReadFromBeforeAReportedChangeDropOrReplaceAReadFromAfterIt() {
+        NearCache.Reservation before = cache.reserve(1L);
+        cache.invalidate(1L);
+        NearCache.Reservation after = cache.reserve(1L);
+        cache.store(1L, after, "v2");
+        cache.store(1L, before, "v1");
 
         assertThat(cache.get(1L)).isEqualTo("v2");
     }
