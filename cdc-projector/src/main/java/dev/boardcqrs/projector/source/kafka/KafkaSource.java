@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -83,17 +85,16 @@ final class KafkaSource implements ChangeSource {
     private void run() {
         Throwable failure = null;
         try {
-            if (inGroup) {
-                consumer.subscribe(topics, new Rebalance());
-            }
             status.taskStarted();
             while (!closing) {
-                if (!inGroup) {
+                if (inGroup) {
+                    subscribeToExistingTopics();
+                } else {
                     assignEveryPartition();
-                    if (consumer.assignment().isEmpty()) {
-                        Thread.sleep(POLL.toMillis()); // no topic made yet: nothing to poll
-                        continue;
-                    }
+                }
+                if (inGroup ? consumer.subscription().isEmpty() : consumer.assignment().isEmpty()) {
+                    Thread.sleep(POLL.toMillis()); // no topic made yet: nothing to poll
+                    continue;
                 }
                 ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
                 for (TopicPartition partition : polled.partitions()) {
@@ -184,16 +185,43 @@ final class KafkaSource implements ChangeSource {
     }
 
     /**
+     * In a group: subscribes to those of the topics that exist, and looks for the others at most once per
+     * {@link #LOOK_FOR_TOPICS_EVERY} until all do. Subscribed to a topic the connector has not made yet (the catalog's,
+     * before its first row), the consumer asked the brokers for it with every metadata refresh and logged a warning
+     * each time, every second on every instance.
+     */
+    private void subscribeToExistingTopics() {
+        if (consumer.subscription().size() == topics.size() || !timeToLookForTopics()) {
+            return;
+        }
+        Set<String> existing = new LinkedHashSet<>();
+        existingPartitions().forEach(partition -> existing.add(partition.topic()));
+        if (!existing.isEmpty() && !existing.equals(consumer.subscription())) {
+            consumer.subscribe(existing, new Rebalance()); // the group moves only what changes owner
+            log.info("subscribed to {}{}", existing, existing.size() == topics.size() ? ""
+                    : "; not yet made by the connector: " + topics.stream().filter(t -> !existing.contains(t)).toList());
+        }
+    }
+
+    /** True at most once per {@link #LOOK_FOR_TOPICS_EVERY}. */
+    private boolean timeToLookForTopics() {
+        long now = System.nanoTime();
+        if (now - lookedForTopicsNanos < LOOK_FOR_TOPICS_EVERY.toNanos() && lookedForTopicsNanos != 0) {
+            return false;
+        }
+        lookedForTopicsNanos = now;
+        return true;
+    }
+
+    /**
      * Assigns this consumer every partition of the topics that exist (outside a group: a rebuild's), opening the new
      * ones; at most once per {@link #LOOK_FOR_TOPICS_EVERY}, so a topic the connector creates later (the first
      * catalog row) is read too, and the rebuild can become level with an active generation that reads it.
      */
     private void assignEveryPartition() {
-        long now = System.nanoTime();
-        if (now - lookedForTopicsNanos < LOOK_FOR_TOPICS_EVERY.toNanos() && lookedForTopicsNanos != 0) {
+        if (!timeToLookForTopics()) {
             return;
         }
-        lookedForTopicsNanos = now;
         List<TopicPartition> every = existingPartitions();
         List<TopicPartition> added = every.stream().filter(partition -> !streams.containsKey(partition)).toList();
         if (!added.isEmpty()) {
@@ -211,11 +239,15 @@ final class KafkaSource implements ChangeSource {
         return existingPartitions().stream().map(TopicPartition::toString).toList();
     }
 
-    /** The partitions of the topics that exist now; a topic the connector has not made yet has none. */
+    /**
+     * The partitions of the topics that exist now; a topic the connector has not made yet has none. The brokers are
+     * asked for every topic rather than for these by name, which for a missing one logs a warning.
+     */
     private List<TopicPartition> existingPartitions() {
+        Map<String, List<PartitionInfo>> existing = consumer.listTopics();
         List<TopicPartition> all = new ArrayList<>();
         for (String topic : topics) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic);
+            List<PartitionInfo> partitions = existing.get(topic);
             if (partitions != null) {
                 partitions.forEach(partition -> all.add(new TopicPartition(topic, partition.partition())));
             }

@@ -81,6 +81,24 @@ class KafkaSourceTest {
     }
 
     @Test
+    void shouldSubscribeOnlyToTopicsThatExistAndToALaterOneOnceTheConnectorMadeIt() {
+        KafkaSource twoTopics = new KafkaSource(consumer, true, List.of("t", "not-yet"), this::open,
+                new ProjectorStatus(Clock.systemUTC()), failures::add, () -> { }, this::show);
+        consumer.updatePartitions("t", List.of(new PartitionInfo("t", 0, null, null, null)));
+        try {
+            twoTopics.start();
+            await().atMost(SOON).untilAsserted(() -> assertThat(consumer.subscription()).containsExactly("t"));
+
+            consumer.updatePartitions("not-yet", List.of(new PartitionInfo("not-yet", 0, null, null, null)));
+
+            await().atMost(SOON).untilAsserted(() -> assertThat(consumer.subscription())
+                    .containsExactlyInAnyOrder("t", "not-yet"));
+        } finally {
+            twoTopics.close();
+        }
+    }
+
+    @Test
     void shouldReportCaughtUpWithoutWaitingForATopicTheConnectorHasNotCreatedYet() {
         KafkaSource twoTopics = new KafkaSource(consumer, true, List.of("t", "not-yet"), this::open,
                 new ProjectorStatus(Clock.systemUTC()), failures::add, () -> { }, this::show);
@@ -218,6 +236,7 @@ class KafkaSourceTest {
         if (storedOffset != null) {
             stored.put("t-0", StreamOffsets.position(storedOffset));
         }
+        consumer.updatePartitions("t", List.of(new PartitionInfo("t", 0, null, null, null)));
         consumer.updateBeginningOffsets(Map.of(P0, 0L));
         source.start();
         consumer.schedulePollTask(() -> {
