@@ -1,5 +1,7 @@
 package dev.boardcqrs.projector.redis;
 
+import static dev.boardcqrs.projector.store.StreamWatermarks.WATERMARK;
+
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.projector.redis.ProjectorRedis.Read;
@@ -13,6 +15,7 @@ import dev.boardcqrs.projector.store.Refusal;
 import dev.boardcqrs.projector.store.StoreBatch;
 import dev.boardcqrs.projector.store.StoreBatch.Building;
 import dev.boardcqrs.projector.store.StreamTakenOverException;
+import dev.boardcqrs.projector.store.StreamWatermarks;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,7 +32,6 @@ import java.util.Objects;
  * back in time.
  */
 public final class RedisStore implements ModelStore {
-    static final String WATERMARK = "watermark";
     /** The meta's field that is "1" while a generation is built (readers use SQL) and "0" once it is complete. */
     public static final String BUILDING = "building";
     static final String GTIDS = KeyScheme.APPLIED_GTIDS;
@@ -64,7 +66,7 @@ public final class RedisStore implements ModelStore {
             throw new IllegalArgumentException("not a stream name: '" + stream + "'");
         }
         this.stream = stream;
-        this.watermarkField = stream == null ? WATERMARK : WATERMARK + "@" + stream;
+        this.watermarkField = StreamWatermarks.field(stream);
         this.redis = redis;
         this.keys = keys;
         this.namespace = new KeyScheme(keys.namespace());
@@ -117,16 +119,12 @@ public final class RedisStore implements ModelStore {
         redis.unlinkMatching(keys.everything(), keys.meta()::equals);
     }
 
-    /**
-     * Marks this stream caught up ({@code caughtUp@STREAM}) in a generation being built, and ends the building once
-     * every stream has: each stream marks itself before it looks at the others, so the last one to mark sees them all.
-     */
     /** A generation an earlier version filled (a position, but no layout): its models are under other names. */
     @Override
     public String whyNotResumable() {
         Map<String, String> meta = redis.hgetAll(keys.meta());
         boolean written = meta.keySet().stream().anyMatch(field -> field.equals(WATERMARK)
-                || field.startsWith(WATERMARK + "@"));
+                || StreamWatermarks.isStreamField(field));
         if (written && !KeyScheme.LAYOUT_VERSION.equals(meta.get(KeyScheme.LAYOUT))) {
             return "generation " + keys.generation() + " keeps its models under key layout "
                     + meta.getOrDefault(KeyScheme.LAYOUT, "1") + " of an earlier version, and this one reads layout "
@@ -135,6 +133,10 @@ public final class RedisStore implements ModelStore {
         return null;
     }
 
+    /**
+     * Marks this stream caught up ({@code caughtUp@STREAM}) in a generation being built, and ends the building once
+     * every stream has: each stream marks itself before it looks at the others, so the last one to mark sees them all.
+     */
     @Override
     public void caughtUp(Collection<String> streams) {
         if (stream == null || !keys.generation().equals(redis.get(namespace.active()))
@@ -329,16 +331,8 @@ public final class RedisStore implements ModelStore {
         KeyScheme serving = keys.inGeneration(active);
         tx.watch(serving.meta());
         Map<String, String> own = redis.hgetAll(keys.meta());
-        for (Map.Entry<String, String> field : redis.hgetAll(serving.meta()).entrySet()) {
-            if (!field.getKey().startsWith(WATERMARK + "@")) {
-                continue;
-            }
-            String rebuilt = field.getKey().equals(watermarkField) ? batch.watermark() : own.get(field.getKey());
-            if (rebuilt == null || rebuilt.compareTo(field.getValue()) < 0) {
-                return null;
-            }
-        }
-        return active;
+        return StreamWatermarks.level(redis.hgetAll(serving.meta()),
+                field -> field.equals(watermarkField) ? batch.watermark() : own.get(field)) ? active : null;
     }
 
     @Override

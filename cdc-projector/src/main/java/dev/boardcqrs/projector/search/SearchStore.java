@@ -1,5 +1,7 @@
 package dev.boardcqrs.projector.search;
 
+import static dev.boardcqrs.projector.store.StreamWatermarks.WATERMARK;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +17,7 @@ import dev.boardcqrs.projector.store.StoreBatch.Building;
 import dev.boardcqrs.projector.store.StoreDataLostException;
 import dev.boardcqrs.projector.store.StoreUnavailableException;
 import dev.boardcqrs.projector.store.StreamTakenOverException;
+import dev.boardcqrs.projector.store.StreamWatermarks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -54,7 +57,6 @@ import java.util.function.Supplier;
 public final class SearchStore implements ModelStore {
     /** The store's name, in logs, metrics and dead letters. */
     public static final String NAME = "search";
-    static final String WATERMARK = "watermark";
     /** A tombstone's fields: every search model's mapping has them (see {@link SearchProjection}). */
     static final String DELETED = "deleted";
     static final String DELETED_VERSION = "deletedVersion";
@@ -117,7 +119,7 @@ public final class SearchStore implements ModelStore {
             throw new IllegalArgumentException("not a stream name: '" + stream + "'");
         }
         this.stream = stream;
-        this.watermarkField = stream == null ? WATERMARK : WATERMARK + "@" + stream;
+        this.watermarkField = StreamWatermarks.field(stream);
         this.linger = linger;
         this.refresher = refresher;
         this.client = client;
@@ -420,15 +422,7 @@ public final class SearchStore implements ModelStore {
         if (served.isEmpty() || servedGeneration(served.get()).equals(generation)) {
             return true;
         }
-        for (Map.Entry<String, Object> field : readMeta(servedGeneration(served.get())).fields().entrySet()) {
-            if (field.getKey().startsWith(WATERMARK + "@") && field.getValue() instanceof String position) {
-                String rebuilt = own.text(field.getKey());
-                if (rebuilt == null || rebuilt.compareTo(position) < 0) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return StreamWatermarks.level(readMeta(servedGeneration(served.get())).fields(), own::text);
     }
 
     private static String servedGeneration(String index) {
@@ -789,7 +783,7 @@ public final class SearchStore implements ModelStore {
         Meta meta = readMeta();
         status.put("watermark", meta.text(watermarkField));
         meta.fields().forEach((field, value) -> {
-            if (field.startsWith(WATERMARK + "@")) {
+            if (StreamWatermarks.isStreamField(field)) {
                 status.put(field, value); // each stream's offset, in a generation filled by several
             }
         });
