@@ -3,6 +3,7 @@ package dev.boardcqrs.bench.scenario;
 import dev.boardcqrs.bench.baseline.CountingEngine;
 import dev.boardcqrs.bench.data.Dataset;
 import dev.boardcqrs.bench.load.HttpConnection;
+import dev.boardcqrs.bench.report.Format;
 import dev.boardcqrs.bench.report.Results;
 import dev.boardcqrs.bench.report.Section;
 import dev.boardcqrs.bench.report.TargetCheck;
@@ -31,7 +32,7 @@ public final class FreshnessScenario implements Scenario {
     public void run(BenchContext context, Results results) throws Exception {
         Section section = results.add(Section.of(name(), "Freshness: commit to visible in query-api vs commit to "
                         + "seen by a count-only Debezium consumer", "write rate", "achieved writes/s", "observer",
-                "samples", "p50 ms", "p99 ms", "max ms", "not seen"));
+                "samples", "p50 ms", "p99 ms", "max ms", "not seen", "projector apply p50 / p99 ms (batches)"));
         List<Integer> rates = new ArrayList<>(context.config().writeRates());
         rates.add(0);
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -40,12 +41,16 @@ public final class FreshnessScenario implements Scenario {
             String rateName = rate == 0 ? "max (" + WriteLoad.WRITERS + " writers)" : rate + "/s";
             WriteLoad.Written written;
             Lags queryApi;
+            ApplyTimes applyBefore = ApplyTimes.read(context.stack().projector().port());
             try (QueryApiObserver observer = new QueryApiObserver(context.queryApiPort())) {
                 written = load(context, ++phase).run(rate, context.config().warmup(),
                         context.config().freshnessDuration(), observer);
                 queryApi = observer.finish(PATIENCE);
             }
-            rows.add(row(section, rateName, rate, written, "query-api", queryApi));
+            ApplyTimes applyAfter = ApplyTimes.read(context.stack().projector().port());
+            Map<String, Object> queryApiRow = row(section, rateName, rate, written, "query-api", queryApi,
+                    applyAfter, applyBefore);
+            rows.add(queryApiRow);
             if (rate == 1000) {
                 results.target(TargetCheck.atMost("freshness p50 <= 10 ms at 1,000 writes/s", queryApi.p50(), 10, " ms"));
                 results.target(TargetCheck.atMost("freshness p99 <= 50 ms at 1,000 writes/s", queryApi.p99(), 50, " ms"));
@@ -63,7 +68,7 @@ public final class FreshnessScenario implements Scenario {
                         context.config().freshnessDuration(), observer);
                 engine = observer.finish(PATIENCE);
             }
-            rows.add(row(section, rateName, rate, engineWritten, "count-only Debezium", engine));
+            rows.add(row(section, rateName, rate, engineWritten, "count-only Debezium", engine, null, null));
             context.stack().startProjectorAgain();
             awaitVisible(context.queryApiPort(), engineWritten.lastArticleId(), engineWritten.lastTitle());
         }
@@ -78,7 +83,12 @@ public final class FreshnessScenario implements Scenario {
                         + "one of the same article (then the state it shows includes the write; a batch may carry "
                         + "both, and Redis never holds the earlier one); the count-only consumer notes the "
                         + "arrival of each title in its batch (snapshot.mode=no_data, otherwise the projector's "
-                        + "engine settings). The projector is stopped while the count-only engine is measured.");
+                        + "engine settings). The projector is stopped while the count-only engine is measured.")
+                .note("Projector apply: its projector_batch_apply_seconds histogram over the phase (warm-up "
+                        + "included), from an engine batch's hand-over to every store having it; the bucket's upper "
+                        + "bound. With the count-only lag (commit to hand-over) it splits query-api's lag into the "
+                        + "source's part, the projector's, and what follows Redis' commit (the near cache's "
+                        + "invalidation, the answer, the poll).");
     }
 
     private static WriteLoad load(BenchContext context, int phase) {
@@ -90,6 +100,26 @@ public final class FreshnessScenario implements Scenario {
                                            String observer, Lags lags) {
         section.row(rateName, written.ratePerSecond(), observer, lags.millis().size(), lags.p50(), lags.p99(),
                 lags.max(), lags.notSeen());
+        return row(rate, written, observer, lags);
+    }
+
+    /** {@link #row}, with the projector's apply times over the phase (both null for an observer without one). */
+    private static Map<String, Object> row(Section section, String rateName, int rate, WriteLoad.Written written,
+                                           String observer, Lags lags, ApplyTimes after, ApplyTimes before) {
+        String apply = after == null ? null : Format.decimal(after.quantileMsSince(before, 0.50)) + " / "
+                + Format.decimal(after.quantileMsSince(before, 0.99)) + " (" + after.batchesSince(before) + ")";
+        section.row(rateName, written.ratePerSecond(), observer, lags.millis().size(), lags.p50(), lags.p99(),
+                lags.max(), lags.notSeen(), apply);
+        Map<String, Object> row = row(rate, written, observer, lags);
+        if (after != null) {
+            row.put("projectorApplyP50Ms", after.quantileMsSince(before, 0.50));
+            row.put("projectorApplyP99Ms", after.quantileMsSince(before, 0.99));
+            row.put("projectorBatches", after.batchesSince(before));
+        }
+        return row;
+    }
+
+    private static Map<String, Object> row(int rate, WriteLoad.Written written, String observer, Lags lags) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("rate", rate);
         row.put("observer", observer);
