@@ -48,9 +48,7 @@ public final class FreshnessScenario implements Scenario {
                 queryApi = observer.finish(PATIENCE);
             }
             ApplyTimes applyAfter = ApplyTimes.read(context.stack().projector().port());
-            Map<String, Object> queryApiRow = row(section, rateName, rate, written, "query-api", queryApi,
-                    applyAfter, applyBefore);
-            rows.add(queryApiRow);
+            rows.add(row(section, rateName, rate, written, "query-api", queryApi, applyAfter, applyBefore));
             if (rate == 1000) {
                 results.target(TargetCheck.atMost("freshness p50 <= 10 ms at 1,000 writes/s", queryApi.p50(), 10, " ms"));
                 results.target(TargetCheck.atMost("freshness p99 <= 50 ms at 1,000 writes/s", queryApi.p99(), 50, " ms"));
@@ -106,16 +104,22 @@ public final class FreshnessScenario implements Scenario {
     /** {@link #row}, with the projector's apply times over the phase (both null for an observer without one). */
     private static Map<String, Object> row(Section section, String rateName, int rate, WriteLoad.Written written,
                                            String observer, Lags lags, ApplyTimes after, ApplyTimes before) {
-        String apply = after == null ? null : Format.decimal(after.quantileMsSince(before, 0.50)) + " / "
-                + Format.decimal(after.quantileMsSince(before, 0.99)) + " (" + after.batchesSince(before) + ")";
+        String apply = null;
+        Map<String, Object> applyFields = new LinkedHashMap<>();
+        if (after != null) {
+            double p50 = after.quantileMsSince(before, 0.50);
+            double p99 = after.quantileMsSince(before, 0.99);
+            long batches = after.batchesSince(before);
+            apply = Format.decimal(p50) + " / " + Format.decimal(p99) + " (" + batches + ")";
+            // null, not NaN or Infinity, which JSON has no number for (no batch, or beyond the highest bucket)
+            applyFields.put("projectorApplyP50Ms", Double.isFinite(p50) ? p50 : null);
+            applyFields.put("projectorApplyP99Ms", Double.isFinite(p99) ? p99 : null);
+            applyFields.put("projectorBatches", batches);
+        }
         section.row(rateName, written.ratePerSecond(), observer, lags.millis().size(), lags.p50(), lags.p99(),
                 lags.max(), lags.notSeen(), apply);
         Map<String, Object> row = row(rate, written, observer, lags);
-        if (after != null) {
-            row.put("projectorApplyP50Ms", after.quantileMsSince(before, 0.50));
-            row.put("projectorApplyP99Ms", after.quantileMsSince(before, 0.99));
-            row.put("projectorBatches", after.batchesSince(before));
-        }
+        row.putAll(applyFields);
         return row;
     }
 
