@@ -35,13 +35,14 @@ public final class Generations {
 
     /**
      * A new generation, numbered above {@code highestInUse}: after Redis lost its data the counter starts again,
-     * and a number still used by this process must not come back.
+     * and a number still used by this process must not come back. Only INCRBY moves the counter, so each caller
+     * gets a number of its own: setting it to one above this process's highest let two instances that found the
+     * loss at once take the same number, and each empty what the other wrote.
      */
     public Generation next(long highestInUse) {
-        long number = redis.incr(namespace.generations());
+        long number = redis.incrBy(namespace.generations(), 1);
         if (number <= highestInUse) {
-            number = highestInUse + 1;
-            redis.set(namespace.generations(), Long.toString(number));
+            number = redis.incrBy(namespace.generations(), highestInUse + 1 - number);
         }
         return new Generation(number);
     }

@@ -58,8 +58,8 @@ public final class ClusterProjectorRedis implements ProjectorRedis {
     }
 
     @Override
-    public long incr(String key) {
-        return routed.incr(key);
+    public long incrBy(String key, long by) {
+        return routed.incrBy(key, by);
     }
 
     @Override

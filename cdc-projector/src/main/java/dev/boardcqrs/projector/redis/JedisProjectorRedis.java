@@ -46,8 +46,8 @@ public final class JedisProjectorRedis implements ProjectorRedis {
     }
 
     @Override
-    public long incr(String key) {
-        return call(() -> redis.incr(key));
+    public long incrBy(String key, long by) {
+        return call(() -> redis.incrBy(key, by));
     }
 
     @Override

@@ -43,7 +43,8 @@ public interface ProjectorRedis {
     /** Gives an existing {@code key} {@code expiry} more to live; false when there is no such key. */
     boolean pexpire(String key, Duration expiry);
 
-    long incr(String key);
+    /** Adds {@code by} to the number at {@code key} (0 when absent) and answers the sum: each caller gets its own. */
+    long incrBy(String key, long by);
 
     void del(String key);
 

@@ -36,6 +36,8 @@ public final class FakeRedis implements ProjectorRedis {
     public int roundTrips;
     public java.util.function.Function<ScriptCall, Object> scriptReply = call -> 1L;
     public Runnable beforeExec = () -> { };
+    /** Runs after an INCRBY answered, outside the fake's lock: another client's command may come in between. */
+    public java.util.function.Consumer<String> afterIncrBy = key -> { };
 
     /** One script call: which script, with which keys and arguments. */
     public record ScriptCall(LuaScript script, List<String> keys, List<String> args) {
@@ -96,9 +98,13 @@ public final class FakeRedis implements ProjectorRedis {
     }
 
     @Override
-    public synchronized long incr(String key) {
-        long next = Long.parseLong(strings.getOrDefault(key, "0")) + 1;
-        set(key, Long.toString(next));
+    public long incrBy(String key, long by) {
+        long next;
+        synchronized (this) {
+            next = Long.parseLong(strings.getOrDefault(key, "0")) + by;
+            set(key, Long.toString(next));
+        }
+        afterIncrBy.accept(key);
         return next;
     }
 
