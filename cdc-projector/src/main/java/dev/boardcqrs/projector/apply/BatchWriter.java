@@ -122,6 +122,13 @@ public final class BatchWriter implements StoreLane.Listener {
         return batch;
     }
 
+    /** Throws what stopped a lane, if one stopped: the source then fails as its next batch would. */
+    synchronized void throwIfFailed() {
+        if (failure != null) {
+            throw rethrown(failure);
+        }
+    }
+
     /** Row changes handed to the slowest store's lane and not committed there yet. */
     int mostQueuedChanges() {
         return lanes.stream().mapToInt(StoreLane::queuedChanges).max().orElse(0);

@@ -81,7 +81,9 @@ public final class OverlappingHandler implements ChangeHandler {
         }
         try {
             SequencedBatch oldest = unacknowledged.peek();
-            if (oldest != null && oldest.inEveryStore().isCompletedExceptionally()) {
+            if (oldest == null) {
+                writer.throwIfFailed(); // a lane that found its store changed while idle (StoreLane.confirmWhileIdle)
+            } else if (oldest.inEveryStore().isCompletedExceptionally()) {
                 await(oldest.inEveryStore()); // throws why, as handle would
             }
             acknowledgeCommitted();

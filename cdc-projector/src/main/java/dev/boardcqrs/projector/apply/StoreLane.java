@@ -10,6 +10,7 @@ import dev.boardcqrs.projector.store.ModelStore;
 import dev.boardcqrs.projector.store.Refusal;
 import dev.boardcqrs.projector.store.StoreBatch;
 import dev.boardcqrs.projector.store.StoreBatch.Building;
+import dev.boardcqrs.projector.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,8 @@ final class StoreLane {
     static final int MAX_CHANGES_PER_COMMIT = 4096;
     /** How long a stop waits for the lanes' store calls in flight (an interrupted HTTP call ends at once). */
     static final Duration STOP_AT_MOST = Duration.ofSeconds(10);
+    /** How long a lane waits for a batch before it asks its store whether the next commit would still go through. */
+    static final Duration IDLE_CHECK = Duration.ofSeconds(1);
 
     /** Hears what the lane has committed, or that it stopped on a failure no retry mends. */
     interface Listener {
@@ -157,7 +160,11 @@ final class StoreLane {
      */
     private List<SequencedBatch> nextGroup() throws InterruptedException {
         List<SequencedBatch> group = new ArrayList<>();
-        SequencedBatch first = queue.takeFirst();
+        SequencedBatch first = queue.pollFirst(IDLE_CHECK.toNanos(), TimeUnit.NANOSECONDS);
+        while (first == null) {
+            confirmWhileIdle();
+            first = queue.pollFirst(IDLE_CHECK.toNanos(), TimeUnit.NANOSECONDS);
+        }
         group.add(first);
         int changes = first.changes().size();
         long deadline = lastCommitNanos + lingerNanos;
@@ -175,6 +182,19 @@ final class StoreLane {
             changes += next.changes().size();
         }
         return group;
+    }
+
+    /**
+     * Asks the store whether its next commit would still go through, and fails as that commit would: an idle lane (a
+     * Kafka partition nobody writes to) otherwise never hears of a loss of the store's data or a new generation.
+     * A store away for a moment is asked again after the next idle spell.
+     */
+    private void confirmWhileIdle() {
+        try {
+            store.confirm(watermark);
+        } catch (StoreUnavailableException e) {
+            log.debug("{} could not confirm its position while idle: {}", thread.getName(), e.toString());
+        }
     }
 
     /** Commits the changes of {@code group} the store has not seen yet, with the watermark they leave. */

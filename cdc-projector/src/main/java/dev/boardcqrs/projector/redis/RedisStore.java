@@ -225,27 +225,9 @@ public final class RedisStore implements ModelStore {
                 return Attempt.of(Outcome.ALREADY_APPLIED);
             }
             Runnable takeOver = onTakenOver;
-            if (stream != null && takeOver == null && active != null && !active.equals(keys.generation())) {
-                // another instance made a new generation (and may have removed this one, its positions with it):
-                // not a loss of Redis' data, which would make this instance build yet another one
-                throw new GenerationReplacedException(keys.generation(), active);
-            }
-            if (!Objects.equals(current, batch.expected())) {
-                if (stream != null && current != null) {
-                    throw new StreamTakenOverException(name(), stream, batch.expected(), current);
-                }
-                return new Attempt(Outcome.LOST, List.of(), current);
-            }
-            if (takeOver == null) {
-                // the generation readers use: its pointer must still name it. Gone: Redis lost its data (perhaps
-                // before this generation wrote a watermark). Naming another: a rebuild took over; nobody reads
-                // this generation any more and it is about to be stopped, so there is nothing to write.
-                if (active == null) {
-                    return new Attempt(Outcome.LOST, List.of(), "no active generation");
-                }
-                if (!active.equals(keys.generation())) {
-                    return Attempt.of(Outcome.REPLACED);
-                }
+            Attempt refused = refusal(batch.expected(), current, active, takeOver);
+            if (refused != null) {
+                return refused;
             }
             String replaced = takeOver == null ? null : stream == null ? levelWithActive(tx, batch, building, active)
                     : streamsLevelWithActive(tx, batch, active);
@@ -291,6 +273,50 @@ public final class RedisStore implements ModelStore {
                 takeOver.run();
             }
             return new Attempt(Outcome.APPLIED, refusals, null);
+        }
+    }
+
+    /**
+     * Why a commit expecting watermark {@code expected} must not write, from what Redis holds ({@code current}, and the
+     * generation readers use, {@code active}); null when it may. Shared by commits and {@link #confirm}, so an idle
+     * stream finds what its next commit would.
+     *
+     * @throws GenerationReplacedException a stream's generation was replaced by another instance's
+     * @throws StreamTakenOverException another instance committed to this stream since
+     */
+    private Attempt refusal(String expected, String current, String active, Runnable takeOver) {
+        if (stream != null && takeOver == null && active != null && !active.equals(keys.generation())) {
+            // another instance made a new generation (and may have removed this one, its positions with it):
+            // not a loss of Redis' data, which would make this instance build yet another one
+            throw new GenerationReplacedException(keys.generation(), active);
+        }
+        if (!Objects.equals(current, expected)) {
+            if (stream != null && current != null) {
+                throw new StreamTakenOverException(name(), stream, expected, current);
+            }
+            return new Attempt(Outcome.LOST, List.of(), current);
+        }
+        if (takeOver == null) {
+            // the generation readers use: its pointer must still name it. Gone: Redis lost its data (perhaps
+            // before this generation wrote a watermark). Naming another: a rebuild took over; nobody reads
+            // this generation any more and it is about to be stopped, so there is nothing to write.
+            if (active == null) {
+                return new Attempt(Outcome.LOST, List.of(), "no active generation");
+            }
+            if (!active.equals(keys.generation())) {
+                return Attempt.of(Outcome.REPLACED);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void confirm(String watermark) {
+        List<String> found = redis.loadScriptsAndRead(List.of(), List.of(Read.hashField(keys.meta(), watermarkField),
+                Read.string(namespace.active())));
+        Attempt refused = refusal(watermark, found.get(0), found.get(1), onTakenOver);
+        if (refused != null && refused.outcome() == Outcome.LOST) {
+            throw new RedisDataLostException(watermark, refused.found());
         }
     }
 

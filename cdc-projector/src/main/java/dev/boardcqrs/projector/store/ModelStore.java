@@ -54,6 +54,18 @@ public interface ModelStore {
      */
     List<Refusal> commit(StoreBatch batch, Unplannable unplannable) throws InterruptedException;
 
+    /**
+     * Checks, while no batch comes, what the next commit after {@code watermark} (the last this projector committed,
+     * null for none) would find first, and fails the same way: a partition that gets no changes commits nothing, and
+     * would otherwise never learn that the store lost its data or that another instance made a new generation (one
+     * built in place waits for every partition's caught-up report). Does nothing where all is as it was.
+     *
+     * @throws StoreDataLostException the store no longer holds {@code watermark}
+     * @throws StoreUnavailableException the store cannot be reached now (an idle lane asks again later)
+     */
+    default void confirm(String watermark) {
+    }
+
     /** Hears the changes a store's projections could not plan, before the store writes the batch. */
     @FunctionalInterface
     interface Unplannable {

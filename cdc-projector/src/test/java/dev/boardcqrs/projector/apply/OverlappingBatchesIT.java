@@ -234,6 +234,17 @@ class OverlappingBatchesIT {
     }
 
     @Test
+    void shouldTellASourceWithNothingInFlightThatRedisLostItsDataWhileNoChangeCame() throws Exception {
+        applier.handle(committer.batch(List.of(comment())));
+        applier.acknowledgeStored();
+        redis.del(G1.meta()); // flushed while this stream (a Kafka partition nobody writes to) had nothing to commit
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(applier::acknowledgeStored)
+                .isInstanceOf(RedisDataLostException.class));
+        assertThat(committer.marked).hasSize(1);
+    }
+
+    @Test
     void shouldReturnFromAStopOnlyOnceTheStoreCallInFlightHasEnded() throws Exception {
         SlowStore deaf = SlowStore.deafToInterrupts();
         applier = handler(List.of(store, deaf), OverlappingHandler.MAX_BEHIND);

@@ -297,6 +297,38 @@ class RedisStoreTest {
     }
 
     @Test
+    void shouldLetAnIdleStreamFindWhatItsNextCommitWouldWithoutWriting() {
+        serving(G1, "w1");
+        redis.hset(G1.meta(), "watermark@topic-0", "p5");
+        stream(G1, "topic-0").confirm("p5"); // all as it was: nothing to say
+
+        redis.hset(G1.meta(), "watermark@topic-0", "p7");
+        assertThatThrownBy(() -> stream(G1, "topic-0").confirm("p5")).as("another instance committed since")
+                .isInstanceOf(StreamTakenOverException.class);
+        serving(G2, "w1");
+        assertThatThrownBy(() -> stream(G1, "topic-0").confirm("p7")).as("another instance made g2")
+                .isInstanceOf(GenerationReplacedException.class);
+        assertThatThrownBy(() -> stream(G1, "topic-1").confirm(null)).as("a partition that never had a change")
+                .isInstanceOf(GenerationReplacedException.class);
+        redis.del(NAMESPACE.active());
+        redis.del(G1.meta());
+        assertThatThrownBy(() -> stream(G1, "topic-1").confirm(null)).as("flushed")
+                .isInstanceOf(RedisDataLostException.class);
+        assertThat(redis.execs).isZero();
+    }
+
+    @Test
+    void shouldLetAnIdleEmbeddedStoreFindItsDataLostButNotARebuildsSwitch() {
+        serving(G1, "w1");
+        store(G1).confirm("w1");
+        serving(G2, "w9"); // a rebuild took over: this generation is about to be stopped, nothing is wrong
+        store(G1).confirm("w1");
+
+        redis.hdel(G2.meta(), "watermark");
+        assertThatThrownBy(() -> store(G2).confirm("w9")).isInstanceOf(RedisDataLostException.class);
+    }
+
+    @Test
     void shouldEndTheBuildingOfAGenerationOnceEveryStreamHasCaughtUp() {
         serving(G1, null);
         redis.hset(G1.meta(), "building", "1"); // made by a Kafka-mode instance: readers use SQL

@@ -47,7 +47,8 @@ import redis.clients.jedis.RedisClient;
  * closed and started again resumes from the offsets Redis holds (Kafka's committed offsets are set back to 0
  * meanwhile, so reading from them would deliver applied changes again); two instances split the partitions; one
  * leaving hands its partitions over; a rebuild reads the topics from the beginning into a new generation while two
- * instances serve, and both follow it once it has taken over.
+ * instances serve, and both follow it once it has taken over; after Redis lost everything while no change comes,
+ * the instances and a third one joining build a new generation and finish it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KafkaModeIT {
@@ -67,6 +68,7 @@ class KafkaModeIT {
     private static ProjectorConfig config;
     private static Projector first;
     private static Projector second;
+    private static Projector third;
     private static long catalog;
     private static int round;
 
@@ -99,7 +101,7 @@ class KafkaModeIT {
 
     @AfterAll
     static void stop() {
-        for (Projector projector : new Projector[] {first, second}) {
+        for (Projector projector : new Projector[] {first, second, third}) {
             if (projector != null) {
                 projector.close();
             }
@@ -229,6 +231,19 @@ class KafkaModeIT {
         assertThat(redis.hget(NAMESPACE.activeIn(redis).orElseThrow().meta(), "building")).as("never built in place")
                 .isNull();
         awaitPartitionsSplitBetweenFirstAndSecond(); // the rebuilding instance reads in the group again
+    }
+
+    @Test
+    @Order(7)
+    void shouldBuildANewGenerationWhenRedisLostEverythingWhileNoChangeComesAndAThirdInstanceJoins() throws Exception {
+        // Redis flushed (this namespace's keys) while nobody writes: no partition gets a change to commit, and a
+        // generation built in place is complete only once every partition, in every instance, has caught up
+        redis.del(redis.keys(NAMESPACE.namespace() + ":*").toArray(String[]::new));
+        third = new Projector(config, redis).start();
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(redis.hget(
+                NAMESPACE.activeIn(redis).orElseThrow().meta(), "building")).as("building").isEqualTo("0"));
+        awaitModelsEqualSql();
     }
 
     private static void awaitPartitionsSplitBetweenFirstAndSecond() {
