@@ -122,6 +122,9 @@ class OverlappingBatchesIT {
         List<SourceEvent> third = List.of(comment());
 
         applier.handle(committer.batch(first));
+        // the slow store's commit of the first has begun: the next two queue behind it (else its lane, woken late,
+        // may take all three in one commit)
+        assertThat(slow.entered.await(10, TimeUnit.SECONDS)).isTrue();
         applier.handle(committer.batch(second));
         applier.handle(committer.batch(third));
 
