@@ -160,10 +160,9 @@ final class StoreLane {
      */
     private List<SequencedBatch> nextGroup() throws InterruptedException {
         List<SequencedBatch> group = new ArrayList<>();
-        SequencedBatch first = queue.pollFirst(IDLE_CHECK.toNanos(), TimeUnit.NANOSECONDS);
-        while (first == null) {
+        SequencedBatch first;
+        while ((first = queue.pollFirst(IDLE_CHECK.toNanos(), TimeUnit.NANOSECONDS)) == null) {
             confirmWhileIdle();
-            first = queue.pollFirst(IDLE_CHECK.toNanos(), TimeUnit.NANOSECONDS);
         }
         group.add(first);
         int changes = first.changes().size();
