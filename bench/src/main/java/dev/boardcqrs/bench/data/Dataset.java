@@ -7,9 +7,10 @@ package dev.boardcqrs.bench.data;
  */
 public record Dataset(long articles, long boards, long comments, long likes) {
     public static final long STRIDE = 100;
+    public static final long ARTICLES_AT_SCALE_1 = 100_000;
 
     public static Dataset atScale(double scale) {
-        long articles = Math.max(STRIDE, Math.round(100_000 * scale / STRIDE) * STRIDE);
+        long articles = Math.max(STRIDE, Math.round(ARTICLES_AT_SCALE_1 * scale / STRIDE) * STRIDE);
         return new Dataset(articles, Math.min(100, articles), Math.round(1_000_000 * scale),
                 Math.round(1_000_000 * scale));
     }

@@ -20,7 +20,6 @@ public final class Seeder {
     /** InnoDB bytes per unit of scale (344 MB of data and indexes at scale 1), with room for the streamed rows. */
     private static final long BUFFER_POOL_PER_SCALE = 512L << 20;
     private static final long DEFAULT_BUFFER_POOL = 128L << 20;
-    private static final long ARTICLES_AT_SCALE_1 = 100_000;
     private final Connection connection;
     private final Dataset data;
 
@@ -64,10 +63,12 @@ public final class Seeder {
     /**
      * The embedded server starts with InnoDB's default pool of 128 MB. From scale 1 on the tables outgrow it, and
      * at scale 10 the secondary indexes' random inserts ran at a tenth of scale 1's rows/s, and the snapshot would
-     * be measured against a disk-bound server. A deployment sizes its pool to its data; so does the benchmark.
+     * read its rows through a pool a twentieth of their size. A deployment sizes its pool to its data; so does the
+     * benchmark.
      */
     private void sizeBufferPool() throws SQLException {
-        long wanted = Math.max(DEFAULT_BUFFER_POOL, BUFFER_POOL_PER_SCALE * data.articles() / ARTICLES_AT_SCALE_1);
+        long wanted = Math.max(DEFAULT_BUFFER_POOL,
+                BUFFER_POOL_PER_SCALE * data.articles() / Dataset.ARTICLES_AT_SCALE_1);
         if (wanted > DEFAULT_BUFFER_POOL) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET GLOBAL innodb_buffer_pool_size = " + wanted);
