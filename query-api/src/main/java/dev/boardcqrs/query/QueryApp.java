@@ -59,7 +59,8 @@ public final class QueryApp {
         // late (token reads waited a third to a half longer in A/B runs with 50 ms between looks). At most 1,000
         // small script calls a second while anyone waits, however many do; nothing while nobody waits
         RedisApplied applied = new RedisApplied(redis, keys);
-        ProgressWatcher watcher = new ProgressWatcher(applied, Duration.ofMillis(1), Duration.ofMillis(1));
+        ProgressWatcher watcher = new ProgressWatcher(applied, keys.appliedChannel(), Duration.ofMillis(1),
+                Duration.ofMillis(1));
         ReadAfter readAfter = new ReadAfter(applied, watcher,
                 new KnownOrigins(articles::origins, System::nanoTime), config.readAfterTimeout(), queryMetrics);
         ArticleLists lists = new ArticleLists(redis, keys, articles, database, config.nearCacheMegabytes() * 1024L * 1024L);

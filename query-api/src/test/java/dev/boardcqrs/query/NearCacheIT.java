@@ -8,6 +8,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.boardcqrs.common.board.ArticleModel;
 import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.catalog.CatalogKeys;
+import dev.boardcqrs.common.consistency.ReadYourWrites;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.view.ViewKeys;
 import dev.boardcqrs.common.config.Env;
@@ -62,7 +63,7 @@ class NearCacheIT {
         redisServer = EmbeddedRedis.start();
         redis = RedisClient.create(URI.create(redisServer.url()));
         app = TestQueryApp.start(redis, Map.of("REDIS_URL", redisServer.url(), "REDIS_NAMESPACE", NAMESPACE.namespace(),
-                "QUERY_NEAR_CACHE_MB", "16", "VIEW_COUNT_CACHE_TTL", "200ms"));
+                "QUERY_NEAR_CACHE_MB", "16", "VIEW_COUNT_CACHE_TTL", "200ms", "READ_AFTER_TIMEOUT", "10s"));
         database = app.database();
         http = app.http();
     }
@@ -163,11 +164,8 @@ class NearCacheIT {
         redis.sendCommand(Protocol.Command.ACL, "SETUSER", "no-tracking", "on", ">secret", "~*", "&*", "+@all",
                 "-client");
         long id = storeModel(G1, "title", 3);
-        try (RedisClient restricted = RedisClient.create(URI.create(
-                "redis://no-tracking:secret@127.0.0.1:" + redisServer.port()))) {
-            Javalin refused = QueryApp.create(QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0",
-                    "REDIS_NAMESPACE", NAMESPACE.namespace(), "QUERY_DATABASE_URL", SharedServers.database().jdbcUrl()))),
-                    restricted, new SqlArticleSource(database, Duration.ofSeconds(2))).start();
+        try (RedisClient restricted = userClient("no-tracking")) {
+            Javalin refused = startedOn(restricted);
             try {
                 JsonHttp refusedHttp = TestQueryApp.http(refused);
                 await().atMost(SOON).untilAsserted(() -> assertThat(refusedHttp.get("/health").json().get("nearCache")
@@ -177,6 +175,28 @@ class NearCacheIT {
                 assertThat(refusedHttp.get("/articles/" + id).json().get("commentCount").asLong()).isEqualTo(4);
             } finally {
                 refused.stop();
+            }
+        }
+    }
+
+    @Test
+    void shouldServeFromTheNearCacheWhenAnAclAllowsOnlyTheReportsChannel() {
+        // an operator's ACL written before query-api subscribed to the projector's applied channel
+        redis.sendCommand(Protocol.Command.ACL, "SETUSER", "reports-only", "on", ">secret", "~*", "resetchannels",
+                "&__redis__:invalidate", "+@all");
+        long id = storeModel(G1, "title", 3);
+        try (RedisClient restricted = userClient("reports-only")) {
+            Javalin app = startedOn(restricted);
+            try {
+                JsonHttp restrictedHttp = TestQueryApp.http(app);
+                await().atMost(SOON).untilAsserted(() -> assertThat(restrictedHttp.get("/health").json()
+                        .get("nearCache").asText()).isEqualTo("serving"));
+                assertThat(restrictedHttp.get("/articles/" + id).json().get("commentCount").asLong()).isEqualTo(3);
+                redis.hincrBy(BOARD.article(id), ArticleModel.COMMENT_COUNT, 1);
+                await().atMost(SOON).untilAsserted(() -> assertThat(restrictedHttp.get("/articles/" + id).json()
+                        .get("commentCount").asLong()).isEqualTo(4));
+            } finally {
+                app.stop();
             }
         }
     }
@@ -291,6 +311,40 @@ class NearCacheIT {
                 .findFirst().orElseThrow(() -> new AssertionError("no invalidation connection in " + clients));
         String id = line.replaceAll("^id=(\\d+) .*$", "$1");
         redis.sendCommand(Protocol.Command.CLIENT, "KILL", "ID", id);
+    }
+
+    @Test
+    void shouldEndATokenReadsWaitWhenTheProjectorPublishesThatItGotThere() throws Exception {
+        long id = storeModel(G1, "written", 3);
+        redis.hset(G1.meta(), KeyScheme.APPLIED_GTIDS, "0-1-5");
+
+        // Redis' meta never gets to 0-1-6, so only a message can end the wait before the timeout (10 s here), which
+        // would send the read to SQL, which does not know the article (404)
+        CompletableFuture<JsonHttp.Response> read = CompletableFuture.supplyAsync(() -> http.send("GET",
+                "/articles/" + id, null, ReadYourWrites.TOKEN_HEADER, "0-1-6"));
+        await().during(Duration.ofMillis(200)).atMost(SOON).until(() -> !read.isDone());
+        // again until it is answered: the read may reach query-api after a first message
+        await().atMost(SOON).until(() -> {
+            redis.publish(NAMESPACE.appliedChannel(), "0-1-6");
+            return read.isDone();
+        });
+
+        JsonHttp.Response answer = read.get();
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.json().get("title").asText()).isEqualTo("written");
+        assertThat(answer.header(ReadYourWrites.SERVED_FROM_HEADER)).isNull();
+    }
+
+    /** A client of the test's Redis as {@code user} (password "secret"), for an ACL a test set up. */
+    private static RedisClient userClient(String user) {
+        return RedisClient.create(URI.create("redis://" + user + ":secret@127.0.0.1:" + redisServer.port()));
+    }
+
+    /** A second query-api, on {@code client}, started; near cache on by default. */
+    private static Javalin startedOn(RedisClient client) {
+        return QueryApp.create(QueryApiConfig.fromEnv(new Env(Map.of("QUERY_API_PORT", "0",
+                "REDIS_NAMESPACE", NAMESPACE.namespace(), "QUERY_DATABASE_URL", SharedServers.database().jdbcUrl()))),
+                client, new SqlArticleSource(database, Duration.ofSeconds(2))).start();
     }
 
     private static long storeModel(KeyScheme generation, String title, long comments) {

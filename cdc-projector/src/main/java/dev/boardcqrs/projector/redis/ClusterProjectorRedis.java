@@ -43,6 +43,11 @@ public final class ClusterProjectorRedis implements ProjectorRedis {
     }
 
     @Override
+    public boolean publish(String channel, String message) {
+        return routed.publish(channel, message);
+    }
+
+    @Override
     public void set(String key, String value) {
         routed.set(key, value);
     }
@@ -274,6 +279,15 @@ public final class ClusterProjectorRedis implements ProjectorRedis {
         @Override
         public void sadd(String key, String member) {
             commands.add(new Command(JedisClusterCRC16.getSlot(key), tx -> tx.sadd(key, member)));
+        }
+
+        @Override
+        public void publish(String channel, String message) {
+            if (watched.isEmpty()) {
+                throw new IllegalStateException("a cluster transaction publishes with its first watched key's slot");
+            }
+            int slot = watched.keySet().iterator().next();
+            commands.add(new Command(slot, tx -> tx.publish(channel, message)));
         }
 
         @Override

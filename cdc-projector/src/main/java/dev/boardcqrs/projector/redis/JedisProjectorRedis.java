@@ -46,6 +46,19 @@ public final class JedisProjectorRedis implements ProjectorRedis {
     }
 
     @Override
+    public boolean publish(String channel, String message) {
+        try {
+            call(() -> redis.publish(channel, message));
+            return true;
+        } catch (RefusedByRedisException e) {
+            if (String.valueOf(e.getMessage()).startsWith("NOPERM")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public long incrBy(String key, long by) {
         return call(() -> redis.incrBy(key, by));
     }
@@ -275,6 +288,11 @@ public final class JedisProjectorRedis implements ProjectorRedis {
         @Override
         public void sadd(String key, String member) {
             call(() -> tx.sadd(key, member));
+        }
+
+        @Override
+        public void publish(String channel, String message) {
+            call(() -> tx.publish(channel, message));
         }
 
         @Override

@@ -35,6 +35,9 @@ public interface ProjectorRedis {
 
     String get(String key);
 
+    /** Publishes {@code message} on {@code channel} now; false when Redis refuses this user the channel (an ACL). */
+    boolean publish(String channel, String message);
+
     void set(String key, String value);
 
     /** Sets {@code key} to expire after {@code expiry}, unless set again (or given more time) before. */
@@ -134,6 +137,12 @@ public interface ProjectorRedis {
         void del(String key);
 
         void sadd(String key, String member);
+
+        /**
+         * Queues a PUBLISH: subscribers receive {@code message} once the transaction has run. In a Redis Cluster it
+         * goes with the first watched key's slot, so it is sent after the slots that commit before that one.
+         */
+        void publish(String channel, String message);
 
         /**
          * Runs the queued commands; answers their replies in order (a refused command's as a {@link ReplyError}),

@@ -21,6 +21,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One generation of the Redis read models: plans each batch with the registered {@link RedisProjection}s and
@@ -32,6 +34,7 @@ import java.util.Objects;
  * back in time.
  */
 public final class RedisStore implements ModelStore {
+    private static final Logger log = LoggerFactory.getLogger(RedisStore.class);
     /** The meta's field that is "1" while a generation is built (readers use SQL) and "0" once it is complete. */
     public static final String BUILDING = "building";
     static final String GTIDS = KeyScheme.APPLIED_GTIDS;
@@ -46,6 +49,8 @@ public final class RedisStore implements ModelStore {
     // null: the embedded engine's one stream, whose position is the meta's "watermark"
     private final String stream;
     private final String watermarkField;
+    // whether Redis lets this user publish the applied set; null until first asked
+    private volatile Boolean publishes;
     // set while this generation is a rebuild waiting to take over; run once it has
     private volatile Runnable onTakenOver;
 
@@ -239,6 +244,13 @@ public final class RedisStore implements ModelStore {
                 if (batch.applied() != null) {
                     // with the models it describes: a reader that sees it sees them (read-your-writes)
                     tx.hset(keys.meta(), GTIDS, batch.applied());
+                    if (keys.generation().equals(active) && !buildingAfter(batch, building) && mayPublish()) {
+                        // what query-api's applied script would answer right after this EXEC, pushed to readers
+                        // waiting for a token so they need not ask. Not in the batch that switches readers to this
+                        // generation (active names the other one): in a cluster the pointer's slot may commit after
+                        // the meta's.
+                        tx.publish(namespace.appliedChannel(), batch.applied());
+                    }
                 }
             } else {
                 // a partition's set would not say which partitions a transaction reached: readers with a token
@@ -274,6 +286,30 @@ public final class RedisStore implements ModelStore {
             }
             return new Attempt(Outcome.APPLIED, refusals, null);
         }
+    }
+
+    /**
+     * Whether this user may publish the applied set, asked once (with an empty set, which covers no token): a PUBLISH
+     * an ACL refuses inside the MULTI would abort every batch.
+     */
+    private boolean mayPublish() {
+        if (publishes == null) {
+            publishes = redis.publish(namespace.appliedChannel(), "");
+            if (!publishes) {
+                log.warn("Redis refuses this user PUBLISH on {}: query-api's reads with a consistency token wait by "
+                        + "asking Redis instead of being told (allow the channel with &{} in the ACL)",
+                        namespace.appliedChannel(), namespace.appliedChannel());
+            }
+        }
+        return publishes;
+    }
+
+    private static boolean buildingAfter(StoreBatch batch, String buildingBefore) {
+        return switch (batch.building()) {
+            case UNCHANGED -> "1".equals(buildingBefore);
+            case STARTED -> true;
+            case FINISHED -> false;
+        };
     }
 
     /**

@@ -30,6 +30,10 @@ public final class FakeRedis implements ProjectorRedis {
     private long nextStreamId;
     /** Script calls that ran (in an EXEC that was not aborted), in order. */
     public final List<ScriptCall> calls = new ArrayList<>();
+    /** Messages PUBLISHed by EXECs that ran: channel, then message. */
+    public final List<List<String>> published = new ArrayList<>();
+    /** Whether this user may publish (false: an ACL refuses it the channels). */
+    public boolean mayPublish = true;
     /** EXECs attempted, aborted or not. */
     public int execs;
     /** Round trips a client would make for the reads, script checks, WATCHes and EXECs (MULTI..EXEC is one). */
@@ -222,6 +226,15 @@ public final class FakeRedis implements ProjectorRedis {
     }
 
     @Override
+    public synchronized boolean publish(String channel, String message) {
+        roundTrips++;
+        if (mayPublish) {
+            published.add(List.of(channel, message));
+        }
+        return mayPublish;
+    }
+
+    @Override
     public Transaction transaction() {
         return new FakeTransaction();
     }
@@ -317,6 +330,14 @@ public final class FakeRedis implements ProjectorRedis {
             queue(() -> {
                 FakeRedis.this.sadd(key, member);
                 return 1L;
+            });
+        }
+
+        @Override
+        public void publish(String channel, String message) {
+            queue(() -> {
+                published.add(List.of(channel, message));
+                return 0L;
             });
         }
 

@@ -267,6 +267,57 @@ class RedisStoreTest {
     }
 
     @Test
+    void shouldPublishTheAppliedSetWithABatchOfTheGenerationReadersUse() throws Exception {
+        serving(G1, "w1");
+
+        store(G1).commit(applying("w1", "w2", "0-1-42", Building.UNCHANGED, note(2)), none());
+
+        assertThat(redis.hget(G1.meta(), "gtids")).isEqualTo("0-1-42");
+        // first an empty set, outside the transaction: whether an ACL lets this user publish
+        assertThat(redis.published).containsExactly(List.of("unit:applied", ""), List.of("unit:applied", "0-1-42"));
+    }
+
+    @Test
+    void shouldCommitWithoutPublishingWhenRedisRefusesThisUserTheChannel() throws Exception {
+        serving(G1, "w1");
+        redis.mayPublish = false;
+        RedisStore store = store(G1);
+
+        store.commit(applying("w1", "w2", "0-1-42", Building.UNCHANGED, note(2)), none());
+        redis.roundTrips = 0;
+        store.commit(applying("w2", "w3", "0-1-43", Building.UNCHANGED, note(3)), none());
+
+        assertThat(redis.roundTrips).as("asked once").isEqualTo(3);
+        assertThat(redis.hget(G1.meta(), "gtids")).isEqualTo("0-1-43");
+        assertThat(redis.published).isEmpty();
+    }
+
+    @Test
+    void shouldPublishNothingForAGenerationReadersDoNotUseYetOrThatIsBeingBuilt() throws Exception {
+        serving(G1, "w5");
+        redis.hset(G1.meta(), "building", "1"); // readers use SQL
+        store(G1).commit(applying("w5", "w6", "0-1-6", Building.UNCHANGED, note(1)), none());
+        redis.hset(G1.meta(), "building", "0");
+
+        redis.set(NAMESPACE.rebuilding(), "g2");
+        RedisStore rebuilt = store(G2);
+        AtomicBoolean tookOver = new AtomicBoolean();
+        rebuilt.takeOverWhenLevel(() -> tookOver.set(true));
+        rebuilt.commit(new StoreBatch(List.of(positioned(note(1), true)), null, "w0S1", Building.STARTED, "0-1-3"),
+                none());
+        rebuilt.commit(applying("w0S1", "w4", "0-1-4", Building.FINISHED, note(2)), none());
+        assertThat(redis.published).as("before the switch").isEmpty();
+
+        redis.hset(G1.meta(), "watermark", "w5");
+        rebuilt.commit(applying("w4", "w5", "0-1-5", Building.UNCHANGED, note(3)), none());
+        assertThat(tookOver).isTrue();
+        assertThat(redis.published).as("nor in the batch that switches readers").isEmpty();
+
+        rebuilt.commit(applying("w5", "w6", "0-1-6", Building.UNCHANGED, note(4)), none());
+        assertThat(redis.published).containsExactly(List.of("unit:applied", ""), List.of("unit:applied", "0-1-6"));
+    }
+
+    @Test
     void shouldWriteNothingForAnInstanceWhoseStreamAnotherHasTakenOver() {
         serving(G1, "w1");
         redis.hset(G1.meta(), "watermark@topic-0", "p7"); // the new owner read from p5 and committed up to p7
@@ -372,6 +423,15 @@ class RedisStoreTest {
             positioned.add(positioned(change, false));
         }
         return new StoreBatch(positioned, expected, watermark, Building.UNCHANGED);
+    }
+
+    private static StoreBatch applying(String expected, String watermark, String applied, Building building,
+                                       RowChange... changes) {
+        List<StoreBatch.Positioned> positioned = new ArrayList<>();
+        for (RowChange change : changes) {
+            positioned.add(positioned(change, false));
+        }
+        return new StoreBatch(positioned, expected, watermark, building, applied);
     }
 
     private static StoreBatch.Positioned positioned(RowChange change, boolean snapshot) {

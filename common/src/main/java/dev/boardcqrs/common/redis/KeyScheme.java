@@ -25,6 +25,7 @@ import redis.clients.jedis.UnifiedJedis;
  *                                SQL), and caughtUp@TOPIC-PARTITION while the generation is built (the partition's
  *                                end was applied once)
  * {ns}:{gen}:...          the read models' own keys; every one of them is removed with its generation
+ * {ns}:applied            a Pub/Sub channel, not a key: gtids of the active generation, with each of its batches
  * </pre>
  *
  * Keys outside the generations that a feature owns (command-api's view counters) sit directly under
@@ -98,6 +99,14 @@ public record KeyScheme(String namespace, String generation) {
     /** A key a feature owns outside the generations: "{ns}:" + {@code suffix}. */
     public String own(String suffix) {
         return namespace + ":" + suffix;
+    }
+
+    /**
+     * The Pub/Sub channel on which the projector announces, with each batch of the active, complete generation, the
+     * GTID set it has applied (the meta's {@link #APPLIED_GTIDS} as of that batch): "{ns}:applied".
+     */
+    public String appliedChannel() {
+        return namespace + ":applied";
     }
 
     /** What every model key of the generation starts with: "{ns}:{gen}:". */

@@ -1,9 +1,11 @@
 package dev.boardcqrs.query.consistency;
 
 import dev.boardcqrs.common.consistency.GtidSet;
+import dev.boardcqrs.common.consistency.MalformedGtidSetException;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.query.nearcache.InvalidationTarget;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -21,24 +23,35 @@ import org.slf4j.LoggerFactory;
  * projector batch instead of every interval. While reports are off (no near cache, or its connection is broken) it
  * looks every {@code pollEvery}; while they are on, every {@code pollWhileReported} as well, in case one was lost.
  * A waiter that gives up cancels its future and is dropped on the next round.
+ * <p>
+ * Faster still, the projector publishes the applied set with each batch of the active, complete generation on
+ * {@code appliedChannel}, which comes through that same connection: the waits it covers end on the listener's
+ * thread, without a read of Redis or a wake-up of this one. The reads above stay for a projector that does not
+ * publish (an earlier version, a generation switch's batch) and for a message that was lost.
  */
 public final class ProgressWatcher implements AutoCloseable, InvalidationTarget {
     private static final Logger log = LoggerFactory.getLogger(ProgressWatcher.class);
 
     private final AppliedSource applied;
+    private final String appliedChannel;
     private final long pollNanos;
     private final long reportedPollNanos;
     private final ConcurrentLinkedQueue<Waiter> waiting = new ConcurrentLinkedQueue<>();
     private final Object wakeUp = new Object();
     private final Thread thread;
     private volatile boolean reported;
+    // the newest set the projector published; a new waiter it covers is done at once
+    private volatile GtidSet announced = GtidSet.empty();
     private volatile boolean closed;
 
     private record Waiter(GtidSet token, CompletableFuture<Void> covered) {
     }
 
-    public ProgressWatcher(AppliedSource applied, Duration pollEvery, Duration pollWhileReported) {
+    /** {@code appliedChannel}: where the projector publishes the applied set ({@code KeyScheme.appliedChannel}). */
+    public ProgressWatcher(AppliedSource applied, String appliedChannel, Duration pollEvery,
+                           Duration pollWhileReported) {
         this.applied = applied;
+        this.appliedChannel = appliedChannel;
         this.pollNanos = pollEvery.toNanos();
         this.reportedPollNanos = pollWhileReported.toNanos();
         this.thread = new Thread(this::run, "read-after-watcher");
@@ -50,6 +63,11 @@ public final class ProgressWatcher implements AutoCloseable, InvalidationTarget 
     public CompletableFuture<Void> whenCovered(GtidSet token) {
         CompletableFuture<Void> covered = new CompletableFuture<>();
         waiting.add(new Waiter(token, covered));
+        // after the add: a message received from now on finds this waiter, one received before has set this
+        if (announced.covers(token)) {
+            covered.complete(null);
+            return covered;
+        }
         synchronized (wakeUp) {
             wakeUp.notifyAll();
         }
@@ -57,6 +75,14 @@ public final class ProgressWatcher implements AutoCloseable, InvalidationTarget 
         // have come before this waiter did: look once more now rather than at the next report
         LockSupport.unpark(thread);
         return covered;
+    }
+
+    /**
+     * The newest set the projector published (empty before the first): what it covers, the active generation has
+     * applied, and Redis need not be asked.
+     */
+    public GtidSet announced() {
+        return announced;
     }
 
     /** How many reads wait now (for tests and metrics). */
@@ -119,12 +145,34 @@ public final class ProgressWatcher implements AutoCloseable, InvalidationTarget 
     }
 
     @Override
+    public List<String> channels() {
+        return List.of(appliedChannel);
+    }
+
+    @Override
+    public void received(String channel, String message) {
+        GtidSet published;
+        try {
+            published = GtidSet.parse(message);
+        } catch (MalformedGtidSetException e) {
+            log.debug("ignoring an applied set this version cannot read: {}", e.getMessage());
+            return;
+        }
+        announced = published;
+        if (!waiting.isEmpty()) {
+            completeCovered(new Applied(false, published));
+        }
+    }
+
+    @Override
     public void generationSwitched() {
+        announced = GtidSet.empty(); // of the generation readers left
         lookAgain();
     }
 
     @Override
     public void flushed() {
+        announced = GtidSet.empty();
         lookAgain();
     }
 

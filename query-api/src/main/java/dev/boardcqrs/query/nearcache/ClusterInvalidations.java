@@ -99,6 +99,17 @@ final class ClusterInvalidations implements Invalidations {
             }
 
             @Override
+            public List<String> channels() {
+                return target.channels();
+            }
+
+            @Override
+            public void received(String channel, String message) {
+                // a cluster delivers a message to the subscribers of every master: the target gets it once per master
+                target.received(channel, message);
+            }
+
+            @Override
             public void modelKeyChanged(String keyInGeneration) {
                 target.modelKeyChanged(keyInGeneration);
             }

@@ -22,7 +22,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * client-side caching support in broadcast mode for the namespace's models (every generation), active pointer and
  * the keys the targets name, redirected to itself and subscribed to {@code __redis__:invalidate}: Redis then names
  * every such key that changes, expires or is evicted, in one message per event-loop cycle, and this thread tells
- * the targets, which drop what was read from it. A change of the active pointer or a FLUSHALL is told to all.
+ * the targets, which drop what was read from it. A change of the active pointer or a FLUSHALL is told to all. The
+ * same connection subscribes to the channels the targets name ({@link InvalidationTarget#channels}).
  *
  * <p>The caches serve only while that connection is subscribed and answers pings. When it breaks (Redis
  * restarted, the connection was killed, or it stayed silent for {@link #SILENT_AT_MOST}), they stop and every
@@ -51,6 +52,8 @@ public final class InvalidationListener implements Invalidations {
     private volatile Subscription current;
     private volatile boolean serving;
     private volatile boolean closed;
+    // set once Redis refused the targets' channels (an ACL): from then on only the reports' channel
+    private volatile boolean targetChannelsRefused;
     // why the caches are off for good, or null
     private volatile String refusal;
 
@@ -79,8 +82,16 @@ public final class InvalidationListener implements Invalidations {
                 connection.sendCommand(Protocol.Command.CLIENT, trackingArguments(connection.clientId()));
                 current = subscription;
                 retry = FIRST_RETRY;
-                connection.subscribe(subscription, CHANNEL); // returns only once unsubscribed
+                connection.subscribe(subscription, channels()); // returns only once unsubscribed
             } catch (JedisDataException e) {
+                if (!closed && !targetChannelsRefused && refusedAChannel(e)) {
+                    // an ACL that lets this user read the reports but not the targets' channels: reports matter more
+                    log.warn("Redis refused a subscription to {} ({}); subscribing to the reports alone: the near "
+                            + "caches work, and what those channels tell is asked of Redis instead (read-your-writes)",
+                            String.join(", ", channels()), e.getMessage());
+                    targetChannelsRefused = true;
+                    continue;
+                }
                 if (!closed && !passing(e)) {
                     // an old Redis (before 6.0) or an ACL without CLIENT or SUBSCRIBE: asking again changes nothing
                     refusal = "Redis refused client tracking: " + e.getMessage();
@@ -103,6 +114,11 @@ public final class InvalidationListener implements Invalidations {
             }
             retry = retry.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retry.multipliedBy(2);
         }
+    }
+
+    private static boolean refusedAChannel(JedisDataException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.startsWith("NOPERM") && message.contains("channel");
     }
 
     private static boolean passing(JedisDataException e) {
@@ -129,6 +145,24 @@ public final class InvalidationListener implements Invalidations {
             arguments.add(prefix);
         }
         return arguments.toArray(String[]::new);
+    }
+
+    private String[] channels() {
+        List<String> channels = new ArrayList<>(List.of(CHANNEL));
+        if (targetChannelsRefused) {
+            return channels.toArray(String[]::new);
+        }
+        targets.forEach(target -> target.channels().stream().filter(channel -> !channels.contains(channel))
+                .forEach(channels::add));
+        return channels.toArray(String[]::new);
+    }
+
+    private void received(String channel, String message) {
+        for (InvalidationTarget target : targets) {
+            if (target.channels().contains(channel)) {
+                target.received(channel, message);
+            }
+        }
     }
 
     private void changed(String key) {
@@ -221,14 +255,21 @@ public final class InvalidationListener implements Invalidations {
         @Override
         public void onSubscribe(String channel, int subscribedChannels) {
             lastHeardNanos = System.nanoTime();
+            if (!CHANNEL.equals(channel)) {
+                return;
+            }
             serveCaches();
             log.info("near cache on: Redis reports changes to the keys of namespace '{}'", keys.namespace());
         }
 
         @Override
-        public void onMessage(String channel, String key) {
+        public void onMessage(String channel, String message) {
             lastHeardNanos = System.nanoTime();
-            changed(key);
+            if (CHANNEL.equals(channel)) {
+                changed(message); // the name of a key that changed
+            } else {
+                received(channel, message);
+            }
         }
 
         @Override

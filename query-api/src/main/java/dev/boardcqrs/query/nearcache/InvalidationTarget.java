@@ -17,6 +17,18 @@ public interface InvalidationTarget {
         return List.of();
     }
 
+    /**
+     * Pub/Sub channels, by their whole names, whose messages it wants on the same connection (so a message comes
+     * after the reports of the changes made before it was published); none by default.
+     */
+    default List<String> channels() {
+        return List.of();
+    }
+
+    /** A message on one of {@link #channels}. */
+    default void received(String channel, String message) {
+    }
+
     /** A key of the models changed, expired or was evicted: {@code keyInGeneration} is what follows "{ns}:{gen}:". */
     void modelKeyChanged(String keyInGeneration);
 

@@ -15,12 +15,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ProgressWatcherTest {
+    private static final String CHANNEL = new KeyScheme("cqrs").appliedChannel();
     private final AtomicReference<Applied> applied = new AtomicReference<>(new Applied(false, GtidSet.parse("0-1-10")));
     private final AtomicInteger reads = new AtomicInteger();
     private final ProgressWatcher watcher = new ProgressWatcher(() -> {
         reads.incrementAndGet();
         return applied.get();
-    }, Duration.ofMillis(1), Duration.ofMillis(1));
+    }, CHANNEL, Duration.ofMillis(1), Duration.ofMillis(1));
 
     @AfterEach
     void close() {
@@ -80,7 +81,7 @@ class ProgressWatcherTest {
                 throw new IllegalStateException("Redis went away");
             }
             return applied.get();
-        }, Duration.ofMillis(1), Duration.ofMillis(1))) {
+        }, CHANNEL, Duration.ofMillis(1), Duration.ofMillis(1))) {
             CompletableFuture<Void> covered = flaky.whenCovered(GtidSet.parse("0-1-10"));
             await().atMost(Duration.ofSeconds(5)).until(covered::isDone);
         }
@@ -124,9 +125,60 @@ class ProgressWatcherTest {
         }
     }
 
+    @Test
+    void shouldEndTheWaitsAPublishedSetCoversWithoutAskingRedis() {
+        try (ProgressWatcher reportedTo = reportedTo(Duration.ofHours(1))) {
+            CompletableFuture<Void> eleven = stillWaiting(reportedTo.whenCovered(GtidSet.parse("0-1-11")));
+            CompletableFuture<Void> twelve = reportedTo.whenCovered(GtidSet.parse("0-1-12"));
+            stillWaiting(twelve);
+            int readsBefore = reads.get();
+
+            reportedTo.received(CHANNEL, "0-1-11");
+
+            assertThat(eleven).as("done on the thread the message came on").isDone();
+            assertThat(twelve).isNotDone();
+            assertThat(reads.get()).isEqualTo(readsBefore);
+            assertThat(reportedTo.channels()).containsExactly(CHANNEL);
+        }
+    }
+
+    @Test
+    void shouldEndANewWaitAtOnceWhenTheLastPublishedSetCoversIt() {
+        try (ProgressWatcher reportedTo = reportedTo(Duration.ofHours(1))) {
+            reportedTo.received(CHANNEL, "0-1-12");
+
+            assertThat(reportedTo.whenCovered(GtidSet.parse("0-1-11"))).isDone();
+            assertThat(reportedTo.whenCovered(GtidSet.parse("0-1-13"))).isNotDone();
+        }
+    }
+
+    @Test
+    void shouldNotTrustAPublishedSetOnceReadersSwitchedGenerationsOrRedisWasFlushed() {
+        try (ProgressWatcher reportedTo = reportedTo(Duration.ofHours(1))) {
+            reportedTo.received(CHANNEL, "0-1-12");
+            reportedTo.generationSwitched();
+            assertThat(reportedTo.whenCovered(GtidSet.parse("0-1-11"))).isNotDone();
+
+            reportedTo.received(CHANNEL, "0-1-12");
+            reportedTo.flushed();
+            assertThat(reportedTo.whenCovered(GtidSet.parse("0-1-12"))).isNotDone();
+        }
+    }
+
+    @Test
+    void shouldIgnoreAPublishedSetItCannotRead() {
+        try (ProgressWatcher reportedTo = reportedTo(Duration.ofHours(1))) {
+            CompletableFuture<Void> eleven = stillWaiting(reportedTo.whenCovered(GtidSet.parse("0-1-11")));
+
+            reportedTo.received(CHANNEL, "not a gtid set");
+
+            stillWaiting(eleven);
+        }
+    }
+
     /** A watcher that Redis reports to, looking an hour apart while it does, {@code withoutReports} otherwise. */
     private ProgressWatcher reportedTo(Duration withoutReports) {
-        ProgressWatcher watcher = new ProgressWatcher(applied::get, withoutReports, Duration.ofHours(1));
+        ProgressWatcher watcher = new ProgressWatcher(applied::get, CHANNEL, withoutReports, Duration.ofHours(1));
         watcher.serve();
         return watcher;
     }

@@ -19,7 +19,8 @@ class ReadAfterTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final AtomicReference<Applied> applied = new AtomicReference<>(new Applied(false, GtidSet.parse("0-1-10")));
     private final AtomicInteger databaseAsked = new AtomicInteger();
-    private final ProgressWatcher watcher = new ProgressWatcher(applied::get, Duration.ofMillis(1), Duration.ofMillis(1));
+    private final ProgressWatcher watcher = new ProgressWatcher(applied::get, "cqrs:applied", Duration.ofMillis(1),
+            Duration.ofMillis(1));
     private final ReadAfter readAfter = new ReadAfter(applied::get, watcher, new KnownOrigins(() -> {
         databaseAsked.incrementAndGet();
         return List.of(new GtidSet.Origin("0", "1"), new GtidSet.Origin("0", "2"));
@@ -35,6 +36,25 @@ class ReadAfterTest {
         assertThat(readAfter.mode("0-1-10")).isEqualTo(ReadMode.FRESH);
         assertThat(readAfter.mode("0-1-3")).isEqualTo(ReadMode.FRESH);
         assertThat(registry.get("query.readafter").tag("outcome", "redis").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldAnswerFromRedisWithoutAskingItWhenTheProjectorsLastMessageCoversTheToken() {
+        AtomicInteger asked = new AtomicInteger();
+        ReadAfter told = new ReadAfter(() -> {
+            asked.incrementAndGet();
+            return applied.get();
+        }, watcher, new KnownOrigins(List::of, System::nanoTime), TIMEOUT, new QueryMetrics(registry));
+        watcher.received("cqrs:applied", "0-1-12");
+
+        assertThat(told.mode("0-1-12")).isEqualTo(ReadMode.FRESH);
+        assertThat(asked).hasValue(0);
+
+        assertThatThrownBy(() -> told.mode("0-987654-1")).as("covered per domain, but of an unknown server")
+                .isInstanceOf(ApiException.class).hasMessageContaining("another database server");
+        assertThat(asked).hasValue(0);
+        assertThat(told.mode("0-1-13")).as("beyond the message: asked, waited, timed out").isEqualTo(ReadMode.DATABASE);
+        assertThat(asked).hasPositiveValue();
     }
 
     @Test
