@@ -10,11 +10,11 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.BuilderFactory;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.Protocol;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
@@ -198,11 +198,7 @@ public final class JedisProjectorRedis implements ProjectorRedis {
 
     @Override
     public Transaction transaction() {
-        if (!(redis instanceof RedisClient client)) {
-            // a cluster's transactions are ClusterProjectorRedis' own
-            throw new IllegalStateException("a transaction needs one Redis, not a " + redis.getClass().getSimpleName());
-        }
-        return new PipelinedTransaction(call(() -> client.getPool().getResource()));
+        return new JedisTransaction(call(() -> redis.transaction(false)));
     }
 
     @Override
@@ -247,5 +243,69 @@ public final class JedisProjectorRedis implements ProjectorRedis {
             translated.add(reply instanceof JedisDataException error ? new ReplyError(error.getMessage()) : reply);
         }
         return translated;
+    }
+
+    private static final class JedisTransaction implements Transaction {
+        private final AbstractTransaction tx;
+
+        JedisTransaction(AbstractTransaction tx) {
+            this.tx = tx;
+        }
+
+        @Override
+        public void watch(String... keys) {
+            call(() -> tx.watch(keys));
+        }
+
+        @Override
+        public void multi() {
+            call(() -> {
+                tx.multi();
+                return null;
+            });
+        }
+
+        @Override
+        public void evalsha(LuaScript script, List<String> keys, List<String> args) {
+            call(() -> tx.evalsha(script.sha(), keys, args));
+        }
+
+        @Override
+        public void hset(String key, String field, String value) {
+            call(() -> tx.hset(key, field, value));
+        }
+
+        @Override
+        public void set(String key, String value) {
+            call(() -> tx.set(key, value));
+        }
+
+        @Override
+        public void del(String key) {
+            call(() -> tx.del(key));
+        }
+
+        @Override
+        public void sadd(String key, String member) {
+            call(() -> tx.sadd(key, member));
+        }
+
+        @Override
+        public void publish(String channel, String message) {
+            call(() -> tx.publish(channel, message));
+        }
+
+        @Override
+        public List<Object> exec() {
+            return translated(call(tx::exec));
+        }
+
+        @Override
+        public void close() {
+            call(() -> {
+                tx.close();
+                return null;
+            });
+        }
     }
 }
