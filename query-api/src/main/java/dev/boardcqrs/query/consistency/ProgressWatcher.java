@@ -184,6 +184,9 @@ public final class ProgressWatcher implements AutoCloseable, InvalidationTarget 
     @Override
     public void stop() {
         reported = false;
+        // a switch or flush may now go unreported, and a Redis restarted from an older snapshot holds less than the
+        // last message said: only what Redis holds counts until messages come again
+        announced = GtidSet.empty();
         lookAgain(); // from now on it polls: start now, not after a long wait for a report
     }
 
