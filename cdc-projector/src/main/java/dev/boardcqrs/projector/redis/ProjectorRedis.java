@@ -138,10 +138,7 @@ public interface ProjectorRedis {
 
         void sadd(String key, String member);
 
-        /**
-         * Queues a PUBLISH: subscribers receive {@code message} once the transaction has run. In a Redis Cluster it
-         * goes with the first watched key's slot, so it is sent after the slots that commit before that one.
-         */
+        /** Queues a PUBLISH: subscribers receive {@code message} once the transaction has run (not in a cluster). */
         void publish(String channel, String message);
 
         /**

@@ -248,8 +248,8 @@ public final class RedisStore implements ModelStore {
                     if (keys.generation().equals(active) && !buildingAfter(batch, building) && mayPublish()) {
                         // what query-api's applied script would answer right after this EXEC, pushed to readers
                         // waiting for a token so they need not ask. Not in the batch that switches readers to this
-                        // generation (active names the other one): in a cluster the pointer's slot may commit after
-                        // the meta's.
+                        // generation (active still names the other one): the next batch's message, or query-api's
+                        // own read of the meta, releases them.
                         tx.publish(namespace.appliedChannel(), batch.applied());
                     }
                 }
