@@ -101,6 +101,38 @@ public final class EmbeddedKafkaConnect implements AutoCloseable {
         new JsonHttp(url()).delete("/connectors/" + name);
     }
 
+    /** The source offsets connector {@code name} has committed, as the REST API answers them (JSON). */
+    public String offsets(String name) {
+        return new JsonHttp(url()).get("/connectors/" + name + "/offsets").body();
+    }
+
+    /**
+     * Stops connector {@code name}, sets its source offsets to {@code offsets} (as {@link #offsets} answered them) and
+     * runs it again: it reads on from there, so what it sent after them it sends again, as a restart after a crash
+     * between two offset commits does.
+     */
+    public void restartFrom(String name, String offsets) {
+        JsonHttp rest = new JsonHttp(url());
+        try {
+            worker.await(RUN_TIMEOUT, () -> rest.put("/connectors/" + name + "/stop", "").status() / 100 == 2
+                    && connectorState(rest, name).equals("STOPPED"), "stopping connector " + name);
+            JsonHttp.Response set = rest.send("PATCH", "/connectors/" + name + "/offsets", offsets);
+            if (set.status() / 100 != 2) {
+                throw new IllegalStateException("Kafka Connect did not set connector " + name + "'s offsets: "
+                        + set.body());
+            }
+            rest.put("/connectors/" + name + "/resume", "");
+            worker.await(RUN_TIMEOUT, () -> taskState(rest, name).equals("RUNNING"),
+                    "running connector " + name + "'s task again");
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static String connectorState(JsonHttp rest, String name) {
+        return rest.get("/connectors/" + name + "/status").json().path("connector").path("state").asText("none");
+    }
+
     private static boolean registered(JsonHttp rest, String name, Map<String, String> settings) {
         JsonHttp.Response answer = rest.put("/connectors/" + name + "/config", JsonHttp.toJson(settings));
         if (answer.status() == 400) {

@@ -59,6 +59,10 @@ final class StoreLane {
     // (what readers compare their consistency tokens with); only the lane's thread touches them
     private String watermark;
     private GtidSet applied;
+    // for one stream of several: the binlog position of the newest streamed change the store holds (ModelStore#streamed)
+    private String streamed;
+    // changes sent again skipped since the last new one, for one log line where a re-send starts and one where it ends
+    private long sentAgainInRow;
     private long lastCommitNanos;
 
     StoreLane(ModelStore store, int index, String generation, ProjectorStatus status, ProjectorMetrics metrics,
@@ -74,6 +78,7 @@ final class StoreLane {
         this.lastCommitNanos = System.nanoTime() - lingerNanos; // the first batch need not wait
         this.watermark = store.watermark();
         this.applied = readable(store.applied());
+        this.streamed = store.streamed();
         this.thread = new Thread(this::run, "store-writer-" + store.name() + "-" + generation);
         this.thread.setDaemon(true);
         status.queueOf(store.name(), queuedChanges::get);
@@ -211,9 +216,13 @@ final class StoreLane {
             backoff.retrying(store.name(), store::startBuilding);
             watermark = null;
             applied = GtidSet.empty();
+            streamed = null;
         }
         List<StoreBatch.Positioned> fresh = new ArrayList<>(changes.size());
         String reached = watermark;
+        String newest = streamed;
+        int sentAgain = 0;
+        boolean resentBefore = false;
         GtidSet holds = applied;
         String lastGtid = null;
         for (SequencedBatch.Sequenced change : changes) {
@@ -222,6 +231,19 @@ final class StoreLane {
                 continue;
             }
             reached = change.watermark();
+            if (!change.snapshot()) {
+                // a new record (its offset is new) of a change older than one the store holds: sent again
+                // (ModelStore#streamed). Strictly older: the newest itself sent again is skipped by the models' own
+                // positions, and two changes that share a position (a record without its transaction block) are
+                // both applied
+                if (newest != null && change.position().compareTo(newest) < 0) {
+                    status.duplicate();
+                    sentAgain++;
+                    continue;
+                }
+                resentBefore |= sentAgain > 0 || sentAgainInRow > 0;
+                newest = change.position();
+            }
             fresh.add(new StoreBatch.Positioned(change.change(), change.position(), change.snapshot()));
             String gtid = change.change().position().gtid();
             if (gtid != null && !gtid.equals(lastGtid)) { // a transaction's rows share its GTID: read it once
@@ -229,16 +251,34 @@ final class StoreLane {
                 holds = withTransaction(holds, gtid);
             }
         }
+        reportSentAgain(sentAgain, resentBefore, newest);
         if (Objects.equals(reached, watermark) && building == Building.UNCHANGED) {
             return;
         }
         StoreBatch batch = new StoreBatch(fresh, watermark, reached, building,
-                holds.equals(applied) ? null : holds.toString());
+                holds.equals(applied) ? null : holds.toString(), Objects.equals(newest, streamed) ? null : newest);
         List<Refusal> refused = backoff.retrying(store.name(),
                 () -> store.commit(batch, unplannable -> keep(unplannable)));
         watermark = reached;
         applied = holds;
+        streamed = newest;
         keep(refused);
+    }
+
+    /**
+     * Says where a run of changes sent again starts and where it ends ({@code newAfter}: a new change followed), not
+     * every group of one: a connector sends a minute's changes again after a crash.
+     */
+    private void reportSentAgain(int sentAgain, boolean newAfter, String newest) {
+        if (sentAgain > 0 && sentAgainInRow == 0) {
+            log.info("{} skips changes sent again (older than binlog position {}, which its store holds): a connector "
+                    + "sends again what followed its last committed offset when it restarts", thread.getName(), newest);
+        }
+        sentAgainInRow += sentAgain;
+        if (newAfter) {
+            log.info("{} skipped changes sent again: {} in all; new ones follow", thread.getName(), sentAgainInRow);
+            sentAgainInRow = 0;
+        }
     }
 
     /** Keeps refused changes as dead letters; the batch is acknowledged to the source only after this. */

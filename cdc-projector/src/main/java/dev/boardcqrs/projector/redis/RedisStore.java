@@ -39,6 +39,7 @@ public final class RedisStore implements ModelStore {
     public static final String BUILDING = "building";
     static final String GTIDS = KeyScheme.APPLIED_GTIDS;
     static final String CAUGHT_UP = "caughtUp@";
+    static final String STREAMED = "position";
 
     private final ProjectorRedis redis;
     private final KeyScheme keys;
@@ -49,6 +50,8 @@ public final class RedisStore implements ModelStore {
     // null: the embedded engine's one stream, whose position is the meta's "watermark"
     private final String stream;
     private final String watermarkField;
+    // a stream's ModelStore#streamed: position@STREAM, beside its watermark
+    private final String streamedField;
     // whether Redis lets this user publish the applied set; null until first asked
     private volatile Boolean publishes;
     // set while this generation is a rebuild waiting to take over; run once it has
@@ -72,6 +75,7 @@ public final class RedisStore implements ModelStore {
         }
         this.stream = stream;
         this.watermarkField = StreamWatermarks.field(stream);
+        this.streamedField = stream == null ? null : STREAMED + "@" + stream;
         this.redis = redis;
         this.keys = keys;
         this.namespace = new KeyScheme(keys.namespace());
@@ -108,6 +112,11 @@ public final class RedisStore implements ModelStore {
     @Override
     public String applied() {
         return stream == null ? redis.hget(keys.meta(), GTIDS) : null;
+    }
+
+    @Override
+    public String streamed() {
+        return stream == null ? null : redis.hget(keys.meta(), streamedField);
     }
 
     @Override
@@ -257,6 +266,9 @@ public final class RedisStore implements ModelStore {
                 // a partition's set would not say which partitions a transaction reached: readers with a token
                 // must not wait for one that never comes
                 tx.hset(keys.meta(), KeyScheme.TOKENS, KeyScheme.TOKENS_FROM_SQL);
+                if (batch.streamed() != null) {
+                    tx.hset(keys.meta(), streamedField, batch.streamed());
+                }
             }
             if (batch.building() != Building.UNCHANGED) {
                 tx.hset(keys.meta(), BUILDING, batch.building() == Building.STARTED ? "1" : "0");

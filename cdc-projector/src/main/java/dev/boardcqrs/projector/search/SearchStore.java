@@ -151,6 +151,12 @@ public final class SearchStore implements ModelStore {
         return readMeta().text(watermarkField);
     }
 
+    /** Its {@code position@STREAM}: of the changes of the tables it reads only, which is all it needs to skip. */
+    @Override
+    public String streamed() {
+        return stream == null ? null : readMeta().text(POSITION + "@" + stream);
+    }
+
     /**
      * The generation's meta document's fields (its watermark, building mark, and each stream's fields), and the
      * sequence number and primary term of the write that left them (for a conditional write after it); {@code

@@ -38,6 +38,18 @@ public interface ModelStore {
     }
 
     /**
+     * For one stream of several (a Kafka partition): the binlog position of the newest streamed change (not a snapshot
+     * row) the last committed batch held, kept with its watermark ({@link StoreBatch#streamed}); null when it holds
+     * none, or keeps none (the embedded engine's one stream, whose watermark is that position). A connector that
+     * restarts sends again what followed its last committed source offset, as new records whose offsets pass the
+     * watermark; within a partition binlog positions only grow, so a streamed change below this one was sent before,
+     * and the projector skips it rather than let an older row image show again until its successor comes.
+     */
+    default String streamed() {
+        return null;
+    }
+
+    /**
      * Empties the generation in this store and marks it as being built, before a snapshot fills it: a snapshot
      * delivers every row again, so whatever an interrupted earlier snapshot left must go.
      */
