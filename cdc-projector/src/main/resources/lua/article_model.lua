@@ -5,6 +5,6 @@
 if ARGV[1] == 'remove' then
     remove_model(KEYS[1], KEYS[2], ARGV[2])
 else
-    put_model(KEYS[1], KEYS[2], ARGV[2], ARGV[3], tonumber(ARGV[4]), 5, #ARGV)
+    put_model(KEYS[1], KEYS[2], ARGV[2], ARGV[3], tonumber(ARGV[4]), 5)
 end
 return 1

@@ -1,7 +1,6 @@
 package dev.boardcqrs.projector.apply;
 
 import dev.boardcqrs.projector.source.RowChange;
-import dev.boardcqrs.projector.store.StoreBatch;
 import dev.boardcqrs.projector.store.StoreBatch.Building;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,8 +29,6 @@ final class SequencedBatch {
     private final AtomicInteger storesLeft;
     private final CompletableFuture<Void> inFirstStore = new CompletableFuture<>();
     private final CompletableFuture<Void> inEveryStore = new CompletableFuture<>();
-    // per store lane, what its store prepared of it on the source's thread; handed over through the lane's queue
-    private final StoreBatch.Prepared[] prepared;
 
     /**
      * {@code events}: the source events it acknowledges (a transaction held back for its end is acknowledged with a
@@ -45,15 +42,6 @@ final class SequencedBatch {
         this.events = events;
         this.records = records;
         this.storesLeft = new AtomicInteger(stores);
-        this.prepared = new StoreBatch.Prepared[stores];
-    }
-
-    StoreBatch.Prepared prepared(int lane) {
-        return prepared[lane];
-    }
-
-    void prepared(int lane, StoreBatch.Prepared work) {
-        prepared[lane] = work;
     }
 
     List<Sequenced> changes() {

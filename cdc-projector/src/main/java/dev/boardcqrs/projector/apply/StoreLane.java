@@ -129,19 +129,9 @@ final class StoreLane {
         }
     }
 
-    /** Hands a batch to the lane, on the source's thread, which prepares what the store can of it meanwhile. */
     void add(SequencedBatch batch) {
         queuedChanges.addAndGet(batch.changes().size());
-        batch.prepared(index, store.prepare(positioned(batch.changes())));
         queue.addLast(batch);
-    }
-
-    private static List<StoreBatch.Positioned> positioned(List<SequencedBatch.Sequenced> changes) {
-        List<StoreBatch.Positioned> positioned = new ArrayList<>(changes.size());
-        for (SequencedBatch.Sequenced change : changes) {
-            positioned.add(new StoreBatch.Positioned(change.change(), change.position(), change.snapshot()));
-        }
-        return positioned;
     }
 
     private void run() {
@@ -151,7 +141,6 @@ final class StoreLane {
                 lastCommitNanos = System.nanoTime();
                 commit(group);
                 for (SequencedBatch batch : group) {
-                    batch.prepared(index, null); // a slower lane may hold the batch a while yet
                     queuedChanges.addAndGet(-batch.changes().size());
                     listener.committed(batch, this);
                 }
@@ -267,26 +256,13 @@ final class StoreLane {
             return;
         }
         StoreBatch batch = new StoreBatch(fresh, watermark, reached, building,
-                holds.equals(applied) ? null : holds.toString(), Objects.equals(newest, streamed) ? null : newest,
-                fresh.size() == changes.size() ? prepared(group) : null);
+                holds.equals(applied) ? null : holds.toString(), Objects.equals(newest, streamed) ? null : newest);
         List<Refusal> refused = backoff.retrying(store.name(),
                 () -> store.commit(batch, unplannable -> keep(unplannable)));
         watermark = reached;
         applied = holds;
         streamed = newest;
         keep(refused);
-    }
-
-    /** What the store prepared of each batch of the group, or null when it did not prepare them all. */
-    private List<StoreBatch.Prepared> prepared(List<SequencedBatch> group) {
-        List<StoreBatch.Prepared> prepared = new ArrayList<>(group.size());
-        for (SequencedBatch batch : group) {
-            if (batch.prepared(index) == null) {
-                return null;
-            }
-            prepared.add(batch.prepared(index));
-        }
-        return prepared;
     }
 
     /**

@@ -49,8 +49,6 @@ public final class BoardProjection implements RedisProjection<BoardWrite> {
     static final LuaScript ARTICLE_MODEL = LuaScript.resource("lua/article_model.lua", "lua/lib/article_model.lua");
     /** Bounds one script call, and with it how long Redis runs it without serving anyone else. */
     static final int COUNT_CHANGES_PER_CALL = 256;
-    /** Likewise for article rows, which carry their fields and may move an article between boards. */
-    static final int ARTICLE_ROWS_PER_CALL = 64;
 
     private final long ttlSeconds;
     private final int listLength;
@@ -105,58 +103,21 @@ public final class BoardProjection implements RedisProjection<BoardWrite> {
 
     /**
      * Queues the writes in order, consecutive streamed count changes (most of a board's traffic) together in one
-     * script call of at most {@link #COUNT_CHANGES_PER_CALL}, and consecutive streamed article rows in one of at most
-     * {@link #ARTICLE_ROWS_PER_CALL}.
+     * script call of at most {@link #COUNT_CHANGES_PER_CALL}.
      */
     @Override
     public void queue(List<Planned<BoardWrite>> writes, RedisBatch batch) {
         int from = 0;
         while (from < writes.size()) {
-            List<Counted> counts = streamedCounts(writes, from, batch.slotted());
-            List<Planned<BoardWrite>> rows = counts.isEmpty() ? streamedRows(writes, from, batch.slotted())
-                    : List.of();
-            if (!counts.isEmpty()) {
-                queueCounts(counts, batch);
-                from += counts.size();
-            } else if (!rows.isEmpty()) {
-                queueRows(rows, batch);
-                from += rows.size();
-            } else {
+            List<Counted> run = streamedCounts(writes, from, batch.slotted());
+            if (run.isEmpty()) {
                 writes.get(from).write().queue(writes.get(from), this, batch);
                 from++;
+            } else {
+                queueCounts(run, batch);
+                from += run.size();
             }
         }
-    }
-
-    /**
-     * The streamed article rows from {@code from} on, up to one call's worth; none on a Redis Cluster, where a row's
-     * keys span slots. As with counts, snapshot rows keep a call each, and the script refuses each row on its own.
-     */
-    private static List<Planned<BoardWrite>> streamedRows(List<Planned<BoardWrite>> writes, int from,
-                                                          boolean slotted) {
-        List<Planned<BoardWrite>> run = new ArrayList<>();
-        for (int i = from; !slotted && i < writes.size() && run.size() < ARTICLE_ROWS_PER_CALL; i++) {
-            Planned<BoardWrite> planned = writes.get(i);
-            if (!(planned.write() instanceof PutArticle) || planned.snapshot()) {
-                break;
-            }
-            run.add(planned);
-        }
-        return run;
-    }
-
-    /** One call of the article row script for these rows (each a {@link PutArticle}), in order. */
-    void queueRows(List<Planned<BoardWrite>> rows, RedisBatch batch) {
-        BoardKeys keys = BoardKeys.in(batch.generation());
-        List<String> scriptKeys = new ArrayList<>(rows.size() * 6);
-        List<String> args = new ArrayList<>(3 + rows.size() * 20);
-        args.add(Long.toString(ttlSeconds));
-        args.add(Integer.toString(listLength));
-        args.add(guard.argument());
-        for (Planned<BoardWrite> planned : rows) {
-            ((PutArticle) planned.write()).addRow(planned, keys, scriptKeys, args);
-        }
-        batch.call(PUT_ARTICLE, scriptKeys, args, rows.size(), BoardProjection::perWriteRefusals);
     }
 
     /**
@@ -206,14 +167,14 @@ public final class BoardProjection implements RedisProjection<BoardWrite> {
             args.add(counted.planned().position());
             args.add(counted.planned().snapshot() ? "snapshot" : "stream");
         }
-        batch.call(COUNT_CHANGE, scriptKeys, args, changes.size(), BoardProjection::perWriteRefusals);
+        batch.call(COUNT_CHANGE, scriptKeys, args, changes.size(), BoardProjection::countRefusals);
     }
 
     /**
-     * The count and article row scripts answer how many writes they took, or, only when they refused something, one
-     * answer per write: a list from every call made Redis spend about 1.7 times as long per snapshot row.
+     * The count script answers how many changes it applied, or, only when it refused something, one answer per
+     * change: a list from every call made Redis spend about 1.7 times as long per snapshot row.
      */
-    private static Map<Integer, String> perWriteRefusals(Object reply, int writes) {
+    private static Map<Integer, String> countRefusals(Object reply, int writes) {
         Map<Integer, String> refused = new TreeMap<>();
         if (reply instanceof List<?> perChange) {
             for (int i = 0; i < perChange.size(); i++) {

@@ -32,39 +32,23 @@ public sealed interface BoardWrite {
 
         @Override
         public void queue(Planned<BoardWrite> planned, BoardProjection board, RedisBatch batch) {
+            BoardKeys keys = BoardKeys.in(batch.generation());
+            long previous = previousBoardId == null ? boardId : previousBoardId;
+            String mode = planned.snapshot() ? "snapshot" : created ? "create" : "update";
             if (batch.slotted()) {
-                queueBySlot(planned, board, batch, BoardKeys.in(batch.generation()), previous(), mode(planned));
+                queueBySlot(planned, board, batch, keys, previous, mode);
                 return;
             }
-            board.queueRows(List.of(planned), batch);
-        }
-
-        /** This row's keys and arguments in a call of the article row script (put_article.lua). */
-        void addRow(Planned<BoardWrite> planned, BoardKeys keys, List<String> scriptKeys, List<String> args) {
-            long previous = previous();
-            scriptKeys.add(keys.article(articleId));
-            scriptKeys.add(keys.board(boardId));
-            scriptKeys.add(keys.boardArticles(boardId));
-            scriptKeys.add(keys.board(previous));
-            scriptKeys.add(keys.boardArticles(previous));
-            scriptKeys.add(keys.articleMissed(articleId));
-            args.add(Long.toString(articleId));
-            args.add(planned.position());
-            args.add(mode(planned));
-            args.add(Integer.toString(fields.size()));
+            List<String> args = new ArrayList<>(List.of(Long.toString(articleId), planned.position(), mode,
+                    Long.toString(board.ttlSeconds()), Integer.toString(board.listLength()),
+                    board.guard().argument()));
             fields.forEach((field, value) -> {
                 args.add(field);
                 args.add(value == null ? "" : value);
             });
-        }
-
-        /** The board the article leaves: its own when it stays. */
-        private long previous() {
-            return previousBoardId == null ? boardId : previousBoardId;
-        }
-
-        private String mode(Planned<BoardWrite> planned) {
-            return planned.snapshot() ? "snapshot" : created ? "create" : "update";
+            batch.call(BoardProjection.PUT_ARTICLE, List.of(keys.article(articleId), keys.board(boardId),
+                    keys.boardArticles(boardId), keys.board(previous), keys.boardArticles(previous),
+                    keys.articleMissed(articleId)), args, 1, ReplyCheck.APPLIED);
         }
 
         /** The model in its article's slot, then each board's count and list in the board's own (see put_article.lua). */

@@ -7,7 +7,6 @@ import dev.boardcqrs.projector.redis.ProjectorRedis.Transaction;
 import dev.boardcqrs.projector.redis.RedisProjection.Planned;
 import dev.boardcqrs.projector.source.RowChange;
 import dev.boardcqrs.projector.store.Refusal;
-import dev.boardcqrs.projector.store.StoreBatch;
 import dev.boardcqrs.projector.store.StoreBatch.Positioned;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,7 +21,7 @@ import java.util.TreeMap;
  * from, and the changes a projection could not plan. Queued into a transaction, it remembers which writes each
  * script call carries, to tell from the replies which changes Redis refused.
  */
-final class PlannedBatch implements StoreBatch.Prepared {
+final class PlannedBatch {
     private final List<Writes<?>> writes;
     private final List<Refusal> refusals;
 
@@ -51,28 +50,6 @@ final class PlannedBatch implements StoreBatch.Prepared {
                     }
                 }
             }
-        }
-        return new PlannedBatch(all, refusals);
-    }
-
-    /**
-     * Batches planned apart, by the same projections, as one: each projection's writes in the order of the batches.
-     */
-    static PlannedBatch joined(List<StoreBatch.Prepared> parts) {
-        if (parts.size() == 1) {
-            return (PlannedBatch) parts.get(0);
-        }
-        List<Writes<?>> all = new ArrayList<>();
-        List<Refusal> refusals = new ArrayList<>();
-        for (StoreBatch.Prepared prepared : parts) {
-            PlannedBatch part = (PlannedBatch) prepared;
-            for (int i = 0; i < part.writes.size(); i++) {
-                if (all.size() == i) {
-                    all.add(Writes.of(part.writes.get(i).projection));
-                }
-                all.get(i).addAll(part.writes.get(i));
-            }
-            refusals.addAll(part.refusals);
         }
         return new PlannedBatch(all, refusals);
     }
@@ -119,16 +96,6 @@ final class PlannedBatch implements StoreBatch.Prepared {
                 planned.add(new Planned<>(write, positioned.position(), positioned.snapshot()));
                 changes.add(positioned.change());
             }
-        }
-
-        @SuppressWarnings("unchecked")
-        void addAll(Writes<?> other) {
-            if (other.projection != projection) {
-                throw new IllegalArgumentException("writes of " + other.projection.name() + " joined to "
-                        + projection.name() + "'s");
-            }
-            planned.addAll(((Writes<W>) other).planned);
-            changes.addAll(other.changes);
         }
 
         void queue(Queued queued) {

@@ -171,16 +171,9 @@ public final class RedisStore implements ModelStore {
         this.onTakenOver = onTakenOver;
     }
 
-    /** Plans the batch's writes: the read models' work, which needs nothing of Redis. */
-    @Override
-    public StoreBatch.Prepared prepare(List<StoreBatch.Positioned> changes) {
-        return PlannedBatch.plan(projections, changes);
-    }
-
     @Override
     public List<Refusal> commit(StoreBatch batch, Unplannable unplannable) throws InterruptedException {
-        PlannedBatch plan = batch.prepared() == null ? PlannedBatch.plan(projections, batch.changes())
-                : PlannedBatch.joined(batch.prepared());
+        PlannedBatch plan = PlannedBatch.plan(projections, batch.changes());
         if (!plan.refusals().isEmpty()) {
             unplannable.refused(plan.refusals());
         }

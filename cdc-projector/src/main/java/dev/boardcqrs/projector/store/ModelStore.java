@@ -50,16 +50,6 @@ public interface ModelStore {
     }
 
     /**
-     * Works out what it can from a source batch's changes alone (Redis: each read model's writes), on the source's
-     * thread while the store's lane commits earlier batches, so the lane spends its time on the store. A batch whose
-     * changes all go to the store comes back to {@link #commit} with it ({@link StoreBatch#prepared}); one of which
-     * some were skipped (sent before) is worked out again there. Null: nothing to prepare.
-     */
-    default StoreBatch.Prepared prepare(List<StoreBatch.Positioned> changes) {
-        return null;
-    }
-
-    /**
      * Empties the generation in this store and marks it as being built, before a snapshot fills it: a snapshot
      * delivers every row again, so whatever an interrupted earlier snapshot left must go.
      */

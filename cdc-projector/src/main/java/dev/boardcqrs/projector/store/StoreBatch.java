@@ -12,27 +12,19 @@ import java.util.List;
  * records a connector sends again are told from new ones ({@link ModelStore#streamed}).
  */
 public record StoreBatch(List<Positioned> changes, String expected, String watermark, Building building,
-                         String applied, String streamed, List<Prepared> prepared) {
+                         String applied, String streamed) {
 
     public StoreBatch {
         changes = List.copyOf(changes);
-        prepared = prepared == null ? null : List.copyOf(prepared);
     }
 
     public StoreBatch(List<Positioned> changes, String expected, String watermark, Building building,
                       String applied) {
-        this(changes, expected, watermark, building, applied, null, null);
+        this(changes, expected, watermark, building, applied, null);
     }
 
     public StoreBatch(List<Positioned> changes, String expected, String watermark, Building building) {
-        this(changes, expected, watermark, building, null, null, null);
-    }
-
-    /**
-     * What a store worked out from a source batch's changes alone ({@link ModelStore#prepare}), on the source's
-     * thread; a batch committed with {@code prepared} holds exactly those batches' changes, in order.
-     */
-    public interface Prepared {
+        this(changes, expected, watermark, building, null, null);
     }
 
     /** A row change and its position as sortable text (see Positions); {@code snapshot} while a snapshot builds. */

@@ -6,19 +6,12 @@ import dev.boardcqrs.projector.board.BoardWrite.CountChange;
 import dev.boardcqrs.projector.board.BoardWrite.Kind;
 import dev.boardcqrs.projector.board.BoardWrite.PutArticle;
 import dev.boardcqrs.projector.board.BoardWrite.RemoveArticle;
-import dev.boardcqrs.common.redis.KeyScheme;
-import dev.boardcqrs.common.redis.LuaScript;
-import dev.boardcqrs.projector.redis.CountedLists;
 import dev.boardcqrs.projector.redis.ListGuard;
-import dev.boardcqrs.projector.redis.RedisBatch;
-import dev.boardcqrs.projector.redis.RedisProjection.Planned;
-import dev.boardcqrs.projector.redis.ReplyCheck;
 import dev.boardcqrs.projector.source.RowChange;
 import dev.boardcqrs.projector.source.RowChange.Operation;
 import dev.boardcqrs.projector.source.SourcePosition;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,74 +115,6 @@ class BoardProjectionTest {
     @Test
     void shouldIgnoreTablesItDoesNotProject() {
         assertThat(projection.plan(change("audit_log", Operation.CREATE, null, Map.of("id", 1L)))).isEmpty();
-    }
-
-    @Test
-    void shouldSendConsecutiveStreamedArticleRowsInOneCallAndSnapshotRowsInOneEach() {
-        List<Planned<BoardWrite>> writes = List.of(
-                streamed(put(1, 1)), streamed(put(2, 1)), streamed(new CountChange(Kind.LIKE, 1, 1)),
-                streamed(put(3, 2)), new Planned<>(put(4, 2), "p", true), new Planned<>(put(5, 2), "p", true));
-        List<String> calls = new ArrayList<>();
-        List<Integer> rows = new ArrayList<>();
-
-        projection.queue(writes, recording(calls, rows, false));
-
-        assertThat(calls).containsExactly("put_article", "count_change", "put_article", "put_article", "put_article");
-        assertThat(rows).containsExactly(2, 1, 1, 1, 1);
-    }
-
-    @Test
-    void shouldSendARowPerCallForAtMostTheLimitAndNoneTogetherOnACluster() {
-        List<Planned<BoardWrite>> writes = new ArrayList<>();
-        for (int i = 0; i < BoardProjection.ARTICLE_ROWS_PER_CALL + 1; i++) {
-            writes.add(streamed(put(i + 1, 1)));
-        }
-        List<Integer> rows = new ArrayList<>();
-        projection.queue(writes, recording(new ArrayList<>(), rows, false));
-        assertThat(rows).containsExactly(BoardProjection.ARTICLE_ROWS_PER_CALL, 1);
-
-        List<String> clusterCalls = new ArrayList<>();
-        projection.queue(writes.subList(0, 2), recording(clusterCalls, new ArrayList<>(), true));
-        assertThat(clusterCalls).containsExactly("article_model", "counted_list_change", "article_model",
-                "counted_list_change");
-    }
-
-    private static PutArticle put(long articleId, long boardId) {
-        return new PutArticle(articleId, boardId, null, true, Map.of("title", "t"));
-    }
-
-    private static Planned<BoardWrite> streamed(BoardWrite write) {
-        return new Planned<>(write, "p" + write.articleId(), false);
-    }
-
-    private static final Map<LuaScript, String> SCRIPTS = Map.of(BoardProjection.PUT_ARTICLE, "put_article",
-            BoardProjection.COUNT_CHANGE, "count_change", BoardProjection.ARTICLE_MODEL, "article_model",
-            CountedLists.SCRIPT, "counted_list_change");
-
-    /** A batch that records each call's script (by its file's name) and how many writes it carries. */
-    private static RedisBatch recording(List<String> scripts, List<Integer> writes, boolean slotted) {
-        return new RedisBatch() {
-            @Override
-            public KeyScheme generation() {
-                return new KeyScheme("queued").inGeneration("g1");
-            }
-
-            @Override
-            public void call(LuaScript script, List<String> keys, List<String> args, int count, ReplyCheck replies) {
-                scripts.add(SCRIPTS.get(script));
-                writes.add(count);
-            }
-
-            @Override
-            public void alsoCall(LuaScript script, List<String> keys, List<String> args, ReplyCheck replies) {
-                scripts.add(SCRIPTS.get(script));
-            }
-
-            @Override
-            public boolean slotted() {
-                return slotted;
-            }
-        };
     }
 
     private static RowChange change(String table, Operation operation, Map<String, Object> before, Map<String, Object> after) {

@@ -10,7 +10,6 @@ import dev.boardcqrs.projector.board.BoardProjection;
 import dev.boardcqrs.projector.board.BoardWrite;
 import dev.boardcqrs.projector.board.BoardWrite.CountChange;
 import dev.boardcqrs.projector.board.BoardWrite.Kind;
-import dev.boardcqrs.projector.board.BoardWrite.PutArticle;
 import dev.boardcqrs.projector.redis.RedisProjection.Planned;
 import java.net.URI;
 import java.time.Duration;
@@ -21,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Streamed comment and like counts, and streamed article rows, share one script call per run of changes, against a
- * real Redis: the changes apply in order, a change Redis refuses is refused alone while the rest of its group still
- * applies (as with one call per change), and retrying the whole group (as a dead-letter retry does) counts each
- * change exactly once.
+ * Streamed comment and like counts share one script call per run of changes, against a real Redis: the
+ * changes apply in order, a change Redis refuses is refused alone while the rest of its group still applies
+ * (as with one call per change), and retrying the whole group (as a dead-letter retry does) counts each change
+ * exactly once.
  */
 class GroupedCountChangesIT {
     private static final KeyScheme GENERATION = new KeyScheme("grouped").inGeneration("g1");
@@ -69,37 +68,6 @@ class GroupedCountChangesIT {
             assertThat(List.of(1L, 2L, 3L).stream().map(id -> redis.hget(KEYS.article(id), "commentCount")))
                     .as("the same group again changes nothing").containsExactly("2", "1", "1");
         }
-    }
-
-    @Test
-    void shouldRefuseOnlyTheBrokenRowOfAGroupOfArticleRowsAndTakeEachRowOnceWhenRetried() {
-        try (RedisClient redis = RedisClient.create(URI.create(SharedServers.redis().url()))) {
-            redis.del(KEYS.article(11), KEYS.article(12), KEYS.article(13), KEYS.board(9), KEYS.boardArticles(9));
-            redis.set(KEYS.article(12), "not a model"); // every command on it fails, in the middle of the group
-            RedisStore store = new RedisStore(new JedisProjectorRedis(redis), GENERATION, List.of());
-            // the per-article guard: a board-wide position would skip the retried row as older than the third's
-            BoardProjection board = new BoardProjection(Duration.ofHours(1), 100, ListGuard.ARTICLE);
-            List<Planned<BoardWrite>> group = List.of(row(11, "first", true, "p11"), row(12, "broken", true, "p12"),
-                    row(13, "third", true, "p13"), row(11, "first, edited", false, "p14"));
-
-            assertThatThrownBy(() -> store.applyAlone(board, group)).isInstanceOf(RefusedByRedisException.class)
-                    .hasMessageContaining("WRONGTYPE");
-            assertThat(redis.hget(KEYS.article(11), "title")).as("both rows, in order").isEqualTo("first, edited");
-            assertThat(redis.hget(KEYS.article(13), "title")).as("after the refused row").isEqualTo("third");
-            assertThat(redis.hget(KEYS.board(9), "count")).isEqualTo("2");
-
-            redis.del(KEYS.article(12));
-            store.applyAlone(board, group);
-            assertThat(redis.hget(KEYS.article(12), "title")).isEqualTo("broken");
-            assertThat(redis.hget(KEYS.article(11), "title")).as("skipped by its position").isEqualTo("first, edited");
-            assertThat(redis.hget(KEYS.board(9), "count")).as("each row counted once").isEqualTo("3");
-            assertThat(redis.zrevrange(KEYS.boardArticles(9), 0, -1)).containsExactly("13", "12", "11");
-        }
-    }
-
-    private static Planned<BoardWrite> row(long articleId, String title, boolean created, String position) {
-        return new Planned<>(new PutArticle(articleId, 9, null, created, Map.of("articleId", Long.toString(articleId),
-                "title", title)), position, false);
     }
 
     private static Planned<BoardWrite> comment(long articleId, String position) {

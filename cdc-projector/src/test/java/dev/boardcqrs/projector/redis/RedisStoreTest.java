@@ -46,25 +46,6 @@ class RedisStoreTest {
     }
 
     @Test
-    void shouldWriteWhatWasPlannedOfEachSourceBatchBeforehandInOrderAndKeepWhatCouldNotBePlanned() throws Exception {
-        serving(G1, "w1");
-        RedisStore store = store(G1);
-        StoreBatch first = batch(null, null, note(2), note(-3));
-        StoreBatch second = batch(null, null, note(4), note(5));
-        List<StoreBatch.Prepared> prepared = List.of(store.prepare(first.changes()), store.prepare(second.changes()));
-        List<StoreBatch.Positioned> both = new ArrayList<>(first.changes());
-        both.addAll(second.changes());
-        List<Refusal> unplannable = new ArrayList<>();
-
-        store.commit(new StoreBatch(both, "w1", "w5", Building.UNCHANGED, null, null, prepared), unplannable::addAll);
-
-        assertThat(redis.calls).extracting(call -> call.keys().get(0))
-                .containsExactly("unit:g1:note:2", "unit:g1:note:4", "unit:g1:note:5");
-        assertThat(unplannable).singleElement().satisfies(refusal -> assertThat(refusal.change()).isEqualTo(note(-3)));
-        assertThat(redis.hget(G1.meta(), "watermark")).isEqualTo("w5");
-    }
-
-    @Test
     void shouldCommitABatchOfTheActiveGenerationInThreeRoundTrips() throws Exception {
         serving(G1, "w1");
         redis.roundTrips = 0;
