@@ -39,7 +39,6 @@ public final class RedisStore implements ModelStore {
     public static final String BUILDING = "building";
     static final String GTIDS = KeyScheme.APPLIED_GTIDS;
     static final String CAUGHT_UP = "caughtUp@";
-    static final String STREAMED = "position";
 
     private final ProjectorRedis redis;
     private final KeyScheme keys;
@@ -75,7 +74,7 @@ public final class RedisStore implements ModelStore {
         }
         this.stream = stream;
         this.watermarkField = StreamWatermarks.field(stream);
-        this.streamedField = stream == null ? null : STREAMED + "@" + stream;
+        this.streamedField = stream == null ? null : StreamWatermarks.positionField(stream);
         this.redis = redis;
         this.keys = keys;
         this.namespace = new KeyScheme(keys.namespace());

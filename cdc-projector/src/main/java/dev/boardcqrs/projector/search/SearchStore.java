@@ -62,7 +62,6 @@ public final class SearchStore implements ModelStore {
     static final String DELETED_VERSION = "deletedVersion";
     static final String BUILDING = "building";
     /** A stream's fields in the meta: {@code watermark@STREAM}, {@code position@STREAM}, {@code caughtUp@STREAM}. */
-    static final String POSITION = "position";
     static final String CAUGHT_UP = "caughtUp";
     /** Bulk bodies above this are split: a snapshot batch of 2048 articles of 64 KiB would be 128 MiB. */
     private static final int BULK_BYTES = 4 * 1024 * 1024;
@@ -154,7 +153,7 @@ public final class SearchStore implements ModelStore {
     /** Its {@code position@STREAM}: of the changes of the tables it reads only, which is all it needs to skip. */
     @Override
     public String streamed() {
-        return stream == null ? null : readMeta().text(POSITION + "@" + stream);
+        return stream == null ? null : readMeta().text(StreamWatermarks.positionField(stream));
     }
 
     /**
@@ -359,7 +358,7 @@ public final class SearchStore implements ModelStore {
         while (true) {
             Map<String, Object> fields = meta.with(watermarkField, batch.watermark());
             if (position != null) {
-                fields.put(POSITION + "@" + stream, position);
+                fields.put(StreamWatermarks.positionField(stream), position);
             }
             try {
                 known = putMeta(fields, meta);
@@ -712,7 +711,7 @@ public final class SearchStore implements ModelStore {
     public long purgeTombstones(List<String> deadLetters) {
         Meta meta = readMeta();
         // several streams: the lowest of their binlog positions, as each article's changes come by one stream in order
-        String watermark = meta.watermark() != null ? meta.watermark() : meta.lowest(POSITION);
+        String watermark = meta.watermark() != null ? meta.watermark() : meta.lowest(StreamWatermarks.POSITION);
         if (watermark == null) {
             return 0; // nothing committed yet (or building from the start): nothing is known to be old
         }

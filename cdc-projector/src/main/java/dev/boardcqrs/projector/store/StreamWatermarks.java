@@ -11,6 +11,8 @@ import java.util.function.Function;
 public final class StreamWatermarks {
 
     public static final String WATERMARK = "watermark";
+    /** The prefix of a stream's {@code position@STREAM}: the binlog position of its newest streamed change. */
+    public static final String POSITION = "position";
 
     private StreamWatermarks() {
     }
@@ -18,6 +20,11 @@ public final class StreamWatermarks {
     /** The meta field holding a stream's watermark; the plain {@value #WATERMARK} field for the single stream. */
     public static String field(String stream) {
         return stream == null ? WATERMARK : WATERMARK + "@" + stream;
+    }
+
+    /** The meta field holding a stream's binlog position ({@link ModelStore#streamed}), {@code position@STREAM}. */
+    public static String positionField(String stream) {
+        return POSITION + "@" + stream;
     }
 
     /** Whether a meta field is one stream's watermark (not the single stream's plain one). */
