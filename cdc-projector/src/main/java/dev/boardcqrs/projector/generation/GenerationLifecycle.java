@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class GenerationLifecycle implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GenerationLifecycle.class);
     private static final int START_BUILDING_ATTEMPTS = 5;
+    // outlasts the stores' START_BUILDING_ATTEMPTS; an instance that stops while holding it delays the others as long
+    static final Duration IN_PLACE_CLAIM = Duration.ofSeconds(60);
+    private static final Duration IN_PLACE_CLAIM_POLL = Duration.ofMillis(100);
 
     private final Generations generations;
     private final ChangeSources sources;
@@ -52,6 +56,7 @@ public final class GenerationLifecycle implements AutoCloseable {
     private final Clock clock;
     private final ReconnectDelay reconnectDelay;
     private final RebuildLease lease;
+    private final String instance = UUID.randomUUID().toString();
     // switches and removals of generations, off the sources' threads (a source cannot stop itself)
     private final ExecutorService housekeeping = Executors.newSingleThreadExecutor(runnable ->
             new Thread(runnable, "projector-generations"));
@@ -101,7 +106,7 @@ public final class GenerationLifecycle implements AutoCloseable {
         String cannotResume = active.isEmpty() ? "no generation of the query models exists yet"
                 : whyNotResumable(active.get());
         if (cannotResume != null) {
-            buildInPlace(cannotResume, new ProjectorStatus(clock));
+            buildInPlace(cannotResume, new ProjectorStatus(clock), active);
             return;
         }
         current = pipeline(active.get(), new ProjectorStatus(clock), null);
@@ -131,8 +136,53 @@ public final class GenerationLifecycle implements AutoCloseable {
         return null;
     }
 
-    /** Makes a new generation active at once and snapshots into it; readers use SQL until it is built. */
-    private void buildInPlace(String reason, ProjectorStatus status) {
+    /**
+     * Makes a new generation active at once and snapshots into it; readers use SQL until it is built. {@code seen}:
+     * the active generation whose state made this necessary (none on a first start).
+     *
+     * <p>Several instances (Kafka mode) find the same at once: a first start of all of them, Redis' data lost. The
+     * first to claim the build makes the generation; the others wait for the claim and follow what it made. Each
+     * building its own left the losers' keys behind, and each search store moved the alias to its own index and
+     * deleted the one it replaced, so the alias could end on an index that nobody writes.
+     */
+    private void buildInPlace(String reason, ProjectorStatus status, Optional<Generation> seen) {
+        if (sources.singleStream()) {
+            buildNewInPlace(reason, status);
+            return;
+        }
+        claimBuildingInPlace();
+        try {
+            Optional<Generation> now = generations.active();
+            if (now.isPresent() && !now.equals(seen)) {
+                log.info("another instance built generation {} in place meanwhile; following it", now.get());
+                highestUsed = Math.max(highestUsed, now.get().number());
+                current = pipeline(now.get(), status, null);
+                return;
+            }
+            buildNewInPlace(reason, status);
+        } finally {
+            generations.releaseBuildingInPlace(instance);
+        }
+    }
+
+    private void claimBuildingInPlace() {
+        boolean waiting = false;
+        while (!generations.claimBuildingInPlace(instance, IN_PLACE_CLAIM)) {
+            if (!waiting) {
+                log.info("another instance is building a generation in place; waiting for it (at most {} s)",
+                        IN_PLACE_CLAIM.toSeconds());
+                waiting = true;
+            }
+            try {
+                Thread.sleep(IN_PLACE_CLAIM_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for another instance's build in place", e);
+            }
+        }
+    }
+
+    private void buildNewInPlace(String reason, ProjectorStatus status) {
         Optional<Generation> old = generations.active();
         Generation next = nextGeneration();
         log.warn("building the query models into generation {} from a new snapshot: {}", next, reason);
@@ -194,7 +244,7 @@ public final class GenerationLifecycle implements AutoCloseable {
         }
         if (sources.singleStream() && sources.rowsToSnapshot() == 0) {
             current.close();
-            buildInPlace(reason + " (the tables are empty)", current.status());
+            buildInPlace(reason + " (the tables are empty)", current.status(), Optional.of(current.generation()));
             return current.generation();
         }
         Generation next = nextGeneration();
@@ -433,7 +483,7 @@ public final class GenerationLifecycle implements AutoCloseable {
         }
         if (current.generation().equals(generation)) {
             current.close();
-            buildInPlace("a store lost the query models while streaming", current.status());
+            buildInPlace("a store lost the query models while streaming", current.status(), Optional.of(generation));
         }
     }
 

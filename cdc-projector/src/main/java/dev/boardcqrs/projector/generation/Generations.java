@@ -72,6 +72,22 @@ public final class Generations {
         return redis.pexpire(namespace.rebuilding(), lease);
     }
 
+    /**
+     * Claims building a generation in place, for {@code lease} unless released before (several instances: one
+     * builds, the others follow what it made); false while another instance holds the claim. {@code owner} tells
+     * this instance's claim from one taken after it lapsed.
+     */
+    public boolean claimBuildingInPlace(String owner, Duration lease) {
+        return redis.setIfAbsent(namespace.buildingInPlace(), owner, lease);
+    }
+
+    /** Gives the claim up, unless it lapsed and is another instance's now. */
+    public void releaseBuildingInPlace(String owner) {
+        if (owner.equals(redis.get(namespace.buildingInPlace()))) {
+            redis.del(namespace.buildingInPlace());
+        }
+    }
+
     /** Takes {@code generation} off the retired list: a rebuild listed there has taken over. */
     public void keep(Generation generation) {
         redis.srem(namespace.retired(), generation.name());

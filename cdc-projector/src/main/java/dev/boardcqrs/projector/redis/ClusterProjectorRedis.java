@@ -58,6 +58,11 @@ public final class ClusterProjectorRedis implements ProjectorRedis {
     }
 
     @Override
+    public boolean setIfAbsent(String key, String value, Duration expiry) {
+        return routed.setIfAbsent(key, value, expiry);
+    }
+
+    @Override
     public boolean pexpire(String key, Duration expiry) {
         return routed.pexpire(key, expiry);
     }

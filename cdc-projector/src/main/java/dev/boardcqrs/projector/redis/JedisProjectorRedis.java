@@ -99,6 +99,11 @@ public final class JedisProjectorRedis implements ProjectorRedis {
     }
 
     @Override
+    public boolean setIfAbsent(String key, String value, Duration expiry) {
+        return "OK".equals(call(() -> redis.set(key, value, SetParams.setParams().nx().px(expiry.toMillis()))));
+    }
+
+    @Override
     public boolean pexpire(String key, Duration expiry) {
         return call(() -> redis.pexpire(key, expiry.toMillis())) == 1;
     }

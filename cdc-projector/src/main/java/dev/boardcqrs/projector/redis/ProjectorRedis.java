@@ -43,6 +43,9 @@ public interface ProjectorRedis {
     /** Sets {@code key} to expire after {@code expiry}, unless set again (or given more time) before. */
     void set(String key, String value, Duration expiry);
 
+    /** Sets {@code key} to expire after {@code expiry} unless it exists; false when it did (and was left as it was). */
+    boolean setIfAbsent(String key, String value, Duration expiry);
+
     /** Gives an existing {@code key} {@code expiry} more to live; false when there is no such key. */
     boolean pexpire(String key, Duration expiry);
 

@@ -30,6 +30,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,11 +52,15 @@ class GenerationLifecycleTest {
     private final Map<Generation, FakeStore> stores = new HashMap<>();
     private final Map<Generation, FakeStore> searchStores = new HashMap<>();
     private volatile boolean searchToo;
-    private final GenerationLifecycle lifecycle = new GenerationLifecycle(new Generations(redis, NAMESPACE.namespace()),
-            sources, (generation, stream) -> searchToo ? List.of(store(generation.number()), search(generation.number()))
-                    : List.of(store(generation.number())),
-            new DeadLetters(redis, NAMESPACE, Clock.systemUTC()),
-            new ProjectorMetrics(new SimpleMeterRegistry(), () -> null, () -> 0), Clock.systemUTC());
+    private final GenerationLifecycle lifecycle = lifecycle(sources, (generation, stream) -> searchToo
+            ? List.of(store(generation.number()), search(generation.number())) : List.of(store(generation.number())));
+
+    /** An instance on the test's Redis; a second one shares it as another projector instance would. */
+    private GenerationLifecycle lifecycle(FakeSources sources, StoresOfGeneration stores) {
+        return new GenerationLifecycle(new Generations(redis, NAMESPACE.namespace()), sources, stores,
+                new DeadLetters(redis, NAMESPACE, Clock.systemUTC()),
+                new ProjectorMetrics(new SimpleMeterRegistry(), () -> null, () -> 0), Clock.systemUTC());
+    }
 
     @AfterEach
     void close() {
@@ -79,6 +86,63 @@ class GenerationLifecycleTest {
 
         assertThat(lifecycle.active().generation()).isEqualTo(new Generation(1));
         assertThat(search(1).unavailableTimes).as("tried again").isZero();
+    }
+
+    @Test
+    void shouldLetOneOfTwoInstancesStartingAtOnceBuildTheFirstGenerationWhileTheOtherWaitsAndFollowsIt()
+            throws Exception {
+        sources.streams = true;
+        CountDownLatch building = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        store(1).whileBuilding = () -> {
+            building.countDown();
+            awaitUninterruptibly(finish);
+        };
+        Thread first = new Thread(lifecycle::start);
+        first.start();
+        assertThat(building.await(5, TimeUnit.SECONDS)).isTrue();
+
+        FakeSources otherSources = new FakeSources();
+        otherSources.streams = true;
+        Map<Generation, FakeStore> otherStores = new ConcurrentHashMap<>();
+        GenerationLifecycle other = lifecycle(otherSources,
+                (generation, stream) -> List.of(otherStores.computeIfAbsent(generation, FakeStore::new)));
+        try {
+            Thread second = new Thread(other::start);
+            second.start();
+            await().during(Duration.ofMillis(500)).atMost(SOON).until(() -> second.isAlive() && otherStores.isEmpty());
+            finish.countDown();
+            first.join(SOON.toMillis());
+            second.join(SOON.toMillis());
+
+            assertThat(redis.get(NAMESPACE.active())).isEqualTo("g1");
+            assertThat(other.active().generation()).as("follows the first one's").isEqualTo(new Generation(1));
+            assertThat(otherSources.started).containsExactly(new Generation(1));
+            assertThat(redis.get(NAMESPACE.generations())).as("no second generation numbered").isEqualTo("1");
+            assertThat(redis.get(NAMESPACE.buildingInPlace())).as("the claim is given up").isNull();
+        } finally {
+            finish.countDown(); // else a failure leaves the first start, and the test's close, waiting for good
+            other.close();
+        }
+    }
+
+    @Test
+    void shouldBuildTheFirstGenerationOnceTheClaimOfAnInstanceThatStoppedWhileBuildingLapsed() throws Exception {
+        sources.streams = true;
+        redis.set(NAMESPACE.buildingInPlace(), "an instance that stopped", GenerationLifecycle.IN_PLACE_CLAIM);
+        Thread starting = new Thread(lifecycle::start);
+        starting.start();
+
+        try {
+            await().during(Duration.ofMillis(500)).atMost(SOON).until(() -> redis.get(NAMESPACE.active()) == null
+                    && redis.get(NAMESPACE.generations()) == null);
+        } finally {
+            redis.del(NAMESPACE.buildingInPlace()); // it lapses (the fake lets nothing expire)
+        }
+        starting.join(SOON.toMillis());
+
+        assertThat(lifecycle.active().generation()).isEqualTo(new Generation(1));
+        assertThat(redis.get(NAMESPACE.active())).isEqualTo("g1");
     }
 
     @Test
@@ -362,6 +426,23 @@ class GenerationLifecycleTest {
     }
 
     @Test
+    void shouldFollowTheGenerationAnotherInstanceBuiltWhenBothFoundTheStoreLostItsData() {
+        sources.streams = true;
+        activeWithPosition(1);
+        lifecycle.start();
+        // another instance found Redis' data lost first and built g2 in place
+        redis.set(NAMESPACE.active(), "g2");
+        redis.set(NAMESPACE.generations(), "2");
+
+        sources.failure.get(new Generation(1)).accept(new StoreDataLostException("Redis", "w1", null));
+
+        await().atMost(SOON).untilAsserted(() -> assertThat(lifecycle.active().generation())
+                .isEqualTo(new Generation(2)));
+        assertThat(redis.get(NAMESPACE.generations())).as("no generation of its own").isEqualTo("2");
+        assertThat(redis.get(NAMESPACE.active())).isEqualTo("g2");
+    }
+
+    @Test
     void shouldNotGiveAnAbandonedRebuildsNumberToTheGenerationBuiltAfterRedisLostItsData() {
         activeWithPosition(1);
         lifecycle.start();
@@ -416,6 +497,14 @@ class GenerationLifecycleTest {
         redis.set(NAMESPACE.generations(), Long.toString(number));
         store(number).watermark = "w" + number;
         search(number).watermark = "w" + number;
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private FakeStore store(long number) {
@@ -517,6 +606,7 @@ class GenerationLifecycleTest {
         volatile Runnable onTakenOver;
         volatile String notResumable;
         volatile int unavailableTimes; // startBuilding throws this many times first
+        volatile Runnable whileBuilding = () -> { };
 
         @Override
         public String whyNotResumable() {
@@ -548,6 +638,7 @@ class GenerationLifecycleTest {
                 unavailableTimes--;
                 throw new StoreUnavailableException("away for a moment", null);
             }
+            whileBuilding.run();
             watermark = null;
         }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.boardcqrs.common.redis.RedisClients;
 import dev.boardcqrs.embedded.EmbeddedRedisCluster;
 import dev.boardcqrs.projector.redis.ProjectorRedis.Transaction;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -89,6 +90,19 @@ class ClusterProjectorRedisIT {
 
         assertThat(redis.unlinkMatching("cpr:*", META::equals)).isEqualTo(3);
         assertThat(redis.countMatching("cpr:*", key -> true)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldSetAKeyOnlyWhenItIsAbsentAndLetItExpire() throws Exception {
+        String claim = "cpr:building-in-place";
+
+        assertThat(redis.setIfAbsent(claim, "first", Duration.ofMillis(300))).isTrue();
+        assertThat(redis.setIfAbsent(claim, "second", Duration.ofSeconds(30))).isFalse();
+        assertThat(redis.get(claim)).isEqualTo("first");
+
+        Thread.sleep(500);
+        assertThat(redis.setIfAbsent(claim, "second", Duration.ofSeconds(30))).as("the first one lapsed").isTrue();
+        assertThat(redis.get(claim)).isEqualTo("second");
     }
 
     /** Model keys of three articles whose slots are on three different masters. */

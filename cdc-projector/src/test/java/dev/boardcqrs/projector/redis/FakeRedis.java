@@ -93,6 +93,15 @@ public final class FakeRedis implements ProjectorRedis {
     }
 
     @Override
+    public synchronized boolean setIfAbsent(String key, String value, Duration expiry) {
+        if (strings.containsKey(key)) {
+            return false;
+        }
+        set(key, value, expiry);
+        return true;
+    }
+
+    @Override
     public synchronized boolean pexpire(String key, Duration expiry) {
         if (!strings.containsKey(key)) {
             return false;

@@ -83,6 +83,11 @@ public record KeyScheme(String namespace, String generation) {
         return namespace + ":rebuilding";
     }
 
+    /** Held by the one projector instance that builds a generation in place while the others wait (Kafka mode). */
+    public String buildingInPlace() {
+        return namespace + ":building-in-place";
+    }
+
     public String retired() {
         return namespace + ":retired";
     }
