@@ -161,7 +161,17 @@ public final class GenerationLifecycle implements AutoCloseable {
             }
             buildNewInPlace(reason, status);
         } finally {
+            releaseBuildingInPlace();
+        }
+    }
+
+    // a failure to give the claim up must not hide why the build failed (Redis away, most likely): it lapses anyway
+    private void releaseBuildingInPlace() {
+        try {
             generations.releaseBuildingInPlace(instance);
+        } catch (RuntimeException e) {
+            log.warn("could not give up the claim to build in place ({}); it lapses within {} s", e.toString(),
+                    IN_PLACE_CLAIM.toSeconds());
         }
     }
 
