@@ -28,6 +28,9 @@ import dev.boardcqrs.projector.search.TombstonePurge;
 import dev.boardcqrs.projector.source.ChangeSources;
 import dev.boardcqrs.projector.store.ModelStore;
 import dev.boardcqrs.projector.source.debezium.DebeziumSources;
+import dev.boardcqrs.projector.source.debezium.SourceDatabase;
+import dev.boardcqrs.projector.source.kafka.ConnectRest;
+import dev.boardcqrs.projector.source.kafka.KafkaSettings;
 import dev.boardcqrs.projector.source.kafka.KafkaSources;
 import io.javalin.Javalin;
 import java.sql.SQLException;
@@ -96,7 +99,10 @@ public final class Projector implements AutoCloseable {
         CompactModels.warning(redis).ifPresent(log::warn);
         String reading;
         if (config.kafkaSource()) {
-            KafkaSources kafka = new KafkaSources(config.kafka(), ReadModels.orderingGroups(), metrics::partition);
+            KafkaSettings settings = config.kafka();
+            KafkaSources kafka = new KafkaSources(settings, ReadModels.orderingGroups(), metrics::partition,
+                    settings.connectUrl() == null ? null : new ConnectRest(settings.connectUrl(), settings.connectorName()),
+                    new SourceDatabase(config.databaseUrl(), config.databaseUser(), config.databasePassword()));
             sources = kafka;
             reading = "Kafka topics " + kafka.topics() + " at " + config.kafka().bootstrapServers() + " in group "
                     + config.kafka().groupId();

@@ -106,6 +106,17 @@ public final class EmbeddedKafkaConnect implements AutoCloseable {
         return new JsonHttp(url()).get("/connectors/" + name + "/offsets").body();
     }
 
+    /** Stops connector {@code name} (its task ends; it stays registered) and waits until it has. */
+    public void stop(String name) {
+        JsonHttp rest = new JsonHttp(url());
+        try {
+            worker.await(RUN_TIMEOUT, () -> rest.put("/connectors/" + name + "/stop", "").status() / 100 == 2
+                    && connectorState(rest, name).equals("STOPPED"), "stopping connector " + name);
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     /**
      * Stops connector {@code name}, sets its source offsets to {@code offsets} (as {@link #offsets} answered them) and
      * runs it again: it reads on from there, so what it sent after them it sends again, as a restart after a crash

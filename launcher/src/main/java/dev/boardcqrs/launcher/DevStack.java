@@ -93,15 +93,19 @@ public final class DevStack implements AutoCloseable {
             }
         }
 
-        /** What points a projector at the broker's topics: PROJECTOR_SOURCE=kafka and the bootstrap servers. */
+        /**
+         * What points a projector at the broker's topics (PROJECTOR_SOURCE=kafka and the bootstrap servers) and at
+         * the Connect worker its replay restarts the connector on.
+         */
         public Map<String, String> projectorVariables() {
-            return Map.of("PROJECTOR_SOURCE", "kafka", "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+            return Map.of("PROJECTOR_SOURCE", "kafka", "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                    "KAFKA_CONNECT_URL", connect.url());
         }
 
         /** Registers the connector rendered from {@code config} (as `connector-config` prints it); waits until it runs. */
         public void runConnector(ProjectorConfig config) throws SQLException {
             ServerKind kind = ServerKind.detect(config.databaseUrl(), config.databaseUser(), config.databasePassword());
-            connect.run(ConnectorConfig.NAME, ConnectorConfig.render(config, config.kafka(), kind,
+            connect.run(config.kafka().connectorName(), ConnectorConfig.render(config, config.kafka(), kind,
                     ReadModels.tables(ReadModels.redis(config)), ReadModels.orderingGroups()));
         }
 

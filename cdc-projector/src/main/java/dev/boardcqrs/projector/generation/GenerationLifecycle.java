@@ -511,6 +511,17 @@ public final class GenerationLifecycle implements AutoCloseable {
         }
         Generation generation = current.generation();
         log.warn("replaying the source from {} into generation {}", from, generation);
+        if (!sources.singleStream()) {
+            // the position is the connector's, upstream of the streams, which read on what it sends again
+            try {
+                sources.replayFrom(generation, from);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            } catch (IllegalStateException e) {
+                throw ApiException.unavailable(e.getMessage());
+            }
+            return;
+        }
         current.close();
         try {
             sources.replayFrom(generation, from);

@@ -18,23 +18,9 @@ public final class OffsetFile {
     private OffsetFile() {
     }
 
-    /**
-     * {@code from}: "FILE:POSITION" (mariadb-bin.000003:4) or "gtid:SET" (gtid:0-1-1200). MariaDB's connector
-     * resumes by GTID only, and MySQL's by GTID whenever the server writes them (a file and position alone fail
-     * to connect there), so a position is turned into the GTID state at it by {@code gtidAt}.
-     */
+    /** {@code from}: "FILE:POSITION" (mariadb-bin.000003:4) or "gtid:SET" (gtid:0-1-1200), as {@link #offsetAt}. */
     public static void resumeFrom(Path file, String topicPrefix, String from, ServerKind kind, SourceDatabase source) {
-        Map<String, Object> offset = new HashMap<>(parse(from));
-        if (!offset.containsKey("gtids")) {
-            String gtids = source.gtidAt((String) offset.get("file"), (Long) offset.get("pos"));
-            if (gtids != null && gtids.isEmpty()) { // neither connector resumes from an empty set
-                throw new IllegalArgumentException("no GTID is known at " + from + " (before the server's first "
-                        + "transaction?); give the position of a later GTID event or use gtid:SET");
-            }
-            if (gtids != null) {
-                offset.put("gtids", gtids);
-            }
-        }
+        Map<String, Object> offset = offsetAt(from, source);
         JsonConverter converter = converter();
         FileOffsetBackingStore store = store(file, converter);
         try {
@@ -49,6 +35,28 @@ public final class OffsetFile {
         } finally {
             store.stop();
         }
+    }
+
+    /**
+     * The connector's offset that resumes at {@code from} ({@link #parse}): MariaDB's connector resumes by GTID only,
+     * and MySQL's by GTID whenever the server writes them (a file and position alone fail to connect there), so a
+     * position is turned into the GTID state at it, asked of {@code source}.
+     *
+     * @throws IllegalArgumentException when {@code from} is no position, or no GTID state is known at it
+     */
+    public static Map<String, Object> offsetAt(String from, SourceDatabase source) {
+        Map<String, Object> offset = new HashMap<>(parse(from));
+        if (!offset.containsKey("gtids")) {
+            String gtids = source.gtidAt((String) offset.get("file"), (Long) offset.get("pos"));
+            if (gtids != null && gtids.isEmpty()) { // neither connector resumes from an empty set
+                throw new IllegalArgumentException("no GTID is known at " + from + " (before the server's first "
+                        + "transaction?); give the position of a later GTID event or use gtid:SET");
+            }
+            if (gtids != null) {
+                offset.put("gtids", gtids);
+            }
+        }
+        return offset;
     }
 
     /**

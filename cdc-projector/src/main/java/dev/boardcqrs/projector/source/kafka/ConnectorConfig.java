@@ -54,7 +54,7 @@ public final class ConnectorConfig {
         Map<String, String> settings = new TreeMap<>();
         EngineProperties.connector(config, kind, tables, config.serverId()).forEach((key, value) -> settings.put(
                 (String) key, (String) value));
-        settings.put("name", NAME);
+        settings.put("name", kafka.connectorName());
         settings.put("tasks.max", "1"); // a binlog has one reader
         // A delete's tombstone (the key, no value) is only for compacted topics, which these are not; and
         // PartitionRouting passes it untouched, so it would land by its key's hash, in another partition than the

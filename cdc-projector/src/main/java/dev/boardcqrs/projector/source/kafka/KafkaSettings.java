@@ -11,10 +11,12 @@ import java.time.Duration;
  * {@code KAFKA_REPLICATION_FACTOR} of the topics the connector creates, {@code KAFKA_GROUP_ID}: the consumer
  * group the projector instances of one deployment share the partitions in (PROJECTOR_SOURCE=kafka), and
  * {@code KAFKA_SESSION_TIMEOUT}: how long an instance that stopped without leaving the group (killed, its host
- * gone) keeps its partitions, unread, before the group gives them to the others.
+ * gone) keeps its partitions, unread, before the group gives them to the others; {@code KAFKA_CONNECT_URL}: Kafka
+ * Connect's REST API, where a replay sets the connector's position (none: replay answers that it needs it), and
+ * {@code KAFKA_CONNECTOR_NAME}: the connector's name there.
  */
 public record KafkaSettings(String bootstrapServers, String topicPrefix, int partitions, int replicationFactor,
-                            String groupId, Duration sessionTimeout) {
+                            String groupId, Duration sessionTimeout, String connectUrl, String connectorName) {
     /** The broker's default bounds of a consumer's session (group.min/max.session.timeout.ms); outside, it refuses. */
     static final Duration MIN_SESSION_TIMEOUT = Duration.ofSeconds(6);
     static final Duration MAX_SESSION_TIMEOUT = Duration.ofMinutes(30);
@@ -36,6 +38,15 @@ public record KafkaSettings(String bootstrapServers, String topicPrefix, int par
             throw new ConfigException("KAFKA_SESSION_TIMEOUT must be between 6s and 30m (the broker's bounds), but was "
                     + sessionTimeout.toMillis() + " ms");
         }
+        if (connectUrl != null && !connectUrl.matches("https?://[^\\s/]+(/[^\\s]*)?")) {
+            throw new ConfigException("KAFKA_CONNECT_URL must be Kafka Connect's REST address, http://host:port, but was '"
+                    + connectUrl + "'");
+        }
+        if (connectorName == null || !connectorName.matches("[A-Za-z0-9._-]{1,200}")) {
+            throw new ConfigException("KAFKA_CONNECTOR_NAME must be 1-200 letters, digits, '.', '_' or '-', but was '"
+                    + connectorName + "'");
+        }
+        connectUrl = connectUrl == null ? null : connectUrl.replaceAll("/+$", "");
     }
 
     public static KafkaSettings fromEnv(Env env) {
@@ -45,6 +56,9 @@ public record KafkaSettings(String bootstrapServers, String topicPrefix, int par
                 env.integer("KAFKA_REPLICATION_FACTOR", 1, 1, 100),
                 env.string("KAFKA_GROUP_ID", "board-cqrs-projector"),
                 // Kafka's default: a killed instance's partitions wait this long for another owner
-                env.duration("KAFKA_SESSION_TIMEOUT", Duration.ofSeconds(45)));
+                env.duration("KAFKA_SESSION_TIMEOUT", Duration.ofSeconds(45)),
+                // no default: Connect's usual port 8083 is the projector's own
+                env.string("KAFKA_CONNECT_URL", null),
+                env.string("KAFKA_CONNECTOR_NAME", ConnectorConfig.NAME));
     }
 }

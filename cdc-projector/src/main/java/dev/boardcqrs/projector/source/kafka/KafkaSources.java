@@ -6,6 +6,8 @@ import dev.boardcqrs.projector.source.ChangeSource;
 import dev.boardcqrs.projector.source.ChangeSources;
 import dev.boardcqrs.projector.source.OrderingGroup;
 import dev.boardcqrs.projector.source.StreamHandlers;
+import dev.boardcqrs.projector.source.debezium.OffsetFile;
+import dev.boardcqrs.projector.source.debezium.SourceDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +26,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * and snapshots it into the topics; a new generation reads the topics from their beginning.
  *
  * <p>A rebuild's generation is read by the instance that runs it, every partition from the beginning, outside the
- * group ({@link #openBeside}); once it has taken over, each instance reads it in the group as any active one. Not in
- * Kafka mode yet: a replay from a position (answers that it is not available).
+ * group ({@link #openBeside}); once it has taken over, each instance reads it in the group as any active one.
+ *
+ * <p>A replay restarts the connector from a binlog position on Kafka Connect ({@link ConnectorPosition}): it sends
+ * the changes from there to the topics again, and every instance reads them as any others, without stopping; each
+ * partition skips what it already took, so only what the topics never got is applied.
  */
 public final class KafkaSources implements ChangeSources {
     private static final int MAX_POLL_RECORDS = 2048;
@@ -34,14 +39,21 @@ public final class KafkaSources implements ChangeSources {
     private final List<String> topics;
     private final List<KafkaSource> open = new CopyOnWriteArrayList<>();
     private final PartitionGauges gauges;
+    private final ConnectorPosition connector;
+    private final SourceDatabase database;
 
     /**
      * {@code groups}: how the read models' tables are ordered, which names the topics the connector writes;
-     * {@code gauges}: where each partition's lag is shown while this instance reads it.
+     * {@code gauges}: where each partition's lag is shown while this instance reads it; {@code connector}: where a
+     * replay sets the connector's position (null: KAFKA_CONNECT_URL is not set, and replay says so);
+     * {@code database}: the connector's database, asked for the GTID state at a replay's binlog position.
      */
-    public KafkaSources(KafkaSettings kafka, List<OrderingGroup> groups, PartitionGauges gauges) {
+    public KafkaSources(KafkaSettings kafka, List<OrderingGroup> groups, PartitionGauges gauges,
+                        ConnectorPosition connector, SourceDatabase database) {
         this.kafka = kafka;
         this.gauges = gauges;
+        this.connector = connector;
+        this.database = database;
         this.topics = groups.stream().map(group -> ConnectorConfig.topic(kafka, group)).toList();
     }
 
@@ -134,13 +146,22 @@ public final class KafkaSources implements ChangeSources {
 
     @Override
     public void checkPosition(String from) {
-        throw new IllegalArgumentException("replay is not available with PROJECTOR_SOURCE=kafka yet: each partition "
-                + "resumes from the offset Redis holds for it (docs/kafka-mode.md)");
+        if (connector == null) {
+            throw new IllegalArgumentException("replay with PROJECTOR_SOURCE=kafka restarts the connector on Kafka "
+                    + "Connect: set KAFKA_CONNECT_URL to its REST address (http://host:port)");
+        }
+        OffsetFile.parse(from);
     }
 
+    /**
+     * Restarts the connector from {@code from}, for every generation alike: the topics are the deployment's, not a
+     * generation's, and the partitions' stored offsets stay where they are.
+     */
     @Override
     public void replayFrom(Generation generation, String from) {
         checkPosition(from);
+        // Debezium's source partition: one per connector, named by its topic prefix
+        connector.restartFrom(Map.of("server", kafka.topicPrefix()), OffsetFile.offsetAt(from, database));
     }
 
     /** The topics read, in the order of the read models' ordering groups. */

@@ -133,13 +133,26 @@ class ConnectorConfigTest {
                 .hasMessageContaining("KAFKA_PARTITIONS");
         assertThatThrownBy(() -> KafkaSettings.fromEnv(new Env(Map.of("KAFKA_SESSION_TIMEOUT", "5s"))))
                 .hasMessageContaining("KAFKA_SESSION_TIMEOUT must be between 6s and 30m");
+        assertThatThrownBy(() -> KafkaSettings.fromEnv(new Env(Map.of("KAFKA_CONNECT_URL", "kafka-connect:8083"))))
+                .hasMessageContaining("KAFKA_CONNECT_URL must be Kafka Connect's REST address");
+        assertThatThrownBy(() -> KafkaSettings.fromEnv(new Env(Map.of("KAFKA_CONNECTOR_NAME", "board cqrs"))))
+                .hasMessageContaining("KAFKA_CONNECTOR_NAME");
+    }
+
+    @Test
+    void shouldRefuseAReplayWithoutKafkaConnectsAddressNamingTheVariable() {
+        KafkaSources sources = new KafkaSources(KafkaSettings.fromEnv(new Env(Map.of())), List.of(),
+                PartitionGauges.NONE, null, null);
+
+        assertThatThrownBy(() -> sources.checkPosition("gtid:0-1-5")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("set KAFKA_CONNECT_URL");
     }
 
     @Test
     void shouldGiveTheConsumerTheSessionTimeoutWithAHeartbeatAFifteenthOfIt() {
         KafkaSettings kafka = KafkaSettings.fromEnv(new Env(Map.of("KAFKA_SESSION_TIMEOUT", "6s")));
 
-        Properties consumer = new KafkaSources(kafka, List.of(), PartitionGauges.NONE)
+        Properties consumer = new KafkaSources(kafka, List.of(), PartitionGauges.NONE, null, null)
                 .consumerProperties(true);
 
         assertThat(consumer).containsEntry("session.timeout.ms", "6000").containsEntry("heartbeat.interval.ms", "400");

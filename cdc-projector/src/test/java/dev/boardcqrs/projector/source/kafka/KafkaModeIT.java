@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.boardcqrs.common.binlog.BinlogStatus;
 import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.catalog.CatalogKeys;
 import dev.boardcqrs.common.config.Env;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
@@ -43,7 +45,8 @@ import redis.clients.jedis.RedisClient;
  * worker and writes the changes of rows written with plain SQL to a KRaft broker; projectors in one consumer group
  * read the topics into Redis. The articles topic has two partitions (KAFKA_PARTITIONS=2), so a board's count is fed
  * by both, in any order relative to each other; the catalog's has one. The steps build on each other: the models
- * equal the SQL truth and /status shows every partition caught up; replay says it is not available yet; a projector
+ * equal the SQL truth and /status shows every partition caught up; a replay from a binlog position restarts the
+ * connector there and sends a round it had skipped, while what it sends again of the round before counts once; a projector
  * closed and started again resumes from the offsets Redis holds (Kafka's committed offsets are set back to 0
  * meanwhile, so reading from them would deliver applied changes again); two instances split the partitions; one
  * leaving hands its partitions over; a rebuild reads the topics from the beginning into a new generation while two
@@ -89,7 +92,9 @@ class KafkaModeIT {
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
                 Map.entry("KAFKA_TOPIC_PREFIX", "kafka-mode-it"),
                 Map.entry("KAFKA_PARTITIONS", "2"),
-                Map.entry("KAFKA_GROUP_ID", GROUP))));
+                Map.entry("KAFKA_GROUP_ID", GROUP),
+                Map.entry("KAFKA_CONNECT_URL", SharedServers.kafkaConnect().url()),
+                Map.entry("KAFKA_CONNECTOR_NAME", CONNECTOR))));
         writeRound(); // before the connector starts: these come as snapshot rows
         catalog = database.insert("INSERT INTO catalog (parent_id, name, display_order) VALUES (NULL, 'fruit', 1)");
         database.insert("INSERT INTO product (catalog_id, name, price) VALUES (?, 'apple', 120)", catalog);
@@ -142,14 +147,41 @@ class KafkaModeIT {
 
     @Test
     @Order(2)
-    void shouldAnswerThatReplayIsNotAvailableYet() {
+    void shouldReplayChangesTheConnectorSkippedFromABinlogPositionAndApplyNothingTwice() throws Exception {
         JsonHttp admin = new JsonHttp("http://127.0.0.1:" + first.port()).as(ADMIN_TOKEN);
+        JsonHttp.Response refused = admin.post("/replay?from=not-a-position", "");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.json().path("error").asText()).contains("--from must be FILE:POSITION");
+        String beforeApplied = binlogEnd();
+        writeRound();
+        awaitModelsEqualSql();
+        // the connector skips a round: stopped while it is written, then moved past it (by a replay forward)
+        connect.stop(CONNECTOR);
+        Map<TopicPartition, Long> ends = topicEnds();
+        long lastApplied = database.ids("SELECT MAX(article_id) FROM article").get(0);
+        writeRound();
+        JsonHttp.Response skip = admin.post("/replay?from=" + binlogEnd(), "");
+        assertThat(skip.status()).as(skip.body()).isEqualTo(202);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(topicEnds()).as("the skipped round never reaches the topics").isEqualTo(ends));
+        assertThat(redis.exists(boardKeys().article(lastApplied + 1))).as("a skipped article's model").isFalse();
 
-        JsonHttp.Response replay = admin.post("/replay?from=gtid:0-1-1", "");
+        // from before the applied round: its changes come again and are skipped, the skipped round's are new
+        JsonHttp.Response replay = admin.post("/replay?from=" + beforeApplied, "");
 
-        assertThat(replay.status()).as(replay.body()).isEqualTo(400);
-        assertThat(replay.json().path("error").asText()).contains("not available with PROJECTOR_SOURCE=kafka");
+        assertThat(replay.status()).as(replay.body()).isEqualTo(202);
+        awaitModelsEqualSql();
         assertThat(first.activeGeneration().name()).isEqualTo(NAMESPACE.activeIn(redis).orElseThrow().generation());
+    }
+
+    /** FILE:POSITION where the binlog ends now: the next transaction's GTID event starts there. */
+    private static String binlogEnd() throws Exception {
+        try (Connection connection = database.connectAsRoot(); Statement statement = connection.createStatement();
+             ResultSet status = statement.executeQuery(BinlogStatus.statement(
+                     connection.getMetaData().getDatabaseProductVersion()))) {
+            assertThat(status.next()).as("the server writes a binlog").isTrue();
+            return status.getString("File") + ":" + status.getLong("Position");
+        }
     }
 
     @Test
@@ -353,6 +385,21 @@ class KafkaModeIT {
     private static CatalogKeys catalogKeys() {
         return NAMESPACE.activeIn(redis).map(CatalogKeys::in)
                 .orElseThrow(() -> new AssertionError("the projector has made no generation yet"));
+    }
+
+    /** The end offset of each partition of the connector's topics. */
+    private static Map<TopicPartition, Long> topicEnds() throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (String partition : ALL_PARTITIONS) {
+            int dash = partition.lastIndexOf('-');
+            latest.put(new TopicPartition(partition.substring(0, dash), Integer.parseInt(partition.substring(dash + 1))),
+                    OffsetSpec.latest());
+        }
+        try (Admin admin = Admin.create(adminProperties())) {
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
+            return ends;
+        }
     }
 
     private static Properties adminProperties() {
