@@ -69,6 +69,8 @@ public final class GenerationLifecycle implements AutoCloseable {
     // come back
     private long highestUsed;
     private boolean closed;
+    // set before close() takes the lock, which start() holds while it waits for another instance's claim
+    private volatile boolean closing;
 
     public GenerationLifecycle(Generations generations, ChangeSources sources, StoresOfGeneration stores,
                                DeadLetters deadLetters, ProjectorMetrics metrics, Clock clock) {
@@ -178,6 +180,10 @@ public final class GenerationLifecycle implements AutoCloseable {
     private void claimBuildingInPlace() {
         boolean waiting = false;
         while (!generations.claimBuildingInPlace(instance, IN_PLACE_CLAIM)) {
+            if (closing) {
+                throw new IllegalStateException("the projector is closing; it no longer waits for another instance's "
+                        + "build in place");
+            }
             if (!waiting) {
                 log.info("another instance is building a generation in place; waiting for it (at most {} s)",
                         IN_PLACE_CLAIM.toSeconds());
@@ -254,7 +260,7 @@ public final class GenerationLifecycle implements AutoCloseable {
         }
         if (sources.singleStream() && sources.rowsToSnapshot() == 0) {
             current.close();
-            buildInPlace(reason + " (the tables are empty)", current.status(), Optional.of(current.generation()));
+            buildNewInPlace(reason + " (the tables are empty)", current.status()); // one stream: nobody to wait for
             return current.generation();
         }
         Generation next = nextGeneration();
@@ -592,6 +598,7 @@ public final class GenerationLifecycle implements AutoCloseable {
      */
     @Override
     public void close() {
+        closing = true;
         synchronized (this) {
             if (closed) {
                 return;

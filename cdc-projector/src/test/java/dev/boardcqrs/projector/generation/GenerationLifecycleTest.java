@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -143,6 +144,36 @@ class GenerationLifecycleTest {
 
         assertThat(lifecycle.active().generation()).isEqualTo(new Generation(1));
         assertThat(redis.get(NAMESPACE.active())).isEqualTo("g1");
+    }
+
+    @Test
+    void shouldStopWaitingForAnotherInstancesBuildInPlaceWhenClosed() throws Exception {
+        sources.streams = true;
+        redis.set(NAMESPACE.buildingInPlace(), "another instance, still building", GenerationLifecycle.IN_PLACE_CLAIM);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Thread starting = new Thread(() -> {
+            try {
+                lifecycle.start();
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
+        Thread closing = new Thread(lifecycle::close);
+        try {
+            starting.start();
+            await().atMost(SOON).until(() -> starting.getState() == Thread.State.TIMED_WAITING); // for the claim
+
+            closing.start(); // a SIGTERM's shutdown hook
+            closing.join(SOON.toMillis());
+
+            assertThat(closing.isAlive()).as("close() waits for the other instance's claim").isFalse();
+            starting.join(SOON.toMillis());
+            assertThat(failure.get()).hasMessageContaining("closing");
+            assertThat(redis.get(NAMESPACE.active())).as("no generation built").isNull();
+        } finally {
+            redis.del(NAMESPACE.buildingInPlace()); // it lapses: what keeps a broken close() from waiting for good
+            closing.join(SOON.toMillis());
+        }
     }
 
     @Test
