@@ -4,13 +4,23 @@ import static dev.boardcqrs.embedded.JsonHttp.toJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.boardcqrs.common.binlog.BinlogStatus;
 import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.embedded.JsonHttp;
+import dev.boardcqrs.projector.cli.OperatorCommands;
+import dev.boardcqrs.projector.redis.JedisProjectorRedis;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * LAUNCHER_MODE=kafka (issue 18): the stack runs the connector on its own Kafka Connect worker and broker, and two
  * projectors in Kafka mode share the topics; a write through command-api reaches the models by that way alone (no
- * projector runs the embedded engine).
+ * projector runs the embedded engine), and `replay` restarts the connector on the worker.
  */
 class KafkaLauncherIT {
     private static DevStack stack;
@@ -73,6 +83,42 @@ class KafkaLauncherIT {
                     IntStream.range(0, stack.projectorConfig().kafka().partitions())
                             .mapToObj(partition -> "board-cqrs.articles-" + partition).toList());
         });
+    }
+
+    @Test
+    void shouldReplayFromABinlogPositionWithTheOperatorCommandAndCountNothingTwice() throws Exception {
+        JsonHttp command = new JsonHttp(stack.commandApiUrl()).as(stack.tokenFor(1));
+        String position = binlogEnd();
+        long article = command.post("/articles", toJson(Map.of("boardId", 5, "title", "replayed", "content", "x")))
+                .json().get("articleId").asLong();
+        command.post("/articles/" + article + "/comments", toJson(Map.of("content", "first")));
+        command.post("/articles/" + article + "/comments", toJson(Map.of("content", "second")));
+        KeyScheme namespace = new KeyScheme(stack.projectorConfig().namespace());
+        String model = BoardKeys.in(await().atMost(Duration.ofSeconds(90)).until(() -> namespace.activeIn(stack.redis()),
+                Optional::isPresent).orElseThrow()).article(article);
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+                assertThat(stack.redis().hget(model, "commentCount")).isEqualTo("2"));
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        OperatorCommands commands = new OperatorCommands(stack.projectorConfig(), new JedisProjectorRedis(stack.redis()),
+                new PrintStream(output, true, StandardCharsets.UTF_8), "http://127.0.0.1:" + stack.secondProjector().port());
+
+        int exit = commands.run("replay", "--from", position);
+
+        assertThat(exit).as(output.toString(StandardCharsets.UTF_8)).isZero();
+        // the connector runs again: a comment written after the replay arrives, and the two sent again count once
+        command.post("/articles/" + article + "/comments", toJson(Map.of("content", "after the replay")));
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+                assertThat(stack.redis().hget(model, "commentCount")).isEqualTo("3"));
+    }
+
+    /** FILE:POSITION where the binlog ends now. */
+    private static String binlogEnd() throws Exception {
+        try (Connection connection = stack.database().connectAsRoot(); Statement statement = connection.createStatement();
+             ResultSet status = statement.executeQuery(BinlogStatus.statement(
+                     connection.getMetaData().getDatabaseProductVersion()))) {
+            assertThat(status.next()).isTrue();
+            return status.getString("File") + ":" + status.getLong("Position");
+        }
     }
 
     @Test

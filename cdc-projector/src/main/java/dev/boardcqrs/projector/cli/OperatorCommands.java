@@ -216,8 +216,10 @@ public final class OperatorCommands {
     private int replay(String from) throws IOException, InterruptedException {
         HttpResponse<String> response;
         try {
+            // in Kafka mode the projector answers once Kafka Connect has stopped the connector (at most 60 s) and run it again
             response = http.send(adminRequest("/replay?from=" + URLEncoder.encode(from, StandardCharsets.UTF_8))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Duration.ofSeconds(90)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             return notRunning();
         }
