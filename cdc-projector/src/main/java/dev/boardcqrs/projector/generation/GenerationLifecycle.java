@@ -507,35 +507,51 @@ public final class GenerationLifecycle implements AutoCloseable {
      * Makes the active generation's source start again from {@code from}. Changes the models already contain are
      * skipped (watermark and model positions), so replaying applied history changes nothing.
      *
-     * @throws ApiException (400) when {@code from} is not a position of the source
+     * @throws ApiException (400) when {@code from} is not a position of the source, (503) when the source's
+     *                      position cannot be set now
      */
-    public synchronized void replay(String from) {
+    public void replay(String from) {
         try {
             sources.checkPosition(from); // reject a bad position before stopping anything
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        Generation generation = current.generation();
-        log.warn("replaying the source from {} into generation {}", from, generation);
         if (!sources.singleStream()) {
-            // the position is the connector's, upstream of the streams, which read on what it sends again
+            replayUpstream(from);
+            return;
+        }
+        synchronized (this) {
+            Generation generation = current.generation();
+            log.warn("replaying the source from {} into generation {}", from, generation);
+            current.close();
             try {
                 sources.replayFrom(generation, from);
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest(e.getMessage());
-            } catch (IllegalStateException e) {
-                throw ApiException.unavailable(e.getMessage());
+            } finally {
+                // from the new position, or where it was if that could not be written
+                current = pipeline(generation, current.status(), null);
             }
-            return;
         }
-        current.close();
+    }
+
+    /**
+     * The position is the connector's, upstream of the streams, which read on what it sends again: nothing of this
+     * lifecycle changes, so the lock is not held while Kafka Connect stops the connector (up to a minute), and a
+     * stop or a rebuild asked meanwhile does not wait for it.
+     */
+    private void replayUpstream(String from) {
+        Generation generation;
+        synchronized (this) {
+            generation = current.generation();
+        }
+        log.warn("replaying the source from {} for every generation reading it (active {})", from, generation);
         try {
             sources.replayFrom(generation, from);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
-        } finally {
-            // from the new position, or where it was if that could not be written
-            current = pipeline(generation, current.status(), null);
+        } catch (IllegalStateException e) {
+            throw ApiException.unavailable(e.getMessage());
         }
     }
 

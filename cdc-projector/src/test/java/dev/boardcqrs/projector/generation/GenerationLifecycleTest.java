@@ -31,9 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -172,6 +172,30 @@ class GenerationLifecycleTest {
             assertThat(redis.get(NAMESPACE.active())).as("no generation built").isNull();
         } finally {
             redis.del(NAMESPACE.buildingInPlace()); // it lapses: what keeps a broken close() from waiting for good
+            closing.join(SOON.toMillis());
+        }
+    }
+
+    @Test
+    void shouldNotHoldUpAStopWhileAReplayWaitsForTheConnectorUpstreamOfSeveralStreams() throws Exception {
+        sources.streams = true; // Kafka mode: the replay moves the connector on Kafka Connect
+        lifecycle.start();
+        sources.replayStops = new CountDownLatch(1);
+        Thread replaying = new Thread(() -> lifecycle.replay("gtid:0-1-5"));
+        Thread closing = new Thread(lifecycle::close);
+        try {
+            replaying.start();
+            await().atMost(SOON).until(() -> replaying.getState() == Thread.State.WAITING); // Connect stops it
+
+            closing.start();
+            closing.join(SOON.toMillis());
+
+            assertThat(closing.isAlive()).as("close() waits for the connector to stop").isFalse();
+            assertThat(sources.closed).as("the streams were not stopped for the replay, only by close()")
+                    .containsExactly(new Generation(1));
+        } finally {
+            sources.replayStops.countDown();
+            replaying.join(SOON.toMillis());
             closing.join(SOON.toMillis());
         }
     }
@@ -625,8 +649,16 @@ class GenerationLifecycleTest {
         public void checkPosition(String from) {
         }
 
+        /** Where a replay waits, as Kafka Connect stopping the connector does; released at once unless a test holds it. */
+        volatile CountDownLatch replayStops = new CountDownLatch(0);
+
         @Override
         public void replayFrom(Generation generation, String from) {
+            try {
+                replayStops.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
