@@ -11,6 +11,8 @@ import dev.boardcqrs.embedded.EmbeddedRedis;
 import dev.boardcqrs.embedded.JsonHttp;
 import dev.boardcqrs.embedded.PrometheusText;
 import dev.boardcqrs.embedded.SharedServers;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +91,37 @@ class ProjectorIT {
         assertThat(PrometheusText.sum(scrape, "projector_batch_apply_seconds_count", Map.of())).isPositive();
         assertThat(PrometheusText.sum(scrape, "projector_snapshot_rows_done", Map.of())).isEqualTo(1);
         assertThat(scrape).contains("projector_lag_milliseconds", "projector_dead_letters");
+    }
+
+    @Test
+    void shouldLetTheEnginesPollSleepWhileNothingIsWritten() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> redis.exists(keys().article(1)));
+        Thread poller = await().atMost(Duration.ofSeconds(10)).until(ProjectorIT::connectorPollThread, t -> t != null);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuBefore = threads.getThreadCpuTime(poller.getId());
+        long wallBefore = System.nanoTime();
+        await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+        long cpuNanos = threads.getThreadCpuTime(poller.getId()) - cpuBefore;
+        long wallNanos = System.nanoTime() - wallBefore;
+        // Debezium's own poll spins through its 1 ms interval: most of the wall time on a core
+        assertThat(cpuNanos).as("the poll thread's CPU over %d ms of quiet", wallNanos / 1_000_000)
+                .isLessThan(wallNanos / 20);
+
+        sql("INSERT INTO article (article_id, board_id, writer_id, title, content) VALUES (2, 20, 5, 'after quiet', 'x')");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "after quiet".equals(redis.hget(keys().article(2), "title")));
+    }
+
+    /** The thread in a connector task's poll (the engine's polling thread), or null if none is in it right now. */
+    private static Thread connectorPollThread() {
+        for (Map.Entry<Thread, StackTraceElement[]> entry : Thread.getAllStackTraces().entrySet()) {
+            for (StackTraceElement frame : entry.getValue()) {
+                if (frame.getClassName().equals("io.debezium.connector.common.BaseSourceTask")
+                        && frame.getMethodName().equals("poll")) {
+                    return entry.getKey();
+                }
+            }
+        }
+        return null;
     }
 
     private static void sql(String statement) throws Exception {

@@ -55,6 +55,8 @@ public final class CountingEngine implements AutoCloseable {
         properties.setProperty("name", "board-cqrs-count-only");
         properties.setProperty("topic.prefix", "board-cqrs-count-only");
         properties.setProperty("database.server.id", Long.toString(projector.serverId() + 2));
+        // the anchor is Debezium as it ships: its poll spins while idle, which is as fresh as it gets
+        properties.setProperty("connector.class", kind.connectorClass());
         this.engine = new EngineRunner(properties, new Counter(), status,
                 error -> log.error("count-only engine failed: {}", error.toString()));
     }

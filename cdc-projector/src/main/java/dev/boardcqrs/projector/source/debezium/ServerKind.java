@@ -11,17 +11,25 @@ import java.sql.Statement;
  * projector asks the server what it is, unless the operator said so explicitly.
  */
 public enum ServerKind {
-    MYSQL("io.debezium.connector.mysql.MySqlConnector"),
-    MARIADB("io.debezium.connector.mariadb.MariaDbConnector");
+    MYSQL("io.debezium.connector.mysql.MySqlConnector", QuietMySqlConnector.class),
+    MARIADB("io.debezium.connector.mariadb.MariaDbConnector", QuietMariaDbConnector.class);
 
     private final String connectorClass;
+    private final Class<?> embeddedConnectorClass;
 
-    ServerKind(String connectorClass) {
+    ServerKind(String connectorClass, Class<?> embeddedConnectorClass) {
         this.connectorClass = connectorClass;
+        this.embeddedConnectorClass = embeddedConnectorClass;
     }
 
+    /** Debezium's own connector, as Kafka Connect runs it. */
     public String connectorClass() {
         return connectorClass;
+    }
+
+    /** The embedded engine's: Debezium's, with a poll that sleeps while the binlog is quiet. */
+    public String embeddedConnectorClass() {
+        return embeddedConnectorClass.getName();
     }
 
     public static ServerKind fromVersion(String version) {
