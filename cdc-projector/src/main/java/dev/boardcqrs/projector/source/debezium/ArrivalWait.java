@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
  * waits, so an idle projector spun at 45% of a core. The queue has no hook for this (its store is built with
  * {@code new} in the task's start), so this swaps the queue's store for one that counts arrivals and wakes the
  * poll: after a poll found nothing, the next one waits for a record to arrive. While records flow nothing waits,
- * and Debezium's own poll still gathers a batch for one interval, so batches and freshness stay as they were.
+ * and Debezium's own poll still gathers each batch for one interval, so batches stay as they were.
  *
  * <p>The swap reads two private fields by name (the task's {@code queue}, the queue's {@code queue}); if a Debezium
- * upgrade renames them it logs a warning and the task polls as Debezium does ({@code QuietConnectorTest} fails).
+ * upgrade renames them it logs a warning and the task polls as Debezium does (ProjectorIT's check of the poll
+ * thread's CPU at rest then fails).
  */
 final class ArrivalWait {
     private static final Logger log = LoggerFactory.getLogger(ArrivalWait.class);
@@ -30,7 +31,7 @@ final class ArrivalWait {
      * The longest sleep: a producer's failure is raised only by a poll, and the engine's stop waits for the poll to
      * return, so a quiet task still polls ten times a second.
      */
-    static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** The task's poll, as its superclass does it. */
     interface Poll {
@@ -59,10 +60,6 @@ final class ArrivalWait {
             log.warn("the connector's poll cannot sleep while the binlog is quiet (it will spin as Debezium's does): {}",
                     e.toString());
         }
-    }
-
-    boolean attached() {
-        return arrivals != null;
     }
 
     /** Runs {@code poll}, first waiting for a record if the last poll found none. On the engine's thread only. */

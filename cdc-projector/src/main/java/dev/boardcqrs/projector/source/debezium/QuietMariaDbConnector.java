@@ -31,9 +31,5 @@ public class QuietMariaDbConnector extends MariaDbConnector {
         protected List<SourceRecord> doPoll() throws InterruptedException {
             return wait.poll(super::doPoll);
         }
-
-        boolean sleepsWhenQuiet() {
-            return wait.attached();
-        }
     }
 }

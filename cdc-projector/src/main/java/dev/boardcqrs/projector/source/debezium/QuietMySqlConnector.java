@@ -31,9 +31,5 @@ public class QuietMySqlConnector extends MySqlConnector {
         public List<SourceRecord> doPoll() throws InterruptedException {
             return wait.poll(super::doPoll);
         }
-
-        boolean sleepsWhenQuiet() {
-            return wait.attached();
-        }
     }
 }
