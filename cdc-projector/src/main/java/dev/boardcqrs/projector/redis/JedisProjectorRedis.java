@@ -14,7 +14,9 @@ import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.BuilderFactory;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.CommandObject;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
@@ -173,22 +175,64 @@ public final class JedisProjectorRedis implements ProjectorRedis {
             List<Response<String>> values = new ArrayList<>(reads.size());
             try (AbstractPipeline pipeline = redis.pipelined()) {
                 if (!list.isEmpty()) {
-                    known = pipeline.executeCommand(new CommandObject<>(new CommandArguments(Protocol.Command.SCRIPT)
-                            .add(Protocol.Keyword.EXISTS).addObjects(list.stream().map(LuaScript::sha).toList()),
-                            BuilderFactory.BOOLEAN_LIST));
+                    known = pipeline.executeCommand(new CommandObject<>(scriptsExist(list), BuilderFactory.BOOLEAN_LIST));
                 }
                 for (Read read : reads) {
                     values.add(read.field() == null ? pipeline.get(read.key()) : pipeline.hget(read.key(), read.field()));
                 }
                 pipeline.sync();
             }
-            for (int i = 0; known != null && i < list.size(); i++) {
-                if (!known.get().get(i)) {
-                    redis.scriptLoad(list.get(i).source());
-                }
-            }
+            loadUnknown(list, known == null ? List.of() : known.get());
             return values.stream().map(Response::get).toList();
         });
+    }
+
+    /**
+     * On the transaction's connection, WATCH, the scripts' check and the reads go out together and their replies come
+     * back together: one round trip where the default takes two. Redis runs a connection's commands in order, so
+     * the reads see the watched keys as the watch found them.
+     */
+    @Override
+    public List<String> watchAndRead(Transaction tx, List<String> watched, Collection<LuaScript> scripts,
+                                     List<Read> reads) {
+        if (!(tx instanceof JedisTransaction jedis) || jedis.connection == null) {
+            return ProjectorRedis.super.watchAndRead(tx, watched, scripts, reads);
+        }
+        List<LuaScript> list = List.copyOf(scripts);
+        return call(() -> {
+            List<CommandArguments> commands = new ArrayList<>(reads.size() + 1);
+            if (!list.isEmpty()) {
+                commands.add(scriptsExist(list));
+            }
+            for (Read read : reads) {
+                commands.add(read.field() == null ? new CommandArguments(Protocol.Command.GET).key(read.key())
+                        : new CommandArguments(Protocol.Command.HGET).key(read.key()).add(read.field()));
+            }
+            List<Object> replies = jedis.watchThen(watched, commands);
+            int first = 0;
+            if (!list.isEmpty()) {
+                loadUnknown(list, BuilderFactory.BOOLEAN_LIST.build(replies.get(first++)));
+            }
+            List<String> values = new ArrayList<>(reads.size());
+            for (Object reply : replies.subList(first, replies.size())) {
+                values.add(BuilderFactory.STRING.build(reply));
+            }
+            return values;
+        });
+    }
+
+    private static CommandArguments scriptsExist(List<LuaScript> scripts) {
+        return new CommandArguments(Protocol.Command.SCRIPT).add(Protocol.Keyword.EXISTS)
+                .addObjects(scripts.stream().map(LuaScript::sha).toList());
+    }
+
+    /** Loads the scripts SCRIPT EXISTS said Redis does not know ({@code known}, in the order of {@code scripts}). */
+    private void loadUnknown(List<LuaScript> scripts, List<Boolean> known) {
+        for (int i = 0; i < known.size(); i++) {
+            if (!known.get(i)) {
+                redis.scriptLoad(scripts.get(i).source());
+            }
+        }
     }
 
     @Override
@@ -203,7 +247,12 @@ public final class JedisProjectorRedis implements ProjectorRedis {
 
     @Override
     public Transaction transaction() {
-        return new JedisTransaction(call(() -> redis.transaction(false)));
+        if (redis instanceof RedisClient client) {
+            // the pooled connection in hand, so watchAndRead can send on it; closing the transaction returns it
+            Connection connection = call(() -> client.getPool().getResource());
+            return new JedisTransaction(new redis.clients.jedis.Transaction(connection, false, true), connection);
+        }
+        return new JedisTransaction(call(() -> redis.transaction(false)), null);
     }
 
     @Override
@@ -252,9 +301,29 @@ public final class JedisProjectorRedis implements ProjectorRedis {
 
     private static final class JedisTransaction implements Transaction {
         private final AbstractTransaction tx;
+        // the transaction's connection, when known: watchThen sends on it
+        private final Connection connection;
+        // a WATCH sent past Jedis (watchThen), which Jedis does not know to undo when no MULTI follows
+        private boolean watchedPastJedis;
+        private boolean multi;
 
-        JedisTransaction(AbstractTransaction tx) {
+        JedisTransaction(AbstractTransaction tx, Connection connection) {
             this.tx = tx;
+            this.connection = connection;
+        }
+
+        /** WATCH, then {@code commands}, sent together on the transaction's connection; answers their replies. */
+        List<Object> watchThen(List<String> watched, List<CommandArguments> commands) {
+            connection.sendCommand(new CommandArguments(Protocol.Command.WATCH).keys(watched.toArray()));
+            watchedPastJedis = true;
+            commands.forEach(connection::sendCommand);
+            List<Object> replies = connection.getMany(1 + commands.size());
+            for (Object reply : replies) {
+                if (reply instanceof JedisDataException refused) {
+                    throw refused;
+                }
+            }
+            return replies.subList(1, replies.size());
         }
 
         @Override
@@ -266,6 +335,7 @@ public final class JedisProjectorRedis implements ProjectorRedis {
         public void multi() {
             call(() -> {
                 tx.multi();
+                multi = true; // from here on EXEC or Jedis' DISCARD ends the watch
                 return null;
             });
         }
@@ -308,7 +378,13 @@ public final class JedisProjectorRedis implements ProjectorRedis {
         @Override
         public void close() {
             call(() -> {
-                tx.close();
+                try {
+                    if (watchedPastJedis && !multi && !connection.isBroken()) {
+                        tx.unwatch(); // else the pooled connection would carry the watch into its next transaction
+                    }
+                } finally {
+                    tx.close();
+                }
                 return null;
             });
         }

@@ -90,6 +90,17 @@ public interface ProjectorRedis {
      */
     List<String> loadScriptsAndRead(Collection<LuaScript> scripts, List<Read> reads);
 
+    /**
+     * WATCHes {@code watched} in {@code tx}, then {@link #loadScriptsAndRead}: a commit needs both before its MULTI,
+     * and the reads must see the watched keys as they were when the watch began (a change after it aborts the EXEC).
+     * A client that can send them on the transaction's own connection at once saves a commit a round trip.
+     */
+    default List<String> watchAndRead(Transaction tx, List<String> watched, Collection<LuaScript> scripts,
+                                      List<Read> reads) {
+        tx.watch(watched.toArray(String[]::new));
+        return loadScriptsAndRead(scripts, reads);
+    }
+
     /** A value to read: a field of a hash, or a string key when {@code field} is null. */
     record Read(String key, String field) {
         public static Read hashField(String key, String field) {

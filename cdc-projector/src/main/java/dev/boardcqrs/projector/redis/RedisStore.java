@@ -225,13 +225,13 @@ public final class RedisStore implements ModelStore {
 
     private Attempt attempt(PlannedBatch plan, StoreBatch batch) {
         try (Transaction tx = redis.transaction()) {
-            // four round trips for a batch: WATCH, the reads (and the scripts' check: an EVALSHA of an unknown
+            // three round trips for a batch: WATCH with the reads (and the scripts' check: an EVALSHA of an unknown
             // script fails inside MULTI without undoing the rest), MULTI/EXEC (Jedis reads the QUEUED replies
-            // before it sends EXEC; sending it at once made streaming slower). Read after the WATCH, on any
-            // connection: a change after it aborts the EXEC, one before it is what the reads see.
-            tx.watch(keys.meta(), namespace.active());
-            List<String> found = redis.loadScriptsAndRead(scripts, List.of(Read.hashField(keys.meta(), watermarkField),
-                    Read.hashField(keys.meta(), BUILDING), Read.string(namespace.active())));
+            // before it sends EXEC; sending it at once made streaming slower). Read after the WATCH: a change after
+            // it aborts the EXEC, one before it is what the reads see.
+            List<String> found = redis.watchAndRead(tx, List.of(keys.meta(), namespace.active()), scripts,
+                    List.of(Read.hashField(keys.meta(), watermarkField), Read.hashField(keys.meta(), BUILDING),
+                            Read.string(namespace.active())));
             String current = found.get(0);
             String building = found.get(1);
             String active = found.get(2);

@@ -226,12 +226,25 @@ public final class FakeRedis implements ProjectorRedis {
     @Override
     public synchronized List<String> loadScriptsAndRead(Collection<LuaScript> scripts, List<Read> reads) {
         roundTrips++;
+        return read(reads);
+    }
+
+    private List<String> read(List<Read> reads) {
         List<String> values = new ArrayList<>();
         for (Read read : reads) {
             Map<String, String> hash = hashes.get(read.key());
             values.add(read.field() == null ? strings.get(read.key()) : hash == null ? null : hash.get(read.field()));
         }
         return values;
+    }
+
+    /** As {@link JedisProjectorRedis} does it: WATCH and the reads sent together, one round trip. */
+    @Override
+    public synchronized List<String> watchAndRead(Transaction tx, List<String> watched, Collection<LuaScript> scripts,
+                                                  List<Read> reads) {
+        roundTrips++;
+        ((FakeTransaction) tx).watchKeys(watched.toArray(String[]::new));
+        return read(reads);
     }
 
     @Override
@@ -283,6 +296,12 @@ public final class FakeRedis implements ProjectorRedis {
         public void watch(String... keys) {
             synchronized (FakeRedis.this) {
                 roundTrips++;
+                watchKeys(keys);
+            }
+        }
+
+        void watchKeys(String... keys) {
+            synchronized (FakeRedis.this) {
                 for (String key : keys) {
                     watched.putIfAbsent(key, version(key));
                 }
