@@ -18,6 +18,8 @@ import java.util.Objects;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,9 @@ final class StoreLane {
     static final int MAX_CHANGES_PER_COMMIT = 4096;
     /** How long a stop waits for the lanes' store calls in flight (an interrupted HTTP call ends at once). */
     static final Duration STOP_AT_MOST = Duration.ofSeconds(10);
+    /** How long opening a lane asks again a store that answers it is unavailable (see whenAvailable). */
+    static final Duration OPEN_AT_MOST = Duration.ofSeconds(10);
+    private static final Duration OPEN_RETRY_PAUSE = Duration.ofMillis(200);
     /** How long a lane waits for a batch before it asks its store whether the next commit would still go through. */
     static final Duration IDLE_CHECK = Duration.ofSeconds(1);
 
@@ -76,12 +81,36 @@ final class StoreLane {
         this.listener = listener;
         this.lingerNanos = store.linger().toNanos();
         this.lastCommitNanos = System.nanoTime() - lingerNanos; // the first batch need not wait
-        this.watermark = store.watermark();
-        this.applied = readable(store.applied());
-        this.streamed = store.streamed();
+        this.watermark = whenAvailable(store, store::watermark);
+        this.applied = readable(whenAvailable(store, store::applied));
+        this.streamed = whenAvailable(store, store::streamed);
         this.thread = new Thread(this::run, "store-writer-" + store.name() + "-" + generation);
         this.thread.setDaemon(true);
         status.queueOf(store.name(), queuedChanges::get);
+    }
+
+    /**
+     * Asks {@code store} for its position as the lane opens, again while it answers that it is unavailable, for up to
+     * {@link #OPEN_AT_MOST}: a search node's meta index that another generation's first write is creating answers 503
+     * until its shard is allocated, and a rebuild started in that moment should not fail for it. A store away for
+     * longer fails the open, with its reason, rather than holding whoever opens the lane (an operator's rebuild).
+     */
+    private static <T> T whenAvailable(ModelStore store, Supplier<T> read) {
+        long deadline = System.nanoTime() + OPEN_AT_MOST.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return read.get();
+            } catch (StoreUnavailableException e) {
+                if (System.nanoTime() - deadline > 0 || Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                if (attempt == 1) {
+                    log.warn("{} unavailable as its lane opens; asking again for up to {} s: {}", store.name(),
+                            OPEN_AT_MOST.toSeconds(), e.getMessage());
+                }
+                LockSupport.parkNanos(OPEN_RETRY_PAUSE.toNanos());
+            }
+        }
     }
 
     /** The lane's place among the generation's stores: 0 is the first, the one the source keeps pace with. */

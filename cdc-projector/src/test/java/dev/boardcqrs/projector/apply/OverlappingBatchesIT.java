@@ -296,6 +296,18 @@ class OverlappingBatchesIT {
     }
 
     @Test
+    void shouldOpenALaneWhoseStoreIsUnavailableForAMomentWhenAskedItsPosition() throws Exception {
+        SlowStore allocating = new AllocatingStore(3);
+        allocating.release();
+        applier = handler(List.of(store, allocating), OverlappingHandler.MAX_BEHIND);
+
+        applier.handle(committer.batch(List.of(comment())));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> allocating.committed().size() == 1);
+        assertThat(redis.hget(BOARD.article(ARTICLE), "commentCount")).isEqualTo("1");
+    }
+
+    @Test
     void shouldRetryADeadLetterWriteUnderItsOwnNameAndNotLeaveItRetryingOnceTheLaneStopped() throws Exception {
         try (RedisClient unreachable = RedisClient.create(URI.create("redis://127.0.0.1:" + FreePort.find()))) {
             deadLetters = new DeadLetters(new JedisProjectorRedis(unreachable), NAMESPACE, Clock.systemUTC());
@@ -467,6 +479,25 @@ class OverlappingBatchesIT {
     }
 
     /** A store that cannot be reached: every commit fails as a connection refused would. */
+    /** A store that answers it is unavailable the first {@code times} it is asked its position (a shard allocating). */
+    private static final class AllocatingStore extends SlowStore {
+        private int unavailable;
+
+        AllocatingStore(int times) {
+            super("allocating");
+            this.unavailable = times;
+        }
+
+        @Override
+        public String watermark() {
+            if (unavailable-- > 0) {
+                throw new StoreUnavailableException("search engine answered 503 no_shard_available_action_exception",
+                        null);
+            }
+            return null;
+        }
+    }
+
     private static final class UnreachableStore extends SlowStore {
         UnreachableStore() {
             super("unreachable");
