@@ -81,22 +81,23 @@ final class StoreLane {
         this.listener = listener;
         this.lingerNanos = store.linger().toNanos();
         this.lastCommitNanos = System.nanoTime() - lingerNanos; // the first batch need not wait
-        this.watermark = whenAvailable(store, store::watermark);
-        this.applied = readable(whenAvailable(store, store::applied));
-        this.streamed = whenAvailable(store, store::streamed);
+        long openDeadline = System.nanoTime() + OPEN_AT_MOST.toNanos(); // one bound for the three reads
+        this.watermark = whenAvailable(store, openDeadline, store::watermark);
+        this.applied = readable(whenAvailable(store, openDeadline, store::applied));
+        this.streamed = whenAvailable(store, openDeadline, store::streamed);
         this.thread = new Thread(this::run, "store-writer-" + store.name() + "-" + generation);
         this.thread.setDaemon(true);
         status.queueOf(store.name(), queuedChanges::get);
     }
 
     /**
-     * Asks {@code store} for its position as the lane opens, again while it answers that it is unavailable, for up to
-     * {@link #OPEN_AT_MOST}: a search node's meta index that another generation's first write is creating answers 503
-     * until its shard is allocated, and a rebuild started in that moment should not fail for it. A store away for
-     * longer fails the open, with its reason, rather than holding whoever opens the lane (an operator's rebuild).
+     * Asks {@code store} for its position as the lane opens, again while it answers that it is unavailable, until
+     * {@code deadline} ({@link System#nanoTime}; {@link #OPEN_AT_MOST} after the open began): a search node's meta
+     * index that another generation's first write is creating answers 503 until its shard is allocated, and a
+     * rebuild started in that moment should not fail for it. A store away for longer fails the open, with its
+     * reason, rather than holding whoever opens the lane (an operator's rebuild).
      */
-    private static <T> T whenAvailable(ModelStore store, Supplier<T> read) {
-        long deadline = System.nanoTime() + OPEN_AT_MOST.toNanos();
+    private static <T> T whenAvailable(ModelStore store, long deadline, Supplier<T> read) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return read.get();
@@ -105,8 +106,8 @@ final class StoreLane {
                     throw e;
                 }
                 if (attempt == 1) {
-                    log.warn("{} unavailable as its lane opens; asking again for up to {} s: {}", store.name(),
-                            OPEN_AT_MOST.toSeconds(), e.getMessage());
+                    log.warn("{} unavailable as its lane opens; asking again for up to {} s in all: {}",
+                            store.name(), OPEN_AT_MOST.toSeconds(), e.getMessage());
                 }
                 LockSupport.parkNanos(OPEN_RETRY_PAUSE.toNanos());
             }

@@ -178,7 +178,7 @@ public final class JedisProjectorRedis implements ProjectorRedis {
                     known = pipeline.executeCommand(new CommandObject<>(scriptsExist(list), BuilderFactory.BOOLEAN_LIST));
                 }
                 for (Read read : reads) {
-                    values.add(read.field() == null ? pipeline.get(read.key()) : pipeline.hget(read.key(), read.field()));
+                    values.add(pipeline.executeCommand(new CommandObject<>(command(read), BuilderFactory.STRING)));
                 }
                 pipeline.sync();
             }
@@ -204,10 +204,7 @@ public final class JedisProjectorRedis implements ProjectorRedis {
             if (!list.isEmpty()) {
                 commands.add(scriptsExist(list));
             }
-            for (Read read : reads) {
-                commands.add(read.field() == null ? new CommandArguments(Protocol.Command.GET).key(read.key())
-                        : new CommandArguments(Protocol.Command.HGET).key(read.key()).add(read.field()));
-            }
+            reads.forEach(read -> commands.add(command(read)));
             List<Object> replies = jedis.watchThen(watched, commands);
             int first = 0;
             if (!list.isEmpty()) {
@@ -219,6 +216,12 @@ public final class JedisProjectorRedis implements ProjectorRedis {
             }
             return values;
         });
+    }
+
+    /** GET of a string key, or HGET of a hash's field. */
+    private static CommandArguments command(Read read) {
+        return read.field() == null ? new CommandArguments(Protocol.Command.GET).key(read.key())
+                : new CommandArguments(Protocol.Command.HGET).key(read.key()).add(read.field());
     }
 
     private static CommandArguments scriptsExist(List<LuaScript> scripts) {

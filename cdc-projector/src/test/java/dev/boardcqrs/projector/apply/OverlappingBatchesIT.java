@@ -478,7 +478,6 @@ class OverlappingBatchesIT {
         }
     }
 
-    /** A store that cannot be reached: every commit fails as a connection refused would. */
     /** A store that answers it is unavailable the first {@code times} it is asked its position (a shard allocating). */
     private static final class AllocatingStore extends SlowStore {
         private int unavailable;
@@ -498,6 +497,7 @@ class OverlappingBatchesIT {
         }
     }
 
+    /** A store that cannot be reached: every commit fails as a connection refused would. */
     private static final class UnreachableStore extends SlowStore {
         UnreachableStore() {
             super("unreachable");

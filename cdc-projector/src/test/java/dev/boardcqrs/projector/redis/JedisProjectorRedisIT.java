@@ -8,10 +8,6 @@ import dev.boardcqrs.embedded.SharedServers;
 import dev.boardcqrs.projector.redis.ProjectorRedis.Read;
 import dev.boardcqrs.projector.redis.ProjectorRedis.Transaction;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
@@ -22,7 +18,8 @@ import redis.clients.jedis.RedisClient;
  * MULTI leaves no watch on the pooled connection for the next one.
  */
 class JedisProjectorRedisIT {
-    private static final LuaScript SCRIPT = script("return 'watch-and-read-" + System.nanoTime() + "'");
+    // a script no other test loaded
+    private static final LuaScript SCRIPT = LuaScript.of("return 'watch-and-read-" + System.nanoTime() + "'");
 
     private final String meta = key("meta");
     private final String written = key("written");
@@ -89,16 +86,6 @@ class JedisProjectorRedisIT {
 
     private static String key(String name) {
         return "jedis-projector-redis-it:" + name + ":" + System.nanoTime();
-    }
-
-    /** A script no other test loaded: its SHA-1 computed here, as Redis does. */
-    private static LuaScript script(String source) {
-        try {
-            return new LuaScript(source, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(source.getBytes(StandardCharsets.UTF_8))));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static RedisClient client() {

@@ -27,7 +27,12 @@ public record LuaScript(String source, String sha) {
             source.append(text(library)).append('\n');
         }
         source.append(text(name));
-        return new LuaScript(source.toString(), sha1(source.toString()));
+        return of(source.toString());
+    }
+
+    /** The script whose text is {@code source}, named by its SHA-1 as Redis names it. */
+    public static LuaScript of(String source) {
+        return new LuaScript(source, sha1(source));
     }
 
     private static String text(String name) {
