@@ -165,23 +165,15 @@ final class StoreLane {
     }
 
     private void run() {
-        // a group whose commit may still be running in the store (ModelStore#send): the next one is prepared and
-        // sent meanwhile, and it is reported committed, in order, once the store has answered. One in flight when
-        // the lane stops is not reported: the source sends it again, and the watermark skips what the store holds
-        Sent inFlight = null;
         try {
             while (!Thread.currentThread().isInterrupted()) {
-                if (inFlight != null && (queue.isEmpty() || queue.peekFirst().startsSnapshot())) {
-                    finish(inFlight);
-                    inFlight = null;
-                }
                 List<SequencedBatch> group = nextGroup();
                 lastCommitNanos = System.nanoTime();
-                Sent sent = send(group);
-                if (inFlight != null) {
-                    finish(inFlight);
+                commit(group);
+                for (SequencedBatch batch : group) {
+                    queuedChanges.addAndGet(-batch.changes().size());
+                    listener.committed(batch, this);
                 }
-                inFlight = sent;
             }
         } catch (InterruptedException e) {
             log.debug("{} stopped", thread.getName());
@@ -192,22 +184,6 @@ final class StoreLane {
         } catch (RuntimeException | Error e) {
             log.error("{} stopped: {}", thread.getName(), e.toString());
             listener.failed(this, e);
-        } finally {
-            store.laneStopped();
-        }
-    }
-
-    /** A group sent to the store and what its commit answers. */
-    private record Sent(List<SequencedBatch> group, ModelStore.Pending pending) {
-    }
-
-    /** Waits for the group's commit, keeps what the store refused, and reports the group committed. */
-    private void finish(Sent sent) throws InterruptedException {
-        List<Refusal> refused = backoff.retrying(store.name(), sent.pending()::await);
-        keep(refused);
-        for (SequencedBatch batch : sent.group()) {
-            queuedChanges.addAndGet(-batch.changes().size());
-            listener.committed(batch, this);
         }
     }
 
@@ -255,11 +231,8 @@ final class StoreLane {
         }
     }
 
-    /**
-     * Sends the store the changes of {@code group} it has not seen yet, with the watermark they leave, reckoning
-     * from the group sent before as if it were committed (a store that finds otherwise fails the commit).
-     */
-    private Sent send(List<SequencedBatch> group) throws InterruptedException {
+    /** Commits the changes of {@code group} the store has not seen yet, with the watermark they leave. */
+    private void commit(List<SequencedBatch> group) throws InterruptedException {
         Building building = Building.UNCHANGED;
         List<SequencedBatch.Sequenced> changes = new ArrayList<>();
         for (SequencedBatch batch : group) {
@@ -310,16 +283,16 @@ final class StoreLane {
         }
         reportSentAgain(sentAgain, resentBefore, newest);
         if (Objects.equals(reached, watermark) && building == Building.UNCHANGED) {
-            return new Sent(group, List::of);
+            return;
         }
         StoreBatch batch = new StoreBatch(fresh, watermark, reached, building,
                 holds.equals(applied) ? null : holds.toString(), Objects.equals(newest, streamed) ? null : newest);
-        ModelStore.Pending pending = backoff.retrying(store.name(),
-                () -> store.send(batch, unplannable -> keep(unplannable)));
+        List<Refusal> refused = backoff.retrying(store.name(),
+                () -> store.commit(batch, unplannable -> keep(unplannable)));
         watermark = reached;
         applied = holds;
         streamed = newest;
-        return new Sent(group, pending);
+        keep(refused);
     }
 
     /**

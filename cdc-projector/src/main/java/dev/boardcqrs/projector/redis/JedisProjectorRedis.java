@@ -219,12 +219,12 @@ public final class JedisProjectorRedis implements ProjectorRedis {
     }
 
     /** GET of a string key, or HGET of a hash's field. */
-    static CommandArguments command(Read read) {
+    private static CommandArguments command(Read read) {
         return read.field() == null ? new CommandArguments(Protocol.Command.GET).key(read.key())
                 : new CommandArguments(Protocol.Command.HGET).key(read.key()).add(read.field());
     }
 
-    static CommandArguments scriptsExist(List<LuaScript> scripts) {
+    private static CommandArguments scriptsExist(List<LuaScript> scripts) {
         return new CommandArguments(Protocol.Command.SCRIPT).add(Protocol.Keyword.EXISTS)
                 .addObjects(scripts.stream().map(LuaScript::sha).toList());
     }
@@ -256,15 +256,6 @@ public final class JedisProjectorRedis implements ProjectorRedis {
             return new JedisTransaction(new redis.clients.jedis.Transaction(connection, false, true), connection);
         }
         return new JedisTransaction(call(() -> redis.transaction(false)), null);
-    }
-
-    /** On a pooled connection of its own, for one store lane; null for a client of another kind. */
-    @Override
-    public CommitPipeline commitPipeline() {
-        if (redis instanceof RedisClient client) {
-            return new JedisCommitPipeline(call(() -> client.getPool().getResource()));
-        }
-        return null;
     }
 
     @Override

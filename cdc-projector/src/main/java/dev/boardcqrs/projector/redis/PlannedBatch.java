@@ -3,7 +3,7 @@ package dev.boardcqrs.projector.redis;
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
 import dev.boardcqrs.projector.redis.ProjectorRedis.ReplyError;
-import dev.boardcqrs.projector.redis.ProjectorRedis.Commands;
+import dev.boardcqrs.projector.redis.ProjectorRedis.Transaction;
 import dev.boardcqrs.projector.redis.RedisProjection.Planned;
 import dev.boardcqrs.projector.source.RowChange;
 import dev.boardcqrs.projector.store.Refusal;
@@ -69,7 +69,7 @@ final class PlannedBatch {
      * Queues every projection's writes into {@code tx} (after MULTI), under {@code generation}'s keys; {@code slotted}:
      * each call's keys in one slot (a Redis Cluster).
      */
-    Queued queue(Commands tx, KeyScheme generation, boolean slotted) {
+    Queued queue(Transaction tx, KeyScheme generation, boolean slotted) {
         Queued queued = new Queued(tx, generation, slotted);
         writes.forEach(projectionWrites -> projectionWrites.queue(queued));
         return queued;
@@ -110,14 +110,14 @@ final class PlannedBatch {
 
     /** The calls queued in one transaction, and which writes of which projection each carries. */
     static final class Queued implements RedisBatch {
-        private final Commands tx;
+        private final Transaction tx;
         private final KeyScheme generation;
         private final boolean slotted;
         private final List<Call> calls = new ArrayList<>();
         private Writes<?> current;
         private int next;
 
-        private Queued(Commands tx, KeyScheme generation, boolean slotted) {
+        private Queued(Transaction tx, KeyScheme generation, boolean slotted) {
             this.tx = tx;
             this.generation = generation;
             this.slotted = slotted;

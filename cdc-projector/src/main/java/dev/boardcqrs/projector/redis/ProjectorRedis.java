@@ -135,8 +135,12 @@ public interface ProjectorRedis {
     record StreamEntry(String id, Map<String, String> fields) {
     }
 
-    /** The commands a transaction queues between MULTI and EXEC. */
-    interface Commands {
+    /** WATCH, then MULTI, queued commands and EXEC; closing it unwatches and returns the connection. */
+    interface Transaction extends AutoCloseable {
+
+        void watch(String... keys);
+
+        void multi();
 
         void evalsha(LuaScript script, List<String> keys, List<String> args);
 
@@ -150,14 +154,6 @@ public interface ProjectorRedis {
 
         /** Queues a PUBLISH: subscribers receive {@code message} once the transaction has run (not in a cluster). */
         void publish(String channel, String message);
-    }
-
-    /** WATCH, then MULTI, queued commands and EXEC; closing it unwatches and returns the connection. */
-    interface Transaction extends Commands, AutoCloseable {
-
-        void watch(String... keys);
-
-        void multi();
 
         /**
          * Runs the queued commands; answers their replies in order (a refused command's as a {@link ReplyError}),
@@ -167,57 +163,6 @@ public interface ProjectorRedis {
 
         @Override
         void close();
-    }
-
-    /**
-     * A connection of its own on which transactions go back to back: the next one's WATCH, reads, MULTI and commands
-     * are sent while the EXEC before it still runs, and come back with its reply, so Redis runs one batch while the
-     * projector prepares the next. Redis runs a connection's commands in order, so the reads see what the EXEC
-     * before them left. Null from {@link #commitPipeline} where the client cannot (a cluster; the tests' fake).
-     */
-    default CommitPipeline commitPipeline() {
-        return null;
-    }
-
-    /** See {@link #commitPipeline}. Not thread-safe: one lane's thread uses it. */
-    interface CommitPipeline extends AutoCloseable {
-
-        /**
-         * Queues (unsent) WATCH of {@code watched}, the scripts' check, the reads and MULTI, behind whatever was sent
-         * before; answers where the transaction's commands go. {@link #replies} sends them.
-         */
-        Commands begin(List<String> watched, Collection<LuaScript> scripts, List<Read> reads);
-
-        /**
-         * Sends what {@link #begin} queued and reads the replies: the EXEC sent before (if one was), then the begun
-         * transaction's.
-         */
-        Begun replies();
-
-        /** Sends EXEC of the begun transaction without waiting; its reply comes with the next {@link #replies}. */
-        void exec();
-
-        /** Ends the begun transaction without running it (DISCARD). */
-        void discard();
-
-        /** Reads the reply of the EXEC sent last; null when none is unread. */
-        Executed finish();
-
-        /** Returns the connection; one left mid-way is closed instead of being handed to another user. */
-        @Override
-        void close();
-    }
-
-    /**
-     * What came back for a begun transaction: the reply of the EXEC sent before it (null when there was none),
-     * whether Redis knows every script, the reads' values, and the first refusal of a command to queue (null for
-     * none: then EXEC runs them all).
-     */
-    record Begun(Executed previous, boolean scriptsKnown, List<String> values, String refusedToQueue) {
-    }
-
-    /** An EXEC's replies, as {@link Transaction#exec} answers them: null when a watched key changed and nothing ran. */
-    record Executed(List<Object> replies) {
     }
 
     /** What Redis answered in place of a reply when it refused one command of a transaction. */

@@ -4,10 +4,6 @@ import static dev.boardcqrs.projector.store.StreamWatermarks.WATERMARK;
 
 import dev.boardcqrs.common.redis.KeyScheme;
 import dev.boardcqrs.common.redis.LuaScript;
-import dev.boardcqrs.projector.redis.ProjectorRedis.Begun;
-import dev.boardcqrs.projector.redis.ProjectorRedis.Commands;
-import dev.boardcqrs.projector.redis.ProjectorRedis.CommitPipeline;
-import dev.boardcqrs.projector.redis.ProjectorRedis.Executed;
 import dev.boardcqrs.projector.redis.ProjectorRedis.Read;
 import dev.boardcqrs.projector.redis.ProjectorRedis.ReplyError;
 import dev.boardcqrs.projector.redis.ProjectorRedis.Transaction;
@@ -59,16 +55,6 @@ public final class RedisStore implements ModelStore {
     private volatile Boolean publishes;
     // set while this generation is a rebuild waiting to take over; run once it has
     private volatile Runnable onTakenOver;
-    // the lane's pipeline (send): a connection of its own, opened by the first commit sent on it
-    private CommitPipeline pipeline;
-    // the commit whose EXEC went out on the pipeline and whose reply is not read yet
-    private Sent inFlight;
-    // a commit whose reply went with a failed connection: committed again before anything else
-    private Sent unknown;
-    // the building mark as the last commit left it, which a pipelined commit's PUBLISH depends on before its reads
-    // come back (they must find it so); unknown until a commit has read it
-    private String building;
-    private boolean buildingKnown;
 
     /** {@code keys}: the generation this store fills. */
     public RedisStore(ProjectorRedis redis, KeyScheme keys, List<RedisProjection<?>> projections) {
@@ -140,7 +126,6 @@ public final class RedisStore implements ModelStore {
         }
         // flag first: if this generation is active, from now on readers use SQL and query-api stores no model
         // that the wipe could miss
-        buildingKnown = false;
         redis.hset(keys.meta(), BUILDING, "1");
         redis.hdel(keys.meta(), WATERMARK);
         redis.hdel(keys.meta(), GTIDS);
@@ -187,154 +172,10 @@ public final class RedisStore implements ModelStore {
 
     @Override
     public List<Refusal> commit(StoreBatch batch, Unplannable unplannable) throws InterruptedException {
-        PlannedBatch plan = plan(batch, unplannable);
-        settle();
-        return commitPlanned(plan, batch);
-    }
-
-    private PlannedBatch plan(StoreBatch batch, Unplannable unplannable) throws InterruptedException {
         PlannedBatch plan = PlannedBatch.plan(projections, batch.changes());
         if (!plan.refusals().isEmpty()) {
             unplannable.refused(plan.refusals());
         }
-        return plan;
-    }
-
-    /**
-     * Commits on the lane's pipeline ({@link ProjectorRedis#commitPipeline}) where it can: the batch's WATCH, reads,
-     * MULTI and script calls go out behind the EXEC of the batch before, which Redis runs meanwhile, and come back
-     * with its reply. Its EXEC is sent only if that one ran and the reads find what this batch expects (the
-     * watermark the batch before left, this generation active, the building mark as it was); else it is discarded
-     * and committed as {@link #commit} does, after the one before. A rebuild waiting to take over, one stream of
-     * several, and a batch that starts or ends a snapshot commit as {@link #commit} does.
-     */
-    @Override
-    public Pending send(StoreBatch batch, Unplannable unplannable) throws InterruptedException {
-        PlannedBatch plan = plan(batch, unplannable);
-        settleUnknown();
-        if (stream != null || onTakenOver != null || batch.building() != Building.UNCHANGED || !buildingKnown
-                || pipeline() == null) {
-            settle();
-            return done(commitPlanned(plan, batch));
-        }
-        boolean publish = !"1".equals(building) && batch.applied() != null && mayPublish();
-        Sent previous = inFlight;
-        inFlight = null;
-        try {
-            Commands tx = pipeline.begin(List.of(keys.meta(), namespace.active()), scripts, commitReads());
-            PlannedBatch.Queued queued = plan.queue(tx, keys, false);
-            queueMeta(tx, batch, publish, null);
-            Begun begun = pipeline.replies();
-            List<String> found = begun.values();
-            boolean runs = (previous == null || begun.previous().replies() != null) && begun.scriptsKnown()
-                    && begun.refusedToQueue() == null && Objects.equals(found.get(0), batch.expected())
-                    && Objects.equals(found.get(1), building) && keys.generation().equals(found.get(2));
-            if (!runs) {
-                pipeline.discard();
-            }
-            if (previous != null) {
-                previous.resolve(begun.previous());
-                previous = null;
-            }
-            if (!runs) {
-                return done(commitPlanned(plan, batch));
-            }
-            pipeline.exec();
-            inFlight = new Sent(plan, batch, queued);
-            return inFlight;
-        } catch (RuntimeException e) {
-            if (previous != null) {
-                unknown = previous; // its reply went with the connection: commit it again first
-            }
-            closePipeline();
-            throw e;
-        }
-    }
-
-    @Override
-    public void laneStopped() {
-        inFlight = null;
-        unknown = null;
-        closePipeline(); // reads an EXEC's reply still unread, so its connection goes back to the pool clean
-    }
-
-    private CommitPipeline pipeline() {
-        if (pipeline == null) {
-            pipeline = redis.commitPipeline();
-        }
-        return pipeline;
-    }
-
-    private void closePipeline() {
-        if (pipeline != null) {
-            try {
-                pipeline.close();
-            } finally {
-                pipeline = null;
-            }
-        }
-    }
-
-    /** Reads the reply of the commit in flight on the pipeline, so what follows comes after it. */
-    private void settle() {
-        settleUnknown();
-        if (inFlight == null) {
-            return;
-        }
-        Sent sent = inFlight;
-        inFlight = null;
-        try {
-            sent.resolve(pipeline.finish());
-        } catch (RuntimeException e) {
-            if (sent.refusals == null) {
-                unknown = sent;
-            }
-            closePipeline();
-            throw e;
-        }
-    }
-
-    /** A commit whose reply was lost is committed again (a watermark already there says it ran). */
-    private void settleUnknown() {
-        if (unknown != null) {
-            unknown.refusals = commitPlanned(unknown.plan, unknown.batch);
-            unknown = null;
-        }
-    }
-
-    private static Pending done(List<Refusal> refusals) {
-        return () -> refusals;
-    }
-
-    /** A commit sent on the pipeline; its outcome is known once the next commit's replies or its own came back. */
-    private final class Sent implements Pending {
-        private final PlannedBatch plan;
-        private final StoreBatch batch;
-        private final PlannedBatch.Queued queued;
-        // null until known
-        private List<Refusal> refusals;
-
-        Sent(PlannedBatch plan, StoreBatch batch, PlannedBatch.Queued queued) {
-            this.plan = plan;
-            this.batch = batch;
-            this.queued = queued;
-        }
-
-        @Override
-        public List<Refusal> await() {
-            if (refusals == null) {
-                settle();
-            }
-            return refusals;
-        }
-
-        /** {@code executed}: its EXEC's reply; one that ran nothing (a watched key changed) is committed again. */
-        void resolve(Executed executed) {
-            refusals = executed.replies() == null ? commitPlanned(plan, batch) : checked(queued, executed.replies());
-        }
-    }
-
-    private List<Refusal> commitPlanned(PlannedBatch plan, StoreBatch batch) {
         PlannedBatch left = plan;
         while (true) {
             Attempt attempt = attempt(left, batch);
@@ -389,9 +230,10 @@ public final class RedisStore implements ModelStore {
             // before it sends EXEC; sending it at once made streaming slower). Read after the WATCH: a change after
             // it aborts the EXEC, one before it is what the reads see.
             List<String> found = redis.watchAndRead(tx, List.of(keys.meta(), namespace.active()), scripts,
-                    commitReads());
+                    List.of(Read.hashField(keys.meta(), watermarkField), Read.hashField(keys.meta(), BUILDING),
+                            Read.string(namespace.active())));
             String current = found.get(0);
-            String buildingBefore = found.get(1);
+            String building = found.get(1);
             String active = found.get(2);
             if (batch.watermark() != null && batch.watermark().equals(current)) {
                 return Attempt.of(Outcome.ALREADY_APPLIED);
@@ -401,23 +243,54 @@ public final class RedisStore implements ModelStore {
             if (refused != null) {
                 return refused;
             }
-            String replaced = takeOver == null ? null : stream == null
-                    ? levelWithActive(tx, batch, buildingBefore, active) : streamsLevelWithActive(tx, batch, active);
+            String replaced = takeOver == null ? null : stream == null ? levelWithActive(tx, batch, building, active)
+                    : streamsLevelWithActive(tx, batch, active);
             tx.multi();
             PlannedBatch.Queued queued = plan.queue(tx, keys, redis.cluster());
-            queueMeta(tx, batch, keys.generation().equals(active) && !buildingAfter(batch, buildingBefore)
-                    && batch.applied() != null && mayPublish(), replaced);
+            tx.hset(keys.meta(), watermarkField, batch.watermark());
+            tx.hset(keys.meta(), KeyScheme.LAYOUT, KeyScheme.LAYOUT_VERSION);
+            if (stream == null) {
+                if (batch.applied() != null) {
+                    // with the models it describes: a reader that sees it sees them (read-your-writes)
+                    tx.hset(keys.meta(), GTIDS, batch.applied());
+                    if (keys.generation().equals(active) && !buildingAfter(batch, building) && mayPublish()) {
+                        // what query-api's applied script would answer right after this EXEC, pushed to readers
+                        // waiting for a token so they need not ask. Not in the batch that switches readers to this
+                        // generation (active still names the other one): the next batch's message, or query-api's
+                        // own read of the meta, releases them.
+                        tx.publish(namespace.appliedChannel(), batch.applied());
+                    }
+                }
+            } else {
+                // a partition's set would not say which partitions a transaction reached: readers with a token
+                // must not wait for one that never comes
+                tx.hset(keys.meta(), KeyScheme.TOKENS, KeyScheme.TOKENS_FROM_SQL);
+                if (batch.streamed() != null) {
+                    tx.hset(keys.meta(), streamedField, batch.streamed());
+                }
+            }
+            if (batch.building() != Building.UNCHANGED) {
+                tx.hset(keys.meta(), BUILDING, batch.building() == Building.STARTED ? "1" : "0");
+            }
+            if (replaced != null) {
+                tx.set(namespace.active(), keys.generation());
+                tx.del(namespace.rebuilding());
+                if (!replaced.isEmpty() && !replaced.equals(keys.generation())) {
+                    // listed for removal in the same step, so a stop right after the switch leaks nothing
+                    tx.sadd(namespace.retired(), replaced);
+                }
+            }
             List<Object> replies = tx.exec();
             if (replies == null) {
                 return Attempt.of(Outcome.WATCHED_KEY_CHANGED);
             }
-            List<Refusal> refusals = checked(queued, replies);
-            building = switch (batch.building()) {
-                case UNCHANGED -> buildingBefore;
-                case STARTED -> "1";
-                case FINISHED -> "0";
-            };
-            buildingKnown = true;
+            for (int i = queued.calls(); i < replies.size(); i++) {
+                if (replies.get(i) instanceof ReplyError error) {
+                    // the watermark itself: nothing can be trusted
+                    throw new RefusedByRedisException(error.message());
+                }
+            }
+            List<Refusal> refusals = queued.refusals(replies);
             if (replaced != null) {
                 // the switch happened whatever Redis refused: the projector must follow it
                 onTakenOver = null;
@@ -425,63 +298,6 @@ public final class RedisStore implements ModelStore {
             }
             return new Attempt(Outcome.APPLIED, refusals, null);
         }
-    }
-
-    /** What a commit reads under its WATCH: the watermark, the building mark, the active generation. */
-    private List<Read> commitReads() {
-        return List.of(Read.hashField(keys.meta(), watermarkField), Read.hashField(keys.meta(), BUILDING),
-                Read.string(namespace.active()));
-    }
-
-    /**
-     * Queues, behind the batch's models, its watermark and what goes with it; {@code publish}: push the applied set
-     * to readers; {@code replaced}: the generation this one takes over from (null: none).
-     */
-    private void queueMeta(Commands tx, StoreBatch batch, boolean publish, String replaced) {
-        tx.hset(keys.meta(), watermarkField, batch.watermark());
-        tx.hset(keys.meta(), KeyScheme.LAYOUT, KeyScheme.LAYOUT_VERSION);
-        if (stream == null) {
-            if (batch.applied() != null) {
-                // with the models it describes: a reader that sees it sees them (read-your-writes)
-                tx.hset(keys.meta(), GTIDS, batch.applied());
-                if (publish) {
-                    // what query-api's applied script would answer right after this EXEC, pushed to readers
-                    // waiting for a token so they need not ask. Not in the batch that switches readers to this
-                    // generation (active still names the other one): the next batch's message, or query-api's
-                    // own read of the meta, releases them.
-                    tx.publish(namespace.appliedChannel(), batch.applied());
-                }
-            }
-        } else {
-            // a partition's set would not say which partitions a transaction reached: readers with a token
-            // must not wait for one that never comes
-            tx.hset(keys.meta(), KeyScheme.TOKENS, KeyScheme.TOKENS_FROM_SQL);
-            if (batch.streamed() != null) {
-                tx.hset(keys.meta(), streamedField, batch.streamed());
-            }
-        }
-        if (batch.building() != Building.UNCHANGED) {
-            tx.hset(keys.meta(), BUILDING, batch.building() == Building.STARTED ? "1" : "0");
-        }
-        if (replaced != null) {
-            tx.set(namespace.active(), keys.generation());
-            tx.del(namespace.rebuilding());
-            if (!replaced.isEmpty() && !replaced.equals(keys.generation())) {
-                // listed for removal in the same step, so a stop right after the switch leaks nothing
-                tx.sadd(namespace.retired(), replaced);
-            }
-        }
-    }
-
-    /** The changes Redis refused, from an EXEC's replies; a refused write of the watermark fails the commit. */
-    private static List<Refusal> checked(PlannedBatch.Queued queued, List<Object> replies) {
-        for (int i = queued.calls(); i < replies.size(); i++) {
-            if (replies.get(i) instanceof ReplyError error) {
-                // the watermark itself: nothing can be trusted
-                throw new RefusedByRedisException(error.message());
-            }
-        }
-        return queued.refusals(replies);
     }
 
     /**

@@ -67,42 +67,6 @@ public interface ModelStore {
     List<Refusal> commit(StoreBatch batch, Unplannable unplannable) throws InterruptedException;
 
     /**
-     * {@link #commit}, for a store that can run one batch while the next is prepared: the commit may still be running
-     * when this returns, and its outcome is known from the answer's {@link Pending#await}. A store that pipelines
-     * commits runs them in the order sent, and the answer to a commit sent before this one is known once this returns
-     * (its await does not wait). The lane computes each batch's expected watermark as if those before it were
-     * applied; a store that finds otherwise runs nothing of the later batch and fails as {@link #commit} would. By
-     * default the commit is done before this returns.
-     *
-     * @throws StoreUnavailableException the store cannot be reached now; this batch, and one sent before whose
-     *         outcome is not known, are committed when this is called again
-     */
-    default Pending send(StoreBatch batch, Unplannable unplannable) throws InterruptedException {
-        List<Refusal> refusals = commit(batch, unplannable);
-        return () -> refusals;
-    }
-
-    /**
-     * The lane that sends this store's commits has stopped: what the store holds for it (a connection of its own)
-     * goes, and a commit still in flight is left to run or not (its batch is not acknowledged, so the source sends it
-     * again and the watermark tells). Safe to repeat; a lane started later opens anew.
-     */
-    default void laneStopped() {
-    }
-
-    /** A commit sent by {@link #send}. */
-    @FunctionalInterface
-    interface Pending {
-        /**
-         * Waits for the commit to be done; answers the changes the store refused, as {@link #commit}.
-         *
-         * @throws StoreUnavailableException the outcome cannot be known now; asking again commits the batch again
-         *         where it did not apply
-         */
-        List<Refusal> await() throws InterruptedException;
-    }
-
-    /**
      * Checks, while no batch comes, what the next commit after {@code watermark} (the last this projector committed,
      * null for none) would find first, and fails the same way: a partition that gets no changes commits nothing, and
      * would otherwise never learn that the store lost its data or that another instance made a new generation (one

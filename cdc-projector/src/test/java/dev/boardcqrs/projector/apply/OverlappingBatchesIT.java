@@ -324,40 +324,6 @@ class OverlappingBatchesIT {
         }
     }
 
-    @Test
-    void shouldSendTheNextGroupWhileTheStoreRunsTheOneBeforeAndAcknowledgeEachOnlyOnceItsCommitIsDone()
-            throws Exception {
-        PipeliningStore pipelining = new PipeliningStore();
-        applier = handler(List.of(pipelining), OverlappingHandler.MAX_BEHIND);
-        List<SourceEvent> first = List.of(comment(), comment());
-        List<SourceEvent> second = List.of(comment(), comment());
-
-        applier.handle(committer.batch(first));
-        assertThat(pipelining.entered.await(10, TimeUnit.SECONDS)).isTrue();
-        applier.handle(committer.batch(second)); // queued while the first is being sent
-        pipelining.release();
-
-        await().atMost(Duration.ofSeconds(10)).until(() -> pipelining.sent.size() == 2);
-        applier.acknowledgeStored();
-        assertThat(committer.marked).as("nothing acknowledged before the store answered").isEmpty();
-        pipelining.answer(0);
-        await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged() == 2);
-        assertThat(committer.marked).as("the first group alone").containsExactlyElementsOf(first);
-        pipelining.answer(1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged() == 4);
-        assertThat(pipelining.sent.get(1).expected()).as("reckoned from the first, before it was done")
-                .isEqualTo(pipelining.sent.get(0).watermark());
-
-        applier.stop();
-        assertThat(pipelining.stopped).as("the store told its lane stopped").isPositive();
-    }
-
-    /** What the source has been told is stored, after asking the handler to tell it (as the source does). */
-    private int acknowledged() throws InterruptedException {
-        applier.acknowledgeStored();
-        return committer.marked.size();
-    }
-
     private double errors(String kind) {
         return meters.find("projector.errors").tag("kind", kind).counters().stream().mapToDouble(Counter::count).sum();
     }
@@ -403,7 +369,7 @@ class OverlappingBatchesIT {
      * commit carried.
      */
     private static class SlowStore implements ModelStore {
-        final CountDownLatch released = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
         final CountDownLatch entered = new CountDownLatch(1);
         private final List<Integer> committed = new CopyOnWriteArrayList<>();
         private final String name;
@@ -528,45 +494,6 @@ class OverlappingBatchesIT {
                         null);
             }
             return null;
-        }
-    }
-
-    /**
-     * A store whose commits run after {@link #send} returns (as Redis' pipeline): each one's answer waits for the test
-     * ({@link #answer}); the first send waits to be released.
-     */
-    private static final class PipeliningStore extends SlowStore {
-        final List<StoreBatch> sent = new CopyOnWriteArrayList<>();
-        private final List<CompletableFuture<List<Refusal>>> answers = new CopyOnWriteArrayList<>();
-        volatile int stopped;
-
-        PipeliningStore() {
-            super("pipelining");
-        }
-
-        @Override
-        public Pending send(StoreBatch batch, Unplannable unplannable) throws InterruptedException {
-            entered.countDown();
-            released.await();
-            CompletableFuture<List<Refusal>> answer = new CompletableFuture<>();
-            answers.add(answer);
-            sent.add(batch);
-            return () -> {
-                try {
-                    return answer.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IllegalStateException(e);
-                }
-            };
-        }
-
-        void answer(int commit) {
-            answers.get(commit).complete(List.of());
-        }
-
-        @Override
-        public void laneStopped() {
-            stopped++;
         }
     }
 
