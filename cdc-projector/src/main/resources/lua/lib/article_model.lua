@@ -1,7 +1,8 @@
 -- Library: an article's model (its hash and its missed-change marker, one hash tag), as a row change leaves it.
--- put_model: writes the row's fields (fields from ARGV[first] on: field, value, ...). A model only takes a change newer
--- than its _pos; a missing model is created only by a new row (an update of an expired model must not leave a
--- partial one), and an update that finds none leaves the marker instead.
+-- put_model: writes the row's fields given (from ARGV[first] on: field, value, ...): a new row's all of them, an update's
+-- those it changed (the model holds the rest as of its _pos). A model only takes a change newer than its _pos; a
+-- missing model is created only by a new row (an update of an expired model must not leave a partial one), and an
+-- update that finds none leaves the marker instead.
 local function put_model(model, missed, pos, mode, ttl, first)
     -- one read for both checks; a complete model (it has articleId) already has its counts and its TTL, so an
     -- update of one is this read and one HSET

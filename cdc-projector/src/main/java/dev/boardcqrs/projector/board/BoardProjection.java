@@ -216,11 +216,22 @@ public final class BoardProjection implements RedisProjection<BoardWrite> {
             previousBoardId = null;
             created = true;
         }
-        writes.add(new PutArticle(articleId, boardId, previousBoardId, created, ArticleModel.rowFields(
-                articleId, boardId, number(after, "writer_id"),
-                (String) after.get("title"), (String) after.get("content"),
-                time(after, "created_at"), time(after, "modified_at"))));
+        Map<String, String> fields = modelFields(after);
+        if (!created) {
+            // an update writes what it changed: the model holds the row as the change before left it (changes
+            // apply in order, and a model read from SQL holds the row at its own position), so the columns the
+            // change left alone are there already. Most updates change a title, and writing every column cost
+            // Redis a third more per update than writing the title alone (bench/results)
+            fields.entrySet().removeAll(modelFields(before).entrySet());
+        }
+        writes.add(new PutArticle(articleId, boardId, previousBoardId, created, fields));
         return writes;
+    }
+
+    private static Map<String, String> modelFields(Map<String, Object> row) {
+        return ArticleModel.rowFields(number(row, "article_id"), number(row, "board_id"), number(row, "writer_id"),
+                (String) row.get("title"), (String) row.get("content"), time(row, "created_at"),
+                time(row, "modified_at"));
     }
 
     /**

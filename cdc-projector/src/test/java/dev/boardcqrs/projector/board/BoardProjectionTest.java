@@ -53,6 +53,27 @@ class BoardProjectionTest {
         assertThat(put.boardId()).isEqualTo(3);
         assertThat(put.previousBoardId()).isEqualTo(2);
         assertThat(put.created()).isFalse();
+        assertThat(put.fields()).as("what the move changed").containsExactly(Map.entry("boardId", "3"));
+    }
+
+    @Test
+    void shouldWriteOnlyTheColumnsAnUpdateChanged() {
+        Map<String, Object> edited = article(5, 2);
+        edited.put("title", "a new title");
+        edited.put("content", null);
+
+        PutArticle put = (PutArticle) projection.plan(change("article", Operation.UPDATE, article(5, 2), edited)).get(0);
+
+        assertThat(put.fields()).containsOnly(Map.entry("title", "a new title"), new java.util.AbstractMap
+                .SimpleEntry<>("content", null));
+    }
+
+    @Test
+    void shouldWriteTheWholeModelWhenThePrimaryKeyChanges() {
+        List<BoardWrite> ops = projection.plan(change("article", Operation.UPDATE, article(5, 2), article(6, 2)));
+
+        assertThat(((PutArticle) ops.get(1)).fields()).as("a new model").containsKeys("articleId", "boardId",
+                "writerId", "title", "content", "createdAt", "modifiedAt");
     }
 
     @Test
