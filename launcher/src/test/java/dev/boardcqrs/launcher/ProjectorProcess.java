@@ -16,9 +16,11 @@ import java.util.Map;
  */
 final class ProjectorProcess {
     private final Process process;
+    private final Path log;
 
-    private ProjectorProcess(Process process) {
+    private ProjectorProcess(Process process, Path log) {
         this.process = process;
+        this.log = log;
     }
 
     /** {@code settings}: environment variables on top of the stack's connections. */
@@ -41,13 +43,14 @@ final class ProjectorProcess {
         }
         builder.environment().putAll(settings);
         // its log, for when a test fails: target/projector-process-PORT.log
-        builder.redirectErrorStream(true).redirectOutput(Path.of("target", "projector-process-" + port + ".log").toFile());
+        Path log = Path.of("target", "projector-process-" + port + ".log");
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
         Process process = builder.start();
         JsonHttp health = new JsonHttp("http://127.0.0.1:" + port);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> !process.isAlive()
                 || health.get("/health").json().path("state").asText().matches("RUNNING|SNAPSHOT|STREAMING"));
         assertThat(process.isAlive()).as("projector process is running").isTrue();
-        return new ProjectorProcess(process);
+        return new ProjectorProcess(process, log);
     }
 
     /** SIGSTOP: the projector stops applying changes without knowing it, as a long GC pause or a stuck host would. */
@@ -58,6 +61,17 @@ final class ProjectorProcess {
     /** SIGCONT after {@link #pause()}. */
     void resume() throws Exception {
         signal("CONT");
+    }
+
+    /**
+     * SIGQUIT: the JVM writes every thread's stack to its log and runs on; for a test that gives up waiting on it.
+     * Answers the log.
+     */
+    Path dumpThreads() throws Exception {
+        if (process.isAlive()) {
+            signal("QUIT");
+        }
+        return log;
     }
 
     private void signal(String signal) throws Exception {
