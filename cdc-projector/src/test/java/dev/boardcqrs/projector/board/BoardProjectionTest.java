@@ -69,6 +69,16 @@ class BoardProjectionTest {
     }
 
     @Test
+    void shouldTakeAnUpdateThatRepairsAColumnTheModelCannotBeWithout() {
+        Map<String, Object> broken = article(5, 2);
+        broken.put("writer_id", null);
+
+        PutArticle put = (PutArticle) projection.plan(change("article", Operation.UPDATE, broken, article(5, 2))).get(0);
+
+        assertThat(put.fields()).containsOnly(Map.entry("writerId", "9"));
+    }
+
+    @Test
     void shouldWriteTheWholeModelWhenThePrimaryKeyChanges() {
         List<BoardWrite> ops = projection.plan(change("article", Operation.UPDATE, article(5, 2), article(6, 2)));
 
