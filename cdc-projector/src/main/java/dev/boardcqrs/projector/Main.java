@@ -19,7 +19,7 @@ public final class Main {
     public static void main(String[] args) {
         Logging.routeJavaUtilLogging();
         ProjectorConfig config = Env.loadOrExit("cdc-projector", ProjectorConfig::fromEnv);
-        UnifiedJedis redis = RedisClients.connect(config.redisUrl());
+        UnifiedJedis redis = RedisClients.connectWithoutCap(config.redisUrl());
         if (args.length > 0) {
             int exitCode = runCommand(config, redis, args);
             redis.close();

@@ -336,10 +336,25 @@ public final class ClusterProjectorRedis implements ProjectorRedis {
             return true;
         }
 
+        /** Every watched slot's, even after one failed: each holds a pooled connection until closed. */
         @Override
         public void close() {
             JedisProjectorRedis.call(() -> {
-                watched.values().forEach(AbstractTransaction::close);
+                RuntimeException failed = null;
+                for (AbstractTransaction tx : watched.values()) {
+                    try {
+                        tx.close();
+                    } catch (RuntimeException e) {
+                        if (failed == null) {
+                            failed = e;
+                        } else {
+                            failed.addSuppressed(e);
+                        }
+                    }
+                }
+                if (failed != null) {
+                    throw failed;
+                }
                 return null;
             });
         }

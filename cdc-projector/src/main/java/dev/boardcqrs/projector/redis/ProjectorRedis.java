@@ -112,13 +112,13 @@ public interface ProjectorRedis {
         }
     }
 
-    /** Starts an optimistic transaction on a connection of its own: WATCH, then MULTI ... EXEC. */
     /**
      * The server's settings whose names match {@code pattern} (CONFIG GET); empty where the server does not let this
      * client read them (an ACL, a managed Redis that renamed CONFIG).
      */
     Map<String, String> config(String pattern);
 
+    /** Starts an optimistic transaction on a connection of its own: WATCH, then MULTI ... EXEC. */
     Transaction transaction();
 
     /** Appends an entry to a stream; answers its id. */

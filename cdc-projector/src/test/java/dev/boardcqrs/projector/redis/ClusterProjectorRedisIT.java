@@ -26,7 +26,7 @@ class ClusterProjectorRedisIT {
     @BeforeAll
     static void startTheCluster() {
         cluster = EmbeddedRedisCluster.start();
-        client = (RedisClusterClient) RedisClients.connect(cluster.url());
+        client = (RedisClusterClient) RedisClients.connectWithoutCap(cluster.url()); // as the projector's main
         redis = ProjectorRedis.on(client);
     }
 
@@ -79,6 +79,14 @@ class ClusterProjectorRedisIT {
             assertThat(tx.exec()).as("nothing ran in the watched slot").isNull();
         }
         assertThat(redis.hget(META, "watermark@t-0")).isEqualTo("9");
+    }
+
+    @Test
+    void shouldCommitWhileOtherLanesHoldConnectionsToTheMetasNode() {
+        String model = articlesInThreeSlots().get(0);
+
+        assertThat(OtherLanesHolding.commitWhileOthersHold(redis, META, model)).hasSize(2);
+        assertThat(redis.hget(model, "title")).isEqualTo("t");
     }
 
     @Test

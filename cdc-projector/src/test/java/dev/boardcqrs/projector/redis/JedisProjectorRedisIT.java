@@ -11,6 +11,7 @@ import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A commit's WATCH sent with its reads on the transaction's own connection, against a real Redis: a change to a
@@ -81,6 +82,16 @@ class JedisProjectorRedisIT {
             }
 
             assertThat(other.get(written)).isEqualTo("y");
+        }
+    }
+
+    @Test
+    void shouldCommitWhileOtherLanesHoldConnections() {
+        // as the projector's main builds it
+        try (UnifiedJedis client = RedisClients.connectWithoutCap(SharedServers.redis().url())) {
+            assertThat(OtherLanesHolding.commitWhileOthersHold(ProjectorRedis.on(client), meta, written)).hasSize(2);
+
+            assertThat(client.hget(written, "title")).isEqualTo("t");
         }
     }
 

@@ -58,9 +58,20 @@ public final class RedisClients {
         return isCluster(url) ? cluster(url).client(new ConnectionPoolConfig()) : RedisClient.create(URI.create(url));
     }
 
-    /** {@link #connect}, with up to {@code poolSize} connections (per node in a cluster). */
+    /** {@link #connect}, with up to {@code poolSize} connections (per node in a cluster); -1 for no cap. */
     public static UnifiedJedis connect(String url, int poolSize) {
         return isCluster(url) ? cluster(url).client(poolConfig(poolSize)) : pooled(url, poolSize);
+    }
+
+    /**
+     * {@link #connect}, with a pool (per node in a cluster) that opens another connection whenever all are in use,
+     * and keeps them: for a process whose own threads bound how many connections it holds at once, the projector.
+     * A commit there holds its transaction's connection while it borrows another (a cluster's model slots, every
+     * master for the scripts, a rebuild's look at the active generation), so with a cap no larger than the number of
+     * lanes committing at once every lane can hold one and wait for another, for ever.
+     */
+    public static UnifiedJedis connectWithoutCap(String url) {
+        return connect(url, -1);
     }
 
     private static ConnectionPoolConfig poolConfig(int poolSize) {

@@ -49,7 +49,7 @@ class KafkaClusterModeIT {
     static void startTheConnectorAndAProjectorOnTheCluster() throws Exception {
         database = SharedServers.database();
         cluster = EmbeddedRedisCluster.start();
-        redis = RedisClients.connect(cluster.url());
+        redis = RedisClients.connectWithoutCap(cluster.url()); // as the projector's main
         ProjectorConfig config = ProjectorConfig.fromEnv(new Env(Map.ofEntries(
                 Map.entry("DATABASE_URL", database.jdbcUrl()),
                 Map.entry("REDIS_URL", cluster.url()),

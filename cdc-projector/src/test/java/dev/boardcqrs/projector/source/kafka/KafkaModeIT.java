@@ -9,6 +9,7 @@ import dev.boardcqrs.common.board.BoardKeys;
 import dev.boardcqrs.common.catalog.CatalogKeys;
 import dev.boardcqrs.common.config.Env;
 import dev.boardcqrs.common.redis.KeyScheme;
+import dev.boardcqrs.common.redis.RedisClients;
 import dev.boardcqrs.embedded.EmbeddedDatabase;
 import dev.boardcqrs.embedded.EmbeddedKafka;
 import dev.boardcqrs.embedded.EmbeddedKafkaConnect;
@@ -17,7 +18,6 @@ import dev.boardcqrs.embedded.PrometheusText;
 import dev.boardcqrs.embedded.SharedServers;
 import dev.boardcqrs.projector.Projector;
 import dev.boardcqrs.projector.ProjectorConfig;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * cdc-projector in Kafka mode against real servers: the connector rendered from its settings runs on a Kafka Connect
@@ -67,7 +67,7 @@ class KafkaModeIT {
     private static EmbeddedDatabase database;
     private static EmbeddedKafka kafka;
     private static EmbeddedKafkaConnect connect;
-    private static RedisClient redis;
+    private static UnifiedJedis redis;
     private static ProjectorConfig config;
     private static Projector first;
     private static Projector second;
@@ -79,7 +79,7 @@ class KafkaModeIT {
     static void startTheConnectorAndAProjector() throws Exception {
         database = SharedServers.database();
         kafka = SharedServers.kafka();
-        redis = RedisClient.create(URI.create(SharedServers.redis().url()));
+        redis = RedisClients.connectWithoutCap(SharedServers.redis().url()); // as the projector's main
         config = ProjectorConfig.fromEnv(new Env(Map.ofEntries(
                 Map.entry("DATABASE_URL", database.jdbcUrl()),
                 Map.entry("REDIS_URL", SharedServers.redis().url()),
