@@ -66,6 +66,7 @@ public final class DevStack implements AutoCloseable {
     private final KafkaServers kafka; // null unless LAUNCHER_MODE=kafka
     private final SearchSettings search;
     private final UnifiedJedis redis;
+    private final UnifiedJedis projectorRedis;
     private final HikariDataSource commandPool;
     private final Javalin commandApi;
     private final QueryApi queryApi;
@@ -131,9 +132,9 @@ public final class DevStack implements AutoCloseable {
 
     private DevStack(EmbeddedDatabase database, EmbeddedRedis redisServer, EmbeddedRedisCluster redisCluster,
                      EmbeddedSearch searchNode, KafkaServers kafka, SearchSettings search, UnifiedJedis redis,
-                     HikariDataSource commandPool, Javalin commandApi, QueryApi queryApi, Map<String, String> variables,
-                     ProjectorConfig projectorConfig, Projector projector, Projector secondProjector, JwtSettings jwt,
-                     String generatedSecret, String generatedAdminToken) {
+                     UnifiedJedis projectorRedis, HikariDataSource commandPool, Javalin commandApi, QueryApi queryApi,
+                     Map<String, String> variables, ProjectorConfig projectorConfig, Projector projector,
+                     Projector secondProjector, JwtSettings jwt, String generatedSecret, String generatedAdminToken) {
         this.database = database;
         this.redisServer = redisServer;
         this.redisCluster = redisCluster;
@@ -142,6 +143,7 @@ public final class DevStack implements AutoCloseable {
         this.secondProjector = secondProjector;
         this.search = search;
         this.redis = redis;
+        this.projectorRedis = projectorRedis;
         this.commandPool = commandPool;
         this.commandApi = commandApi;
         this.queryApi = queryApi;
@@ -205,8 +207,10 @@ public final class DevStack implements AutoCloseable {
         HikariDataSource commandPool = Database.pool(commandConfig.databaseUrl(), commandConfig.databaseUser(),
                 commandConfig.databasePassword(), commandConfig.poolSize(), commandConfig.connectionTimeout());
         QueryApiConfig queryConfig = QueryApiConfig.fromEnv(env);
-        // one client for all the services here: sized for query-api's readers
+        // one client for command-api and query-api, sized for query-api's readers; the projectors have their own, as
+        // their main builds it: with no cap (their lanes hold one connection while they borrow another)
         UnifiedJedis redis = RedisClients.connect(redisUrl, queryConfig.redisPoolSize());
+        UnifiedJedis projectorRedis = RedisClients.connectWithoutCap(redisUrl);
         Javalin commandApi = CommandApp.create(commandConfig, commandPool, redis).start();
 
         ProjectorConfig projectorConfig = ProjectorConfig.fromEnv(env);
@@ -215,15 +219,15 @@ public final class DevStack implements AutoCloseable {
             kafka.runConnector(projectorConfig);
             Map<String, String> second = new HashMap<>(variables);
             second.put("PROJECTOR_PORT", "0");
-            secondProjector = startProjector(ProjectorConfig.fromEnv(new Env(second)), redis);
+            secondProjector = startProjector(ProjectorConfig.fromEnv(new Env(second)), projectorRedis);
         }
-        Projector projector = startProjector(projectorConfig, redis);
+        Projector projector = startProjector(projectorConfig, projectorRedis);
 
         QueryApi queryApi = startQueryApi(queryConfig, redis);
 
         return new DevStack(database, redisServer, redisCluster, searchNode, kafka, projectorConfig.search(), redis,
-                commandPool, commandApi, queryApi, variables, projectorConfig, projector, secondProjector,
-                commandConfig.jwt(), generatedSecret, generatedAdminToken);
+                projectorRedis, commandPool, commandApi, queryApi, variables, projectorConfig, projector,
+                secondProjector, commandConfig.jwt(), generatedSecret, generatedAdminToken);
     }
 
     private static QueryApi startQueryApi(QueryApiConfig config, UnifiedJedis redis) {
@@ -408,7 +412,7 @@ public final class DevStack implements AutoCloseable {
      * for the stack's own; the caller closes it.
      */
     public Projector startProjector(Map<String, String> overrides) throws SQLException {
-        return startProjector(projectorConfig(overrides), redis);
+        return startProjector(projectorConfig(overrides), projectorRedis);
     }
 
     /**
@@ -427,7 +431,7 @@ public final class DevStack implements AutoCloseable {
 
     /** Starts a new projector after {@link #stopProjector()}, resuming from the committed offsets. */
     public Projector startProjectorAgain() throws SQLException {
-        projector = startProjector(projectorConfig, redis);
+        projector = startProjector(projectorConfig, projectorRedis);
         return projector;
     }
 
@@ -449,6 +453,7 @@ public final class DevStack implements AutoCloseable {
         if (secondProjector != null) {
             secondProjector.close();
         }
+        projectorRedis.close();
         queryApi.close();
         commandPool.close();
         redis.close();
